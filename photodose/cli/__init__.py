@@ -1,0 +1,72 @@
+"""The ``photodose`` command line: a thin Typer edge over the library.
+
+Each stage registers its commands from its own module ``photodose/cli/cmd_<stage>.py`` exposing
+``register(app: typer.Typer) -> None``; modules are discovered here, so stages never edit a shared file.
+Command modules import heavy libraries (numba, matplotlib, SQLAlchemy) inside the command functions so
+that ``photodose --help`` stays fast.
+"""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+import sys
+
+import typer
+
+from ..errors import PhotodoseInputError
+from ._output import print_error
+
+app = typer.Typer(
+    name="photodose",
+    help="Dosimetry, planning, safety and journaling for red and near-infrared photobiomodulation. "
+         "photodose informs; it does not diagnose or prescribe.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+
+def _register_commands() -> None:
+    for info in sorted(pkgutil.iter_modules(__path__), key=lambda m: m.name):
+        if info.name.startswith("cmd_"):
+            module = importlib.import_module(f"{__name__}.{info.name}")
+            module.register(app)
+
+
+_register_commands()
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point: run the app; bad input becomes one line on stderr and exit code 2."""
+    try:
+        app(args=argv, standalone_mode=False)
+    except PhotodoseInputError as exc:
+        print_error(str(exc))
+        sys.exit(2)
+    except typer.Exit as exc:
+        sys.exit(exc.exit_code)
+    except typer.Abort:
+        print_error("aborted")
+        sys.exit(1)
+    except Exception as exc:  # click usage errors and friends
+        import click
+
+        if isinstance(exc, click.exceptions.ClickException):
+            exc.show()
+            sys.exit(exc.exit_code)
+        from pydantic import ValidationError
+
+        if isinstance(exc, ValidationError):
+            print_error(_describe_validation_error(exc))
+            sys.exit(2)
+        raise
+    sys.exit(0)
+
+
+def _describe_validation_error(exc) -> str:
+    parts = []
+    for err in exc.errors():
+        loc = ".".join(str(p) for p in err.get("loc", ())) or "input"
+        parts.append(f"{loc}={err.get('input')!r}: {err.get('msg')}")
+    return "; ".join(parts)

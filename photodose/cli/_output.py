@@ -1,0 +1,48 @@
+"""Output helpers shared by every command: stable JSON for machines, Rich for people."""
+
+from __future__ import annotations
+
+import json
+import math
+import sys
+from typing import Annotated, Any, Callable
+
+import typer
+from rich.console import Console
+
+JsonFlag = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON (stable keys) instead of tables.")]
+
+console = Console()
+err_console = Console(stderr=True)
+
+
+def _clean(obj: Any) -> Any:
+    """Make ``obj`` JSON-safe: numpy scalars/arrays to Python, NaN/inf to None, pydantic models to dicts."""
+    if hasattr(obj, "model_dump"):
+        return _clean(obj.model_dump())
+    if isinstance(obj, dict):
+        return {str(k): _clean(v) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple)):
+        return [_clean(v) for v in obj]
+    if hasattr(obj, "tolist"):
+        return _clean(obj.tolist())
+    if isinstance(obj, float):
+        return obj if math.isfinite(obj) else None
+    return obj
+
+
+def to_json(data: Any) -> str:
+    return json.dumps(_clean(data), indent=2, ensure_ascii=False)
+
+
+def emit(data: Any, as_json: bool, render: Callable[[Console, Any], None]) -> None:
+    """Print ``data`` as JSON when ``as_json``, else call ``render(console, data)``."""
+    if as_json:
+        sys.stdout.write(to_json(data) + "\n")
+    else:
+        render(console, data)
+
+
+def print_error(message: str) -> None:
+    """One line on stderr, no traceback."""
+    err_console.print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)

@@ -1,0 +1,48 @@
+"""Errors that reach a person as one clear line (field, value, what is allowed), never as a traceback."""
+
+from __future__ import annotations
+
+
+class PhotodoseInputError(ValueError):
+    """Bad input from a person or a file.
+
+    ``field`` names what was wrong, ``value`` what was given, ``allowed`` what would be accepted;
+    ``source`` optionally names the file (and line) it came from.
+    """
+
+    def __init__(self, field: str, value: object, allowed: str, source: str | None = None):
+        self.field = field
+        self.value = value
+        self.allowed = allowed
+        self.source = source
+        where = f"{source}: " if source else ""
+        super().__init__(f"{where}{field}={value!r} is not allowed; {allowed}")
+
+
+def require_in_range(field: str, value: float, low: float | None = None, high: float | None = None,
+                     *, low_inclusive: bool = True, high_inclusive: bool = True, source: str | None = None) -> float:
+    """Return ``value`` if it lies in the range, else raise :class:`PhotodoseInputError` naming the range."""
+    try:
+        v = float(value)
+    except (TypeError, ValueError):
+        raise PhotodoseInputError(field, value, "expected a number", source) from None
+    if v != v:  # NaN
+        raise PhotodoseInputError(field, value, "expected a number, got NaN", source)
+    lo_ok = low is None or (v >= low if low_inclusive else v > low)
+    hi_ok = high is None or (v <= high if high_inclusive else v < high)
+    if not (lo_ok and hi_ok):
+        lo = "-inf" if low is None else f"{low:g}"
+        hi = "inf" if high is None else f"{high:g}"
+        lb = "[" if low_inclusive and low is not None else "("
+        rb = "]" if high_inclusive and high is not None else ")"
+        raise PhotodoseInputError(field, value, f"allowed range is {lb}{lo}, {hi}{rb}", source)
+    return v
+
+
+def require_choice(field: str, value: str, choices, source: str | None = None) -> str:
+    """Return ``value`` if it is one of ``choices`` (case-insensitive), else raise naming the choices."""
+    lookup = {str(c).lower(): c for c in choices}
+    key = str(value).strip().lower()
+    if key not in lookup:
+        raise PhotodoseInputError(field, value, "allowed: " + ", ".join(str(c) for c in choices), source)
+    return lookup[key]

@@ -1,0 +1,1 @@
+"""Optical properties of tissue from chromophores, tissue presets, body-site stacks, emission spectra."""

@@ -1,0 +1,83 @@
+"""Parse quantities that people type with units ("6 in", "15 cm", "62 mW/cm2") using pint.
+
+Physics code works in plain floats whose names carry the unit; these parsers live at the edges.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+import pint
+
+from .errors import PhotodoseInputError
+
+
+@lru_cache(maxsize=1)
+def _registry() -> pint.UnitRegistry:
+    ureg = pint.UnitRegistry()
+    return ureg
+
+
+def _normalise(text: str) -> str:
+    # "mW/cm2" -> "mW/cm**2"; "20cm" -> "20 cm"; '6"' -> "6 in"
+    t = text.strip().replace("²", "**2").replace("µ", "u")
+    t = re.sub(r"([a-zA-Z])([23])\b", r"\1**\2", t)
+    t = re.sub(r'^([0-9.eE+-]+)\s*"$', r"\1 inch", t)
+    t = re.sub(r"\binches\b|\bin\b", "inch", t)
+    return t
+
+
+def parse_quantity(text: str | float, unit: str, field: str, *, default_unit: str | None = None) -> float:
+    """Parse ``text`` as a quantity and return its magnitude in ``unit``.
+
+    A bare number is accepted only when ``default_unit`` is given. Raises PhotodoseInputError naming ``field``.
+    """
+    ureg = _registry()
+    if isinstance(text, (int, float)):
+        if default_unit is None:
+            raise PhotodoseInputError(field, text, f"give a unit, e.g. '15 cm' (converted to {unit})")
+        return float(ureg.Quantity(float(text), default_unit).to(unit).magnitude)
+    raw = str(text)
+    try:
+        q = ureg.Quantity(_normalise(raw))
+    except Exception:
+        raise PhotodoseInputError(field, raw, f"expected a quantity with a unit, e.g. '15 cm' (in {unit})") from None
+    if isinstance(q, (int, float)) or q.dimensionless:
+        magnitude = float(q.magnitude if hasattr(q, "magnitude") else q)
+        if default_unit is None:
+            raise PhotodoseInputError(field, raw, f"give a unit, e.g. '15 cm' (converted to {unit})")
+        return float(ureg.Quantity(magnitude, default_unit).to(unit).magnitude)
+    try:
+        return float(q.to(unit).magnitude)
+    except pint.DimensionalityError:
+        raise PhotodoseInputError(field, raw, f"expected a quantity convertible to {unit}") from None
+
+
+def parse_length_mm(text: str | float, field: str = "distance", *, allow_zero: bool = True) -> float:
+    """Length typed with a unit ("6 in", "15 cm", "150 mm") in millimetres; must not be negative."""
+    mm = parse_quantity(text, "mm", field)
+    if mm < 0 or (mm == 0 and not allow_zero):
+        raise PhotodoseInputError(field, text, "a length must be " + ("zero or positive" if allow_zero else "positive"))
+    return mm
+
+
+def parse_irradiance_mw_cm2(text: str | float, field: str = "irradiance") -> float:
+    """Irradiance typed with a unit ("62 mW/cm2", "620 W/m2") in mW/cm^2; must not be negative."""
+    value = parse_quantity(text, "mW/cm**2", field)
+    if value < 0:
+        raise PhotodoseInputError(field, text, "irradiance must be zero or positive")
+    return value
+
+
+def parse_area_mm(text: str, field: str = "area") -> tuple[float, float]:
+    """A rectangle typed as "20 cm x 20 cm" (or "20x30 cm") -> (width_mm, height_mm)."""
+    parts = re.split(r"\s*[xX×]\s*", str(text).strip())
+    if len(parts) != 2:
+        raise PhotodoseInputError(field, text, "expected WIDTH x HEIGHT with units, e.g. '20 cm x 20 cm'")
+    a, b = parts
+    unit_b = re.sub(r"^[0-9.eE+-]+\s*", "", b)
+    if not re.search(r"[a-zA-Z\"]", a) and unit_b:
+        a = f"{a} {unit_b}"
+    w, h = parse_length_mm(a, field, allow_zero=False), parse_length_mm(b, field, allow_zero=False)
+    return w, h
