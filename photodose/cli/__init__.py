@@ -27,6 +27,11 @@ app = typer.Typer(
 )
 
 
+@app.callback()
+def _root() -> None:
+    """photodose: light dose for photobiomodulation, from device to tissue."""
+
+
 def _register_commands() -> None:
     for info in sorted(pkgutil.iter_modules(__path__), key=lambda m: m.name):
         if info.name.startswith("cmd_"):
@@ -49,10 +54,8 @@ def main(argv: list[str] | None = None) -> None:
     except typer.Abort:
         print_error("aborted")
         sys.exit(1)
-    except Exception as exc:  # click usage errors and friends
-        import click
-
-        if isinstance(exc, click.exceptions.ClickException):
+    except Exception as exc:
+        if hasattr(exc, "show") and hasattr(exc, "exit_code"):  # click (vendored by typer) usage errors
             exc.show()
             sys.exit(exc.exit_code)
         from pydantic import ValidationError
