@@ -1,0 +1,114 @@
+"""Typed protocol entries. Every literature value carries its source; rules without one say ``unsourced``."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+
+class Citation(BaseModel):
+    """A checkable reference (authors, year, title, journal; DOI / PMID where verified)."""
+
+    model_config = ConfigDict(frozen=True, extra="ignore")
+    key: str
+    authors: str
+    year: int
+    title: str
+    journal: str
+    volume_pages: str | None = None
+    doi: str | None = None
+    pmid: str | None = None
+    pmcid: str | None = None
+    verified_by: str
+
+    def short(self) -> str:
+        """One line: authors (year) journal volume; DOI/PMID."""
+        ids = "; ".join(x for x in (f"doi:{self.doi}" if self.doi else "", f"PMID {self.pmid}" if self.pmid else "",
+                                    self.pmcid or "") if x)
+        vp = f" {self.volume_pages}" if self.volume_pages else ""
+        return f"{self.authors} ({self.year}). {self.title}. {self.journal}{vp}." + (f" {ids}" if ids else "")
+
+
+class Sourced(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="ignore")
+    source: str
+    unsourced: bool = False
+    citations: tuple[str, ...] = ()
+
+
+class DoseWindow(Sourced):
+    """A fluence window [low, high] in J/cm^2, at the skin or at the target depth."""
+
+    low_j_cm2: float = Field(gt=0)
+    high_j_cm2: float = Field(gt=0)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> "DoseWindow":
+        if self.high_j_cm2 <= self.low_j_cm2:
+            raise ValueError(f"window high {self.high_j_cm2} must exceed low {self.low_j_cm2}")
+        return self
+
+
+class SessionBounds(Sourced):
+    min_s: float = Field(gt=0)
+    max_s: float = Field(gt=0)
+
+
+class Schedule(Sourced):
+    sessions_per_week: int = Field(ge=1, le=14)
+    sessions_per_week_range: tuple[int, int] | None = None
+    weeks: int = Field(ge=1, le=104)
+
+
+class Target(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="ignore")
+    tissue: str
+    depth_mm: float = Field(ge=0, le=50)
+    source: str
+
+
+class MaxIrradiance(Sourced):
+    value_mw_cm2: float = Field(gt=0)
+
+
+class Evidence(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="ignore")
+    level: str
+    statement: str
+    citations: tuple[str, ...] = ()
+
+
+class Protocol(BaseModel):
+    """One condition's protocol. ``skin_window`` and/or ``target_window`` give the dose window."""
+
+    model_config = ConfigDict(frozen=True, extra="ignore")
+    id: str
+    name: str
+    category: str
+    site: str
+    wavelengths_nm: tuple[float, ...]
+    wavelength_source: str
+    target: Target
+    skin_window: DoseWindow | None = None
+    target_window: DoseWindow | None = None
+    session: SessionBounds
+    schedule: Schedule
+    max_irradiance: MaxIrradiance | None = None
+    reference_dose: str | None = None
+    reference_irradiance_mw_cm2: float | None = None
+    evidence: Evidence
+
+    @model_validator(mode="after")
+    def _has_window(self) -> "Protocol":
+        if self.skin_window is None and self.target_window is None:
+            raise ValueError(f"protocol {self.id}: needs a skin_window or a target_window")
+        return self
+
+    def citation_keys(self) -> list[str]:
+        """Every citation key the entry uses, in first-use order."""
+        parts = [self.evidence, self.skin_window, self.target_window, self.session, self.schedule, self.max_irradiance]
+        keys: list[str] = []
+        for part in parts:
+            for key in getattr(part, "citations", ()) or ():
+                if key not in keys:
+                    keys.append(key)
+        return keys
