@@ -1,0 +1,33 @@
+"""Fitzpatrick skin phototypes mapped to epidermal melanosome volume fraction.
+
+Built on Jacques' ranges (OMLC "Skin optics summary", 1998): light-skinned adults 1.3-6.3 %, moderately
+pigmented 11-16 %, darkly pigmented 18-43 %. Which type sits where in those ranges is a MODELLING CHOICE of
+photodose (data file ``phototypes.yaml``), not a published mapping: I 2 %, II 5 %, III 11 %, IV 16 %,
+V 25 %, VI 40 %.
+"""
+
+from __future__ import annotations
+
+from ..errors import PhotodoseInputError
+from .datafiles import load_yaml
+
+PHOTOTYPES: tuple[str, ...] = ("I", "II", "III", "IV", "V", "VI")
+_ARABIC = {str(i + 1): roman for i, roman in enumerate(PHOTOTYPES)}
+
+
+def normalise_skin_type(skin_type: str | int) -> str:
+    """"III", "iii", "3", 3 or "type III" -> "III"; anything else raises PhotodoseInputError."""
+    key = str(skin_type).strip().upper().removeprefix("TYPE").strip()
+    key = _ARABIC.get(key, key)
+    if key not in PHOTOTYPES:
+        raise PhotodoseInputError("skin_type", skin_type, "allowed: I, II, III, IV, V, VI (or 1-6)")
+    return key
+
+
+def melanosome_fraction(skin_type: str) -> float:
+    """Epidermal melanosome volume fraction (0-1) for a Fitzpatrick phototype (modelling choice, see module)."""
+    return float(load_yaml("phototypes.yaml")["phototypes"][normalise_skin_type(skin_type)]["melanosome_fraction"])
+
+
+def phototype_source() -> str:
+    return load_yaml("phototypes.yaml")["source"]

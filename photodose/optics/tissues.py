@@ -1,0 +1,209 @@
+"""Tissue presets (package data ``tissues.yaml``) evaluated with Jacques' chromophore model at any 400-1400 nm.
+
+``tissue_properties("dermis", 810)`` -> :class:`TissueOptics` (mua, mus, mus' in 1/cm, g, n, source, data_note).
+Presets are either Jacques 2013 / mcxyz2 chromophore parameter sets, or tissues published only as measured
+values at one or two wavelengths ("anchored"): those are turned into the same parameters by
+:func:`resolve_anchored` (assumed composition + flat residual absorption, power-law scattering through the
+anchor), an assumption that every result from them states in ``data_note``.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import asdict, dataclass
+from functools import lru_cache
+from typing import Literal
+
+import numpy as np
+from pydantic import BaseModel, ConfigDict
+
+from ..errors import PhotodoseInputError, require_choice
+from ..transport.layers import Layer
+from .chromophores import MELANIN_MODELS, absorption_per_cm, data_notes, reduced_scattering_per_cm
+from .datafiles import load_yaml
+from .phototypes import melanosome_fraction, normalise_skin_type
+
+WAVELENGTH_MIN_NM = 400.0
+WAVELENGTH_MAX_NM = 1400.0
+
+
+class Anchor(BaseModel):
+    """A measured point: wavelength, absorption and either reduced scattering or scattering (1/cm)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    wavelength_nm: float
+    mua_per_cm: float
+    musp_per_cm: float | None = None
+    mus_per_cm: float | None = None
+
+
+class TissuePreset(BaseModel):
+    """One preset as written in ``tissues.yaml`` (field meanings there and in chromophores.py)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    name: str
+    model: Literal["chromophore", "anchored"]
+    pigmented: bool = False
+    blood_fraction: float = 0.0
+    saturation: float = 0.75
+    water_fraction: float = 0.0
+    fat_fraction: float = 0.0
+    melanosome_fraction: float = 0.0
+    musp_500nm_per_cm: float | None = None
+    rayleigh_fraction: float = 0.0
+    mie_power: float | None = None
+    baseline_mua_per_cm: float = 0.0
+    anchor: tuple[Anchor, ...] = ()
+    g: float
+    n: float
+    source: str
+    n_source: str
+    g_source: str | None = None
+    composition_source: str | None = None
+
+
+@dataclass(frozen=True)
+class TissueOptics:
+    """Optical properties of one tissue at one wavelength (floats) or many (numpy arrays); 1/cm."""
+
+    tissue: str
+    wavelength_nm: float | np.ndarray
+    mua_per_cm: float | np.ndarray
+    mus_per_cm: float | np.ndarray
+    musp_per_cm: float | np.ndarray
+    g: float
+    n: float
+    source: str
+    data_note: str = ""
+
+    def to_dict(self) -> dict:
+        """Plain dict (arrays become lists) with the CLI's stable keys."""
+        return {k: (v.tolist() if isinstance(v, np.ndarray) else v) for k, v in asdict(self).items()}
+
+    def to_layer(self, name: str, thickness_mm: float | None) -> Layer:
+        """A transport :class:`Layer` (single wavelength only)."""
+        if isinstance(self.wavelength_nm, np.ndarray):
+            raise ValueError("to_layer needs the properties at a single wavelength")
+        return Layer(name=name, n=self.n, mua_per_cm=self.mua_per_cm, mus_per_cm=self.mus_per_cm,
+                     g=self.g, thickness_mm=thickness_mm)
+
+
+def mie_power_through(anchors: tuple[Anchor, ...], g: float) -> float:
+    """Power b of mus' ~ nm**-b through the anchors' mus' (least squares in log-log); needs >= 2 points."""
+    nm = np.array([a.wavelength_nm for a in anchors])
+    musp = np.array([_anchor_musp(a, g) for a in anchors])
+    slope = np.polyfit(np.log(nm), np.log(musp), 1)[0]
+    return float(-slope)
+
+
+def _anchor_musp(anchor: Anchor, g: float) -> float:
+    return anchor.musp_per_cm if anchor.musp_per_cm is not None else anchor.mus_per_cm * (1.0 - g)
+
+
+def resolve_anchored(preset: TissuePreset) -> TissuePreset:
+    """Turn an anchored preset into model parameters that reproduce its first anchor exactly.
+
+    mus' = a' * (nm/500)**-b through the first anchor (b fitted through all anchors when there are two or
+    more, else the preset's ``mie_power``); absorption = assumed composition + a wavelength-independent
+    residual equal to the measured mua minus the composition's mua at the first anchor wavelength.
+    """
+    if preset.model != "anchored":
+        return preset
+    first = preset.anchor[0]
+    b = mie_power_through(preset.anchor, preset.g) if len(preset.anchor) > 1 else preset.mie_power
+    a_prime = _anchor_musp(first, preset.g) / (first.wavelength_nm / 500.0) ** -b
+    composition = absorption_per_cm(first.wavelength_nm, blood_fraction=preset.blood_fraction,
+                                    saturation=preset.saturation, water_fraction=preset.water_fraction,
+                                    fat_fraction=preset.fat_fraction, melanosome_fraction=preset.melanosome_fraction)
+    residual = first.mua_per_cm - float(composition)
+    if residual < 0:
+        raise ValueError(f"preset {preset.name!r}: assumed composition absorbs more than the measured mua")
+    return preset.model_copy(update={"mie_power": b, "musp_500nm_per_cm": a_prime, "rayleigh_fraction": 0.0,
+                                     "baseline_mua_per_cm": residual})
+
+
+@lru_cache(maxsize=1)
+def _presets() -> dict[str, TissuePreset]:
+    raw = load_yaml("tissues.yaml")["tissues"]
+    return {name: resolve_anchored(TissuePreset(name=name, **fields)) for name, fields in raw.items()}
+
+
+TISSUES: tuple[str, ...] = tuple(load_yaml("tissues.yaml")["tissues"])
+
+
+def tissue_presets() -> dict[str, TissuePreset]:
+    """All presets by name, anchored ones already resolved to model parameters."""
+    return dict(_presets())
+
+
+def resolve_tissue_name(tissue: str) -> str:
+    """Canonical preset name: case, spaces and hyphens ignored; aliases (bone -> skull, fat, gray_matter)."""
+    key = str(tissue).strip().lower().replace(" ", "_").replace("-", "_")
+    key = load_yaml("tissues.yaml").get("aliases", {}).get(key, key)
+    if key not in TISSUES:
+        raise PhotodoseInputError("tissue", tissue, "allowed: " + ", ".join(TISSUES))
+    return key
+
+
+def check_wavelength_nm(wavelength_nm) -> np.ndarray:
+    """Wavelength(s) as an array; any value outside 400-1400 nm raises PhotodoseInputError."""
+    try:
+        nm = np.asarray(wavelength_nm, dtype=float)
+    except (TypeError, ValueError):
+        raise PhotodoseInputError("wavelength_nm", wavelength_nm, "a number in nm") from None
+    bad = nm[~((nm >= WAVELENGTH_MIN_NM) & (nm <= WAVELENGTH_MAX_NM))]
+    if bad.size:
+        value = float(bad.flat[0])
+        raise PhotodoseInputError("wavelength_nm", int(value) if value.is_integer() else value,
+                                  f"allowed range is [{WAVELENGTH_MIN_NM:g}, {WAVELENGTH_MAX_NM:g}] nm")
+    return nm
+
+
+def tissue_properties(tissue: str, wavelength_nm, skin_type: str | None = None,
+                      melanin_model: str = "jacques2013") -> TissueOptics:
+    """Optical properties of a preset tissue at ``wavelength_nm`` (scalar or array, 400-1400 nm).
+
+    Model: Jacques 2013 (Phys. Med. Biol. 58 R37) eq. 12 absorption and power-law reduced scattering,
+    mus = mus'/(1-g); see :mod:`photodose.optics.chromophores` for the spectra and where their data end.
+    ``skin_type`` (I-VI) sets the melanosome fraction of pigmented presets (epidermis) through
+    :func:`photodose.optics.phototypes.melanosome_fraction` (a modelling choice); other presets ignore it.
+    ``melanin_model``: "jacques2013" (6.6e11 nm^-3.33) or "omlc" (1.70e12 nm^-3.48).
+    """
+    name = resolve_tissue_name(tissue)
+    nm = check_wavelength_nm(wavelength_nm)
+    melanin_model = require_choice("melanin_model", melanin_model, MELANIN_MODELS)
+    preset = _presets()[name]
+    m = preset.melanosome_fraction
+    source = preset.source
+    if skin_type is not None:
+        roman = normalise_skin_type(skin_type)
+        if preset.pigmented:
+            m = melanosome_fraction(roman)
+            source += (f"; M = {m:g} for skin phototype {roman} (phototype mapping is a modelling choice "
+                       f"built on Jacques' melanosome ranges)")
+    mua = absorption_per_cm(nm, blood_fraction=preset.blood_fraction, saturation=preset.saturation,
+                            water_fraction=preset.water_fraction, fat_fraction=preset.fat_fraction,
+                            melanosome_fraction=m, melanin_model=melanin_model,
+                            baseline_mua_per_cm=preset.baseline_mua_per_cm)
+    musp = reduced_scattering_per_cm(nm, preset.musp_500nm_per_cm, preset.rayleigh_fraction, preset.mie_power)
+    notes = data_notes(nm, blood_fraction=preset.blood_fraction, fat_fraction=preset.fat_fraction,
+                       melanosome_fraction=m)
+    notes += _anchor_note(preset, nm)
+    scalar = nm.ndim == 0
+    as_out = (lambda a: float(a)) if scalar else (lambda a: np.asarray(a, dtype=float))
+    return TissueOptics(tissue=name, wavelength_nm=as_out(nm), mua_per_cm=as_out(mua),
+                        mus_per_cm=as_out(musp / (1.0 - preset.g)), musp_per_cm=as_out(musp),
+                        g=preset.g, n=preset.n, source=f"{source}. {preset.n_source}", data_note="; ".join(notes))
+
+
+def _anchor_note(preset: TissuePreset, nm: np.ndarray) -> list[str]:
+    if preset.model != "anchored":
+        return []
+    exact_nm = preset.anchor[0].wavelength_nm  # the only wavelength reproduced in both mua and mus'
+    if all(math.isclose(x, exact_nm) for x in np.atleast_1d(nm)):
+        return []
+    where = ", ".join(f"{a.wavelength_nm:g}" for a in preset.anchor)
+    return [f"{preset.name} is measured at {where} nm only; other wavelengths use an assumed composition "
+            f"+ flat residual absorption and power-law scattering (mus' ~ nm^-{preset.mie_power:.3g})"]
