@@ -1,0 +1,1 @@
+"""Package data of the journal (see the provenance header of each file)."""

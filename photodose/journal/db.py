@@ -1,0 +1,117 @@
+"""Open the journal database: engine, SQLite pragmas, one write transaction per unit of work, and migrations
+to the head revision on open.
+
+SQLite: WAL journal, ``foreign_keys=ON``, ``busy_timeout`` so that concurrent writers wait instead of failing,
+``synchronous=FULL`` so that a committed transaction survives a crash, and ``BEGIN IMMEDIATE`` for every
+transaction so that two writers never deadlock on a read-to-write lock upgrade.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy.orm import Session, sessionmaker
+
+from .paths import resolve_db_url
+
+BUSY_TIMEOUT_MS = 30_000
+MIGRATIONS_DIR = Path(__file__).parent / "migrations"
+_READ_ONLY_OPTION = "photodose_read_only"
+
+
+@dataclass
+class Journal:
+    """An open journal: ``engine`` and ``transaction()`` (one committed unit of work)."""
+
+    url: str
+    engine: Engine
+    _sessions: sessionmaker
+    _readers: sessionmaker
+
+    @contextmanager
+    def transaction(self) -> Iterator[Session]:
+        """An ORM session inside one transaction: committed on success, rolled back on any error."""
+        with self._sessions.begin() as session:
+            yield session
+
+    @contextmanager
+    def read(self) -> Iterator[Session]:
+        """An ORM session for reading (a deferred transaction that does not take the write lock)."""
+        with self._readers.begin() as session:
+            yield session
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+
+def _sqlite_pragmas(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection, _record) -> None:
+        dbapi_connection.isolation_level = None  # we emit BEGIN ourselves (pysqlite's implicit BEGIN is deferred)
+        cursor = dbapi_connection.cursor()
+        cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        cursor.execute("PRAGMA journal_mode = WAL")
+        cursor.execute("PRAGMA synchronous = FULL")
+        cursor.execute("PRAGMA foreign_keys = ON")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection) -> None:
+        deferred = connection.get_execution_options().get(_READ_ONLY_OPTION, False)
+        connection.exec_driver_sql("BEGIN" if deferred else "BEGIN IMMEDIATE")
+
+
+def migration_config(connection=None):
+    """Alembic configuration built in code (works from an installed wheel; no alembic.ini)."""
+    from alembic.config import Config
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
+    cfg.attributes["connection"] = connection
+    return cfg
+
+
+def upgrade(engine: Engine, revision: str = "head") -> None:
+    """Run migrations to ``revision`` inside one transaction (serialised between processes by the write lock)."""
+    from alembic import command
+
+    with engine.begin() as connection:
+        command.upgrade(migration_config(connection), revision)
+
+
+def current_revision(engine: Engine) -> str | None:
+    from alembic.runtime.migration import MigrationContext
+
+    with engine.connect() as connection:
+        return MigrationContext.configure(connection).get_current_revision()
+
+
+def head_revision() -> str:
+    from alembic.script import ScriptDirectory
+
+    return ScriptDirectory.from_config(migration_config()).get_current_head()
+
+
+def open_journal(url: str | None = None, *, migrate_to: str = "head") -> Journal:
+    """Open (creating if needed) the journal at ``url`` (see :func:`photodose.journal.paths.resolve_db_url`)
+    and upgrade its schema to ``migrate_to``."""
+    resolved = resolve_db_url(url)
+    if resolved.startswith("sqlite:///"):
+        Path(resolved.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+    engine = create_engine(resolved)
+    if engine.dialect.name == "sqlite":
+        _sqlite_pragmas(engine)
+    upgrade(engine, migrate_to)
+    reader = engine.execution_options(**{_READ_ONLY_OPTION: True})
+    return Journal(resolved, engine, sessionmaker(engine, expire_on_commit=False),
+                   sessionmaker(reader, expire_on_commit=False))
+
+
+def integrity_check(journal: Journal) -> str:
+    """SQLite ``PRAGMA integrity_check`` result (``"ok"`` when the file is consistent)."""
+    with journal.engine.connect() as connection:
+        return connection.execute(text("PRAGMA integrity_check")).scalar_one()

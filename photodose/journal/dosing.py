@@ -1,0 +1,69 @@
+"""Dose of a logged session: surface irradiance from the device catalog, fluence = irradiance x time, and the
+target-depth fluence carried over from a stored plan.
+
+Fluence J/cm2 = irradiance mW/cm2 x time s / 1000 (pbm_facts.md section 1).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from ..errors import PhotodoseInputError
+
+
+@dataclass(frozen=True)
+class SessionDose:
+    surface_irradiance_mw_cm2: float
+    surface_fluence_j_cm2: float
+    target_depth_mm: float | None = None
+    target_fluence_j_cm2: float | None = None
+
+
+def fluence_j_cm2(irradiance_mw_cm2: float, time_s: float) -> float:
+    """Radiant exposure H = E t / 1000 (E in mW/cm2, t in s, H in J/cm2); pbm_facts.md section 1."""
+    return irradiance_mw_cm2 * time_s / 1000.0
+
+
+def device_irradiance_mw_cm2(device_id: str, distance_mm: float) -> float:
+    """Mean total surface irradiance of catalog device ``device_id`` at ``distance_mm`` (photodose.devices)."""
+    try:
+        from ..devices.catalog import load_device
+        from ..devices.irradiance import irradiance_summary
+    except ImportError:
+        raise PhotodoseInputError("device", device_id, "the device catalog (photodose.devices) is not installed") from None
+    try:
+        device = load_device(device_id)
+    except (KeyError, LookupError, FileNotFoundError) as exc:
+        raise PhotodoseInputError("device", device_id, f"not in the device catalog ({exc})") from None
+    return float(irradiance_summary(device, distance_mm)["total_mean_irradiance_mw_cm2"])
+
+
+def target_dose_from_plan(plan: dict[str, Any], site: str, device_id: str, duration_s: float,
+                          surface_irradiance_mw_cm2: float) -> tuple[float | None, float | None]:
+    """(target depth mm, target fluence J/cm2) carried over from a planner plan, else (None, None).
+
+    The plan's target fluence per second of its own session (``target.fluence_j_cm2 / session_seconds``) is
+    scaled by the actual duration and, when the distance changed, by the ratio of actual to planned surface
+    irradiance (light transport is linear in the incident irradiance). A plan for another site or device, or one
+    without a target fluence, gives no target dose: it is not guessed.
+    """
+    target = plan.get("target") or {}
+    planned_s = plan.get("session_seconds")
+    planned_irradiance = (plan.get("surface") or {}).get("irradiance_mw_cm2")
+    if target.get("fluence_j_cm2") is None or not planned_s or not planned_irradiance:
+        return None, None
+    if plan.get("site") not in (None, site) or plan.get("device_id") not in (None, device_id):
+        return None, None
+    per_second = float(target["fluence_j_cm2"]) / float(planned_s)
+    scale = surface_irradiance_mw_cm2 / float(planned_irradiance)
+    return target.get("depth_mm"), per_second * duration_s * scale
+
+
+def compute_session_dose(device_id: str, distance_mm: float, duration_s: float, site: str,
+                         plan: dict[str, Any] | None = None) -> SessionDose:
+    """Surface irradiance and fluence of a session from the device catalog, plus the plan's target dose."""
+    irradiance = device_irradiance_mw_cm2(device_id, distance_mm)
+    depth_mm, target = (None, None) if plan is None else target_dose_from_plan(
+        plan, site, device_id, duration_s, irradiance)
+    return SessionDose(irradiance, fluence_j_cm2(irradiance, duration_s), depth_mm, target)

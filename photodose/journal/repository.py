@@ -1,0 +1,223 @@
+"""Reading and writing the journal. Every write is one transaction: validated first, nothing written on refusal."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import select
+
+from ..errors import PhotodoseInputError, require_choice, require_in_range
+from ..outcomes import Score
+from .db import Journal
+from .dosing import SessionDose
+from .models import DeviceInUse, Outcome, Plan, Profile, TherapySession
+from .sites import require_site
+
+PHOTOTYPES = ("I", "II", "III", "IV", "V", "VI")
+CLOCK_SKEW = timedelta(minutes=1)
+
+
+def _now() -> datetime:
+    return datetime.now().replace(microsecond=0)
+
+
+def require_past(field: str, when: datetime, now: datetime | None = None) -> datetime:
+    """``when`` if it is not in the future (local wall-clock time), else PhotodoseInputError."""
+    now = now or _now()
+    if when > now + CLOCK_SKEW:
+        raise PhotodoseInputError(field, when.isoformat(sep=" "), f"must not be in the future (now {now:%Y-%m-%d %H:%M})")
+    return when
+
+
+def _blank_to_none(text: str | None) -> str | None:
+    return text if text else None
+
+
+# --- profiles ---------------------------------------------------------------------------------------------------
+
+def add_profile(db: Journal, name: str, *, skin_phototype: str | None = None,
+                body_measurements: dict[str, Any] | None = None,
+                contraindication_answers: dict[str, Any] | None = None,
+                answered_at: datetime | None = None, created_at: datetime | None = None) -> Profile:
+    """Create a profile (a person's name or pseudonym must be unique in the journal)."""
+    name = (name or "").strip()
+    if not name:
+        raise PhotodoseInputError("name", name, "a non-empty name or pseudonym")
+    phototype = require_choice("skin_phototype", skin_phototype, PHOTOTYPES) if skin_phototype else None
+    if contraindication_answers is not None and answered_at is None:
+        answered_at = _now()
+    with db.transaction() as s:
+        if s.scalar(select(Profile.id).where(Profile.name == name)) is not None:
+            raise PhotodoseInputError("name", name, "a profile with this name exists; choose another")
+        profile = Profile(name=name, skin_phototype=phototype, body_measurements=body_measurements,
+                          contraindication_answers=contraindication_answers,
+                          contraindications_answered_at=answered_at, created_at=created_at or _now())
+        s.add(profile)
+    return profile
+
+
+def list_profiles(db: Journal) -> list[Profile]:
+    with db.read() as s:
+        return list(s.scalars(select(Profile).order_by(Profile.id)))
+
+
+def get_profile(db: Journal, name: str | None = None) -> Profile:
+    """The profile called ``name``; without a name, the only profile (several profiles need a name)."""
+    profiles = list_profiles(db)
+    if name is None:
+        if len(profiles) == 1:
+            return profiles[0]
+        allowed = ("create one with `photodose profile add NAME`" if not profiles else
+                   "several profiles exist; pass --profile with one of: " + ", ".join(p.name for p in profiles))
+        raise PhotodoseInputError("profile", None, allowed)
+    for p in profiles:
+        if p.name == name or str(p.id) == str(name):
+            return p
+    raise PhotodoseInputError("profile", name, "known profiles: " + (", ".join(p.name for p in profiles) or "none"))
+
+
+def set_contraindication_answers(db: Journal, profile_id: int, answers: dict[str, Any],
+                                 answered_at: datetime | None = None) -> None:
+    """Store the safety questionnaire's answers with the date they were given."""
+    with db.transaction() as s:
+        profile = s.get(Profile, profile_id)
+        if profile is None:
+            raise PhotodoseInputError("profile_id", profile_id, "an existing profile id")
+        profile.contraindication_answers = answers
+        profile.contraindications_answered_at = require_past("answered_at", answered_at or _now())
+
+
+def delete_profile(db: Journal, profile_id: int) -> None:
+    """Delete a profile and all its devices, plans, sessions and outcomes (ON DELETE CASCADE)."""
+    with db.transaction() as s:
+        profile = s.get(Profile, profile_id)
+        if profile is None:
+            raise PhotodoseInputError("profile_id", profile_id, "an existing profile id")
+        s.delete(profile)
+
+
+# --- devices and plans ------------------------------------------------------------------------------------------
+
+def add_plan(db: Journal, profile_id: int, plan: dict[str, Any], created_at: datetime | None = None) -> Plan:
+    """Store a plan exactly as the planner produced it."""
+    if not isinstance(plan, dict):
+        raise PhotodoseInputError("plan", type(plan).__name__, "a JSON object as printed by `photodose plan --json`")
+    with db.transaction() as s:
+        row = Plan(profile_id=profile_id, plan=plan, created_at=created_at or _now())
+        s.add(row)
+    return row
+
+
+def get_plan(db: Journal, profile_id: int, plan_id: int) -> Plan:
+    with db.read() as s:
+        plan = s.get(Plan, plan_id)
+    if plan is None or plan.profile_id != profile_id:
+        raise PhotodoseInputError("plan", plan_id, "the id of a plan stored for this profile")
+    return plan
+
+
+def list_plans(db: Journal, profile_id: int) -> list[Plan]:
+    with db.read() as s:
+        return list(s.scalars(select(Plan).where(Plan.profile_id == profile_id).order_by(Plan.id)))
+
+
+def list_devices(db: Journal, profile_id: int) -> list[DeviceInUse]:
+    with db.read() as s:
+        return list(s.scalars(select(DeviceInUse).where(DeviceInUse.profile_id == profile_id).order_by(DeviceInUse.id)))
+
+
+# --- sessions ---------------------------------------------------------------------------------------------------
+
+def log_session(db: Journal, profile_id: int, *, start_at: datetime, duration_s: float, site: str, device_id: str,
+                distance_mm: float, dose: SessionDose, plan_id: int | None = None,
+                planned_seconds: float | None = None, channels: list[Any] | None = None, notes: str | None = None,
+                warmth_0_10: int | None = None, comfort: str | None = None) -> TherapySession:
+    """Record one session (and the device as in use) in one transaction; refused input writes nothing."""
+    site = require_site(site)
+    require_past("at", start_at)
+    require_in_range("duration_s", duration_s, 0, 24 * 3600, low_inclusive=False)
+    require_in_range("distance_mm", distance_mm, 0, None)
+    if warmth_0_10 is not None:
+        require_in_range("warmth", warmth_0_10, 0, 10)
+    with db.transaction() as s:
+        if plan_id is not None:
+            plan = s.get(Plan, plan_id)
+            if plan is None or plan.profile_id != profile_id:
+                raise PhotodoseInputError("plan", plan_id, "the id of a plan stored for this profile")
+        row = TherapySession(
+            profile_id=profile_id, plan_id=plan_id, start_at=start_at, duration_s=float(duration_s), site=site,
+            device_id=device_id, channels=channels, distance_mm=float(distance_mm), planned_seconds=planned_seconds,
+            surface_irradiance_mw_cm2=dose.surface_irradiance_mw_cm2, surface_fluence_j_cm2=dose.surface_fluence_j_cm2,
+            target_depth_mm=dose.target_depth_mm, target_fluence_j_cm2=dose.target_fluence_j_cm2,
+            notes=_blank_to_none(notes), warmth_0_10=warmth_0_10, comfort=_blank_to_none(comfort))
+        s.add(row)
+        known = select(DeviceInUse.id).where(DeviceInUse.profile_id == profile_id, DeviceInUse.device_id == device_id)
+        if s.scalar(known) is None:
+            s.add(DeviceInUse(profile_id=profile_id, device_id=device_id, added_at=start_at))
+    return row
+
+
+def list_sessions(db: Journal, profile_id: int, site: str | None = None, since: datetime | None = None,
+                  until: datetime | None = None) -> list[TherapySession]:
+    """Sessions in start order; ``since`` inclusive, ``until`` exclusive."""
+    query = select(TherapySession).where(TherapySession.profile_id == profile_id)
+    if site is not None:
+        query = query.where(TherapySession.site == require_site(site))
+    if since is not None:
+        query = query.where(TherapySession.start_at >= since)
+    if until is not None:
+        query = query.where(TherapySession.start_at < until)
+    with db.read() as s:
+        return list(s.scalars(query.order_by(TherapySession.start_at, TherapySession.id)))
+
+
+# --- outcomes ---------------------------------------------------------------------------------------------------
+
+def log_outcome(db: Journal, profile_id: int, score: Score, *, recorded_at: datetime, site: str | None = None,
+                notes: str | None = None) -> Outcome:
+    """Record a scored instrument (from :mod:`photodose.outcomes`); pain needs a known site."""
+    from ..outcomes import get_instrument
+
+    if get_instrument(score.instrument).needs_site:
+        if site is None:
+            raise PhotodoseInputError("site", None, f"{score.instrument} needs --site")
+        site = require_site(site)
+    elif site is not None:
+        site = require_site(site)
+    require_past("at", recorded_at)
+    with db.transaction() as s:
+        row = Outcome(profile_id=profile_id, instrument=score.instrument,
+                      item_scores=list(score.items) if score.items is not None else None, total=score.total,
+                      band=score.band, site=site, recorded_at=recorded_at, notes=_blank_to_none(notes))
+        s.add(row)
+    return row
+
+
+def log_custom_metric(db: Journal, profile_id: int, name: str, *, recorded_at: datetime, value: float | None = None,
+                      unit: str | None = None, file_path: str | None = None, site: str | None = None,
+                      notes: str | None = None) -> Outcome:
+    """Record a free-form metric (e.g. a wrinkle score, or a photo's file path); needs a value or a file."""
+    name = (name or "").strip()
+    if not name:
+        raise PhotodoseInputError("name", name, "a metric name, e.g. 'wrinkle score'")
+    if value is None and not file_path:
+        raise PhotodoseInputError("value", None, "give --value and/or --file")
+    if value is not None:
+        value = require_in_range("value", value)
+    site = require_site(site) if site is not None else None
+    require_past("at", recorded_at)
+    with db.transaction() as s:
+        row = Outcome(profile_id=profile_id, instrument="custom", metric_name=name, metric_value=value,
+                      metric_unit=_blank_to_none(unit), file_path=_blank_to_none(file_path), site=site,
+                      recorded_at=recorded_at, notes=_blank_to_none(notes))
+        s.add(row)
+    return row
+
+
+def list_outcomes(db: Journal, profile_id: int, instrument: str | None = None) -> list[Outcome]:
+    query = select(Outcome).where(Outcome.profile_id == profile_id)
+    if instrument is not None:
+        query = query.where(Outcome.instrument == instrument)
+    with db.read() as s:
+        return list(s.scalars(query.order_by(Outcome.recorded_at, Outcome.id)))

@@ -1,0 +1,1 @@
+"""Package data: instrument definitions (see the provenance header of each file)."""
