@@ -1,0 +1,91 @@
+"""Overdose: cumulative fluence per body site per day and per week, and sessions too close together.
+
+Hormesis (biphasic dose response, Huang et al., Dose-Response 7 (2009) 358-383; pbm_facts.md section 1): more is
+not better, so the protocol's bounds are upper limits. The bounds come from the protocol (the planner passes them).
+Windows (photodose's choice): "day" = the calendar date of the planned session; "week" = the 7 days ending at
+the planned session's start (rolling). Sites are compared case-insensitively. Naive datetimes are read as UTC.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+from pydantic import BaseModel, Field
+
+from .checks import SafetyCheck
+
+SOURCE = "protocol bounds (passed by the planner); hormesis: Huang et al., Dose-Response 7 (2009) 358-383"
+
+
+class Session(BaseModel):
+    """One session at one body site: when it started and the surface fluence it delivered (J/cm2)."""
+
+    start: datetime
+    site: str
+    fluence_j_cm2: float = Field(ge=0)
+
+
+class ProtocolBounds(BaseModel):
+    """A protocol's upper bounds. ``None`` means the protocol sets no such bound."""
+
+    max_fluence_per_day_j_cm2: float | None = Field(default=None, gt=0)
+    max_fluence_per_week_j_cm2: float | None = Field(default=None, gt=0)
+    max_sessions_per_week: int | None = Field(default=None, ge=1)
+    min_hours_between_sessions: float | None = Field(default=None, ge=0)
+
+
+def _utc(moment: datetime) -> datetime:
+    return moment.replace(tzinfo=timezone.utc) if moment.tzinfo is None else moment
+
+
+def evaluate_overdose(prior: list[Session], planned: Session, bounds: ProtocolBounds) -> list[SafetyCheck]:
+    """Checks of the planned session against the bounds, given the prior sessions (any site; others ignored)."""
+    site = planned.site.strip().lower()
+    start = _utc(planned.start)
+    same_site = [s for s in prior if s.site.strip().lower() == site]
+    checks: list[SafetyCheck] = []
+
+    if bounds.max_fluence_per_day_j_cm2 is not None:
+        day = sum(s.fluence_j_cm2 for s in same_site if _utc(s.start).date() == start.date())
+        checks.append(_fluence_check("overdose:day", "today", day, planned.fluence_j_cm2,
+                                     bounds.max_fluence_per_day_j_cm2, site))
+    week_prior = [s for s in same_site if start - timedelta(days=7) < _utc(s.start) <= start]
+    if bounds.max_fluence_per_week_j_cm2 is not None:
+        week = sum(s.fluence_j_cm2 for s in week_prior)
+        checks.append(_fluence_check("overdose:week", "in the last 7 days", week, planned.fluence_j_cm2,
+                                     bounds.max_fluence_per_week_j_cm2, site))
+    if bounds.max_sessions_per_week is not None:
+        count = len(week_prior) + 1
+        ok = count <= bounds.max_sessions_per_week
+        oldest = min((_utc(s.start) for s in week_prior), default=start)
+        checks.append(SafetyCheck(
+            name="overdose:sessions_per_week", status="ok" if ok else "fail",
+            message=f"{count} sessions on '{site}' in 7 days including this one (at most "
+                    f"{bounds.max_sessions_per_week}).",
+            value=count, limit=bounds.max_sessions_per_week, unit="sessions", source=SOURCE,
+            remedy=None if ok else f"wait until after {(oldest + timedelta(days=7)).isoformat()}"))
+    if bounds.min_hours_between_sessions is not None and same_site:
+        gap_h = min(abs((start - _utc(s.start)).total_seconds()) / 3600.0 for s in same_site)
+        ok = gap_h >= bounds.min_hours_between_sessions
+        checks.append(SafetyCheck(
+            name="overdose:interval", status="ok" if ok else "fail",
+            message=f"{gap_h:.1f} h since the nearest session on '{site}' (at least "
+                    f"{bounds.min_hours_between_sessions:g} h).",
+            value=gap_h, limit=bounds.min_hours_between_sessions, unit="h", source=SOURCE,
+            remedy=None if ok else f"wait {bounds.min_hours_between_sessions - gap_h:.1f} h more"))
+    return checks
+
+
+def _fluence_check(name: str, window: str, earlier_j_cm2: float, planned_j_cm2: float, bound_j_cm2: float,
+                   site: str) -> SafetyCheck:
+    total = earlier_j_cm2 + planned_j_cm2
+    ok = total <= bound_j_cm2 * (1 + 1e-9)
+    room = max(bound_j_cm2 - earlier_j_cm2, 0.0)
+    remedy = None
+    if not ok:
+        remedy = ("no more light on this site " + window if room <= 0 else
+                  f"shorten the session to {room / planned_j_cm2:.0%} of its length ({room:.1f} J/cm2)")
+    return SafetyCheck(name=name, status="ok" if ok else "fail",
+                       message=f"{total:.1f} J/cm2 on '{site}' {window} including this session "
+                               f"(at most {bound_j_cm2:g}); more is not better.",
+                       value=total, limit=bound_j_cm2, unit="J/cm2", source=SOURCE, remedy=remedy)
