@@ -85,6 +85,7 @@ class Protocol(BaseModel):
     name: str
     category: str
     site: str
+    site_note: str | None = None
     wavelengths_nm: tuple[float, ...]
     wavelength_source: str
     target: Target

@@ -1,0 +1,204 @@
+"""The planner: from device, body and condition to distance, time, schedule, dose at depth and verdicts.
+
+Steps: resolve the protocol (or custom target) and the device channels; compute each channel's spectrally
+weighted fluence per irradiance at the target (cached, fast model); scan distances (or take the given one)
+and solve for the time that puts the planning dose at the window's geometric middle (:mod:`.inverse`);
+evaluate the session (:mod:`.session_dose`); judge skin and target against their windows; add the schedule,
+the Jenkins & Carroll parameter table, reasons, warnings, citations; pass the plan through the safety gate.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..optics.phototypes import normalise_skin_type
+from ..protocols.library import citations_for, get_protocol
+from ..protocols.model import DoseWindow
+from .inverse import Constraints, solve
+from .reporting import SOURCE as JENKINS_CARROLL, reporting_parameters
+from .request import PlanRequest
+from .safety_link import safety_for_plan
+from .schedule import recommend_schedule
+from .session_dose import (TissueModel, channel_lights, channel_phis, load_device_any, session_dose_from_lights,
+                           treatment_area_cm2)
+from .surface import SurfaceIrradiance, choose_channels
+from .windows import verdict, window_goal_j_cm2
+
+NOTE = "photodose informs; it does not diagnose or prescribe."
+DISTANCE_RANGE_MM = (20.0, 600.0)   # photodose default search range for projected devices (stated choice)
+DISTANCE_SCAN_POINTS = 16
+CUSTOM_SESSION_S = (60.0, 1800.0)   # photodose default bounds for a custom target (stated choice, unsourced)
+WAVELENGTH_TOLERANCE_NM = 30.0
+
+
+def _window_doc(w: DoseWindow | None, value: float | None, where: str) -> dict | None:
+    if w is None:
+        return None
+    return {"at": where, "low_j_cm2": w.low_j_cm2, "high_j_cm2": w.high_j_cm2,
+            "goal_j_cm2": window_goal_j_cm2(w.low_j_cm2, w.high_j_cm2),
+            "fluence_j_cm2": value, "verdict": None if value is None else verdict(value, w.low_j_cm2, w.high_j_cm2),
+            "source": w.source, "unsourced": w.unsourced, "citations": list(w.citations)}
+
+
+def _custom_window(req: PlanRequest) -> DoseWindow | None:
+    if req.window_j_cm2 is None:
+        return None
+    lo, hi = req.window_j_cm2
+    return DoseWindow(low_j_cm2=lo, high_j_cm2=hi, source="given by the user", unsourced=True)
+
+
+def _distances(req: PlanRequest, device) -> tuple[np.ndarray, float, str]:
+    if req.distance_mm is not None:
+        return np.array([req.distance_mm]), req.distance_mm, f"distance {req.distance_mm:.0f} mm given by the user"
+    if device.contact:
+        d = device.default_distance_mm
+        return np.array([d]), d, f"contact device: used at its standoff of {d:.0f} mm"
+    lo, hi = req.distance_range_mm or DISTANCE_RANGE_MM
+    lo = max(lo, 1.0)
+    pref = min(max(device.default_distance_mm, lo), hi)
+    scan = np.unique(np.round(np.concatenate([np.geomspace(lo, hi, DISTANCE_SCAN_POINTS), [pref]]), 1))
+    why = ("preferred range" if req.distance_range_mm else "photodose default search range")
+    return scan, pref, f"distance chosen in the {why} {lo:.0f}-{hi:.0f} mm, nearest the device's usual {pref:.0f} mm"
+
+
+def plan(req: PlanRequest) -> dict:
+    """Plan a session; returns the plan document (the ``photodose plan --json`` contract)."""
+    device = load_device_any(req.device)
+    protocol = get_protocol(req.condition) if req.condition else None
+    site = req.site or protocol.site
+    skin_type = normalise_skin_type(req.skin_type)
+    tissue = TissueModel(site, skin_type, req.thickness_mm)
+    target_depth = req.target_depth_mm if req.target_depth_mm is not None else protocol.target.depth_mm
+    target_window = _custom_window(req) or (protocol.target_window if protocol else None)
+    skin_window = protocol.skin_window if protocol else None
+    basis = "target" if target_window is not None else "skin"
+    plan_window = target_window or skin_window
+    goal = window_goal_j_cm2(plan_window.low_j_cm2, plan_window.high_j_cm2)
+    reasons, warnings = [], []
+
+    channels = choose_channels(device, req.channels)
+    surface = SurfaceIrradiance(device, [c.id for c in channels])
+    phis = channel_phis(channels, tissue, target_depth)
+    distances, preferred, distance_reason = _distances(req, device)
+
+    # per-distance planning dose rate
+    mean = [surface.mean_mw_cm2(d) for d in distances]
+    peak = [sum(surface.peak_mw_cm2(d).values()) for d in distances]
+    surf = [sum(m.values()) for m in mean]
+    rate = [sum(m[c.id] * phis[c.id][0] for c in channels) for m in mean] if basis == "target" else surf
+
+    t_lo, t_hi, t_source = _session_bounds(protocol, req, warnings)
+    irr_limit, irr_source = _irradiance_limit(protocol, req)
+    constraints = Constraints(t_lo, t_hi, irr_limit,
+                              (skin_window.low_j_cm2, skin_window.high_j_cm2) if (skin_window and basis == "target")
+                              else None, t_source, irr_source)
+    sol = solve(distances, rate, surf, peak, goal, constraints, preferred)
+
+    lights = channel_lights(channels, surface, sol.distance_mm, phis)
+    dose = session_dose_from_lights(lights, sol.time_s, treatment_area_cm2(device), target_depth)
+    skin_doc = _window_doc(skin_window, dose["surface"]["fluence_j_cm2"], "skin")
+    target_doc = _window_doc(target_window, dose["target"]["fluence_j_cm2"], "target")
+    window = dict(target_doc if basis == "target" else skin_doc, basis=basis)
+    schedule = recommend_schedule(protocol)
+
+    reasons += [
+        f"channels: {', '.join(f'{c.id} ({c.wavelength_nm:g} nm)' for c in channels)}",
+        distance_reason + f": {sol.distance_mm:.0f} mm",
+        f"planning on the {basis} window {plan_window.low_j_cm2:g}-{plan_window.high_j_cm2:g} J/cm2; goal "
+        f"{goal:.3g} J/cm2 = geometric middle sqrt(low x high) (log-dose middle of a biphasic window)",
+        f"session time {sol.time_s:.0f} s = 1000 x dose / dose rate, within {t_lo:.0f}-{t_hi:.0f} s ({t_source})",
+        f"target depth {target_depth:g} mm: " + ("given by the user" if req.target_depth_mm is not None
+                                                 else protocol.target.source),
+        f"dose at depth: wide-field fast transport model on the {site} stack, phototype {skin_type}, integrated over "
+        "each channel's emission spectrum",
+        f"schedule: {schedule['source']}",
+    ]
+    if not sol.feasible:
+        warnings.append("no plan meets every constraint; blocked by: " + ", ".join(sol.blocking))
+        warnings.extend(sol.messages)
+    _protocol_warnings(protocol, channels, plan_window, warnings)
+    if window["verdict"] != "inside":
+        warnings.append(f"{basis} dose {window['fluence_j_cm2']:.3g} J/cm2 is {window['verdict']} the window")
+
+    doc = {
+        "status": "planned" if sol.feasible else ("compromise" if window["verdict"] == "inside" else "no_feasible_plan"),
+        "device": device.id, "condition": protocol.id if protocol else None,
+        "protocol": _protocol_doc(protocol), "site": site, "skin_type": skin_type,
+        "session_seconds": round(dose["session_seconds"], 1), "distance_mm": sol.distance_mm,
+        "surface": dose["surface"], "area_cm2": dose["area_cm2"], "energy_j": dose["energy_j"],
+        "target": dict(dose["target"], tissue=protocol.target.tissue if (protocol and req.target_depth_mm is None)
+                       else "custom target"),
+        "window": window, "windows": {"skin": skin_doc, "target": target_doc},
+        "schedule": schedule, "depth_dose": dose["depth_dose"],
+        "constraints": {"min_session_s": t_lo, "max_session_s": t_hi, "max_irradiance_mw_cm2": irr_limit,
+                        "blocking": sol.blocking},
+        "reasons": reasons, "warnings": warnings,
+        "reporting_parameters": reporting_parameters(device, channels, dose, sol.distance_mm, site,
+                                                     protocol.target.tissue if protocol else None, schedule),
+        "citations": _citations(protocol),
+        "note": NOTE,
+    }
+    doc["safety"] = safety_for_plan(doc, device, channels, req)
+    if doc["safety"]["status"] == "refused":
+        doc.update(status="refused", session_seconds=None)
+        doc["warnings"].insert(0, "refused by the safety gate: " + "; ".join(
+            f"{c['name']}: {c['message']}" + (f" (remedy: {c['remedy']})" if c.get("remedy") else "")
+            for c in doc["safety"]["checks"] if c["status"] == "fail"))
+    return doc
+
+
+def _session_bounds(protocol, req: PlanRequest, warnings: list) -> tuple[float, float, str]:
+    if protocol is not None:
+        lo, hi = protocol.session.min_s, protocol.session.max_s
+        source = protocol.session.source + (" (unsourced)" if protocol.session.unsourced else "")
+    else:
+        lo, hi = CUSTOM_SESSION_S
+        source = "photodose default bounds for a custom target (unsourced)"
+    if req.max_minutes is not None and req.max_minutes * 60 < hi:
+        hi = req.max_minutes * 60
+        source = f"--max-minutes {req.max_minutes:g}"
+        if hi < lo:
+            warnings.append(f"max minutes {req.max_minutes:g} is below the protocol's minimum session {lo:.0f} s; "
+                            "the minimum is lowered to it")
+            lo = hi
+    return lo, hi, source
+
+
+def _irradiance_limit(protocol, req: PlanRequest) -> tuple[float | None, str]:
+    limits = []
+    if req.max_irradiance_mw_cm2 is not None:
+        limits.append((req.max_irradiance_mw_cm2, "--max-irradiance"))
+    if protocol is not None and protocol.max_irradiance is not None:
+        limits.append((protocol.max_irradiance.value_mw_cm2, protocol.max_irradiance.source))
+    if not limits:
+        return None, "no irradiance limit"
+    return min(limits)
+
+
+def _protocol_warnings(protocol, channels, window, warnings: list) -> None:
+    if window.unsourced:
+        warnings.append(f"the dose window is unsourced: {window.source}")
+    if protocol is None:
+        return
+    for ch in channels:
+        if min(abs(ch.wavelength_nm - nm) for nm in protocol.wavelengths_nm) > WAVELENGTH_TOLERANCE_NM:
+            warnings.append(f"channel {ch.id} ({ch.wavelength_nm:g} nm) is outside the protocol's wavelengths "
+                            f"({', '.join(f'{nm:g}' for nm in protocol.wavelengths_nm)} nm); its dose is counted")
+    if protocol.evidence.level in ("mixed", "negative", "unsourced", "early") or "UNVERIFIED" in protocol.evidence.level:
+        warnings.append(f"evidence: {protocol.evidence.level} - {protocol.evidence.statement}")
+    if protocol.site_note:
+        warnings.append(protocol.site_note)
+
+
+def _protocol_doc(protocol) -> dict | None:
+    if protocol is None:
+        return None
+    return {"id": protocol.id, "name": protocol.name, "wavelengths_nm": list(protocol.wavelengths_nm),
+            "evidence": {"level": protocol.evidence.level, "statement": protocol.evidence.statement},
+            "reference_dose": protocol.reference_dose}
+
+
+def _citations(protocol) -> list[dict]:
+    cites = [c.model_dump() | {"text": c.short()} for c in citations_for(protocol)] if protocol else []
+    cites.append({"key": "jenkins2011", "text": JENKINS_CARROLL})
+    return cites

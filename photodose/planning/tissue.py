@@ -1,0 +1,77 @@
+"""Fluence per unit irradiance phi(z; lambda) of a body site, from the optics and transport stages, cached.
+
+Edge module: it builds the site's layer stack (optics stage, ``body_stack``) and runs the transport stage's
+wide-field fast model (``fluence_per_irradiance(..., method="fast")``) once per
+(site, wavelength rounded to 1 nm, phototype, thickness overrides, depths); later calls are dictionary look-ups.
+Channel spectra are integrated with their emission samples (weights sum to 1).
+"""
+
+from __future__ import annotations
+
+import importlib
+from functools import lru_cache
+
+import numpy as np
+
+from ..dosimetry.depth_dose import spectral_fluence_per_irradiance
+
+SPECTRAL_SAMPLES = 5
+CURVE_DEPTHS_MM = tuple(float(z) for z in np.round(np.arange(0.0, 40.0 + 1e-9, 0.25), 4))
+
+
+def _sites_module():
+    for name in ("sites", "stacks"):
+        try:
+            return importlib.import_module(f"photodose.optics.{name}")
+        except ModuleNotFoundError:
+            continue
+    raise ModuleNotFoundError("photodose.optics.sites (body_stack) is not available")
+
+
+def site_names() -> list[str]:
+    """Body sites the optics stage knows."""
+    sites = _sites_module().SITES
+    return list(sites.keys()) if isinstance(sites, dict) else list(sites)
+
+
+def _fast_model(stack, depths_mm: np.ndarray) -> np.ndarray:
+    try:
+        from ..transport.depth_dose import fluence_per_irradiance
+    except ModuleNotFoundError:  # the depth_dose front end is not there yet: call its fast model directly
+        from ..transport.diffusion import diffusion_fluence_per_irradiance
+
+        return np.asarray(diffusion_fluence_per_irradiance(stack, depths_mm), float)
+    return np.asarray(fluence_per_irradiance(stack, depths_mm, method="fast").fluence_per_irradiance, float)
+
+
+def _thickness_key(thickness_mm: dict[str, float] | None) -> tuple:
+    return tuple(sorted((str(k), float(v)) for k, v in (thickness_mm or {}).items()))
+
+
+@lru_cache(maxsize=4096)
+def _phi(site: str, wavelength_nm: int, skin_type: str, thickness_key: tuple, depths_mm: tuple) -> np.ndarray:
+    stack = _sites_module().body_stack(site, float(wavelength_nm), skin_type=skin_type,
+                                       thickness_mm=dict(thickness_key) or None)
+    phi = np.nan_to_num(_fast_model(stack, np.asarray(depths_mm, float)), nan=0.0)
+    phi.setflags(write=False)
+    return phi
+
+
+def fluence_per_irradiance(site: str, wavelength_nm: float, skin_type: str, depths_mm,
+                           thickness_mm: dict[str, float] | None = None) -> np.ndarray:
+    """phi(z; lambda) [(mW/cm^2)/(mW/cm^2)] at ``depths_mm`` for a wide beam on ``site`` (fast model, cached)."""
+    depths = tuple(float(z) for z in np.atleast_1d(depths_mm))
+    return _phi(site, int(round(wavelength_nm)), skin_type, _thickness_key(thickness_mm), depths)
+
+
+def channel_fluence_per_irradiance(spectrum, site: str, skin_type: str, depths_mm,
+                                   thickness_mm: dict[str, float] | None = None,
+                                   samples: int = SPECTRAL_SAMPLES) -> np.ndarray:
+    """Spectrally weighted phi_ch(z) = sum_k w_k phi(z; lambda_k) over an EmissionSpectrum's samples."""
+    nm, w = spectrum.samples(samples)
+    return spectral_fluence_per_irradiance(
+        lambda lam: fluence_per_irradiance(site, lam, skin_type, depths_mm, thickness_mm), nm, w)
+
+
+def clear_cache() -> None:
+    _phi.cache_clear()
