@@ -1,0 +1,183 @@
+"""``photodose mc`` (Monte Carlo light transport, MCML-compatible) and ``photodose fast`` (diffusion estimate).
+
+INPUT is an MCML ``.mci`` file (every run in it) or a JSON layers file (also the output of
+``photodose stack ... --json``). ``mc --json`` prints ``MCResult.summary()`` per run (a list when an .mci file
+holds several runs), with ``--depth-profile`` also ``depth_mm`` and ``fluence_per_irradiance`` (A(z)/mua:
+for a wide beam, or laterally integrated for a finite one, fluence per unit irradiance).
+"""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from ..errors import PhotodoseInputError
+from ._output import JsonFlag, console, emit
+
+
+@dataclass(frozen=True)
+class _Run:
+    stack: object            # LayerStack
+    photons: int | None      # from the .mci file; None for JSON input
+    grid: object | None      # Grid from the .mci file; None for JSON input
+    output_file: str
+
+
+def _load_runs(path: Path) -> tuple[list[_Run], bool]:
+    """The runs of INPUT and whether it is a multi-run container (.mci with several runs)."""
+    from ..transport.layers import LayerStack
+    from ..transport.mci import read_mci
+
+    suffix = path.suffix.lower()
+    if suffix == ".mci":
+        runs = [_Run(r.stack, r.photons, r.grid, r.output_file) for r in read_mci(path)]
+        return runs, len(runs) > 1
+    if suffix == ".json":
+        return [_Run(LayerStack.from_json_file(path), None, None, path.with_suffix(".mco").name)], False
+    raise PhotodoseInputError("input", str(path), "a .mci (MCML input) or .json (layers) file")
+
+
+def parse_photons(text: str) -> int:
+    """A photon count typed as ``1000000``, ``1e6`` or ``1_000_000``."""
+    try:
+        value = float(str(text).replace("_", ""))
+    except ValueError:
+        value = float("nan")
+    if not (value >= 1 and value == int(value)):
+        raise PhotodoseInputError("photons", text, "a whole number >= 1, e.g. 1e6")
+    return int(value)
+
+
+def parse_depths_mm(text: str):
+    """Depths in mm as ``START:STOP:STEP`` (STOP included) or a comma list ``0.5,1,2``."""
+    import numpy as np
+
+    try:
+        if ":" in text:
+            start, stop, step = (float(x) for x in text.split(":"))
+            if not step > 0 or stop < start:
+                raise ValueError
+            return np.arange(start, stop + step / 2, step)
+        return np.array([float(x) for x in text.split(",")])
+    except ValueError:
+        raise PhotodoseInputError("depth-mm", text, "START:STOP:STEP (e.g. 0:10:0.5) or a list (0.5,1,2)") from None
+
+
+def _out_paths(out: Path | None, runs: list[_Run]) -> list[Path | None]:
+    if out is None:
+        return [None] * len(runs)
+    if len(runs) == 1:
+        return [out]
+    if out.is_dir():
+        return [out / run.output_file for run in runs]
+    return [out.with_name(f"{out.stem}_{i}{out.suffix or '.mco'}") for i in range(1, len(runs) + 1)]
+
+
+def _progress_bar(enabled: bool):
+    from contextlib import nullcontext
+
+    if not enabled:
+        return nullcontext(None)
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    return Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+                    console=console, transient=True)
+
+
+def _render_mc(con, data) -> None:
+    from rich.table import Table
+
+    for item in data if isinstance(data, list) else [data]:
+        table = Table(title=f"{item.get('input', '')} ({item['beam']}, {item['incidence']}, "
+                            f"{item['photons']:,} photons, {item['photons_per_second']:,.0f} photons/s)")
+        table.add_column("quantity")
+        table.add_column("value", justify="right")
+        table.add_column("std. error", justify="right")
+        se = item["stderr"]
+        table.add_row("specular reflectance", f"{item['specular']:.5f}", "")
+        for key, label in (("diffuse_reflectance", "diffuse reflectance"), ("absorbed", "absorbed"),
+                           ("transmittance", "transmittance")):
+            table.add_row(label, f"{item[key]:.5f}", f"{se[key]:.5f}")
+        for i, (value, err) in enumerate(zip(item["layer_absorbed"], se["layer_absorbed"]), start=1):
+            table.add_row(f"  absorbed in layer {i}", f"{value:.5f}", f"{err:.5f}")
+        con.print(table)
+        if "mco" in item:
+            con.print(f"wrote {item['mco']}")
+
+
+def _render_fast(con, data) -> None:
+    from rich.table import Table
+
+    for item in data if isinstance(data, list) else [data]:
+        table = Table(title=f"fluence per unit irradiance, diffusion estimate ({item['input']})",
+                      caption=item["validity"])
+        table.add_column("depth mm", justify="right")
+        table.add_column("phi (J/cm2 per J/cm2)", justify="right")
+        for z, phi in zip(item["depth_mm"], item["fluence_per_irradiance"]):
+            table.add_row(f"{z:g}", "-" if phi is None or phi != phi else f"{phi:.4f}")
+        con.print(table)
+
+
+def register(app: typer.Typer) -> None:
+    @app.command("mc")
+    def mc(
+        input_path: Annotated[Path, typer.Argument(metavar="INPUT", help="MCML .mci file or JSON layers file.")],
+        photons: Annotated[Optional[str], typer.Option(help="Photon packets per run, e.g. 1e6 (default: the "
+                                                             ".mci file's count, else 1e5).")] = None,
+        seed: Annotated[int, typer.Option(help="Random seed; the same seed gives the same numbers.")] = 1,
+        beam: Annotated[str, typer.Option(help="pencil | flat:RADIUS_MM | gaussian:RADIUS_MM | wide")] = "pencil",
+        incidence: Annotated[str, typer.Option(help="collimated | cone:DEG | lambertian")] = "collimated",
+        threads: Annotated[Optional[int], typer.Option(help="Worker threads (default: all cores).")] = None,
+        out: Annotated[Optional[Path], typer.Option(help="Write MCML .mco output here (several runs: "
+                                                         "FILE_1.mco, ... or into a folder).")] = None,
+        depth_profile: Annotated[bool, typer.Option("--depth-profile", help="Add depth_mm and "
+                                                    "fluence_per_irradiance to the output.")] = False,
+        as_json: JsonFlag = False,
+    ) -> None:
+        """Monte Carlo light transport in layered tissue (MCML physics); MCML .mci in, .mco out."""
+        from ..transport.beams import parse_beam, parse_incidence
+        from ..transport.mco import write_mco
+        from ..transport.montecarlo import run_mc
+        from ..transport.result import Grid
+
+        runs, several = _load_runs(input_path)
+        beam_spec, incidence_spec = parse_beam(beam), parse_incidence(incidence)
+        photon_override = parse_photons(photons) if photons is not None else None
+        outputs = []
+        with _progress_bar(not as_json and sys.stdout.isatty()) as bar:
+            for index, (run, mco_path) in enumerate(zip(runs, _out_paths(out, runs)), start=1):
+                n = photon_override or run.photons or 100_000
+                callback = None
+                if bar is not None:
+                    task = bar.add_task(f"run {index}/{len(runs)}", total=n)
+                    callback = lambda done, total, task=task: bar.update(task, completed=done, total=total)
+                result = run_mc(run.stack, n, seed=seed, beam=beam_spec, incidence=incidence_spec,
+                                grid=run.grid or Grid(), threads=threads, progress=callback)
+                item = {"input": input_path.name, **result.summary()}
+                if depth_profile:
+                    item["depth_mm"] = result.depth_mm
+                    item["fluence_per_irradiance"] = result.fluence_per_irradiance
+                if mco_path is not None:
+                    item["mco"] = str(write_mco(mco_path, result, output_file=mco_path.name))
+                outputs.append(item)
+        emit(outputs if several else outputs[0], as_json, _render_mc)
+
+    @app.command("fast")
+    def fast(
+        input_path: Annotated[Path, typer.Argument(metavar="INPUT", help="MCML .mci file or JSON layers file.")],
+        depth_mm: Annotated[str, typer.Option("--depth-mm", help="Depths in mm: START:STOP:STEP or a list "
+                                              "0.5,1,2.")] = "0:10:0.5",
+        as_json: JsonFlag = False,
+    ) -> None:
+        """Diffusion-theory estimate of fluence per unit irradiance at depth (wide beam; instant)."""
+        from ..transport.depth_dose import fluence_per_irradiance
+
+        runs, several = _load_runs(input_path)
+        depths = parse_depths_mm(depth_mm)
+        outputs = [{"input": input_path.name, **fluence_per_irradiance(run.stack, depths, "fast").to_json_dict()}
+                   for run in runs]
+        emit(outputs if several else outputs[0], as_json, _render_fast)
