@@ -47,7 +47,9 @@ def test_burn_hazard_function_is_continuous_at_1150_and_1200_nm():
 
 def test_disc_radiance_reproduces_the_disc_irradiance_formula():
     # E = pi L R^2/(R^2 + d^2): a 300 mm panel at 150 mm giving 1000 W/m2 has L = 2000/pi.
-    assert eye.disc_radiance_w_m2_sr(1000.0, 300.0, 150.0) == pytest.approx(2000.0 / math.pi)
+    alpha = eye.disc_angular_subtense_rad(300.0, 150.0)
+    assert eye.disc_radiance_w_m2_sr(1000.0, alpha) == pytest.approx(2000.0 / math.pi)
+    assert eye.disc_angular_subtense_rad(10.0, 0.0) == pytest.approx(math.pi)
     assert eye.disc_angular_subtense_rad(300.0, 150.0) == pytest.approx(math.pi / 2)
     assert eye.retinal_thermal_limit_w_m2_sr(0.1) == pytest.approx(60000.0)
 

@@ -80,18 +80,19 @@ def retinal_thermal_limit_w_m2_sr(alpha_rad: float) -> float:
 
 def disc_angular_subtense_rad(source_diameter_mm: float, distance_mm: float) -> float:
     """Full angle subtended by a disc of diameter D at distance d on its axis: alpha = 2 atan(D / 2d)."""
-    return 2.0 * math.atan(source_diameter_mm / (2.0 * distance_mm))
+    return 2.0 * math.atan2(source_diameter_mm, 2.0 * distance_mm)
 
 
-def disc_radiance_w_m2_sr(irradiance_w_m2: float, source_diameter_mm: float, distance_mm: float) -> float:
-    """Radiance of a uniform Lambertian disc that gives irradiance E on its axis at distance d.
+def disc_radiance_w_m2_sr(irradiance_w_m2: float, alpha_rad: float) -> float:
+    """Radiance of a uniform Lambertian disc of angular subtense alpha giving irradiance E on its axis.
 
-    From E = pi L R^2 / (R^2 + d^2): L = E (R^2 + d^2) / (pi R^2).
+    From E = pi L R^2 / (R^2 + d^2) = pi L sin^2(alpha/2): L = E / (pi sin^2(alpha/2)).
     Simplification: the luminous area is treated as uniform; single emitters inside it are brighter than this
     average. Source: pbm_facts.md section 3 (uniform Lambertian disc).
     """
-    r2 = (source_diameter_mm / 2.0) ** 2
-    return irradiance_w_m2 * (r2 + distance_mm ** 2) / (math.pi * r2)
+    if not 0 < alpha_rad <= math.pi:
+        raise ValueError("alpha_rad must be in (0, pi]")
+    return irradiance_w_m2 / (math.pi * math.sin(alpha_rad / 2.0) ** 2)
 
 
 def blue_light_radiance_dose_limit_j_m2_sr(time_s: float) -> float:

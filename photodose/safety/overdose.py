@@ -8,10 +8,11 @@ the planned session's start (rolling). Sites are compared case-insensitively. Na
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 
 from pydantic import BaseModel, Field
 
+from ._time import as_utc
 from .checks import SafetyCheck
 
 SOURCE = "protocol bounds (passed by the planner); hormesis: Huang et al., Dose-Response 7 (2009) 358-383"
@@ -34,22 +35,19 @@ class ProtocolBounds(BaseModel):
     min_hours_between_sessions: float | None = Field(default=None, ge=0)
 
 
-def _utc(moment: datetime) -> datetime:
-    return moment.replace(tzinfo=timezone.utc) if moment.tzinfo is None else moment
-
 
 def evaluate_overdose(prior: list[Session], planned: Session, bounds: ProtocolBounds) -> list[SafetyCheck]:
     """Checks of the planned session against the bounds, given the prior sessions (any site; others ignored)."""
     site = planned.site.strip().lower()
-    start = _utc(planned.start)
+    start = as_utc(planned.start)
     same_site = [s for s in prior if s.site.strip().lower() == site]
     checks: list[SafetyCheck] = []
 
     if bounds.max_fluence_per_day_j_cm2 is not None:
-        day = sum(s.fluence_j_cm2 for s in same_site if _utc(s.start).date() == start.date())
+        day = sum(s.fluence_j_cm2 for s in same_site if as_utc(s.start).date() == start.date())
         checks.append(_fluence_check("overdose:day", "today", day, planned.fluence_j_cm2,
                                      bounds.max_fluence_per_day_j_cm2, site))
-    week_prior = [s for s in same_site if start - timedelta(days=7) < _utc(s.start) <= start]
+    week_prior = [s for s in same_site if start - timedelta(days=7) < as_utc(s.start) <= start]
     if bounds.max_fluence_per_week_j_cm2 is not None:
         week = sum(s.fluence_j_cm2 for s in week_prior)
         checks.append(_fluence_check("overdose:week", "in the last 7 days", week, planned.fluence_j_cm2,
@@ -57,7 +55,7 @@ def evaluate_overdose(prior: list[Session], planned: Session, bounds: ProtocolBo
     if bounds.max_sessions_per_week is not None:
         count = len(week_prior) + 1
         ok = count <= bounds.max_sessions_per_week
-        oldest = min((_utc(s.start) for s in week_prior), default=start)
+        oldest = min((as_utc(s.start) for s in week_prior), default=start)
         checks.append(SafetyCheck(
             name="overdose:sessions_per_week", status="ok" if ok else "fail",
             message=f"{count} sessions on '{site}' in 7 days including this one (at most "
@@ -65,7 +63,7 @@ def evaluate_overdose(prior: list[Session], planned: Session, bounds: ProtocolBo
             value=count, limit=bounds.max_sessions_per_week, unit="sessions", source=SOURCE,
             remedy=None if ok else f"wait until after {(oldest + timedelta(days=7)).isoformat()}"))
     if bounds.min_hours_between_sessions is not None and same_site:
-        gap_h = min(abs((start - _utc(s.start)).total_seconds()) / 3600.0 for s in same_site)
+        gap_h = min(abs((start - as_utc(s.start)).total_seconds()) / 3600.0 for s in same_site)
         ok = gap_h >= bounds.min_hours_between_sessions
         checks.append(SafetyCheck(
             name="overdose:interval", status="ok" if ok else "fail",

@@ -6,11 +6,12 @@ light), with its reason and source (seed documents, pbm_facts.md section 6, unle
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 from typing import Literal
 
 from pydantic import BaseModel, Field
 
+from ._time import as_utc
 from .checks import SafetyCheck
 from .sources import load_yaml
 
@@ -75,9 +76,6 @@ class ScreeningAnswers(BaseModel):
         return cls.model_validate_json(text)
 
 
-def _utc(moment: datetime) -> datetime:
-    return moment.replace(tzinfo=timezone.utc) if moment.tzinfo is None else moment
-
 
 def is_stale(answers: ScreeningAnswers, now: datetime, max_age_days: float | None = None,
              questionnaire: Questionnaire | None = None) -> bool:
@@ -90,7 +88,7 @@ def is_stale(answers: ScreeningAnswers, now: datetime, max_age_days: float | Non
     if max_age_days is None:
         max_age_days = load_yaml("thresholds.yaml")["screening_max_age_days"]["value"]
     questionnaire = questionnaire or load_questionnaire()
-    age = _utc(now) - _utc(answers.answered_at)
+    age = as_utc(now) - as_utc(answers.answered_at)
     return (age > timedelta(days=max_age_days) or age < timedelta(0)
             or answers.questionnaire_version != questionnaire.version)
 
