@@ -1,0 +1,276 @@
+"""``photodose irradiance``, ``photodose calibrate`` and ``photodose device add|list|show|claims``."""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated, Optional
+
+import typer
+
+from ..errors import PhotodoseInputError
+from ._output import JsonFlag, emit
+
+CURVE_POINTS = 120
+
+
+def _parse_curve(text: str) -> tuple[float, float]:
+    from ..units import parse_length_mm
+
+    parts = [p.strip() for p in str(text).split("..")]
+    if len(parts) != 2:
+        raise PhotodoseInputError("curve", text, "expected START..END with units, e.g. '1 cm..60 cm'")
+    start, end = (parse_length_mm(p, "curve", allow_zero=False) for p in parts)
+    if end <= start:
+        raise PhotodoseInputError("curve", text, "END must be farther than START")
+    return start, end
+
+
+def _parse_reading(text: str):
+    """'15 cm=62 mW/cm2' or '15 cm@5 cm,0 cm=62 mW/cm2' -> Reading."""
+    from ..devices.calibration import Reading
+    from ..units import parse_irradiance_mw_cm2, parse_length_mm
+
+    m = re.fullmatch(r"\s*([^=@]+?)\s*(?:@\s*([^=,]+?)\s*,\s*([^=]+?)\s*)?=\s*(.+?)\s*", str(text))
+    if not m:
+        raise PhotodoseInputError("reading", text, "expected DISTANCE[@X,Y]=IRRADIANCE, e.g. '15 cm=62 mW/cm2'")
+    distance, x, y, irradiance = m.groups()
+    position = [parse_quantity_mm(v, "reading position") if v else 0.0 for v in (x, y)]
+    return Reading(parse_length_mm(distance, "reading distance"), parse_irradiance_mw_cm2(irradiance, "reading"),
+                   *position)
+
+
+def parse_quantity_mm(text: str, field: str) -> float:
+    from ..units import parse_quantity
+
+    return parse_quantity(text, "mm", field)
+
+
+def _render_summary(console, data) -> None:
+    from rich.table import Table
+
+    table = Table(title=f"{data['device']} at {data['distance_mm'] / 10:g} cm")
+    for col in ("channel", "nm", "mean mW/cm²", "peak mW/cm²", "uniformity (min/max)"):
+        table.add_column(col, justify="right")
+    for row in data["channels"]:
+        table.add_row(row["channel"], f"{row['wavelength_nm']:g}", f"{row['mean_irradiance_mw_cm2']:.2f}",
+                      f"{row['peak_irradiance_mw_cm2']:.2f}", f"{row['uniformity']:.2f}")
+    console.print(table)
+    console.print(f"total mean irradiance: {data['total_mean_irradiance_mw_cm2']:.2f} mW/cm²")
+
+
+def _curve(device, start_mm: float, end_mm: float, channels) -> dict:
+    import numpy as np
+
+    from ..devices.emitters import inverse_square_mw_cm2
+    from ..devices.irradiance import on_axis_irradiance_mw_cm2
+
+    distances = np.linspace(start_mm, end_mm, CURVE_POINTS)
+    model = on_axis_irradiance_mw_cm2(device, distances, channels)
+    claims = [c for c in device.claims if c.distance_mm > 0]
+    if claims:
+        ref = {"kind": claims[0].tag, "distance_mm": claims[0].distance_mm,
+               "irradiance_mw_cm2": claims[0].irradiance_mw_cm2, "source": claims[0].source}
+    else:
+        ref_mm = device.default_distance_mm or start_mm
+        ref = {"kind": "model at the default distance", "distance_mm": ref_mm,
+               "irradiance_mw_cm2": float(on_axis_irradiance_mw_cm2(device, ref_mm, channels)), "source": "model"}
+    guess = inverse_square_mw_cm2(ref["irradiance_mw_cm2"], ref["distance_mm"], distances)
+    return {"device": device.id, "reference": ref,
+            "curve": [{"distance_mm": float(d), "irradiance_mw_cm2": float(e), "inverse_square_guess_mw_cm2": float(g)}
+                      for d, e, g in zip(distances, model, guess)]}
+
+
+def _plot_curve(data: dict, path: str) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    d_cm = [p["distance_mm"] / 10 for p in data["curve"]]
+    fig, ax = plt.subplots(figsize=(6.4, 4.2))
+    ax.plot(d_cm, [p["irradiance_mw_cm2"] for p in data["curve"]], label="photodose device model (on axis)")
+    ax.plot(d_cm, [p["inverse_square_guess_mw_cm2"] for p in data["curve"]], "--", label="inverse-square guess")
+    ref = data["reference"]
+    ax.plot([ref["distance_mm"] / 10], [ref["irradiance_mw_cm2"]], "o", label=f"reference: {ref['kind']}")
+    ax.set(xlabel="distance (cm)", ylabel="irradiance (mW/cm²)", title=data["device"], yscale="log")
+    ax.grid(True, which="both", alpha=0.3)
+    ax.legend()
+    fig.tight_layout()
+    fig.savefig(path, dpi=120)
+    plt.close(fig)
+
+
+def _render_curve(console, data) -> None:
+    from rich.table import Table
+
+    table = Table(title=f"{data['device']}: on-axis irradiance")
+    for col in ("distance cm", "model mW/cm²", "inverse-square guess mW/cm²"):
+        table.add_column(col, justify="right")
+    step = max(1, len(data["curve"]) // 12)
+    for p in data["curve"][::step]:
+        table.add_row(f"{p['distance_mm'] / 10:.1f}", f"{p['irradiance_mw_cm2']:.2f}",
+                      f"{p['inverse_square_guess_mw_cm2']:.2f}")
+    console.print(table)
+    if data.get("plot"):
+        console.print(f"plot written to {data['plot']}")
+
+
+def _render_calibration(console, data) -> None:
+    from rich.table import Table
+
+    table = Table(title=f"calibration of {data['device']}")
+    for col in ("distance cm", "measured", "fitted", "residual %"):
+        table.add_column(col, justify="right")
+    for r in data["residuals"]:
+        table.add_row(f"{r['distance_mm'] / 10:g}", f"{r['measured_mw_cm2']:.2f}", f"{r['fitted_mw_cm2']:.2f}",
+                      f"{r['residual_percent']:+.1f}")
+    console.print(table)
+    std = data["power_scale_std"]
+    console.print(f"power scale {data['power_scale']:.3f}" + (f" ± {std:.3f}" if std is not None else "")
+                  + f"  (fitted optical power {data['fitted_power_mw'] / 1000:.3g} W)")
+    if data["order_fitted"]:
+        console.print(f"Lambertian order m = {data['lambertian_order']:.2f} "
+                      f"(half-power half-angle {data['half_angle_deg']:.1f}°)")
+    claim = data["claim"]
+    if claim:
+        console.print(f"claim {claim['claimed_irradiance_mw_cm2']:g} mW/cm² at {claim['distance_mm'] / 10:.2f} cm; "
+                      f"fitted {claim['fitted_irradiance_mw_cm2']:.1f}: claim differs by "
+                      f"{claim['claim_vs_measurement_percent']:+.0f} %")
+
+
+def _device_row(device, origin: str) -> dict:
+    return {"id": device.id, "name": device.name, "kind": device.kind, "origin": origin,
+            "channels": [c.id for c in device.channels], "wavelengths_nm": [c.wavelength_nm for c in device.channels],
+            "default_distance_mm": device.default_distance_mm, "file": device.file}
+
+
+def _render_device_list(console, rows) -> None:
+    from rich.table import Table
+
+    table = Table(title="devices")
+    for col in ("id", "kind", "wavelengths nm", "default distance cm", "origin"):
+        table.add_column(col, overflow="fold")
+    for r in rows:
+        table.add_row(r["id"], r["kind"], ", ".join(f"{w:g}" for w in r["wavelengths_nm"]),
+                      f"{r['default_distance_mm'] / 10:g}", r["origin"])
+    console.print(table)
+
+
+def _render_device(console, data) -> None:
+    from rich.table import Table
+
+    console.print(f"[bold]{data['name']}[/] ({data['id']}, {data['kind']}); file {data['file']}")
+    table = Table(title="channels")
+    for col in ("id", "centre nm", "FWHM nm", "power mW", "per emitter mW", "half-angle °", "m", "dimming", "on"):
+        table.add_column(col, justify="right")
+    for c in data["channels"]:
+        table.add_row(c["id"], f"{c['spectrum']['centre_nm']:g}", f"{c['spectrum']['fwhm_nm']:g}",
+                      _fmt(c["total_power_mw"]), _fmt(c["power_per_emitter_mw"]), _fmt(c["half_angle_deg"]),
+                      _fmt(c["lambertian_order"]), f"{c['dimming']:g}", str(c["enabled"]))
+    console.print(table)
+    for claim in data["claims"]:
+        console.print(f"{claim['tag']}: {claim['irradiance_mw_cm2']:g} mW/cm² at {claim['distance_mm'] / 10:.2f} cm "
+                      f"— {claim['source']}")
+    for field, prov in data["provenance"].items():
+        console.print(f"  {field}: [italic]{prov['tag']}[/] — {prov['source']}", highlight=False)
+
+
+def _fmt(value) -> str:
+    return "-" if value is None else f"{value:g}"
+
+
+def _render_claims(console, rows) -> None:
+    from rich.table import Table
+
+    table = Table(title="claims vs the device model (on axis)")
+    at_cm = f"{rows[0]['distance_mm'] / 10:g} cm" if rows else ""
+    for col in ("device", "claim mW/cm²", "at cm", "model at claim", f"model at {at_cm}", f"inverse-square at {at_cm}"):
+        table.add_column(col, justify="right", overflow="fold")
+    for r in rows:
+        table.add_row(r["device"], f"{r['claimed_irradiance_mw_cm2']:g}", f"{r['claim_distance_mm'] / 10:.2f}",
+                      f"{r['model_at_claim_mw_cm2']:.1f}", f"{r['model_mw_cm2']:.1f}",
+                      f"{r['inverse_square_guess_mw_cm2']:.1f}")
+    console.print(table)
+    console.print("Layouts and powers of catalog panels are model assumptions/fits, not manufacturer figures.")
+
+
+def register(app: typer.Typer) -> None:
+    @app.command("irradiance")
+    def irradiance(
+        device: Annotated[str, typer.Argument(help="catalog id, user device id, or a .yaml/.toml device file")],
+        distance: Annotated[Optional[str], typer.Option(help="distance to the skin, e.g. '15 cm'")] = None,
+        area: Annotated[Optional[str], typer.Option(help="treatment area, e.g. '20 cm x 20 cm'")] = None,
+        channel: Annotated[Optional[list[str]], typer.Option(help="channel id (repeatable), e.g. 850")] = None,
+        curve: Annotated[Optional[str], typer.Option(help="on-axis curve over a range, e.g. '1 cm..60 cm'")] = None,
+        plot: Annotated[Optional[str], typer.Option(help="write the curve as a PNG picture")] = None,
+        as_json: JsonFlag = False,
+    ) -> None:
+        """Irradiance a device puts on the skin: mean/peak/uniformity at a distance, or the on-axis curve."""
+        from ..devices.catalog import load_device
+        from ..devices.irradiance import irradiance_summary
+        from ..units import parse_area_mm, parse_length_mm
+
+        dev = load_device(device)
+        channels = list(channel) if channel else None
+        if curve is not None or plot is not None:
+            start, end = _parse_curve(curve or "1 cm..60 cm")
+            data = _curve(dev, start, end, channels)
+            data["plot"] = plot
+            if plot:
+                _plot_curve(data, plot)
+            emit(data, as_json, _render_curve)
+            return
+        distance_mm = parse_length_mm(distance) if distance is not None else dev.default_distance_mm
+        area_mm = parse_area_mm(area) if area is not None else None
+        emit(irradiance_summary(dev, distance_mm, area_mm, channels), as_json, _render_summary)
+
+    @app.command("calibrate")
+    def calibrate_cmd(
+        device: Annotated[str, typer.Argument(help="catalog id, user device id, or a device file")],
+        reading: Annotated[list[str], typer.Option(help="meter reading 'DISTANCE[@X,Y]=IRRADIANCE' (repeatable)")],
+        as_json: JsonFlag = False,
+    ) -> None:
+        """Fit the device's power (and beam spread with >= 3 distances) to meter readings; check the claim."""
+        from ..devices.calibration import calibrate
+        from ..devices.catalog import load_device
+
+        result = calibrate(load_device(device), [_parse_reading(r) for r in reading])
+        emit(result.to_dict(), as_json, _render_calibration)
+
+    devices_app = typer.Typer(help="Device catalog: list, show and add devices.", no_args_is_help=True)
+    app.add_typer(devices_app, name="device")
+
+    @devices_app.command("list")
+    def device_list(as_json: JsonFlag = False) -> None:
+        """List built-in and user devices."""
+        from ..devices.catalog import CATALOG_DIR, list_devices
+
+        rows = [_device_row(d, "catalog" if d.file.startswith(str(CATALOG_DIR)) else "user") for d in list_devices()]
+        emit(rows, as_json, _render_device_list)
+
+    @devices_app.command("show")
+    def device_show(device_id: Annotated[str, typer.Argument(metavar="ID")], as_json: JsonFlag = False) -> None:
+        """Show a device: channels, layout, claims and the provenance of every value."""
+        from ..devices.catalog import load_device
+
+        emit(load_device(device_id).model_dump(), as_json, _render_device)
+
+    @devices_app.command("add")
+    def device_add(file: Annotated[str, typer.Argument(metavar="FILE")], as_json: JsonFlag = False) -> None:
+        """Validate a YAML/TOML device file and add it to your devices."""
+        from ..devices.catalog import add_user_device
+
+        device = add_user_device(file)
+        emit(_device_row(device, "user"), as_json, lambda c, d: c.print(f"added {d['id']} ({d['file']})"))
+
+    @devices_app.command("claims")
+    def device_claims(
+        distance: Annotated[str, typer.Option(help="comparison distance")] = "30 cm",
+        as_json: JsonFlag = False,
+    ) -> None:
+        """Catalog claims reproduced by the device model, and the model vs the inverse-square guess."""
+        from ..devices.catalog import list_devices
+        from ..devices.claims import claim_table
+        from ..units import parse_length_mm
+
+        emit(claim_table(list_devices(), parse_length_mm(distance, allow_zero=False)), as_json, _render_claims)
