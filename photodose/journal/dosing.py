@@ -25,8 +25,9 @@ def fluence_j_cm2(irradiance_mw_cm2: float, time_s: float) -> float:
     return irradiance_mw_cm2 * time_s / 1000.0
 
 
-def device_irradiance_mw_cm2(device_id: str, distance_mm: float) -> float:
-    """Mean total surface irradiance of catalog device ``device_id`` at ``distance_mm`` (photodose.devices)."""
+def device_irradiance_mw_cm2(device_id: str, distance_mm: float, channels: list[str] | None = None) -> float:
+    """Mean total surface irradiance over the treatment area of catalog device ``device_id`` at ``distance_mm``
+    (all channels, or ``channels``), from photodose.devices."""
     try:
         from ..devices.catalog import load_device
         from ..devices.irradiance import irradiance_summary
@@ -36,7 +37,7 @@ def device_irradiance_mw_cm2(device_id: str, distance_mm: float) -> float:
         device = load_device(device_id)
     except (KeyError, LookupError, FileNotFoundError) as exc:
         raise PhotodoseInputError("device", device_id, f"not in the device catalog ({exc})") from None
-    return float(irradiance_summary(device, distance_mm)["total_mean_irradiance_mw_cm2"])
+    return float(irradiance_summary(device, distance_mm, channels=channels)["total_mean_irradiance_mw_cm2"])
 
 
 def target_dose_from_plan(plan: dict[str, Any], site: str, device_id: str, duration_s: float,
@@ -61,9 +62,9 @@ def target_dose_from_plan(plan: dict[str, Any], site: str, device_id: str, durat
 
 
 def compute_session_dose(device_id: str, distance_mm: float, duration_s: float, site: str,
-                         plan: dict[str, Any] | None = None) -> SessionDose:
+                         plan: dict[str, Any] | None = None, channels: list[str] | None = None) -> SessionDose:
     """Surface irradiance and fluence of a session from the device catalog, plus the plan's target dose."""
-    irradiance = device_irradiance_mw_cm2(device_id, distance_mm)
+    irradiance = device_irradiance_mw_cm2(device_id, distance_mm, channels)
     depth_mm, target = (None, None) if plan is None else target_dose_from_plan(
         plan, site, device_id, duration_s, irradiance)
     return SessionDose(irradiance, fluence_j_cm2(irradiance, duration_s), depth_mm, target)

@@ -36,7 +36,8 @@ def _columns(model: type[Base]):
     return [c for c in model.__table__.columns if c.name not in _SKIP]
 
 
-def _record(row: Base) -> dict[str, Any]:
+def record_dict(row: Base) -> dict[str, Any]:
+    """A row as a JSON-ready dict (column names as keys, times as ISO 8601 text, no profile_id)."""
     out = {}
     for c in _columns(type(row)):
         value = getattr(row, c.key)
@@ -66,10 +67,10 @@ def export_profile(db: Journal, profile_id: int) -> dict[str, Any]:
         if profile is None:
             raise PhotodoseInputError("profile_id", profile_id, "an existing profile id")
         data: dict[str, Any] = {"format": FORMAT, "format_version": FORMAT_VERSION,
-                                "schema_revision": head_revision(), "profile": _record(profile)}
+                                "schema_revision": head_revision(), "profile": record_dict(profile)}
         for key, model in CHILD_TABLES.items():
             rows = s.scalars(select(model).where(model.profile_id == profile_id).order_by(model.id))
-            data[key] = [_record(r) for r in rows]
+            data[key] = [record_dict(r) for r in rows]
     return data
 
 

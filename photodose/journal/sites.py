@@ -16,8 +16,8 @@ def known_sites() -> tuple[str, ...]:
 
 
 def require_site(site: str) -> str:
-    """``site`` normalised (case, spaces/underscores to hyphens) if known, else PhotodoseInputError listing sites."""
-    key = str(site).strip().lower().replace(" ", "-").replace("_", "-")
+    """``site`` normalised (case; spaces and hyphens to underscores) if known, else PhotodoseInputError."""
+    key = str(site).strip().lower().replace(" ", "_").replace("-", "_")
     if key in known_sites():
         return key
     return require_choice("site", site, known_sites())

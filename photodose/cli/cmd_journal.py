@@ -1,0 +1,415 @@
+"""Journal commands: ``profile add|list|show|delete``, ``log session|plan|outcome ...``, ``history``,
+``progress``, ``export``, ``import``. Every command takes ``--db URL`` (or ``PHOTODOSE_DB``)."""
+
+
+import dataclasses
+import json
+from datetime import date, datetime
+from pathlib import Path
+from typing import Annotated, Any, Optional
+
+import typer
+
+from ..errors import PhotodoseInputError
+from ._output import JsonFlag, emit
+
+DbOption = Annotated[Optional[str], typer.Option(
+    "--db", envvar="PHOTODOSE_DB", help="Database URL or SQLite file (default: the user data directory).")]
+ProfileOption = Annotated[Optional[str], typer.Option(
+    "--profile", help="Profile name (needed when the journal holds several).")]
+AtOption = Annotated[Optional[str], typer.Option("--at", help='When, local time, e.g. "2026-11-20 08:00" (default now).')]
+NotesOption = Annotated[Optional[str], typer.Option("--notes")]
+
+
+def _plain(obj: Any) -> Any:
+    """Dataclasses, ORM rows and dates to JSON-ready values."""
+    from ..journal.models import Base
+
+    if isinstance(obj, Base):
+        from ..journal.exchange import record_dict
+
+        return record_dict(obj)
+    if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
+        return {f.name: _plain(getattr(obj, f.name)) for f in dataclasses.fields(obj)}
+    if isinstance(obj, dict):
+        return {str(k) if not isinstance(k, (date, datetime)) else k.isoformat(): _plain(v) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple)):
+        return [_plain(v) for v in obj]
+    if isinstance(obj, (date, datetime)):
+        return obj.isoformat()
+    return obj
+
+
+def _parse_at(text: str | None) -> datetime:
+    if not text:
+        return datetime.now().replace(microsecond=0)
+    try:
+        return datetime.fromisoformat(text.strip())
+    except ValueError:
+        raise PhotodoseInputError("at", text, 'a date and time like "2026-11-20 08:00"') from None
+
+
+def _parse_items(text: str) -> list[int]:
+    try:
+        return [int(v) for v in text.replace(" ", "").split(",") if v != ""]
+    except ValueError:
+        raise PhotodoseInputError("items", text, "comma-separated whole numbers, e.g. 1,2,0,1,1,0,2,1,0") from None
+
+
+def _open(db: str | None):
+    from ..journal import open_journal
+
+    return open_journal(db)
+
+
+def _profile(journal, name: str | None):
+    from ..journal.repository import get_profile
+
+    return get_profile(journal, name)
+
+
+def _print_record(console, data: dict) -> None:
+    for key, value in data.items():
+        if value is not None:
+            console.print(f"[bold]{key}[/]: {value}", highlight=False)
+
+
+def _profile_app() -> typer.Typer:
+    app = typer.Typer(help="People (or patients) whose sessions and outcomes are journaled.", no_args_is_help=True)
+
+    @app.command("add")
+    def add(name: str,
+            skin_type: Annotated[Optional[str], typer.Option("--skin-type", help="Fitzpatrick phototype I-VI")] = None,
+            fat: Annotated[Optional[list[str]], typer.Option("--fat", help='Fat thickness per site: knee="8 mm"')] = None,
+            answers: Annotated[Optional[Path], typer.Option("--answers", help="Contraindication answers (JSON file)")] = None,
+            db: DbOption = None, as_json: JsonFlag = False) -> None:
+        """Add a profile (name or pseudonym)."""
+        from ..journal.repository import add_profile
+        from ..journal.sites import require_site
+        from ..units import parse_length_mm
+
+        measurements = None
+        for entry in fat or []:
+            site, sep, length = entry.partition("=")
+            if not sep:
+                raise PhotodoseInputError("fat", entry, 'SITE=LENGTH, e.g. knee="8 mm"')
+            measurements = measurements or {}
+            measurements.setdefault(require_site(site), {})["fat_thickness_mm"] = parse_length_mm(length, "fat")
+        answer_data = _read_json(answers, "answers") if answers else None
+        profile = add_profile(_open(db), name, skin_phototype=skin_type, body_measurements=measurements,
+                              contraindication_answers=answer_data)
+        emit(_plain(profile), as_json, lambda c, d: c.print(f"profile {d['name']} added (id {d['id']})"))
+
+    @app.command("list")
+    def list_(db: DbOption = None, as_json: JsonFlag = False) -> None:
+        """List profiles."""
+        from rich.table import Table
+
+        from ..journal.repository import list_profiles
+
+        data = {"profiles": [_plain(p) for p in list_profiles(_open(db))]}
+
+        def render(console, d):
+            table = Table("id", "name", "skin phototype", "created")
+            for p in d["profiles"]:
+                table.add_row(str(p["id"]), p["name"], p["skin_phototype"] or "", p["created_at"])
+            console.print(table)
+
+        emit(data, as_json, render)
+
+    @app.command("show")
+    def show(name: Annotated[Optional[str], typer.Argument()] = None, db: DbOption = None,
+             as_json: JsonFlag = False) -> None:
+        """Show a profile with its devices in use and stored plans."""
+        from ..journal.repository import list_devices, list_plans
+
+        journal = _open(db)
+        profile = _profile(journal, name)
+        data = {**_plain(profile), "devices": _plain(list_devices(journal, profile.id)),
+                "plans": [{"id": p.id, "created_at": p.created_at.isoformat()} for p in list_plans(journal, profile.id)]}
+        emit(data, as_json, _print_record)
+
+    @app.command("delete")
+    def delete(name: str, yes: Annotated[bool, typer.Option("--yes", help="Confirm deleting all of its data")] = False,
+               db: DbOption = None, as_json: JsonFlag = False) -> None:
+        """Delete a profile and ALL its data (sessions, outcomes, plans, devices)."""
+        from ..journal.repository import delete_profile
+
+        if not yes:
+            raise PhotodoseInputError("yes", False, "pass --yes to delete the profile and all of its data")
+        journal = _open(db)
+        profile = _profile(journal, name)
+        delete_profile(journal, profile.id)
+        emit({"deleted": profile.name}, as_json, lambda c, d: c.print(f"deleted profile {d['deleted']} and its data"))
+
+    return app
+
+
+def _read_json(path: Path, field: str) -> Any:
+    try:
+        return json.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError) as exc:
+        raise PhotodoseInputError(field, str(path), f"a readable JSON file ({exc})") from None
+
+
+def _emit_outcome(row, as_json: bool) -> None:
+    def render(c, d):
+        what = d["metric_name"] or d["instrument"]
+        value = d["total"] if d["total"] is not None else d["metric_value"]
+        band = f" ({d['band']})" if d["band"] else ""
+        c.print(f"logged {what}: {value}{band} at {d['recorded_at']}", highlight=False)
+
+    emit(_plain(row), as_json, render)
+
+
+def _outcome_app() -> typer.Typer:
+    app = typer.Typer(help="Log an outcome: phq9, qids16, hamd17, pain, custom.", no_args_is_help=True)
+
+    def _log_items(instrument: str, items: str, at, notes, profile, db, as_json) -> None:
+        from ..journal.repository import log_outcome
+        from ..outcomes import score_items
+
+        score = score_items(instrument, _parse_items(items))
+        journal = _open(db)
+        _emit_outcome(log_outcome(journal, _profile(journal, profile).id, score, recorded_at=_parse_at(at),
+                                  notes=notes), as_json)
+
+    def _log_total(instrument: str, total: float, site, at, notes, profile, db, as_json) -> None:
+        from ..journal.repository import log_outcome
+        from ..outcomes import score_total
+
+        score = score_total(instrument, total)
+        journal = _open(db)
+        _emit_outcome(log_outcome(journal, _profile(journal, profile).id, score, recorded_at=_parse_at(at),
+                                  site=site, notes=notes), as_json)
+
+    items_help = "Comma-separated item scores 0-3"
+
+    @app.command("phq9")
+    def phq9(items: Annotated[str, typer.Option("--items", help=items_help + " (9 items)")], at: AtOption = None,
+             notes: NotesOption = None, profile: ProfileOption = None, db: DbOption = None,
+             as_json: JsonFlag = False) -> None:
+        """PHQ-9: 9 items 0-3, total 0-27 with severity band."""
+        _log_items("phq9", items, at, notes, profile, db, as_json)
+
+    @app.command("qids16")
+    def qids16(items: Annotated[str, typer.Option("--items", help=items_help + " (16 items)")], at: AtOption = None,
+               notes: NotesOption = None, profile: ProfileOption = None, db: DbOption = None,
+               as_json: JsonFlag = False) -> None:
+        """QIDS-SR16: 16 item scores 0-3, scored by the QIDS rule (total 0-27)."""
+        _log_items("qids16", items, at, notes, profile, db, as_json)
+
+    @app.command("hamd17")
+    def hamd17(total: Annotated[float, typer.Option("--total", help="Clinician total 0-52")], at: AtOption = None,
+               notes: NotesOption = None, profile: ProfileOption = None, db: DbOption = None,
+               as_json: JsonFlag = False) -> None:
+        """HAM-D17 clinician-rated total 0-52."""
+        _log_total("hamd17", total, None, at, notes, profile, db, as_json)
+
+    @app.command("pain")
+    def pain(site: Annotated[str, typer.Option("--site")], score: Annotated[float, typer.Option("--score", help="0-10")],
+             at: AtOption = None, notes: NotesOption = None, profile: ProfileOption = None, db: DbOption = None,
+             as_json: JsonFlag = False) -> None:
+        """Numeric pain rating 0-10 at a body site."""
+        _log_total("pain", score, site, at, notes, profile, db, as_json)
+
+    @app.command("custom")
+    def custom(name: str, value: Annotated[Optional[float], typer.Option("--value")] = None,
+               unit: Annotated[Optional[str], typer.Option("--unit")] = None,
+               file: Annotated[Optional[str], typer.Option("--file", help="e.g. a photo's path")] = None,
+               site: Annotated[Optional[str], typer.Option("--site")] = None, at: AtOption = None,
+               notes: NotesOption = None, profile: ProfileOption = None, db: DbOption = None,
+               as_json: JsonFlag = False) -> None:
+        """A free-form metric (e.g. a wrinkle score) and/or a file path (e.g. a photo)."""
+        from ..journal.repository import log_custom_metric
+
+        journal = _open(db)
+        row = log_custom_metric(journal, _profile(journal, profile).id, name, recorded_at=_parse_at(at), value=value,
+                                unit=unit, file_path=file, site=site, notes=notes)
+        _emit_outcome(row, as_json)
+
+    return app
+
+
+def _log_app() -> typer.Typer:
+    app = typer.Typer(help="Log sessions, plans and outcomes.", no_args_is_help=True)
+
+    @app.command("session")
+    def session(site: Annotated[str, typer.Option("--site")],
+                device: Annotated[str, typer.Option("--device", help="Device catalog id")],
+                distance: Annotated[str, typer.Option("--distance", help='e.g. "15 cm"; "0 cm" for contact')],
+                minutes: Annotated[float, typer.Option("--minutes", help="Actual duration")],
+                at: AtOption = None,
+                plan: Annotated[Optional[int], typer.Option("--plan", help="Stored plan id (adds target dose)")] = None,
+                channels: Annotated[Optional[str], typer.Option("--channels", help="Comma-separated channel ids")] = None,
+                warmth: Annotated[Optional[int], typer.Option("--warmth", help="How warm it felt, 0-10")] = None,
+                comfort: Annotated[Optional[str], typer.Option("--comfort", help="How it felt, in words")] = None,
+                notes: NotesOption = None, profile: ProfileOption = None, db: DbOption = None,
+                as_json: JsonFlag = False) -> None:
+        """Log a session; the surface dose is computed from the device catalog at the given distance."""
+        from ..journal.dosing import compute_session_dose
+        from ..journal.repository import get_plan, log_session
+        from ..journal.sites import require_site
+        from ..units import parse_length_mm
+
+        journal = _open(db)
+        person = _profile(journal, profile)
+        site_name = require_site(site)
+        distance_mm = parse_length_mm(distance, "distance")
+        duration_s = 60.0 * minutes
+        start_at = _parse_at(at)
+        stored = get_plan(journal, person.id, plan) if plan is not None else None
+        channel_ids = [c.strip() for c in channels.split(",") if c.strip()] if channels else None
+        dose = compute_session_dose(device, distance_mm, duration_s, site_name,
+                                    stored.plan if stored else None, channel_ids)
+        row = log_session(journal, person.id, start_at=start_at, duration_s=duration_s, site=site_name,
+                          device_id=device, distance_mm=distance_mm, dose=dose, plan_id=plan,
+                          planned_seconds=(stored.plan.get("session_seconds") if stored else None),
+                          channels=channel_ids, notes=notes, warmth_0_10=warmth, comfort=comfort)
+
+        def render(c, d):
+            target = "" if d["target_fluence_j_cm2"] is None else \
+                f", target {d['target_fluence_j_cm2']:.3g} J/cm² at {d['target_depth_mm']} mm"
+            c.print(f"logged session {d['id']}: {d['site']} {d['duration_s'] / 60:g} min, "
+                    f"{d['surface_irradiance_mw_cm2']:.3g} mW/cm², surface {d['surface_fluence_j_cm2']:.3g} J/cm²"
+                    + target, highlight=False)
+
+        emit(_plain(row), as_json, render)
+
+    @app.command("plan")
+    def plan_(file: Path, profile: ProfileOption = None, db: DbOption = None, as_json: JsonFlag = False) -> None:
+        """Store a plan (the JSON printed by `photodose plan ... --json`) so sessions can refer to it."""
+        from ..journal.repository import add_plan
+
+        data = _read_json(file, "plan")
+        journal = _open(db)
+        row = add_plan(journal, _profile(journal, profile).id, data)
+        emit({"id": row.id, "created_at": row.created_at.isoformat()}, as_json,
+             lambda c, d: c.print(f"stored plan {d['id']}; log sessions with --plan {d['id']}"))
+
+    app.add_typer(_outcome_app(), name="outcome")
+    return app
+
+
+def _history(site, profile, db, as_json) -> None:
+    from rich.table import Table
+
+    from ..journal.cumulative import cumulative_dose
+    from ..journal.repository import list_outcomes, list_sessions
+
+    journal = _open(db)
+    person = _profile(journal, profile)
+    sessions = list_sessions(journal, person.id, site=site)
+    outcomes = [o for o in list_outcomes(journal, person.id) if site is None or o.site == _site(site)]
+    sites = sorted({s.site for s in sessions})
+    data = {"profile": person.name, "sessions": _plain(sessions), "outcomes": _plain(outcomes),
+            "cumulative": {s: _plain(cumulative_dose(journal, person.id, s).course) for s in sites}}
+
+    def render(c, d):
+        table = Table("id", "start", "site", "device", "min", "mW/cm²", "J/cm² surface", "J/cm² target",
+                      title=f"sessions of {d['profile']}")
+        for s in d["sessions"]:
+            target = "" if s["target_fluence_j_cm2"] is None else f"{s['target_fluence_j_cm2']:.3g}"
+            table.add_row(str(s["id"]), s["start_at"], s["site"], s["device_id"], f"{s['duration_s'] / 60:g}",
+                          f"{s['surface_irradiance_mw_cm2']:.3g}", f"{s['surface_fluence_j_cm2']:.3g}", target)
+        c.print(table)
+        scores = Table("recorded", "instrument", "site", "total/value", "band", title="outcomes")
+        for o in d["outcomes"]:
+            value = o["total"] if o["total"] is not None else o["metric_value"]
+            scores.add_row(o["recorded_at"], o["metric_name"] or o["instrument"], o["site"] or "",
+                           "" if value is None else f"{value:g}", o["band"] or "")
+        c.print(scores)
+        for s, total in d["cumulative"].items():
+            c.print(f"cumulative at {s}: {total['surface_fluence_j_cm2']:.3g} J/cm² surface over "
+                    f"{total['n_sessions']} sessions", highlight=False)
+
+    emit(data, as_json, render)
+
+
+def _site(site: str) -> str:
+    from ..journal.sites import require_site
+
+    return require_site(site)
+
+
+def _progress(plot, profile, db, as_json) -> None:
+    from ..journal.adherence import plan_adherence
+    from ..journal.cumulative import cumulative_dose
+    from ..journal.progress import progress_series, progress_summary
+    from ..journal.repository import list_plans, list_sessions
+
+    journal = _open(db)
+    person = _profile(journal, profile)
+    sites = sorted({s.site for s in list_sessions(journal, person.id)})
+    adherence = []
+    for p in list_plans(journal, person.id):
+        if "schedule" in p.plan:
+            adherence.append({"plan_id": p.id, **_plain(plan_adherence(journal, person.id, p.id))})
+    data = {"profile": person.name, "change_from_baseline": _plain(progress_summary(journal, person.id)),
+            "dose_by_site": {s: _plain(cumulative_dose(journal, person.id, s)) for s in sites},
+            "adherence": adherence, "plot": None}
+    if plot is not None:
+        from ..journal.plots import plot_progress_png
+
+        data["plot"] = str(plot_progress_png(progress_series(journal, person.id), plot))
+
+    def render(c, d):
+        for ch in d["change_from_baseline"]:
+            where = f" ({ch['site']})" if ch["site"] else ""
+            pct = "" if ch["percent_change"] is None else f" ({ch['percent_change']:+.0f} %)"
+            c.print(f"{ch['instrument']}{where}: {ch['baseline_total']:g} -> {ch['current_total']:g}{pct}; "
+                    f"response: {ch['response']}; remission: {ch['remission']}", highlight=False)
+        for s, dose in d["dose_by_site"].items():
+            c.print(f"{s}: {dose['course']['surface_fluence_j_cm2']:.3g} J/cm² over "
+                    f"{dose['course']['n_sessions']} sessions", highlight=False)
+        for a in d["adherence"]:
+            c.print(f"plan {a['plan_id']}: {a['sessions_done']} of {a['sessions_planned_so_far']} planned sessions "
+                    f"done, {a['sessions_missed']} missed, streak {a['current_streak_weeks']} weeks", highlight=False)
+        if d["plot"]:
+            c.print(f"plot written to {d['plot']}")
+
+    emit(data, as_json, render)
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(_profile_app(), name="profile")
+    app.add_typer(_log_app(), name="log")
+
+    @app.command("history")
+    def history(site: Annotated[Optional[str], typer.Option("--site")] = None, profile: ProfileOption = None,
+                db: DbOption = None, as_json: JsonFlag = False) -> None:
+        """Sessions, outcomes and cumulative dose per site."""
+        _history(site, profile, db, as_json)
+
+    @app.command("progress")
+    def progress(plot: Annotated[Optional[Path], typer.Option("--plot", help="Write a PNG figure")] = None,
+                 profile: ProfileOption = None, db: DbOption = None, as_json: JsonFlag = False) -> None:
+        """Change from baseline, response and remission, dose per site, adherence; optional PNG plot."""
+        _progress(plot, profile, db, as_json)
+
+    @app.command("export")
+    def export(file: Path, fmt: Annotated[str, typer.Option("--format", help="json or csv (zip of CSV files)")] = "json",
+               profile: ProfileOption = None, db: DbOption = None, as_json: JsonFlag = False) -> None:
+        """Export all of a person's data as JSON or as a zip of CSV files."""
+        from ..errors import require_choice
+        from ..journal.exchange import export_profile, write_export
+
+        fmt = require_choice("format", fmt, ("json", "csv"))
+        journal = _open(db)
+        data = export_profile(journal, _profile(journal, profile).id)
+        write_export(data, file, fmt)
+        counts = {k: len(data[k]) for k in ("devices", "plans", "sessions", "outcomes")}
+        emit({"file": str(file), "format": fmt, "profile": data["profile"]["name"], "counts": counts}, as_json,
+             lambda c, d: c.print(f"exported {d['profile']} to {d['file']} ({d['counts']})", highlight=False))
+
+    @app.command("import")
+    def import_(file: Path, rename: Annotated[Optional[str], typer.Option("--as", help="Import under this name")] = None,
+                db: DbOption = None, as_json: JsonFlag = False) -> None:
+        """Import a person's data exported by `photodose export` (JSON or CSV zip)."""
+        from ..journal.exchange import import_profile, read_export
+
+        data = read_export(file)
+        profile = import_profile(_open(db), data, rename=rename, source=str(file))
+        counts = {k: len(data.get(k, [])) for k in ("devices", "plans", "sessions", "outcomes")}
+        emit({"profile": profile.name, "id": profile.id, "counts": counts}, as_json,
+             lambda c, d: c.print(f"imported {d['profile']} ({d['counts']})", highlight=False))

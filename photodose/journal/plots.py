@@ -1,0 +1,68 @@
+"""Progress figures: a PNG (matplotlib, Agg) and an interactive plotly Figure for the web, drawn from the same
+:class:`~photodose.journal.progress.ProgressSeries`: surface dose per session, cumulative surface dose per site,
+and outcome scores over time with the response (50 % of baseline) and remission lines."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from .progress import ProgressSeries
+
+TITLES = ("Surface dose per session (J/cm²)", "Cumulative surface dose per site (J/cm²)", "Outcome scores")
+
+
+def _remission_label(series) -> str:
+    return f"{series.label} remission < {series.remission_line:g} ({series.remission_source})"
+
+
+def plot_progress_png(series: ProgressSeries, path: str | Path) -> Path:
+    """Write the three-panel progress figure to ``path`` (PNG)."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, (ax_dose, ax_cum, ax_score) = plt.subplots(3, 1, figsize=(9, 10), sharex=True)
+    for site, (times, doses) in series.dose_by_site.items():
+        ax_dose.plot(times, doses, "o", label=site)
+    for site, (times, totals) in series.cumulative_by_site.items():
+        ax_cum.step(times, totals, where="post", label=site)
+    for s in series.scores:
+        (line,) = ax_score.plot(s.times, s.totals, "o-", label=s.label)
+        if s.response_line is not None:
+            ax_score.axhline(s.response_line, color=line.get_color(), ls="--", lw=1,
+                             label=f"{s.label} response (50 % of baseline)")
+        if s.remission_line is not None:
+            ax_score.axhline(s.remission_line, color=line.get_color(), ls=":", lw=1, label=_remission_label(s))
+    for ax, title in zip((ax_dose, ax_cum, ax_score), TITLES):
+        ax.set_title(title)
+        if ax.get_legend_handles_labels()[0]:
+            ax.legend(fontsize=7)
+    fig.autofmt_xdate()
+    fig.tight_layout()
+    path = Path(path)
+    fig.savefig(path, dpi=100)
+    plt.close(fig)
+    return path
+
+
+def progress_figure(series: ProgressSeries):
+    """The same three panels as an interactive plotly Figure (not written anywhere; the web page embeds it)."""
+    import plotly.graph_objects as go
+    from plotly.subplots import make_subplots
+
+    fig = make_subplots(rows=3, cols=1, shared_xaxes=True, subplot_titles=TITLES)
+    for site, (times, doses) in series.dose_by_site.items():
+        fig.add_trace(go.Scatter(x=times, y=doses, mode="markers", name=f"dose {site}"), row=1, col=1)
+    for site, (times, totals) in series.cumulative_by_site.items():
+        fig.add_trace(go.Scatter(x=times, y=totals, mode="lines", line_shape="hv", name=f"cumulative {site}"),
+                      row=2, col=1)
+    for s in series.scores:
+        fig.add_trace(go.Scatter(x=s.times, y=s.totals, mode="lines+markers", name=s.label), row=3, col=1)
+        if s.response_line is not None:
+            fig.add_hline(y=s.response_line, line_dash="dash", row=3, col=1,
+                          annotation_text=f"{s.label} response (50 % of baseline)")
+        if s.remission_line is not None:
+            fig.add_hline(y=s.remission_line, line_dash="dot", row=3, col=1, annotation_text=_remission_label(s))
+    fig.update_layout(height=900, title="Progress")
+    return fig
