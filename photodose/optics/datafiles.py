@@ -6,6 +6,7 @@ from functools import lru_cache
 
 import yaml
 
+from ..errors import PhotodoseInputError
 from .spectra import read_data_text
 
 
@@ -13,3 +14,21 @@ from .spectra import read_data_text
 def load_yaml(filename: str) -> dict:
     """Parsed YAML file from ``photodose/optics/data`` (cached; treat the result as read-only)."""
     return yaml.safe_load(read_data_text(filename))
+
+
+def normalise_key(name: str) -> str:
+    """"Grey Matter", "grey-matter" -> "grey_matter": how people's names meet data-file keys."""
+    return str(name).strip().lower().replace(" ", "_").replace("-", "_")
+
+
+def canonical_name(field: str, given: str, filename: str, section: str) -> str:
+    """Key of ``section`` in a YAML data file matching ``given`` (normalised, then the file's ``aliases``).
+
+    Raises PhotodoseInputError naming ``field``, the value and the allowed keys.
+    """
+    data = load_yaml(filename)
+    key = normalise_key(given)
+    key = data.get("aliases", {}).get(key, key)
+    if key not in data[section]:
+        raise PhotodoseInputError(field, given, "allowed: " + ", ".join(data[section]))
+    return key

@@ -13,7 +13,7 @@ import math
 
 from ..errors import PhotodoseInputError
 from ..transport.layers import LayerStack
-from .datafiles import load_yaml
+from .datafiles import canonical_name, load_yaml, normalise_key
 from .phototypes import normalise_skin_type
 from .tissues import check_wavelength_nm, tissue_properties
 
@@ -23,11 +23,7 @@ SITES: tuple[str, ...] = tuple(load_yaml("sites.yaml")["sites"])
 
 def resolve_site_name(site: str) -> str:
     """Canonical site name: case, spaces and hyphens ignored; aliases (head -> forehead, back -> upper_back)."""
-    key = str(site).strip().lower().replace(" ", "_").replace("-", "_")
-    key = load_yaml("sites.yaml").get("aliases", {}).get(key, key)
-    if key not in SITES:
-        raise PhotodoseInputError("site", site, "allowed: " + ", ".join(SITES))
-    return key
+    return canonical_name("site", site, "sites.yaml", "sites")
 
 
 def site_description(site: str) -> str:
@@ -53,7 +49,7 @@ def apply_thickness_overrides(layers: list[dict], thickness_mm: dict[str, float]
     by_name = {layer["name"]: layer for layer in result}
     tissue_aliases = load_yaml("tissues.yaml").get("aliases", {})
     for given_name, value in (thickness_mm or {}).items():
-        key = str(given_name).strip().lower().replace(" ", "_").replace("-", "_")
+        key = normalise_key(given_name)
         key = key if key in by_name else tissue_aliases.get(key, key)
         if key not in by_name:
             raise PhotodoseInputError("thickness layer", given_name, f"layers of site {site or '?'}: " + ", ".join(by_name))

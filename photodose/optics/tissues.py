@@ -20,7 +20,7 @@ from pydantic import BaseModel, ConfigDict
 from ..errors import PhotodoseInputError, require_choice
 from ..transport.layers import Layer
 from .chromophores import MELANIN_MODELS, absorption_per_cm, data_notes, reduced_scattering_per_cm
-from .datafiles import load_yaml
+from .datafiles import canonical_name, load_yaml
 from .phototypes import melanosome_fraction, normalise_skin_type
 
 WAVELENGTH_MIN_NM = 400.0
@@ -140,11 +140,7 @@ def tissue_presets() -> dict[str, TissuePreset]:
 
 def resolve_tissue_name(tissue: str) -> str:
     """Canonical preset name: case, spaces and hyphens ignored; aliases (bone -> skull, fat, gray_matter)."""
-    key = str(tissue).strip().lower().replace(" ", "_").replace("-", "_")
-    key = load_yaml("tissues.yaml").get("aliases", {}).get(key, key)
-    if key not in TISSUES:
-        raise PhotodoseInputError("tissue", tissue, "allowed: " + ", ".join(TISSUES))
-    return key
+    return canonical_name("tissue", tissue, "tissues.yaml", "tissues")
 
 
 def check_wavelength_nm(wavelength_nm) -> np.ndarray:
