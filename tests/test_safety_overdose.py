@@ -1,0 +1,45 @@
+"""Overdose: cumulative fluence per site per day and week, session counts, spacing."""
+
+from datetime import datetime, timedelta
+
+from photodose.safety.overdose import ProtocolBounds, Session, evaluate_overdose
+
+T0 = datetime(2026, 3, 2, 18, 0)
+BOUNDS = ProtocolBounds(max_fluence_per_day_j_cm2=60, max_fluence_per_week_j_cm2=200, max_sessions_per_week=5,
+                        min_hours_between_sessions=24)
+
+
+def _by_name(checks):
+    return {c.name: c for c in checks}
+
+
+def test_first_session_within_bounds_is_ok():
+    checks = evaluate_overdose([], Session(start=T0, site="knee", fluence_j_cm2=30), BOUNDS)
+    assert {c.status for c in checks} == {"ok"}
+    assert "overdose:interval" not in _by_name(checks)  # nothing to be close to
+
+
+def test_daily_fluence_and_spacing_fail_with_remedies():
+    prior = [Session(start=T0 - timedelta(hours=8), site="Knee", fluence_j_cm2=40)]
+    checks = _by_name(evaluate_overdose(prior, Session(start=T0, site="knee", fluence_j_cm2=30), BOUNDS))
+    assert checks["overdose:day"].status == "fail"
+    assert checks["overdose:day"].value == 70
+    assert "67%" in checks["overdose:day"].remedy  # 20 of 30 J/cm2 left
+    assert checks["overdose:interval"].status == "fail"
+    assert "16.0 h" in checks["overdose:interval"].remedy
+
+
+def test_other_sites_do_not_count():
+    prior = [Session(start=T0 - timedelta(hours=1), site="elbow", fluence_j_cm2=100)]
+    checks = evaluate_overdose(prior, Session(start=T0, site="knee", fluence_j_cm2=30), BOUNDS)
+    assert {c.status for c in checks} == {"ok"}
+
+
+def test_weekly_fluence_and_session_count():
+    prior = [Session(start=T0 - timedelta(days=d), site="knee", fluence_j_cm2=40) for d in (1, 2, 3, 4, 5)]
+    checks = _by_name(evaluate_overdose(prior, Session(start=T0, site="knee", fluence_j_cm2=30), BOUNDS))
+    assert checks["overdose:week"].value == 230 and checks["overdose:week"].status == "fail"
+    assert checks["overdose:sessions_per_week"].value == 6 and checks["overdose:sessions_per_week"].status == "fail"
+    assert checks["overdose:interval"].status == "ok"  # exactly 24 h apart
+    old = [Session(start=T0 - timedelta(days=8), site="knee", fluence_j_cm2=190)]
+    assert {c.status for c in evaluate_overdose(old, Session(start=T0, site="knee", fluence_j_cm2=30), BOUNDS)} == {"ok"}
