@@ -1,0 +1,129 @@
+"""JSON API over the journal: profiles (only the caller's own), saved plans, sessions, outcomes, progress."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Request, Response
+
+from ...errors import PhotodoseInputError
+from ...journal import exchange, repository
+from ...journal.progress import progress_series, progress_summary
+from ...outcomes import get_instrument, score_items, score_total
+from ..profiles import create_profile, journal, owned_profile, visible_profiles
+from ..sessions import log_from_plan
+from .api_models import MAX_ID, OutcomeIn, PlanIn, ProfileIn, SessionIn
+
+router = APIRouter(prefix="/api", tags=["journal"])
+ProfileId = Annotated[int, Path(ge=1, le=MAX_ID, description="profile id")]
+
+
+def _profile_json(p) -> dict:
+    return {"id": p.id, "name": p.name, "skin_phototype": p.skin_phototype, "created_at": p.created_at}
+
+
+def _session_json(s) -> dict:
+    return {k: getattr(s, k) for k in ("id", "plan_id", "start_at", "duration_s", "site", "device_id", "distance_mm",
+                                       "surface_irradiance_mw_cm2", "surface_fluence_j_cm2", "target_depth_mm",
+                                       "target_fluence_j_cm2", "notes", "warmth_0_10")}
+
+
+def _outcome_json(o) -> dict:
+    return {k: getattr(o, k) for k in ("id", "instrument", "item_scores", "total", "band", "site", "recorded_at",
+                                       "notes")}
+
+
+@router.get("/profiles")
+def list_profiles(request: Request) -> list[dict]:
+    """The caller's profiles."""
+    return [_profile_json(p) for p in visible_profiles(request)]
+
+
+@router.post("/profiles", status_code=201)
+def add_profile(request: Request, body: ProfileIn) -> dict:
+    return _profile_json(create_profile(request, body.name, body.skin_phototype))
+
+
+@router.get("/profiles/{profile_id}")
+def get_profile(request: Request, profile_id: ProfileId) -> dict:
+    return _profile_json(owned_profile(request, profile_id))
+
+
+@router.get("/profiles/{profile_id}/export")
+def export_profile(request: Request, profile_id: ProfileId) -> dict:
+    """Everything stored for the profile (the journal's export format)."""
+    return exchange.export_profile(journal(request), owned_profile(request, profile_id).id)
+
+
+@router.delete("/profiles/{profile_id}", status_code=204)
+def delete_profile(request: Request, profile_id: ProfileId) -> Response:
+    repository.delete_profile(journal(request), owned_profile(request, profile_id).id)
+    return Response(status_code=204)
+
+
+@router.get("/profiles/{profile_id}/plans")
+def list_plans(request: Request, profile_id: ProfileId) -> list[dict]:
+    pid = owned_profile(request, profile_id).id
+    return [{"id": p.id, "created_at": p.created_at, "plan": p.plan} for p in repository.list_plans(journal(request), pid)]
+
+
+@router.post("/profiles/{profile_id}/plans", status_code=201)
+def save_plan(request: Request, profile_id: ProfileId, body: PlanIn) -> dict:
+    row = repository.add_plan(journal(request), owned_profile(request, profile_id).id, body.plan)
+    return {"id": row.id, "created_at": row.created_at}
+
+
+@router.get("/profiles/{profile_id}/sessions")
+def list_sessions(request: Request, profile_id: ProfileId) -> list[dict]:
+    pid = owned_profile(request, profile_id).id
+    return [_session_json(s) for s in repository.list_sessions(journal(request), pid)]
+
+
+@router.post("/profiles/{profile_id}/sessions", status_code=201)
+def log_session(request: Request, profile_id: ProfileId, body: SessionIn) -> dict:
+    """Log a session that followed a saved plan for ``minutes`` (ending now)."""
+    pid = owned_profile(request, profile_id).id
+    row = log_from_plan(journal(request), pid, body.plan_id, body.minutes * 60.0, notes=body.notes,
+                        warmth_0_10=body.warmth_0_10)
+    return _session_json(row)
+
+
+@router.get("/profiles/{profile_id}/outcomes")
+def list_outcomes(request: Request, profile_id: ProfileId) -> list[dict]:
+    pid = owned_profile(request, profile_id).id
+    return [_outcome_json(o) for o in repository.list_outcomes(journal(request), pid)]
+
+
+@router.post("/profiles/{profile_id}/outcomes", status_code=201)
+def log_outcome(request: Request, profile_id: ProfileId, body: OutcomeIn) -> dict:
+    """Score and store a questionnaire: ``items`` for PHQ-9 / QIDS-SR16, ``total`` for HAM-D17 / pain."""
+    pid = owned_profile(request, profile_id).id
+    instrument = get_instrument(body.instrument)
+    if instrument.kind == "items":
+        if body.items is None:
+            raise PhotodoseInputError("items", None, f"{instrument.id} needs its {instrument.n_items} item scores")
+        score = score_items(instrument.id, body.items)
+    else:
+        if body.total is None:
+            raise PhotodoseInputError("total", None, f"{instrument.id} needs a total")
+        score = score_total(instrument.id, body.total)
+    row = repository.log_outcome(journal(request), pid, score, site=body.site, notes=body.notes,
+                                 recorded_at=datetime.now().replace(microsecond=0))
+    return _outcome_json(row)
+
+
+@router.get("/profiles/{profile_id}/progress")
+def progress(request: Request, profile_id: ProfileId) -> dict:
+    """Dose per session and cumulative dose per site, outcome series and change from baseline."""
+    pid = owned_profile(request, profile_id).id
+    db = journal(request)
+    series = progress_series(db, pid)
+    return {
+        "dose_by_site": {site: {"times": t, "surface_fluence_j_cm2": d} for site, (t, d) in series.dose_by_site.items()},
+        "cumulative_by_site": {site: {"times": t, "surface_fluence_j_cm2": d}
+                               for site, (t, d) in series.cumulative_by_site.items()},
+        "scores": [{"label": s.label, "instrument": s.instrument, "site": s.site, "times": s.times,
+                    "totals": s.totals} for s in series.scores],
+        "change_from_baseline": [vars(c) for c in progress_summary(db, pid)],
+    }

@@ -1,0 +1,199 @@
+"""Journal (log sessions from saved plans, with a timer; log outcomes), Progress and Profile pages."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+
+from fastapi import APIRouter, HTTPException, Request, UploadFile
+from fastapi.responses import RedirectResponse, Response
+
+from ...errors import PhotodoseInputError
+from ...journal import exchange, repository
+from ...journal.adherence import plan_adherence
+from ...journal.plots import progress_figure
+from ...journal.progress import progress_series, progress_summary
+from ...journal.sites import known_sites
+from ...outcomes import get_instrument, score_items, score_total
+from .. import owners
+from ..forms import errors_from, number, values_of
+from ..pages import render
+from ..profiles import active_profile, create_profile, journal, owned_profile
+from ..security import checked_form, current_user
+from ..sessions import log_from_plan
+
+router = APIRouter(include_in_schema=False)
+PHQ9 = "phq9"
+
+
+def _need_profile(request: Request):
+    profile = active_profile(request)
+    if profile is None:
+        raise HTTPException(status_code=303, headers={"Location": "/profile?need=1"})
+    return profile
+
+
+def _journal_page(request: Request, *, status_code: int = 200, **context):
+    profile = _need_profile(request)
+    db = journal(request)
+    phq9 = get_instrument(PHQ9)
+    return render(request, "journal.html", status_code=status_code, active="journal",
+                  plans=list(reversed(repository.list_plans(db, profile.id))),
+                  sessions=list(reversed(repository.list_sessions(db, profile.id)))[:20],
+                  outcomes=list(reversed(repository.list_outcomes(db, profile.id)))[:20],
+                  phq9=phq9, site_options=[(s, s) for s in known_sites()], **context)
+
+
+@router.get("/journal")
+def journal_page(request: Request):
+    return _journal_page(request)
+
+
+@router.post("/journal/session")
+async def log_session(request: Request):
+    form = await checked_form(request)
+    profile = _need_profile(request)
+    errors: dict[str, str] = {}
+    minutes = number(form, "minutes", errors, low=0, high=24 * 60)
+    plan_id = number(form, "plan_id", errors, low=1)
+    warmth = number(form, "warmth", errors, low=0, high=10, required=False)
+    if not errors:
+        try:
+            log_from_plan(journal(request), profile.id, int(plan_id), minutes * 60.0,
+                          notes=str(form.get("notes") or "") or None,
+                          warmth_0_10=None if warmth is None else int(warmth))
+            return RedirectResponse("/journal?logged=session", status_code=303)
+        except PhotodoseInputError as exc:
+            errors = errors_from(exc, ("minutes", "warmth", "notes"),
+                                 {"duration_s": "minutes", "warmth_0_10": "warmth"})
+    return _journal_page(request, status_code=422, session_form={"plan_id": form.get("plan_id")},
+                         errors=errors, values=values_of(form))
+
+
+@router.post("/journal/phq9")
+async def log_phq9(request: Request):
+    form = await checked_form(request)
+    profile = _need_profile(request)
+    n_items = get_instrument(PHQ9).n_items
+    errors = {f"item{i}": f"item {i}: choose an answer" for i in range(1, n_items + 1) if not form.get(f"item{i}")}
+    if not errors:
+        try:
+            score = score_items(PHQ9, [form.get(f"item{i}") for i in range(1, n_items + 1)])
+            repository.log_outcome(journal(request), profile.id, score, recorded_at=datetime.now().replace(microsecond=0),
+                                   notes=str(form.get("notes") or "") or None)
+            return RedirectResponse(f"/journal?logged=phq9&total={score.total:g}", status_code=303)
+        except PhotodoseInputError as exc:
+            errors = errors_from(exc, [f"item{i}" for i in range(1, n_items + 1)],
+                                 {f"phq9 item {i}": f"item{i}" for i in range(1, n_items + 1)})
+    return _journal_page(request, status_code=422, errors=errors, values=values_of(form), open_form="phq9")
+
+
+@router.post("/journal/pain")
+async def log_pain(request: Request):
+    form = await checked_form(request)
+    profile = _need_profile(request)
+    errors: dict[str, str] = {}
+    value = number(form, "pain_score", errors)
+    if not errors:
+        try:
+            score = score_total("pain", value)
+            repository.log_outcome(journal(request), profile.id, score, site=str(form.get("pain_site") or "") or None,
+                                   recorded_at=datetime.now().replace(microsecond=0))
+            return RedirectResponse("/journal?logged=pain", status_code=303)
+        except PhotodoseInputError as exc:
+            errors = errors_from(exc, ("pain_score", "pain_site"), {"pain total": "pain_score", "site": "pain_site"})
+    return _journal_page(request, status_code=422, errors=errors, values=values_of(form), open_form="pain")
+
+
+@router.get("/progress")
+def progress_page(request: Request):
+    profile = _need_profile(request)
+    db = journal(request)
+    series = progress_series(db, profile.id)
+    has_data = bool(series.dose_by_site or series.scores)
+    figure = progress_figure(series)
+    figure.update_layout(height=760, title=None, margin={"l": 50, "r": 20, "t": 40, "b": 40},
+                         legend={"orientation": "h", "y": -0.08})
+    adherence = []
+    for plan in repository.list_plans(db, profile.id):
+        try:
+            adherence.append((plan, plan_adherence(db, profile.id, plan.id)))
+        except PhotodoseInputError:
+            continue
+    return render(request, "progress.html", active="progress", has_data=has_data, figure_json=figure.to_json(),
+                  summary=progress_summary(db, profile.id), adherence=adherence)
+
+
+@router.get("/profile")
+def profile_page(request: Request, need: int = 0):
+    return render(request, "profile.html", active="profile",
+                  message="Create a profile first: the journal keeps sessions per person." if need else None)
+
+
+@router.post("/profile/new")
+async def new_profile(request: Request):
+    form = await checked_form(request)
+    try:
+        create_profile(request, str(form.get("name") or ""), str(form.get("skin_phototype") or "") or None)
+    except PhotodoseInputError as exc:
+        return render(request, "profile.html", status_code=422, active="profile", values=values_of(form),
+                      errors=errors_from(exc, ("name", "skin_phototype")))
+    return RedirectResponse("/profile", status_code=303)
+
+
+@router.post("/profile/select")
+async def select_profile(request: Request):
+    form = await checked_form(request)
+    try:
+        profile_id = int(str(form.get("profile_id")))
+    except ValueError:
+        raise HTTPException(status_code=422, detail="profile_id: expected a whole number") from None
+    request.session["profile_id"] = owned_profile(request, profile_id).id
+    return RedirectResponse(str(form.get("back") or "/profile") if str(form.get("back") or "").startswith("/")
+                            else "/profile", status_code=303)
+
+
+@router.get("/profile/export")
+def export_profile(request: Request):
+    profile = _need_profile(request)
+    data = exchange.export_profile(journal(request), profile.id)
+    return Response(json.dumps(data, indent=2, default=str), media_type="application/json",
+                    headers={"Content-Disposition": f'attachment; filename="photodose-profile-{profile.id}.json"'})
+
+
+@router.post("/profile/import")
+async def import_profile(request: Request):
+    form = await checked_form(request)
+    upload = form.get("file")
+    errors: dict[str, str] = {}
+    try:
+        if not isinstance(upload, UploadFile) and not hasattr(upload, "read"):
+            raise PhotodoseInputError("file", None, "choose a photodose JSON export")
+        try:
+            data = json.loads((await upload.read()).decode("utf-8"))
+        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+            raise PhotodoseInputError("file", getattr(upload, "filename", ""), f"a JSON export ({exc})") from None
+        db = journal(request)
+        profile = exchange.import_profile(db, data, rename=str(form.get("rename") or "").strip() or None)
+        owners.set_owner(db, profile.id, current_user(request))
+        request.session["profile_id"] = profile.id
+    except PhotodoseInputError as exc:
+        errors = errors_from(exc, ("file", "rename"), {"name": "rename", "format": "file", "format_version": "file"})
+    except (KeyError, TypeError, ValueError) as exc:
+        errors = {"file": f"file: not a valid photodose export ({exc.__class__.__name__}: {exc})"}
+    if errors:
+        return render(request, "profile.html", status_code=422, active="profile", values=values_of(form),
+                      errors=errors)
+    return RedirectResponse("/profile", status_code=303)
+
+
+@router.post("/profile/delete")
+async def delete_profile(request: Request):
+    form = await checked_form(request)
+    profile = _need_profile(request)
+    if str(form.get("confirm_name") or "").strip() != profile.name:
+        return render(request, "profile.html", status_code=422, active="profile", values=values_of(form),
+                      errors={"confirm_name": f"confirm_name: type the profile name '{profile.name}' to delete it"})
+    repository.delete_profile(journal(request), profile.id)
+    request.session.pop("profile_id", None)
+    return RedirectResponse("/profile", status_code=303)
