@@ -162,6 +162,11 @@ def _photons(nphot, s0, s1, s2, s3, table, start_layer, n_above, rsp_collimated,
         z1 = table[layer, Z1]
         glass = table[layer, GLASS] != 0.0
         g = table[layer, HG_G]
+        hg_a = table[layer, HG_A]
+        hg_b = table[layer, HG_B]
+        hg_c = table[layer, HG_C]
+        hg_d = table[layer, HG_D]
+        hg_inv_2g = table[layer, HG_INV_2G]
         while True:
             # ---- hop: step length, cut at the boundary
             hit = False
@@ -253,6 +258,11 @@ def _photons(nphot, s0, s1, s2, s3, table, start_layer, n_above, rsp_collimated,
                     z1 = table[layer, Z1]
                     glass = table[layer, GLASS] != 0.0
                     g = table[layer, HG_G]
+                    hg_a = table[layer, HG_A]
+                    hg_b = table[layer, HG_B]
+                    hg_c = table[layer, HG_C]
+                    hg_d = table[layer, HG_D]
+                    hg_inv_2g = table[layer, HG_INV_2G]
             else:
                 z += s * uz
                 # ---- drop
@@ -267,8 +277,8 @@ def _photons(nphot, s0, s1, s2, s3, table, start_layer, n_above, rsp_collimated,
                 if g == 0.0:
                     cost = 2.0 * u - 1.0
                 else:
-                    t = table[layer, HG_A] / (table[layer, HG_C] + table[layer, HG_D] * u)
-                    cost = (table[layer, HG_B] - t * t) * table[layer, HG_INV_2G]
+                    t = hg_a / (hg_c + hg_d * u)
+                    cost = (hg_b - t * t) * hg_inv_2g
                     if cost < -1.0:
                         cost = -1.0
                     elif cost > 1.0:
@@ -291,8 +301,9 @@ def _photons(nphot, s0, s1, s2, s3, table, start_layer, n_above, rsp_collimated,
                     uz = cost if uz >= 0.0 else -cost
                 else:
                     tmp = math.sqrt(1.0 - uz * uz)
-                    ux_new = sint * (ux * uz * cosp - uy * sinp) / tmp + ux * cost
-                    uy_new = sint * (uy * uz * cosp + ux * sinp) / tmp + uy * cost
+                    f = sint / tmp
+                    ux_new = f * (ux * uz * cosp - uy * sinp) + ux * cost
+                    uy_new = f * (uy * uz * cosp + ux * sinp) + uy * cost
                     uz = -sint * cosp * tmp + uz * cost
                     ux = ux_new
                     uy = uy_new

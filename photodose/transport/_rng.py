@@ -57,7 +57,7 @@ def next_uniform(s0, s1, s2, s3):
     s0 ^= s3
     s2 ^= t
     s3 = (s3 << np.uint64(45)) | (s3 >> np.uint64(19))
-    u = (np.float64(r >> np.uint64(11)) + 0.5) * _INV_2_53
+    u = (np.float64(np.int64(r >> np.uint64(11))) + 0.5) * _INV_2_53   # 53 bits: a signed convert is exact
     return u, s0, s1, s2, s3
 
 
