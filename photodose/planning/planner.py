@@ -123,6 +123,7 @@ def plan(req: PlanRequest) -> dict:
     doc = {
         "status": "planned" if sol.feasible else ("compromise" if window["verdict"] == "inside" else "no_feasible_plan"),
         "device": device.id, "condition": protocol.id if protocol else None,
+        "category": protocol.category if protocol else "custom",
         "protocol": _protocol_doc(protocol), "site": site, "skin_type": skin_type,
         "session_seconds": round(dose["session_seconds"], 1), "distance_mm": sol.distance_mm,
         "surface": dose["surface"], "area_cm2": dose["area_cm2"], "energy_j": dose["energy_j"],
@@ -138,7 +139,7 @@ def plan(req: PlanRequest) -> dict:
         "citations": _citations(protocol),
         "note": NOTE,
     }
-    doc["safety"] = safety_for_plan(doc, device, channels, req)
+    doc["safety"] = safety_for_plan(doc, device, channels, req, surface, tissue)
     if doc["safety"]["status"] == "refused":
         doc.update(status="refused", session_seconds=None)
         doc["warnings"].insert(0, "refused by the safety gate: " + "; ".join(

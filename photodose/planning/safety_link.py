@@ -1,19 +1,67 @@
-"""Pass a plan through the safety gate (``photodose.safety.gate.evaluate``) and return {"status", "checks"}."""
+"""Pass a plan through the safety gate (``photodose.safety.gate.evaluate``); return {"status", "checks", ...}.
+
+The context is filled from the plan: per-channel mean and pulse-peak irradiance at the chosen distance, the
+device kind, its luminous size (equivalent disc of the emitting area), irradiance against distance (so remedies
+can name a distance), session length, site, transcranial use, and the absorbed power density
+Q(z) = sum_ch E_ch sum_k w_k mua(z; lambda_k) phi(z; lambda_k) for the bioheat check. The person's screening
+answers, goggles, prior sessions and protocol bounds come from ``PlanRequest.safety`` when given.
+"""
 
 from __future__ import annotations
 
+import math
 
-def safety_for_plan(plan_doc: dict, device, channels, req) -> dict:
-    """The gate's verdict on the plan as a JSON-ready dict; ``not_evaluated`` while the gate is unavailable."""
-    try:
-        from ..safety.gate import SafetyContext, evaluate
-    except ModuleNotFoundError:
-        return {"status": "not_evaluated", "checks": [], "note": "safety gate not available in this build"}
-    ctx = build_context(SafetyContext, plan_doc, device, channels, req)
-    report = evaluate(ctx)
-    return {"status": report.status, "checks": [c.model_dump() for c in report.checks]}
+import numpy as np
+
+from .tissue import CURVE_DEPTHS_MM, absorbed_per_irradiance_per_cm
+
+VISIBLE_MAX_NM = 700.0
+MW_PER_W = 1000.0
 
 
-def build_context(context_cls, plan_doc: dict, device, channels, req):
-    """Fill the gate's SafetyContext from the plan (fields as documented in photodose/safety/gate.py)."""
-    return context_cls(**(req.safety or {}))
+def safety_for_plan(plan_doc: dict, device, channels, req, surface, tissue) -> dict:
+    """The gate's verdict on the plan as a JSON-ready dict."""
+    from ..safety.gate import evaluate
+
+    report = evaluate(build_context(plan_doc, device, channels, req, surface, tissue))
+    return {"status": report.status, "checks": [c.model_dump() for c in report.checks],
+            "risk_group": report.risk_group, "goggles_required": report.goggles_required,
+            "unprotected_viewing_allowed_s": report.unprotected_viewing_allowed_s}
+
+
+def _distance_points(device, channel_ids, distance_mm: float) -> list[dict] | None:
+    from ..devices.irradiance import on_axis_irradiance_mw_cm2
+
+    d = np.unique(np.concatenate([np.geomspace(max(distance_mm, 5.0) / 4, max(distance_mm, 5.0) * 8, 12),
+                                  [distance_mm]]))
+    d = d[d > 0] if device.layout.kind != "area" else d
+    e = np.asarray(on_axis_irradiance_mw_cm2(device, d, channel_ids), float)
+    e_use = float(np.interp(distance_mm, d, e))
+    if e_use <= 0:
+        return None
+    return [{"distance_mm": float(x), "relative_irradiance": float(v / e_use)} for x, v in zip(d, e)]
+
+
+def build_context(plan_doc: dict, device, channels, req, surface, tissue):
+    """Fill the gate's SafetyContext from the plan."""
+    from ..safety.gate import SafetyContext
+
+    distance = plan_doc["distance_mm"]
+    rows = surface.at(distance)
+    ctx_channels = [{"wavelength_nm": ch.wavelength_nm, "irradiance_mw_cm2": rows[ch.id]["mean_irradiance_mw_cm2"],
+                     "peak_irradiance_mw_cm2": rows[ch.id].get("peak_pulse_irradiance_mw_cm2")} for ch in channels]
+    heat = sum(rows[ch.id]["mean_irradiance_mw_cm2"]
+               * absorbed_per_irradiance_per_cm(ch.spectrum, tissue.site, tissue.skin_type, CURVE_DEPTHS_MM,
+                                                tissue.thickness_mm) for ch in channels) / MW_PER_W
+    protocol = plan_doc.get("protocol")
+    person = dict(req.safety or {})
+    return SafetyContext(
+        device_kind=device.kind, is_laser=device.kind == "laser_probe", channels=ctx_channels,
+        source_diameter_mm=math.sqrt(4 * device.emitting_area_mm2 / math.pi),
+        irradiance_vs_distance=_distance_points(device, [c.id for c in channels], distance),
+        distance_mm=distance, session_seconds=max(plan_doc["session_seconds"], 1e-3), site=tissue.site,
+        transcranial=bool(protocol and plan_doc.get("category") == "transcranial") or tissue.site == "forehead",
+        pulsed_visible=any(device.pulsing_for(c) is not None and c.wavelength_nm < VISIBLE_MAX_NM for c in channels),
+        heat_source={"depth_mm": list(CURVE_DEPTHS_MM), "w_per_cm3": [float(q) for q in heat]},
+        **person,
+    )

@@ -7,7 +7,9 @@ Channels are chosen by id or by nominal wavelength ("850" picks the channel whos
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from ..errors import PhotodoseInputError
 
@@ -36,9 +38,27 @@ def choose_channels(device, selection: list[str] | None) -> list:
     return chosen
 
 
+_DEVICES: dict[str, object] = {}
+
+
+def _device_key(device) -> str:
+    """Content key of a device (id + hash of its definition), so edited files never hit a stale cache entry."""
+    key = f"{device.id}:{hashlib.sha1(device.model_dump_json().encode()).hexdigest()[:16]}"
+    _DEVICES.setdefault(key, device)
+    return key
+
+
+@lru_cache(maxsize=4096)
+def _summary_rows(device_key: str, distance_mm: float, channel_ids: tuple, area_mm: tuple | None) -> dict:
+    from ..devices.irradiance import irradiance_summary
+
+    summary = irradiance_summary(_DEVICES[device_key], distance_mm, area_mm, list(channel_ids))
+    return {row["channel"]: row for row in summary["channels"]}
+
+
 @dataclass
 class SurfaceIrradiance:
-    """Memoised per-channel mean and peak irradiance (mW/cm^2) of ``channels`` at any distance (mm)."""
+    """Per-channel mean and peak irradiance (mW/cm^2) of ``channels`` at any distance (mm), memoised."""
 
     device: object
     channel_ids: list[str]
@@ -46,13 +66,11 @@ class SurfaceIrradiance:
     _memo: dict = field(default_factory=dict)
 
     def at(self, distance_mm: float) -> dict[str, dict]:
-        key = round(float(distance_mm), 3)
-        if key not in self._memo:
-            from ..devices.irradiance import irradiance_summary
-
-            summary = irradiance_summary(self.device, key, self.area_mm, self.channel_ids)
-            self._memo[key] = {row["channel"]: row for row in summary["channels"]}
-        return self._memo[key]
+        """Rows of ``irradiance_summary`` per channel id at ``distance_mm`` (cached across plans)."""
+        if "device_key" not in self._memo:
+            self._memo["device_key"] = _device_key(self.device)
+        return _summary_rows(self._memo["device_key"], round(float(distance_mm), 3), tuple(self.channel_ids),
+                             None if self.area_mm is None else tuple(self.area_mm))
 
     def mean_mw_cm2(self, distance_mm: float) -> dict[str, float]:
         return {cid: row["mean_irradiance_mw_cm2"] for cid, row in self.at(distance_mm).items()}

@@ -57,6 +57,32 @@ def _phi(site: str, wavelength_nm: int, skin_type: str, thickness_key: tuple, de
     return phi
 
 
+@lru_cache(maxsize=1024)
+def _mua(site: str, wavelength_nm: int, skin_type: str, thickness_key: tuple, depths_mm: tuple) -> np.ndarray:
+    stack = _sites_module().body_stack(site, float(wavelength_nm), skin_type=skin_type,
+                                       thickness_mm=dict(thickness_key) or None)
+    bounds_mm = stack.boundaries_cm() * 10.0
+    layer = np.clip(np.searchsorted(bounds_mm, np.asarray(depths_mm), side="right") - 1, 0, len(stack.layers) - 1)
+    mua = np.array([stack.layers[k].mua_per_cm for k in layer])
+    mua.setflags(write=False)
+    return mua
+
+
+def absorbed_per_irradiance_per_cm(spectrum, site: str, skin_type: str, depths_mm,
+                                   thickness_mm: dict[str, float] | None = None,
+                                   samples: int = SPECTRAL_SAMPLES) -> np.ndarray:
+    """Absorbed power density per unit irradiance sum_k w_k mua(z; lambda_k) phi(z; lambda_k) [1/cm].
+
+    Times an irradiance in mW/cm^2 it gives mW/cm^3 (the heat source of the bioheat check).
+    """
+    depths = tuple(float(z) for z in np.atleast_1d(depths_mm))
+    key = _thickness_key(thickness_mm)
+    nm, w = spectrum.samples(samples)
+    return spectral_fluence_per_irradiance(
+        lambda lam: _mua(site, int(round(lam)), skin_type, key, depths)
+        * fluence_per_irradiance(site, lam, skin_type, depths, thickness_mm), nm, w)
+
+
 def fluence_per_irradiance(site: str, wavelength_nm: float, skin_type: str, depths_mm,
                            thickness_mm: dict[str, float] | None = None) -> np.ndarray:
     """phi(z; lambda) [(mW/cm^2)/(mW/cm^2)] at ``depths_mm`` for a wide beam on ``site`` (fast model, cached)."""

@@ -1,0 +1,203 @@
+"""``photodose plan`` and ``photodose protocols list|show``: the planner and the protocol library at the CLI."""
+
+from __future__ import annotations
+
+from typing import Annotated, Optional
+
+import typer
+
+from ..errors import PhotodoseInputError
+from ._output import JsonFlag, emit
+
+NOTE = "photodose informs; it does not diagnose or prescribe."
+
+
+def _parse_window(text: str) -> tuple[float, float]:
+    lo, sep, hi = str(text).partition("..")
+    try:
+        return float(lo), float(hi)
+    except ValueError:
+        raise PhotodoseInputError("window", text, "LOW..HIGH in J/cm2, e.g. 1..10") from None
+
+
+def _parse_range_mm(text: str) -> tuple[float, float]:
+    from ..units import parse_length_mm
+
+    lo, sep, hi = str(text).partition("..")
+    if not sep:
+        raise PhotodoseInputError("distance-range", text, "MIN..MAX with units, e.g. '10 cm..40 cm'")
+    return parse_length_mm(lo, "distance-range"), parse_length_mm(hi, "distance-range")
+
+
+def _parse_thickness(items: list[str] | None) -> dict[str, float] | None:
+    from ..units import parse_length_mm
+
+    if not items:
+        return None
+    out = {}
+    for item in items:
+        name, sep, value = item.partition("=")
+        if not sep:
+            raise PhotodoseInputError("thickness", item, "LAYER=LENGTH, e.g. subcutaneous_fat=12mm")
+        out[name.strip()] = parse_length_mm(value if any(c.isalpha() for c in value) else f"{value} mm",
+                                            f"thickness {name}", allow_zero=False)
+    return out
+
+
+def _render_plan(console, plan: dict) -> None:
+    from rich.table import Table
+
+    table = Table(title=f"photodose plan: {plan['protocol']['name'] if plan['protocol'] else 'custom target'}")
+    table.add_column("item")
+    table.add_column("value")
+    session = plan["session_seconds"]
+    rows = [
+        ("status", plan["status"]), ("device", plan["device"]),
+        ("site / phototype", f"{plan['site']} / {plan['skin_type']}"),
+        ("distance", f"{plan['distance_mm']:.0f} mm"),
+        ("session", "none (refused)" if session is None else f"{session:.0f} s ({session / 60:.1f} min)"),
+        ("surface", f"{plan['surface']['irradiance_mw_cm2']:.1f} mW/cm2, {plan['surface']['fluence_j_cm2']:.2f} J/cm2, "
+                    f"{plan['energy_j']:.0f} J over {plan['area_cm2']:.0f} cm2"),
+        ("target", f"{plan['target']['tissue']} at {plan['target']['depth_mm']:g} mm: "
+                   f"{plan['target']['fluence_j_cm2']:.3g} J/cm2 ("
+                   + ", ".join(f"{r['wavelength_nm']:g} nm {r['fluence_j_cm2']:.3g}" for r in plan['target']['by_wavelength'])
+                   + ")"),
+        (f"window ({plan['window']['basis']})", f"{plan['window']['low_j_cm2']:g}-{plan['window']['high_j_cm2']:g} J/cm2: "
+                                                f"{plan['window']['verdict']}" + (" [unsourced]" if plan['window']['unsourced'] else "")),
+        ("schedule", f"{plan['schedule']['sessions_per_week']} per week for {plan['schedule']['weeks']} weeks"
+                     + (" [unsourced]" if plan['schedule']['unsourced'] else "")),
+        ("safety", plan["safety"]["status"]),
+    ]
+    if plan["protocol"]:
+        rows.append(("evidence", plan["protocol"]["evidence"]["level"]))
+    for k, v in rows:
+        table.add_row(k, str(v))
+    console.print(table)
+    for w in plan["warnings"]:
+        console.print(f"[yellow]warning:[/] {w}", highlight=False)
+    for c in plan["citations"]:
+        console.print(f"  - {c['text']}", highlight=False)
+    console.print(f"[italic]{NOTE}[/]")
+
+
+def _render_protocols(console, data: dict) -> None:
+    from rich.table import Table
+
+    table = Table(title="photodose protocols")
+    for col in ("id", "name", "nm", "target", "window (J/cm2)", "evidence"):
+        table.add_column(col)
+    for p in data["protocols"]:
+        w = p["target_window"] or p["skin_window"]
+        where = "target" if p["target_window"] else "skin"
+        table.add_row(p["id"], p["name"], ", ".join(f"{x:g}" for x in p["wavelengths_nm"]),
+                      f"{p['target']['tissue']} {p['target']['depth_mm']:g} mm",
+                      f"{w['low_j_cm2']:g}-{w['high_j_cm2']:g} at {where}" + (" (unsourced)" if w["unsourced"] else ""),
+                      p["evidence"]["level"])
+    console.print(table)
+    console.print(f"[italic]{NOTE}[/]")
+
+
+def _render_protocol(console, p: dict) -> None:
+    console.print(f"[bold]{p['name']}[/] ({p['id']})")
+    console.print(f"wavelengths: {', '.join(f'{x:g}' for x in p['wavelengths_nm'])} nm - {p['wavelength_source']}",
+                  highlight=False)
+    console.print(f"target: {p['target']['tissue']} at {p['target']['depth_mm']:g} mm - {p['target']['source']}",
+                  highlight=False)
+    for key in ("skin_window", "target_window"):
+        w = p[key]
+        if w:
+            console.print(f"{key.replace('_', ' ')}: {w['low_j_cm2']:g}-{w['high_j_cm2']:g} J/cm2"
+                          + (" [unsourced]" if w["unsourced"] else "") + f" - {w['source']}", highlight=False)
+    s = p["session"]
+    console.print(f"session: {s['min_s']:.0f}-{s['max_s']:.0f} s" + (" [unsourced]" if s["unsourced"] else "")
+                  + f" - {s['source']}", highlight=False)
+    sc = p["schedule"]
+    console.print(f"schedule: {sc['sessions_per_week']} per week for {sc['weeks']} weeks"
+                  + (" [unsourced]" if sc["unsourced"] else "") + f" - {sc['source']}", highlight=False)
+    if p.get("reference_dose"):
+        console.print(f"reference dose: {p['reference_dose']}", highlight=False)
+    console.print(f"evidence: [bold]{p['evidence']['level']}[/] - {p['evidence']['statement']}", highlight=False)
+    for c in p["citation_list"]:
+        console.print(f"  - {c['text']}", highlight=False)
+    console.print(f"[italic]{NOTE}[/]")
+
+
+def _protocol_json(protocol) -> dict:
+    from ..protocols.library import citations_for
+
+    return protocol.model_dump() | {"citation_list": [c.model_dump() | {"text": c.short()}
+                                                      for c in citations_for(protocol)]}
+
+
+def register(app: typer.Typer) -> None:
+    protocols_app = typer.Typer(help="The protocol library: conditions, windows, schedules, evidence, citations.",
+                                no_args_is_help=True)
+    app.add_typer(protocols_app, name="protocols")
+
+    @protocols_app.command("list")
+    def protocols_list(as_json: JsonFlag = False) -> None:
+        """List every protocol with its window and evidence level."""
+        from ..protocols.library import list_protocols
+
+        emit({"protocols": [_protocol_json(p) for p in list_protocols()], "note": NOTE}, as_json, _render_protocols)
+
+    @protocols_app.command("show")
+    def protocols_show(protocol_id: Annotated[str, typer.Argument(help="protocol id, e.g. knee-osteoarthritis")],
+                       as_json: JsonFlag = False) -> None:
+        """Show one protocol in full, with its sources."""
+        from ..protocols.library import get_protocol
+
+        emit(_protocol_json(get_protocol(protocol_id)) | {"note": NOTE}, as_json, _render_protocol)
+
+    @app.command("plan")
+    def plan_command(
+        device: Annotated[str, typer.Option(help="catalog id or device file")],
+        site: Annotated[Optional[str], typer.Option(help="body site (default: the protocol's)")] = None,
+        skin_type: Annotated[str, typer.Option("--skin-type", help="Fitzpatrick phototype I-VI")] = "III",
+        condition: Annotated[Optional[str], typer.Option(help="protocol id (photodose protocols list)")] = None,
+        distance: Annotated[Optional[str], typer.Option(help="distance with unit, e.g. '15 cm'; omit to choose")] = None,
+        channel: Annotated[Optional[list[str]], typer.Option(help="channel id or wavelength; repeat")] = None,
+        max_minutes: Annotated[Optional[float], typer.Option("--max-minutes", help="longest session")] = None,
+        max_irradiance: Annotated[Optional[str], typer.Option("--max-irradiance", help="e.g. '50 mW/cm2'")] = None,
+        distance_range: Annotated[Optional[str], typer.Option("--distance-range", help="e.g. '10 cm..40 cm'")] = None,
+        thickness: Annotated[Optional[list[str]], typer.Option(help="layer override LAYER=LENGTH; repeat")] = None,
+        target_depth_mm: Annotated[Optional[float], typer.Option("--target-depth-mm", help="custom target depth")] = None,
+        window: Annotated[Optional[str], typer.Option(help="custom target window LOW..HIGH J/cm2")] = None,
+        goggles: Annotated[bool, typer.Option("--goggles", help="goggles rated for these wavelengths are worn")] = False,
+        report: Annotated[Optional[str], typer.Option(help="write a self-contained HTML report")] = None,
+        plot: Annotated[Optional[str], typer.Option(help="write the depth-dose PNG")] = None,
+        as_json: JsonFlag = False,
+    ) -> None:
+        """Plan a session: distance, time, dose at skin and target, window verdict, schedule, safety."""
+        from ..planning.planner import plan
+        from ..planning.request import PlanRequest
+        from ..units import parse_irradiance_mw_cm2, parse_length_mm
+
+        if (target_depth_mm is None) != (window is None) and condition is None:
+            raise PhotodoseInputError("target", f"depth={target_depth_mm}, window={window}",
+                                      "a custom target needs both --target-depth-mm and --window (or give --condition)")
+        req = PlanRequest(
+            device=device, channels=channel or None,
+            distance_mm=None if distance is None else parse_length_mm(distance, "distance"),
+            site=site, skin_type=skin_type, thickness_mm=_parse_thickness(thickness), condition=condition,
+            target_depth_mm=target_depth_mm, window_j_cm2=None if window is None else _parse_window(window),
+            max_minutes=max_minutes,
+            max_irradiance_mw_cm2=None if max_irradiance is None else parse_irradiance_mw_cm2(max_irradiance,
+                                                                                                "max-irradiance"),
+            distance_range_mm=None if distance_range is None else _parse_range_mm(distance_range),
+            safety={"goggles": goggles},
+        )
+        result = plan(req)
+        if plot:
+            from pathlib import Path
+
+            from ..reports.plots import depth_dose_png
+
+            Path(plot).write_bytes(depth_dose_png(result))
+            result["plot_path"] = plot
+        if report:
+            from ..planning.session_dose import load_device_any
+            from ..reports.html import write_plan_report
+
+            result["report_path"] = write_plan_report(result, load_device_any(device), report)
+        emit(result, as_json, _render_plan)

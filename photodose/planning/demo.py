@@ -1,0 +1,29 @@
+"""The embedded demo plan: a catalog panel with 660 + 850 nm on the knee, phototype III (knee osteoarthritis)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from .planner import plan
+from .request import PlanRequest
+
+DEMO_DEVICE = "generic-panel-660-850"
+DEMO_REQUEST = {"device": DEMO_DEVICE, "condition": "knee-osteoarthritis", "site": "knee", "skin_type": "III",
+                "safety": {"goggles": True}}
+
+
+def run_demo_plan(out_dir) -> tuple[dict, str]:
+    """Plan the demo case and write ``plan.html`` (self-contained) into ``out_dir``; returns (plan, report path).
+
+    The demo assumes goggles are worn (stated in the plan's reasons); no screening answers are given, so the
+    safety gate cautions about screening.
+    """
+    from ..reports.html import write_plan_report
+    from .session_dose import load_device_any
+
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    result = plan(PlanRequest(**DEMO_REQUEST))
+    result["reasons"].append("demo: assumes goggles rated for 850 nm are worn during the session")
+    path = write_plan_report(result, load_device_any(DEMO_DEVICE), out / "plan.html")
+    return result, path

@@ -1,0 +1,79 @@
+"""Plan figures: depth-dose curve per wavelength with the window shaded; irradiance against distance.
+
+Matplotlib with the non-interactive Agg backend; functions return PNG bytes (I/O stays with the caller).
+"""
+
+from __future__ import annotations
+
+import io
+
+import numpy as np
+
+
+def _pyplot():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    return plt
+
+
+def _png(fig) -> bytes:
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=110, bbox_inches="tight")
+    _pyplot().close(fig)
+    return buf.getvalue()
+
+
+def depth_dose_png(plan: dict) -> bytes:
+    """Fluence against depth for each channel and in total (log axis), target marked, window shaded."""
+    plt = _pyplot()
+    curve = plan["depth_dose"]
+    z = np.asarray(curve["depth_mm"])
+    fig, ax = plt.subplots(figsize=(7, 4.2))
+    for row in curve["by_wavelength"]:
+        ax.plot(z, np.maximum(row["fluence_j_cm2"], 1e-6), label=f"{row['wavelength_nm']:g} nm")
+    ax.plot(z, np.maximum(curve["total_j_cm2"], 1e-6), color="black", lw=2, label="total")
+    window, target = plan["window"], plan.get("target")
+    if window["basis"] == "target":
+        ax.axhspan(window["low_j_cm2"], window["high_j_cm2"], color="tab:green", alpha=0.15,
+                   label=f"target window {window['low_j_cm2']:g}-{window['high_j_cm2']:g} J/cm2")
+    else:
+        ax.axhspan(window["low_j_cm2"], window["high_j_cm2"], xmin=0, xmax=0.04, color="tab:green", alpha=0.4,
+                   label=f"skin window {window['low_j_cm2']:g}-{window['high_j_cm2']:g} J/cm2 (at the surface)")
+    if target:
+        ax.axvline(target["depth_mm"], color="tab:red", ls="--", label=f"target {target['depth_mm']:g} mm")
+    ax.set_yscale("log")
+    ax.set_xlabel("depth (mm)")
+    ax.set_ylabel("fluence per session (J/cm2)")
+    ax.set_title(f"Dose at depth: {plan.get('site')}, phototype {plan.get('skin_type')}")
+    ax.grid(True, which="both", alpha=0.3)
+    ax.legend(fontsize=8)
+    return _png(fig)
+
+
+def irradiance_distance_png(device, channel_ids: list[str], chosen_distance_mm: float | None = None,
+                            distances_mm=None) -> bytes:
+    """On-axis irradiance of each channel and in total against distance (log-log), the plan's distance marked."""
+    from ..devices.irradiance import on_axis_irradiance_mw_cm2
+
+    plt = _pyplot()
+    d = np.geomspace(5.0, 1000.0, 40) if distances_mm is None else np.asarray(distances_mm, float)
+    fig, ax = plt.subplots(figsize=(7, 4.2))
+    total = np.zeros_like(d)
+    for cid in channel_ids:
+        e = np.asarray(on_axis_irradiance_mw_cm2(device, d, [cid]), float)
+        total += e
+        ax.plot(d, e, label=f"channel {cid}")
+    ax.plot(d, total, color="black", lw=2, label="total")
+    if chosen_distance_mm:
+        ax.axvline(chosen_distance_mm, color="tab:red", ls="--", label=f"plan {chosen_distance_mm:.0f} mm")
+    ax.set_xscale("log")
+    ax.set_yscale("log")
+    ax.set_xlabel("distance (mm)")
+    ax.set_ylabel("on-axis irradiance (mW/cm2)")
+    ax.set_title(f"Irradiance against distance: {device.id}")
+    ax.grid(True, which="both", alpha=0.3)
+    ax.legend(fontsize=8)
+    return _png(fig)
