@@ -2,8 +2,8 @@
 
 Built on Jacques' ranges (OMLC "Skin optics summary", 1998): light-skinned adults 1.3-6.3 %, moderately
 pigmented 11-16 %, darkly pigmented 18-43 %. Which type sits where in those ranges is a MODELLING CHOICE of
-photodose (data file ``phototypes.yaml``), not a published mapping: I 2 %, II 5 %, III 11 %, IV 16 %,
-V 25 %, VI 40 %.
+photodose (data file ``phototypes.yaml``), not a published mapping: I 2 %, II 4 %, III 6 % (light range),
+IV 13 % (moderate), V 25 %, VI 40 % (dark).
 """
 
 from __future__ import annotations
