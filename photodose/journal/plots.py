@@ -26,7 +26,7 @@ def plot_progress_png(series: ProgressSeries, path: str | Path) -> Path:
     for site, (times, doses) in series.dose_by_site.items():
         ax_dose.plot(times, doses, "o", label=site)
     for site, (times, totals) in series.cumulative_by_site.items():
-        ax_cum.step(times, totals, where="post", label=site)
+        ax_cum.step(times, totals, where="post", marker="o", label=site)
     for s in series.scores:
         (line,) = ax_score.plot(s.times, s.totals, "o-", label=s.label)
         if s.response_line is not None:
@@ -36,6 +36,7 @@ def plot_progress_png(series: ProgressSeries, path: str | Path) -> Path:
             ax_score.axhline(s.remission_line, color=line.get_color(), ls=":", lw=1, label=_remission_label(s))
     for ax, title in zip((ax_dose, ax_cum, ax_score), TITLES):
         ax.set_title(title)
+        ax.set_ylim(bottom=0)
         if ax.get_legend_handles_labels()[0]:
             ax.legend(fontsize=7)
     fig.autofmt_xdate()
