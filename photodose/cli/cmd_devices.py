@@ -28,21 +28,15 @@ def _parse_curve(text: str) -> tuple[float, float]:
 def _parse_reading(text: str):
     """'15 cm=62 mW/cm2' or '15 cm@5 cm,0 cm=62 mW/cm2' -> Reading."""
     from ..devices.calibration import Reading
-    from ..units import parse_irradiance_mw_cm2, parse_length_mm
+    from ..units import parse_irradiance_mw_cm2, parse_length_mm, parse_quantity
 
     m = re.fullmatch(r"\s*([^=@]+?)\s*(?:@\s*([^=,]+?)\s*,\s*([^=]+?)\s*)?=\s*(.+?)\s*", str(text))
     if not m:
         raise PhotodoseInputError("reading", text, "expected DISTANCE[@X,Y]=IRRADIANCE, e.g. '15 cm=62 mW/cm2'")
     distance, x, y, irradiance = m.groups()
-    position = [parse_quantity_mm(v, "reading position") if v else 0.0 for v in (x, y)]
+    position = [parse_quantity(v, "mm", "reading position") if v else 0.0 for v in (x, y)]
     return Reading(parse_length_mm(distance, "reading distance"), parse_irradiance_mw_cm2(irradiance, "reading"),
                    *position)
-
-
-def parse_quantity_mm(text: str, field: str) -> float:
-    from ..units import parse_quantity
-
-    return parse_quantity(text, "mm", field)
 
 
 def _render_summary(console, data) -> None:

@@ -4,8 +4,8 @@ File keys carry no unit and their values carry one ("6 in", "150 mW", "660 nm");
 unit-named fields (``distance: 6 in`` -> ``distance_mm: 152.4``). Any value may be written as
 ``{value: ..., tag: claim|measurement|model_fit|assumption|illustrative, source: "...", note: "..."}``;
 the tag is kept in ``Device.provenance`` under the value's path (e.g. ``channels.0.total_power``), and
-``beam_area: 1 cm2`` gives a beam's diameter. ``default_provenance`` applies to untagged values (stored under ``"*"``). A missing or impossible value is
-refused with :class:`PhotodoseInputError` naming the file and the field.
+``default_provenance`` applies to untagged values (stored under ``"*"``). ``beam_area: 1 cm2`` gives a
+beam's diameter. A missing or impossible value is refused with :class:`PhotodoseInputError` naming the file and the field.
 """
 
 from __future__ import annotations
