@@ -85,7 +85,7 @@ def register(app: typer.Typer) -> None:
     def stack(site: Annotated[str, typer.Argument(help="Body site (see: photodose sites).")],
               nm: WavelengthOption, skin_type: SkinTypeOption = None,
               thickness: ThicknessOption = None, as_json: JsonFlag = False) -> None:
-        """Layer stack of a body site at one wavelength; --json output feeds `photodose mc` directly."""
+        """Layer stack of a body site at one wavelength (skin type III unless given); --json feeds `photodose mc`."""
         from ..optics.sites import describe_stack
 
         data = describe_stack(site, nm, skin_type or "III", parse_thickness_overrides(thickness))
