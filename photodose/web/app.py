@@ -11,6 +11,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.middleware.sessions import SessionMiddleware
 
 from . import errors, owners, security
+from .plan_cache import PlanCache
 
 STATIC_DIR = Path(__file__).parent / "static"
 SESSION_MAX_AGE_S = 8 * 3600
@@ -38,6 +39,7 @@ def create_app(db_url: str | None = None, *, require_login: bool = False, secret
                   description="photodose informs; it does not diagnose.", docs_url="/api/docs", redoc_url=None)
     app.state.journal = journal
     app.state.require_login = require_login
+    app.state.plan_cache = PlanCache()
 
     plotly_js = plotly_js_path()
 

@@ -1,0 +1,54 @@
+"""Plotly figures for the pages (JSON for Plotly.newPlot in the browser; plotly.js is served by the app)."""
+
+from __future__ import annotations
+
+WAVELENGTH_COLOURS = {600: "#d7301f", 700: "#b30000", 800: "#7a0177", 2000: "#49006a"}
+_LAYOUT = {"margin": {"l": 60, "r": 20, "t": 30, "b": 50}, "legend": {"orientation": "h", "y": 1.12},
+           "template": "plotly_white", "height": 380}
+
+
+def _colour(wavelength_nm: float) -> str:
+    return next(c for limit, c in WAVELENGTH_COLOURS.items() if wavelength_nm < limit)
+
+
+def depth_dose_figure(plan: dict):
+    """Fluence (J/cm2) against depth (mm), per wavelength and total, with the plan's dose window shaded at the
+    depth it applies to (the skin, or the target depth) and the target depth marked."""
+    import plotly.graph_objects as go
+
+    curve = plan.get("depth_dose") or {}
+    depth = curve.get("depth_mm") or []
+    fig = go.Figure()
+    for row in curve.get("by_wavelength") or []:
+        fig.add_trace(go.Scatter(x=depth, y=row["fluence_j_cm2"], mode="lines", name=f"{row['wavelength_nm']:g} nm",
+                                 line={"color": _colour(row["wavelength_nm"]), "width": 2}))
+    if curve.get("total_j_cm2"):
+        fig.add_trace(go.Scatter(x=depth, y=curve["total_j_cm2"], mode="lines", name="total",
+                                 line={"color": "#1c2430", "width": 3}))
+    window = plan.get("window") or {}
+    target_depth = (plan.get("target") or {}).get("depth_mm")
+    if window.get("low_j_cm2") is not None:
+        at_target = window.get("basis") == "target" and target_depth is not None
+        fig.add_hrect(y0=window["low_j_cm2"], y1=window["high_j_cm2"], fillcolor="#2ca25f", opacity=0.15,
+                      line_width=0, annotation_text=f"dose window ({'at the target' if at_target else 'at the skin'})",
+                      annotation_position="top right")
+    if target_depth is not None:
+        fig.add_vline(x=target_depth, line_dash="dash", line_color="#555",
+                      annotation_text=f"target {target_depth:g} mm", annotation_position="top left")
+    fig.update_layout(**_LAYOUT, xaxis_title="depth below the skin (mm)", yaxis_title="fluence (J/cm²)",
+                      yaxis_type="log")
+    return fig
+
+
+def irradiance_distance_figure(distances_mm, irradiance_mw_cm2, device_name: str, readings=None):
+    """On-axis irradiance (mW/cm2) against distance (mm), with meter readings as points when given."""
+    import plotly.graph_objects as go
+
+    fig = go.Figure(go.Scatter(x=list(distances_mm), y=list(irradiance_mw_cm2), mode="lines", name="model",
+                               line={"color": "#b3261e", "width": 3}))
+    if readings:
+        fig.add_trace(go.Scatter(x=[r[0] for r in readings], y=[r[1] for r in readings], mode="markers",
+                                 name="meter readings", marker={"size": 10, "color": "#1c2430"}))
+    fig.update_layout(**_LAYOUT, title={"text": device_name, "font": {"size": 14}},
+                      xaxis_title="distance (mm)", yaxis_title="on-axis irradiance (mW/cm²)", yaxis_type="log")
+    return fig

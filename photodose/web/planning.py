@@ -1,0 +1,63 @@
+"""The plan form's choices and one call from typed form values to the planner's plan document.
+
+Devices are picked by catalog id only (never a file path from the browser); the profile's stored screening
+answers go to the safety gate with the plan.
+"""
+
+from __future__ import annotations
+
+from ..errors import PhotodoseInputError, require_choice
+
+PHOTOTYPES = ("I", "II", "III", "IV", "V", "VI")
+DEFAULTS = {"device": "generic-panel-660-850", "site": "knee", "skin_type": "III", "condition": "knee-osteoarthritis"}
+
+
+def device_choices() -> list[tuple[str, str]]:
+    from ..devices.catalog import list_devices
+
+    return [(d.id, d.name) for d in list_devices()]
+
+
+def site_choices() -> list[str]:
+    from ..planning.tissue import site_names
+
+    return site_names()
+
+
+def condition_choices() -> list[tuple[str, str]]:
+    from ..protocols import list_protocols
+
+    return [(p.id, p.name) for p in list_protocols()]
+
+
+def choices() -> dict:
+    return {"devices": device_choices(), "sites": site_choices(), "conditions": condition_choices(),
+            "phototypes": PHOTOTYPES}
+
+
+def load_catalog_device(device_id: str):
+    """A catalog (or user) device by id; a path or unknown id is refused."""
+    from ..devices.catalog import load_device
+
+    return load_device(require_choice("device", device_id, [d for d, _ in device_choices()]))
+
+
+def make_plan(*, device: str, site: str, skin_type: str, condition: str, distance: str | None = None,
+              max_minutes: float | None = None, goggles: bool = False, screening: dict | None = None) -> dict:
+    """The planner's plan document for these choices (``distance`` typed with a unit, e.g. "15 cm")."""
+    from ..planning.planner import plan
+    from ..planning.request import PlanRequest
+    from ..units import parse_length_mm
+
+    site = require_choice("site", site, site_choices())
+    skin_type = require_choice("skin_type", skin_type, PHOTOTYPES)
+    condition = require_choice("condition", condition, [c for c, _ in condition_choices()])
+    distance_mm = parse_length_mm(distance, "distance") if distance not in (None, "") else None
+    if distance_mm is not None and distance_mm > 3000:
+        raise PhotodoseInputError("distance", distance, "at most 3 m (3000 mm)")
+    safety = {"goggles": bool(goggles)}
+    if screening:
+        safety["screening"] = screening
+    request = PlanRequest(device=load_catalog_device(device), site=site, skin_type=skin_type, condition=condition,
+                          distance_mm=distance_mm, max_minutes=max_minutes, safety=safety)
+    return plan(request)

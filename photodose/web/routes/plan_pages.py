@@ -1,0 +1,90 @@
+"""Plan page: choose device, site, phototype and condition; see the plan, its depth-dose chart, the safety verdict
+and the Jenkins & Carroll reporting table; save it to the journal."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from fastapi.responses import RedirectResponse
+from pydantic import ValidationError
+
+from ...errors import PhotodoseInputError
+from ...journal import repository
+from ...planning.reporting import SOURCE as REPORTING_SOURCE, reporting_rows
+from .. import planning
+from ..charts import depth_dose_figure
+from ..errors import describe_validation_errors
+from ..forms import errors_from, number, values_of
+from ..pages import render
+from ..profiles import active_profile, journal
+from ..security import checked_form, current_user
+
+router = APIRouter(include_in_schema=False)
+FIELDS = ("device", "site", "skin_type", "condition", "distance", "max_minutes")
+
+
+def _plan_page(request: Request, *, status_code: int = 200, **context):
+    return render(request, "plan.html", status_code=status_code, active="plan", choices=planning.choices(),
+                  site_options=[(s, s.replace("_", " ")) for s in planning.site_choices()],
+                  phototype_options=[(p, p) for p in planning.PHOTOTYPES],
+                  defaults=planning.DEFAULTS, reporting_source=REPORTING_SOURCE, **context)
+
+
+def screening_answers(profile) -> dict | None:
+    """The profile's stored screening answers in the safety gate's form, if any."""
+    answers = getattr(profile, "contraindication_answers", None)
+    if not answers or "answers" not in answers:
+        return None
+    return answers
+
+
+@router.get("/")
+def plan_form(request: Request):
+    return _plan_page(request, values=dict(planning.DEFAULTS))
+
+
+@router.post("/plan")
+async def make_plan(request: Request):
+    form = await checked_form(request)
+    values = values_of(form)
+    errors: dict[str, str] = {}
+    max_minutes = number(form, "max_minutes", errors, low=0.1, high=240, required=False)
+    if errors:
+        return _plan_page(request, status_code=422, values=values, errors=errors)
+    try:
+        plan = planning.make_plan(device=values.get("device", ""), site=values.get("site", ""),
+                                  skin_type=values.get("skin_type", ""), condition=values.get("condition", ""),
+                                  distance=values.get("distance", "").strip() or None, max_minutes=max_minutes,
+                                  goggles=bool(form.get("goggles")),
+                                  screening=screening_answers(active_profile(request)))
+    except PhotodoseInputError as exc:
+        return _plan_page(request, status_code=422, values=values,
+                          errors=errors_from(exc, FIELDS, {"skin_phototype": "skin_type", "distance_mm": "distance"}))
+    except ValidationError as exc:
+        described = describe_validation_errors(exc.errors())
+        errs = {}
+        for e in described:
+            key = e["field"].split(".")[0]
+            key = {"distance_mm": "distance", "condition": "condition"}.get(key, key)
+            errs[key if key in FIELDS else "_form"] = f"{e['field']}: {e['message']}"
+        return _plan_page(request, status_code=422, values=values, errors=errs)
+    token = request.app.state.plan_cache.put(current_user(request), plan)
+    return _plan_page(request, values=values, plan=plan, plan_token=token,
+                      figure_json=depth_dose_figure(plan).to_json(),
+                      reporting=reporting_rows(plan["reporting_parameters"]))
+
+
+@router.post("/plan/save")
+async def save_plan(request: Request):
+    form = await checked_form(request)
+    profile = active_profile(request)
+    if profile is None:
+        return RedirectResponse("/profile?need=1", status_code=303)
+    plan = request.app.state.plan_cache.get(current_user(request), str(form.get("plan_token") or ""))
+    if plan is None:
+        return _plan_page(request, status_code=422, values=dict(planning.DEFAULTS),
+                          errors={"_form": "plan_token: this plan has expired; make it again"})
+    if plan.get("status") == "refused":
+        return _plan_page(request, status_code=422, values=dict(planning.DEFAULTS),
+                          errors={"_form": "plan: a plan refused by the safety gate cannot be saved"})
+    repository.add_plan(journal(request), profile.id, plan)
+    return RedirectResponse("/journal?saved=plan", status_code=303)
