@@ -16,7 +16,7 @@ from .screening import evaluate_screening, is_stale
 from .skin_checks import heating_check, laser_skin_check, skin_thermal_check
 from .sources import source
 
-__all__ = ["Channel", "DistancePoint", "SafetyContext", "SafetyReport", "SafetyCheck", "evaluate"]
+__all__ = ["Channel", "DistancePoint", "SafetyContext", "SafetyReport", "SafetyCheck", "evaluate", "evaluate_exposure"]
 
 _EPOCH = datetime(2000, 1, 1)
 
@@ -46,11 +46,18 @@ def overdose_checks(ctx: SafetyContext) -> list[SafetyCheck]:
     return evaluate_overdose(ctx.prior_sessions, planned, ctx.bounds)
 
 
-def evaluate(ctx: SafetyContext) -> SafetyReport:
-    """Run every applicable check; refused if any fails, caution if any cautions, else ok."""
+def evaluate_exposure(ctx: SafetyContext) -> SafetyReport:
+    """The device-and-session checks only (eyes, skin, heating): what ``photodose safety device`` shows."""
     eye, goggles_required, allowed_s = eye_checks(ctx)
     skin = laser_skin_check(ctx) if ctx.is_laser else [c for c in (skin_thermal_check(ctx),) if c]
     heat = [c for c in (heating_check(ctx),) if c]
-    checks = eye + skin + heat + screening_checks(ctx) + overdose_checks(ctx)
+    checks = eye + skin + heat
     return SafetyReport(status=overall_status(checks), checks=checks, risk_group=risk_group(ctx),
                         goggles_required=goggles_required, unprotected_viewing_allowed_s=allowed_s)
+
+
+def evaluate(ctx: SafetyContext) -> SafetyReport:
+    """Run every applicable check (exposure, screening, overdose); refused if any fails, caution if any cautions."""
+    exposure = evaluate_exposure(ctx)
+    checks = exposure.checks + screening_checks(ctx) + overdose_checks(ctx)
+    return exposure.model_copy(update={"checks": checks, "status": overall_status(checks)})

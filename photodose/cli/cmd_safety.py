@@ -1,0 +1,137 @@
+"""``photodose safety device`` (eye and skin checks of a device at a distance) and ``photodose safety screen``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from ..errors import PhotodoseInputError
+from ._output import JsonFlag, emit
+
+safety_app = typer.Typer(help="Safety: eye and skin exposure limits of a device, contraindication screening.",
+                         no_args_is_help=True)
+
+_STYLE = {"ok": "green", "caution": "yellow", "fail": "bold red", "refused": "bold red"}
+
+
+def _fmt(value) -> str:
+    if value is None:
+        return ""
+    return "no limit" if value == float("inf") else f"{value:.4g}"
+
+
+def _render_checks(console, checks: list[dict], title: str) -> None:
+    console.print(f"[bold]{title}[/]")
+    for c in checks:
+        numbers = ""
+        if c.get("value") is not None and c.get("limit") is not None:
+            numbers = f" ({_fmt(c['value'])} vs limit {_fmt(c['limit'])} {c.get('unit') or ''})"
+        console.print(f"[{_STYLE[c['status']]}]{c['status']:>7}[/]  {c['name']}{numbers}", highlight=False)
+        console.print(f"         {c['message']}", highlight=False)
+        if c.get("remedy"):
+            console.print(f"         [bold]remedy:[/] {c['remedy']}", highlight=False)
+        console.print(f"         source: {c.get('source') or 'unsourced'}", style="dim", highlight=False)
+
+
+def _render_device(console, data: dict) -> None:
+    _render_checks(console, data["checks"], f"{data['device']} at {data['distance_mm'] / 10:g} cm for "
+                                            f"{data['session_seconds'] / 60:g} min")
+    allowed = data["unprotected_viewing_allowed_s"]
+    console.print(f"status: [{_STYLE[data['status']]}]{data['status']}[/]   risk group: {data['risk_group'] or 'n/a'}")
+    console.print(f"goggles required: {'yes' if data['goggles_required'] else 'no'}; unprotected viewing safe for: "
+                  + ("no limit" if allowed is None or allowed == float("inf") else f"{allowed:.0f} s"))
+
+
+def _render_screen(console, data: dict) -> None:
+    _render_checks(console, data["checks"], f"Screening for site '{data['site']}'")
+    console.print(f"status: [{_STYLE[data['status']]}]{data['status']}[/]  (source: {data['source']})")
+
+
+def _read_answers(path: Path, now):
+    """A YAML/JSON file: either {answered_at, answers: {id: yes/no}} or a plain {id: yes/no} mapping."""
+    import yaml
+
+    from ..safety.screening import ScreeningAnswers, load_questionnaire
+
+    try:
+        doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as exc:
+        raise PhotodoseInputError("answers", str(path), f"a readable YAML or JSON file ({exc})") from None
+    if not isinstance(doc, dict):
+        raise PhotodoseInputError("answers", str(path), "a mapping of question id to yes/no")
+    raw = doc.get("answers", doc)
+    ids = load_questionnaire().ids()
+    answers = {}
+    for key, value in raw.items():
+        if key not in ids:
+            raise PhotodoseInputError("answers", key, "question ids: " + ", ".join(ids), str(path))
+        if isinstance(value, str) and value.strip().lower() in ("yes", "no", "y", "n", "true", "false"):
+            value = value.strip().lower() in ("yes", "y", "true")
+        if not isinstance(value, bool):
+            raise PhotodoseInputError(f"answers.{key}", value, "yes or no", str(path))
+        answers[key] = value
+    return ScreeningAnswers(answered_at=doc.get("answered_at", now), answers=answers)
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(safety_app, name="safety")
+
+
+@safety_app.command("device")
+def device_command(
+    device: Annotated[str, typer.Argument(help="Device id from the catalog, or a device file.")],
+    distance: Annotated[str, typer.Option(help="Distance from the device, with units, e.g. '15 cm'.")],
+    minutes: Annotated[float, typer.Option(help="Session length in minutes.")] = 20.0,
+    goggles: Annotated[bool, typer.Option("--goggles/--no-goggles", help="Goggles rated for the wavelengths.")] = False,
+    as_json: JsonFlag = False,
+) -> None:
+    """Eye and skin checks of DEVICE at a distance for a session: allowed times, risk group, goggles."""
+    from ..devices.catalog import load_device
+    from ..errors import require_in_range
+    from ..safety.context import MAX_SESSION_S
+    from ..safety.from_device import device_context_fields
+    from ..safety.gate import SafetyContext, evaluate_exposure
+    from ..units import parse_length_mm
+
+    distance_mm = parse_length_mm(distance, "distance")
+    seconds = require_in_range("minutes", minutes, 0, MAX_SESSION_S / 60, low_inclusive=False) * 60.0
+    model = load_device(device)
+    ctx = SafetyContext(**device_context_fields(model, distance_mm), session_seconds=seconds, goggles=goggles)
+    report = evaluate_exposure(ctx)
+    data = {"device": model.id, "distance_mm": distance_mm, "session_seconds": seconds, "goggles": goggles,
+            **report.model_dump()}
+    emit(data, as_json, _render_device)
+
+
+@safety_app.command("screen")
+def screen_command(
+    answers: Annotated[Optional[Path], typer.Option("--answers", help="YAML/JSON file of answers (else asked).")] = None,
+    site: Annotated[str, typer.Option(help="Body site to treat, e.g. knee, forehead, face.")] = "unspecified",
+    transcranial: Annotated[bool, typer.Option("--transcranial", help="Transcranial use.")] = False,
+    pulsed_visible: Annotated[bool, typer.Option("--pulsed-visible", help="Pulsed (flashing) visible light.")] = False,
+    save: Annotated[Optional[Path], typer.Option("--save", help="Write the answers as JSON (for the journal).")] = None,
+    as_json: JsonFlag = False,
+) -> None:
+    """Contraindication screening: ask the questions (or read --answers) and print each answer's verdict."""
+    from datetime import datetime, timezone
+
+    from ..safety.checks import overall_status
+    from ..safety.screening import ScreeningAnswers, evaluate_screening, load_questionnaire
+
+    now = datetime.now(timezone.utc)
+    questionnaire = load_questionnaire()
+    if answers is not None:
+        given = _read_answers(answers, now)
+    else:
+        given = ScreeningAnswers(answered_at=now, questionnaire_version=questionnaire.version,
+                                 answers={q.id: typer.confirm(q.text, default=False) for q in questionnaire.questions})
+    if save is not None:
+        save.write_text(given.to_json() + "\n", encoding="utf-8")
+    checks = evaluate_screening(given, site.strip().lower(), transcranial, pulsed_visible, questionnaire)
+    data = {"site": site, "transcranial": transcranial, "pulsed_visible": pulsed_visible,
+            "answered_at": given.answered_at.isoformat(), "answers": given.answers,
+            "status": overall_status(checks), "source": questionnaire.source,
+            "checks": [c.model_dump() for c in checks]}
+    emit(data, as_json, _render_screen)
