@@ -33,8 +33,9 @@ from .layers import LayerStack
 
 VALIDITY = (
     "1D diffusion theory (delta-Eddington, partial-current boundaries): valid for mus' >> mua in every layer and "
-    "at depths beyond about one transport mean free path 1/(mua+mus'); measured against Monte Carlo "
-    "on three-layer skin at 660 and 850 nm: within 10 % from 0.5 mm to 5 mm depth"
+    "at depths beyond about one transport mean free path 1/(mua+mus'). Against Monte Carlo (4e5 photons, wide "
+    "beam) on layered skin stacks at 660 and 850 nm: within 4.5 % from 0.5 to 10 mm, within 7 % from 0.1 "
+    "to 0.5 mm, up to 10 % in the top 0.1 mm"
 )
 
 _CELLS_PER_MFP = 10.0        # cells per 1/mu_t* (the collimated source's decay length)
@@ -201,6 +202,8 @@ def diffusion_fluence_per_irradiance(stack: LayerStack, depth_mm: np.ndarray, *,
     centres = 0.5 * (faces[:-1] + faces[1:])
 
     z_cm = depth_mm / 10.0
+    below = np.zeros(z_cm.shape, bool) if stack.semi_infinite else z_cm > bounds[-1] * (1 + 1e-12)
+    z_cm = np.minimum(z_cm, faces[-1])      # rounding at the bottom face; `below` is NaN anyway
     layer_of_depth = np.clip(np.searchsorted(bounds, z_cm, side="right") - 1, 0, nlay - 1)
     out = np.full(z_cm.shape, np.nan)
     first = 0
@@ -211,10 +214,9 @@ def diffusion_fluence_per_irradiance(stack: LayerStack, depth_mm: np.ndarray, *,
         bottom_value = phi_face_bottom if k == nlay - 1 else u[last] * n_cell[last] ** 2
         zk = np.concatenate([[faces[first]], centres[cells], [faces[last + 1]]])
         phik = np.concatenate([[top_value], phi_cell[cells], [bottom_value]])
-        sel = (layer_of_depth == k) & (z_cm <= faces[-1])
+        sel = layer_of_depth == k
         collimated = e_top[k] * np.exp(-opt.mut_star[k] * (z_cm[sel] - bounds[k]))
         out[sel] = np.interp(z_cm[sel], zk, phik) + collimated
         first = last + 1
-    if not stack.semi_infinite:
-        out[z_cm > bounds[-1]] = np.nan
+    out[below] = np.nan
     return out
