@@ -133,3 +133,13 @@ def test_laser_probe_in_contact_gives_power_over_beam_area():
     assert summary["channels"][0]["uniformity"] == pytest.approx(1.0)
     r10 = math.sqrt(100 / math.pi) + 10 * math.tan(math.radians(10))
     assert on_axis_irradiance_mw_cm2(device, 10.0) == pytest.approx(250.0 / (math.pi * r10 ** 2) * 100)
+
+
+def test_spectral_split_sums_to_channel_mean():
+    from photodose.devices.irradiance import spectral_irradiance_mw_cm2
+
+    device = make_device(GRID, [{"id": "850", "spectrum": {"centre_nm": 850, "fwhm_nm": 30}, "total_power_mw": 900.0}])
+    (split,) = spectral_irradiance_mw_cm2(device, 150.0, samples=5)
+    mean = irradiance_summary(device, 150.0)["channels"][0]["mean_irradiance_mw_cm2"]
+    assert split["irradiance_mw_cm2"].sum() == pytest.approx(mean)
+    assert (split["wavelengths_nm"] * split["irradiance_mw_cm2"]).sum() / mean == pytest.approx(850.0)

@@ -65,7 +65,8 @@ def read_device_file(path: str | Path) -> Device:
     except ValidationError as exc:
         err = exc.errors()[0]
         field = ".".join(str(p) for p in err.get("loc", ())) or "device"
-        raise PhotodoseInputError(field, err.get("input"), err.get("msg", "invalid"), source=source) from None
+        message = str(err.get("msg", "invalid")).removeprefix("Value error, ")
+        raise PhotodoseInputError(field, err.get("input"), message, source=source) from None
 
 
 def _read_mapping(path: Path) -> dict:

@@ -149,3 +149,19 @@ def on_axis_irradiance_mw_cm2(device: Device, distances_mm, channels: list[str] 
     values = [sum(float(channel_irradiance_mw_cm2(device, c, 0.0, 0.0, float(di), order_m=order_m)) for c in chosen)
               for di in d]
     return np.asarray(values, float).reshape(np.shape(distances_mm))
+
+
+def spectral_irradiance_mw_cm2(device: Device, distance_mm: float, area_mm: tuple[float, float] | None = None,
+                               channels: list[str] | None = None, samples: int = 7) -> list[dict]:
+    """Each channel's mean irradiance over the treatment area split over its spectrum's wavelength samples.
+
+    Returns [{"channel", "wavelengths_nm": array, "irradiance_mw_cm2": array}] whose irradiances sum to the
+    channel's mean (the spectrum's weights sum to 1; see :meth:`EmissionSpectrum.samples`).
+    """
+    summary = irradiance_summary(device, distance_mm, area_mm, channels)
+    out = []
+    for row in summary["channels"]:
+        wavelengths_nm, weights = device.channel(row["channel"]).spectrum.samples(samples)
+        out.append({"channel": row["channel"], "wavelengths_nm": wavelengths_nm,
+                    "irradiance_mw_cm2": weights * row["mean_irradiance_mw_cm2"]})
+    return out

@@ -13,6 +13,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from ..errors import PhotodoseInputError
 from ..optics.emission import EmissionSpectrum
 from .emitters import lambertian_order_from_half_angle
 
@@ -244,8 +245,6 @@ class Device(BaseModel):
         for c in self.channels:
             if c.id == channel_id:
                 return c
-        from ..errors import PhotodoseInputError
-
         raise PhotodoseInputError("channel", channel_id, "channels of this device: " + ", ".join(c.id for c in self.channels))
 
     @property
