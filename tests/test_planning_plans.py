@@ -1,0 +1,86 @@
+"""Plans end to end: every protocol plans and states its verdict; the safety gate can refuse; CLI contract."""
+
+import json
+
+import pytest
+
+from photodose.cli import app, main
+from photodose.planning.planner import plan
+from photodose.planning.request import PlanRequest
+from photodose.protocols import list_protocols
+
+PANEL = "generic-panel-660-850"
+
+
+@pytest.mark.parametrize("protocol", list_protocols(), ids=lambda p: p.id)
+def test_every_protocol_plans_with_a_verdict(protocol):
+    p = plan(PlanRequest(device=PANEL, condition=protocol.id, safety={"goggles": True}))
+    assert p["window"]["verdict"] in ("below", "inside", "above")
+    assert p["status"] in ("planned", "compromise", "no_feasible_plan", "refused")
+    assert p["safety"]["status"] in ("ok", "caution", "refused")
+    assert p["target"]["depth_mm"] == protocol.target.depth_mm
+    assert p["schedule"]["sessions_per_week"] == protocol.schedule.sessions_per_week
+    assert p["reporting_parameters"]["number_of_treatments"] == protocol.schedule.sessions_per_week * protocol.schedule.weeks
+    assert p["citations"] and p["reasons"]
+
+
+def test_refused_plan_lists_failed_checks_with_remedies():
+    p = plan(PlanRequest(device="joovv-solo-3", condition="knee-osteoarthritis", distance_mm=150.0, max_minutes=20))
+    assert p["status"] == "refused" and p["session_seconds"] is None
+    failed = [c for c in p["safety"]["checks"] if c["status"] == "fail"]
+    assert failed and all(c["remedy"] for c in failed)
+    assert p["warnings"][0].startswith("refused by the safety gate")
+
+
+def test_reporting_parameters_follow_jenkins_carroll():
+    p = plan(PlanRequest(device=PANEL, condition="knee-osteoarthritis", safety={"goggles": True}))
+    rp = p["reporting_parameters"]
+    for key in ("wavelength_nm", "power_mw", "irradiation_time_s", "beam_area_cm2", "pulse_parameters",
+                "anatomical_location", "number_of_treatments", "interval_between_treatments", "energy_j",
+                "energy_density_j_cm2"):
+        assert key in rp
+    assert rp["energy_j"] == pytest.approx(rp["energy_density_j_cm2"] * rp["beam_area_cm2"])
+    assert rp["power_mw"] * rp["irradiation_time_s"] / 1000 == pytest.approx(rp["energy_j"], rel=1e-9)
+
+
+def test_cli_plan_json_contract(tmp_path):
+    from typer.testing import CliRunner
+
+    report, png = tmp_path / "plan.html", tmp_path / "depth.png"
+    out = CliRunner().invoke(app, ["plan", "--device", PANEL, "--site", "knee", "--skin-type", "III", "--condition",
+                                   "knee-osteoarthritis", "--distance", "15 cm", "--max-minutes", "20", "--goggles",
+                                   "--report", str(report), "--plot", str(png), "--json"])
+    assert out.exit_code == 0, out.output
+    d = json.loads(out.stdout)
+    assert d["distance_mm"] == pytest.approx(150.0)
+    for key in ("session_seconds", "surface", "target", "window", "schedule", "warnings", "reporting_parameters",
+                "citations", "safety", "energy_j", "depth_dose", "reasons"):
+        assert key in d
+    assert {"irradiance_mw_cm2", "fluence_j_cm2"} <= set(d["surface"])
+    assert {"depth_mm", "fluence_j_cm2", "by_wavelength"} <= set(d["target"])
+    assert {"low_j_cm2", "high_j_cm2", "verdict"} <= set(d["window"])
+    assert {"sessions_per_week", "weeks"} <= set(d["schedule"])
+    assert report.read_text().startswith("<!DOCTYPE html>")
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+@pytest.mark.parametrize("argv", [
+    ["plan", "--device", PANEL, "--condition", "nope"],
+    ["plan", "--device", PANEL, "--condition", "acne", "--distance", "15 kg"],
+    ["plan", "--device", PANEL, "--site", "knee", "--target-depth-mm", "5"],
+    ["plan", "--device", PANEL, "--condition", "acne", "--channel", "999"],
+])
+def test_cli_bad_input_exits_2(argv, capsys):
+    with pytest.raises(SystemExit) as info:
+        main(argv)
+    assert info.value.code == 2
+    assert "Traceback" not in capsys.readouterr().err
+
+
+def test_demo_plan_writes_report(tmp_path):
+    from photodose.planning.demo import run_demo_plan
+
+    p, path = run_demo_plan(tmp_path)
+    assert p["device"] == "generic-panel-660-850" and p["site"] == "knee" and p["skin_type"] == "III"
+    assert {r["wavelength_nm"] for r in p["surface"]["by_wavelength"]} == {660.0, 850.0}
+    assert path.endswith("plan.html")
