@@ -26,7 +26,7 @@ def test_daily_fluence_and_spacing_fail_with_remedies():
     assert checks["overdose:day"].value == 70
     assert "67%" in checks["overdose:day"].remedy  # 20 of 30 J/cm2 left
     assert checks["overdose:interval"].status == "fail"
-    assert "16.0 h" in checks["overdose:interval"].remedy
+    assert "16.0 h later" in checks["overdose:interval"].remedy
 
 
 def test_other_sites_do_not_count():
@@ -43,3 +43,12 @@ def test_weekly_fluence_and_session_count():
     assert checks["overdose:interval"].status == "ok"  # exactly 24 h apart
     old = [Session(start=T0 - timedelta(days=8), site="knee", fluence_j_cm2=190)]
     assert {c.status for c in evaluate_overdose(old, Session(start=T0, site="knee", fluence_j_cm2=30), BOUNDS)} == {"ok"}
+
+
+def test_session_count_remedy_waits_for_enough_sessions_to_leave_the_week():
+    bounds = ProtocolBounds(max_sessions_per_week=2)
+    prior = [Session(start=T0 - timedelta(days=d), site="knee", fluence_j_cm2=10) for d in (1, 2, 3)]
+    check = evaluate_overdose(prior, Session(start=T0, site="knee", fluence_j_cm2=10), bounds)[0]
+    assert check.status == "fail" and check.value == 4
+    # two of the three earlier sessions must leave the 7-day window: the one 2 days back leaves at T0 + 5 days
+    assert (T0 + timedelta(days=5)).isoformat()[:16] in check.remedy

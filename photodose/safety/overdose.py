@@ -54,24 +54,28 @@ def evaluate_overdose(prior: list[Session], planned: Session, bounds: ProtocolBo
                                      bounds.max_fluence_per_week_j_cm2, site))
     if bounds.max_sessions_per_week is not None:
         count = len(week_prior) + 1
-        ok = count <= bounds.max_sessions_per_week
-        oldest = min((as_utc(s.start) for s in week_prior), default=start)
-        checks.append(SafetyCheck(
-            name="overdose:sessions_per_week", status="ok" if ok else "fail",
-            message=f"{count} sessions on '{site}' in 7 days including this one (at most "
-                    f"{bounds.max_sessions_per_week}).",
-            value=count, limit=bounds.max_sessions_per_week, unit="sessions", source=SOURCE,
-            remedy=None if ok else f"wait until after {(oldest + timedelta(days=7)).isoformat()}"))
+        excess = count - bounds.max_sessions_per_week
+        starts = sorted(as_utc(s.start) for s in week_prior)
+        checks.append(_bound_check(
+            "overdose:sessions_per_week", excess <= 0,
+            f"{count} sessions on '{site}' in 7 days including this one (at most {bounds.max_sessions_per_week}).",
+            count, bounds.max_sessions_per_week, "sessions",
+            f"wait until after {(starts[excess - 1] + timedelta(days=7)).isoformat()}" if excess > 0 else None))
     if bounds.min_hours_between_sessions is not None and same_site:
         gap_h = min(abs((start - as_utc(s.start)).total_seconds()) / 3600.0 for s in same_site)
-        ok = gap_h >= bounds.min_hours_between_sessions
-        checks.append(SafetyCheck(
-            name="overdose:interval", status="ok" if ok else "fail",
-            message=f"{gap_h:.1f} h since the nearest session on '{site}' (at least "
-                    f"{bounds.min_hours_between_sessions:g} h).",
-            value=gap_h, limit=bounds.min_hours_between_sessions, unit="h", source=SOURCE,
-            remedy=None if ok else f"wait {bounds.min_hours_between_sessions - gap_h:.1f} h more"))
+        short_h = bounds.min_hours_between_sessions - gap_h
+        checks.append(_bound_check(
+            "overdose:interval", short_h <= 0,
+            f"{gap_h:.1f} h from the nearest session on '{site}' (at least {bounds.min_hours_between_sessions:g} h).",
+            gap_h, bounds.min_hours_between_sessions, "h", f"move the session {short_h:.1f} h later" if short_h > 0
+            else None))
     return checks
+
+
+def _bound_check(name: str, ok: bool, message: str, value: float, limit: float, unit: str,
+                 remedy: str | None) -> SafetyCheck:
+    return SafetyCheck(name=name, status="ok" if ok else "fail", message=message, value=value, limit=limit,
+                       unit=unit, source=SOURCE, remedy=None if ok else remedy)
 
 
 def _fluence_check(name: str, window: str, earlier_j_cm2: float, planned_j_cm2: float, bound_j_cm2: float,
@@ -83,7 +87,5 @@ def _fluence_check(name: str, window: str, earlier_j_cm2: float, planned_j_cm2: 
     if not ok:
         remedy = ("no more light on this site " + window if room <= 0 else
                   f"shorten the session to {room / planned_j_cm2:.0%} of its length ({room:.1f} J/cm2)")
-    return SafetyCheck(name=name, status="ok" if ok else "fail",
-                       message=f"{total:.1f} J/cm2 on '{site}' {window} including this session "
-                               f"(at most {bound_j_cm2:g}); more is not better.",
-                       value=total, limit=bound_j_cm2, unit="J/cm2", source=SOURCE, remedy=remedy)
+    return _bound_check(name, ok, f"{total:.1f} J/cm2 on '{site}' {window} including this session "
+                                  f"(at most {bound_j_cm2:g}); more is not better.", total, bound_j_cm2, "J/cm2", remedy)
