@@ -35,3 +35,33 @@ class OutcomeIn(_Strict):
     total: float | None = Field(default=None, description="entered total (hamd17, pain)")
     site: str | None = Field(default=None, max_length=100, description="body site (pain)")
     notes: str | None = Field(default=None, max_length=2000)
+
+
+class PlanQuery(_Strict):
+    device: str = Field(min_length=1, max_length=200, description="catalog device id (GET /api/devices)")
+    site: str = Field(min_length=1, max_length=100, description="body site (GET /api/sites)")
+    skin_type: str = Field(default="III", max_length=4, description="Fitzpatrick phototype I-VI")
+    condition: str = Field(min_length=1, max_length=100, description="protocol id (GET /api/protocols)")
+    distance: str | None = Field(default=None, max_length=50, description='distance with a unit, e.g. "15 cm"; '
+                                                                          "omitted: photodose chooses")
+    max_minutes: float | None = Field(default=None, gt=0, le=240)
+    goggles: bool = False
+    profile_id: int | None = Field(default=None, ge=1, le=MAX_ID,
+                                   description="use this profile's stored screening answers")
+
+
+class ReadingIn(_Strict):
+    distance_mm: float = Field(ge=0, le=3000)
+    irradiance_mw_cm2: float = Field(gt=0, le=1e6)
+
+
+class CalibrationIn(_Strict):
+    readings: list[ReadingIn] = Field(min_length=1, max_length=50)
+
+
+class ScreeningIn(_Strict):
+    answers: dict[str, bool] = Field(description="question id -> true for yes (GET /api/screening/questions)")
+    site: str = Field(min_length=1, max_length=100)
+    transcranial: bool = False
+    pulsed_visible: bool = False
+    profile_id: int | None = Field(default=None, ge=1, le=MAX_ID, description="store the answers with this profile")

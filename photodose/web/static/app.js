@@ -55,4 +55,10 @@ function setupJobs() {
   });
 }
 
-document.addEventListener("DOMContentLoaded", () => { drawPlots(); setupTimers(); setupJobs(); });
+function setupAutosubmit() {
+  document.querySelectorAll("select[data-autosubmit]").forEach((el) => {
+    el.addEventListener("change", () => el.form.submit());
+  });
+}
+
+document.addEventListener("DOMContentLoaded", () => { drawPlots(); setupTimers(); setupJobs(); setupAutosubmit(); });

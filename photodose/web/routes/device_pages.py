@@ -1,0 +1,82 @@
+"""Devices page: the catalog, add your own (upload a device file), irradiance against distance, calibration."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+
+from ...errors import PhotodoseInputError
+from .. import devices
+from ..charts import irradiance_distance_figure
+from ..forms import errors_from, values_of
+from ..pages import render
+from ..planning import DEFAULTS, load_catalog_device
+from ..security import checked_form
+
+router = APIRouter(include_in_schema=False)
+DEFAULT_DISTANCE = "15 cm"
+
+
+def _page(request: Request, device_id: str, *, status_code: int = 200, values=None, errors=None, **context):
+    values = dict(values or {})
+    values.setdefault("device", device_id)
+    values.setdefault("distance", DEFAULT_DISTANCE)
+    errors = dict(errors or {})
+    device = summary = None
+    try:
+        device, summary = devices.summary_at(values["device"], values["distance"])
+    except PhotodoseInputError as exc:
+        errors.update(errors_from(exc, ("device", "distance")))
+        try:
+            device = load_catalog_device(values["device"])
+        except PhotodoseInputError:
+            device = load_catalog_device(DEFAULTS["device"])
+    readings = context.pop("readings", None)
+    fitted = context.pop("fitted_curve", None)
+    distances, irradiance = devices.irradiance_curve(device)
+    figure = irradiance_distance_figure(distances, irradiance, device.name, readings)
+    if fitted:
+        figure.add_scatter(x=fitted[0], y=fitted[1], mode="lines", name="fitted to readings",
+                           line={"dash": "dash", "color": "#1c2430"})
+    return render(request, "devices.html", status_code=status_code, active="devices", catalog=devices.catalog_rows(),
+                  device_options=[(d["id"], d["name"]) for d in devices.catalog_rows()],
+                  device=device, summary=summary, values=values, errors=errors,
+                  figure_json=figure.to_json(), **context)
+
+
+@router.get("/devices")
+def devices_page(request: Request, device: str = DEFAULTS["device"], distance: str = DEFAULT_DISTANCE):
+    return _page(request, device, values={"device": device, "distance": distance})
+
+
+@router.post("/devices/upload")
+async def upload_device(request: Request):
+    form = await checked_form(request)
+    upload = form.get("file")
+    try:
+        if upload is None or not hasattr(upload, "read"):
+            raise PhotodoseInputError("file", None, "choose a device file (.yaml, .yml or .toml)")
+        device = devices.add_uploaded_device(upload.filename, await upload.read(devices.MAX_UPLOAD_BYTES + 1))
+    except PhotodoseInputError as exc:
+        return _page(request, DEFAULTS["device"], status_code=422, errors={"file": str(exc)})
+    return _page(request, device.id, message=f"Added {device.name} ({device.id}) to your devices.")
+
+
+@router.post("/devices/calibrate")
+async def calibrate(request: Request):
+    form = await checked_form(request)
+    values = values_of(form)
+    device_id = values.get("device", DEFAULTS["device"])
+    try:
+        readings = devices.parse_readings(values.get("readings", ""))
+        device, result = devices.calibrate_device(device_id, readings)
+    except PhotodoseInputError as exc:
+        return _page(request, device_id, status_code=422, values=values,
+                     errors=errors_from(exc, ("readings", "device")) | ({"readings": str(exc)}
+                                                                      if exc.field.startswith("reading") else {}))
+    from ...devices.irradiance import on_axis_irradiance_mw_cm2
+
+    distances, _ = devices.irradiance_curve(device)
+    order = result["lambertian_order"] if result["order_fitted"] else None
+    fitted = on_axis_irradiance_mw_cm2(device, distances, order_m=order) * result["power_scale"]
+    return _page(request, device_id, values=values, calibration=result, readings=readings,
+                 fitted_curve=(distances, fitted.tolist()))
