@@ -1,0 +1,146 @@
+"""The journal's command line contract, on a real SQLite file (PHOTODOSE_DB / --db)."""
+
+import json
+import subprocess
+import sys
+from datetime import datetime, timedelta
+
+import pytest
+
+from photodose.cli import main
+
+
+@pytest.fixture
+def db(tmp_path, monkeypatch):
+    """A fresh journal file; the device catalog answers 40 mW/cm2 at any distance for device 'flat-40'."""
+    import photodose.journal.dosing as dosing
+    from photodose.errors import PhotodoseInputError
+
+    def irradiance(device_id, distance_mm, channels=None):
+        if device_id != "flat-40":
+            raise PhotodoseInputError("device", device_id, "one of: flat-40")
+        return 40.0
+
+    monkeypatch.setattr(dosing, "device_irradiance_mw_cm2", irradiance)
+    path = tmp_path / "cli.sqlite"
+    monkeypatch.setenv("PHOTODOSE_DB", str(path))
+    return path
+
+
+def run(capsys, *args) -> tuple[int, str, str]:
+    with pytest.raises(SystemExit) as info:
+        main(list(args))
+    out, err = capsys.readouterr()
+    return info.value.code, out, err
+
+
+def run_json(capsys, *args):
+    code, out, err = run(capsys, *args, "--json")
+    assert code == 0, err
+    return json.loads(out)
+
+
+def test_profile_log_history_progress_flow(db, capsys, tmp_path):
+    added = run_json(capsys, "profile", "add", "ann", "--skin-type", "iii", "--fat", "knee=8 mm")
+    assert added["skin_phototype"] == "III" and added["body_measurements"] == {"knee": {"fat_thickness_mm": 8.0}}
+    session = run_json(capsys, "log", "session", "--site", "knee", "--device", "flat-40", "--distance", "15 cm",
+                       "--minutes", "12", "--at", "2026-11-02 08:00", "--warmth", "3")
+    assert session["surface_fluence_j_cm2"] == pytest.approx(40 * 720 / 1000)  # pbm_facts.md section 1
+    assert (session["distance_mm"], session["duration_s"], session["target_fluence_j_cm2"]) == (150.0, 720.0, None)
+    phq = run_json(capsys, "log", "outcome", "phq9", "--items", "2,3,2,2,2,2,1,1,1", "--at", "2026-11-01 09:00")
+    assert (phq["total"], phq["band"]) == (16, "moderately severe")
+    run_json(capsys, "log", "outcome", "phq9", "--items", "1,1,1,1,0,0,0,0,0", "--at", "2026-11-15 09:00")
+    qids = run_json(capsys, "log", "outcome", "qids16", "--items", ",".join(["1"] * 16), "--at", "2026-11-01 09:00")
+    assert qids["total"] == 1 + 1 + 1 + 5 + 1
+    assert run_json(capsys, "log", "outcome", "hamd17", "--total", "23", "--at", "2026-11-01")["band"] == "very severe"
+    pain = run_json(capsys, "log", "outcome", "pain", "--site", "knee", "--score", "6", "--at", "2026-11-01")
+    assert (pain["total"], pain["site"]) == (6, "knee")
+    custom = run_json(capsys, "log", "outcome", "custom", "wrinkle score", "--value", "3.5", "--unit", "points",
+                      "--file", "/photos/a.jpg", "--at", "2026-11-01")
+    assert (custom["metric_name"], custom["metric_value"], custom["file_path"]) == ("wrinkle score", 3.5, "/photos/a.jpg")
+
+    history = run_json(capsys, "history", "--site", "knee")
+    assert set(history) == {"profile", "sessions", "outcomes", "cumulative"}
+    assert [o["instrument"] for o in history["outcomes"]] == ["pain"]
+    assert history["cumulative"]["knee"]["surface_fluence_j_cm2"] == pytest.approx(28.8)
+
+    plot = tmp_path / "progress.png"
+    progress = run_json(capsys, "progress", "--plot", str(plot))
+    assert plot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    phq9 = next(c for c in progress["change_from_baseline"] if c["instrument"] == "phq9")
+    assert (phq9["baseline_total"], phq9["current_total"], phq9["response"], phq9["remission"]) == (16, 4, True, True)
+    assert progress["dose_by_site"]["knee"]["course"]["n_sessions"] == 1
+
+
+def test_log_session_from_plan_stores_target_dose(db, capsys, tmp_path):
+    run_json(capsys, "profile", "add", "ann")
+    plan_file = tmp_path / "plan.json"
+    plan_file.write_text(json.dumps({"session_seconds": 600, "surface": {"irradiance_mw_cm2": 40.0},
+                                     "target": {"depth_mm": 12.0, "fluence_j_cm2": 2.4},
+                                     "schedule": {"sessions_per_week": 3, "weeks": 2}}))
+    plan_id = run_json(capsys, "log", "plan", str(plan_file))["id"]
+    session = run_json(capsys, "log", "session", "--site", "knee", "--device", "flat-40", "--distance", "15 cm",
+                       "--minutes", "5", "--plan", str(plan_id), "--at", "2026-11-02 08:00")
+    assert (session["target_depth_mm"], session["planned_seconds"]) == (12.0, 600)
+    assert session["target_fluence_j_cm2"] == pytest.approx(1.2)  # half the planned time -> half the target dose
+    progress = run_json(capsys, "progress")
+    assert progress["adherence"][0]["plan_id"] == plan_id
+
+
+@pytest.mark.parametrize("args,needle", [
+    (["log", "session", "--site", "knee", "--device", "flat-40", "--distance", "15 cm", "--minutes", "12",
+      "--at", (datetime.now() + timedelta(days=3)).strftime("%Y-%m-%d %H:%M")], "future"),
+    (["log", "session", "--site", "elbow", "--device", "flat-40", "--distance", "15 cm", "--minutes", "12"], "site"),
+    (["log", "session", "--site", "knee", "--device", "nope", "--distance", "15 cm", "--minutes", "12"], "device"),
+    (["log", "session", "--site", "knee", "--device", "flat-40", "--distance", "-3 cm", "--minutes", "12"], "distance"),
+    (["log", "outcome", "phq9", "--items", "1,2,0"], "exactly 9"),
+    (["log", "outcome", "phq9", "--items", "1,2,0,1,1,0,2,1,4"], "item 9"),
+    (["log", "outcome", "pain", "--site", "knee", "--score", "11"], "pain total"),
+    (["log", "outcome", "hamd17", "--total", "60"], "hamd17 total"),
+])
+def test_refusals_exit_2_and_write_nothing(db, capsys, args, needle):
+    run_json(capsys, "profile", "add", "ann")
+    before = run_json(capsys, "history")
+    code, out, err = run(capsys, *args)
+    assert code == 2 and needle in err and "Traceback" not in err
+    assert run_json(capsys, "history") == before
+
+
+def test_several_profiles_need_profile_option(db, capsys):
+    run_json(capsys, "profile", "add", "ann")
+    run_json(capsys, "profile", "add", "bob")
+    code, _, err = run(capsys, "log", "outcome", "pain", "--site", "knee", "--score", "3")
+    assert code == 2 and "--profile" in err
+    logged = run_json(capsys, "log", "outcome", "pain", "--site", "knee", "--score", "3", "--profile", "bob")
+    assert logged["total"] == 3
+    assert [p["name"] for p in run_json(capsys, "profile", "list")["profiles"]] == ["ann", "bob"]
+    assert run_json(capsys, "profile", "show", "bob")["name"] == "bob"
+
+
+@pytest.mark.parametrize("fmt", ["json", "csv"])
+def test_export_import_and_delete(db, capsys, tmp_path, fmt):
+    run_json(capsys, "profile", "add", "ann")
+    run_json(capsys, "log", "session", "--site", "knee", "--device", "flat-40", "--distance", "10 cm",
+             "--minutes", "10", "--at", "2026-11-02 08:00", "--notes", 'a, "quoted"\nnote')
+    run_json(capsys, "log", "outcome", "pain", "--site", "knee", "--score", "5", "--at", "2026-11-02 09:00")
+    out_file = tmp_path / f"ann.{fmt}"
+    exported = run_json(capsys, "export", "--format", fmt, str(out_file))
+    assert exported["counts"] == {"devices": 1, "plans": 0, "sessions": 1, "outcomes": 1}
+    code, _, err = run(capsys, "import", str(out_file))
+    assert code == 2 and "--as" in err
+    other = tmp_path / "other.sqlite"
+    imported = run_json(capsys, "import", str(out_file), "--db", str(other))
+    assert imported["counts"] == exported["counts"]
+    original = run_json(capsys, "history")
+    copy = run_json(capsys, "history", "--db", str(other))
+    assert copy == original
+    run_json(capsys, "profile", "delete", "ann", "--yes")
+    assert run_json(capsys, "profile", "list")["profiles"] == []
+
+
+def test_cli_error_is_one_line_in_a_real_process(db):
+    result = subprocess.run([sys.executable, "-m", "photodose", "log", "outcome", "phq9", "--items", "1,2"],
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr and "exactly 9" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
