@@ -25,16 +25,11 @@ def contact_area_device(wavelength_nm: float, irradiance_mw_cm2: float, area_cm2
 
 def transport_phi(site, spectrum, skin_type, depth_mm):
     """Independent path: optics stack + the transport stage's fast model, integrated over the spectrum."""
-    try:
-        from photodose.transport.depth_dose import fluence_per_irradiance
+    from photodose.transport.depth_dose import fluence_per_irradiance
 
-        def phi(stack):
-            return fluence_per_irradiance(stack, np.array([depth_mm]), method="fast").fluence_per_irradiance[0]
-    except ModuleNotFoundError:
-        from photodose.transport.diffusion import diffusion_fluence_per_irradiance
+    def phi(stack):
+        return fluence_per_irradiance(stack, np.array([depth_mm]), method="fast").fluence_per_irradiance[0]
 
-        def phi(stack):
-            return diffusion_fluence_per_irradiance(stack, np.array([depth_mm]))[0]
     nm, w = spectrum.samples(5)
     return sum(wk * phi(body_stack(site, lam, skin_type)) for lam, wk in zip(nm, w))
 

@@ -8,39 +8,20 @@ Channel spectra are integrated with their emission samples (weights sum to 1).
 
 from __future__ import annotations
 
-import importlib
 from functools import lru_cache
 
 import numpy as np
 
 from ..dosimetry.depth_dose import spectral_fluence_per_irradiance
+from ..optics.sites import body_stack
 
 SPECTRAL_SAMPLES = 5
 CURVE_DEPTHS_MM = tuple(float(z) for z in np.round(np.arange(0.0, 40.0 + 1e-9, 0.25), 4))
 
 
-def _sites_module():
-    for name in ("sites", "stacks"):
-        try:
-            return importlib.import_module(f"photodose.optics.{name}")
-        except ModuleNotFoundError:
-            continue
-    raise ModuleNotFoundError("photodose.optics.sites (body_stack) is not available")
-
-
-def site_names() -> list[str]:
-    """Body sites the optics stage knows."""
-    sites = _sites_module().SITES
-    return list(sites.keys()) if isinstance(sites, dict) else list(sites)
-
-
 def _fast_model(stack, depths_mm: np.ndarray) -> np.ndarray:
-    try:
-        from ..transport.depth_dose import fluence_per_irradiance
-    except ModuleNotFoundError:  # the depth_dose front end is not there yet: call its fast model directly
-        from ..transport.diffusion import diffusion_fluence_per_irradiance
+    from ..transport.depth_dose import fluence_per_irradiance
 
-        return np.asarray(diffusion_fluence_per_irradiance(stack, depths_mm), float)
     return np.asarray(fluence_per_irradiance(stack, depths_mm, method="fast").fluence_per_irradiance, float)
 
 
@@ -48,10 +29,14 @@ def _thickness_key(thickness_mm: dict[str, float] | None) -> tuple:
     return tuple(sorted((str(k), float(v)) for k, v in (thickness_mm or {}).items()))
 
 
+@lru_cache(maxsize=1024)
+def _stack(site: str, wavelength_nm: int, skin_type: str, thickness_key: tuple):
+    return body_stack(site, float(wavelength_nm), skin_type=skin_type, thickness_mm=dict(thickness_key) or None)
+
+
 @lru_cache(maxsize=4096)
 def _phi(site: str, wavelength_nm: int, skin_type: str, thickness_key: tuple, depths_mm: tuple) -> np.ndarray:
-    stack = _sites_module().body_stack(site, float(wavelength_nm), skin_type=skin_type,
-                                       thickness_mm=dict(thickness_key) or None)
+    stack = _stack(site, wavelength_nm, skin_type, thickness_key)
     phi = np.nan_to_num(_fast_model(stack, np.asarray(depths_mm, float)), nan=0.0)
     phi.setflags(write=False)
     return phi
@@ -59,8 +44,7 @@ def _phi(site: str, wavelength_nm: int, skin_type: str, thickness_key: tuple, de
 
 @lru_cache(maxsize=1024)
 def _mua(site: str, wavelength_nm: int, skin_type: str, thickness_key: tuple, depths_mm: tuple) -> np.ndarray:
-    stack = _sites_module().body_stack(site, float(wavelength_nm), skin_type=skin_type,
-                                       thickness_mm=dict(thickness_key) or None)
+    stack = _stack(site, wavelength_nm, skin_type, thickness_key)
     bounds_mm = stack.boundaries_cm() * 10.0
     layer = np.clip(np.searchsorted(bounds_mm, np.asarray(depths_mm), side="right") - 1, 0, len(stack.layers) - 1)
     mua = np.array([stack.layers[k].mua_per_cm for k in layer])
@@ -100,4 +84,5 @@ def channel_fluence_per_irradiance(spectrum, site: str, skin_type: str, depths_m
 
 
 def clear_cache() -> None:
-    _phi.cache_clear()
+    for cached in (_stack, _phi, _mua):
+        cached.cache_clear()

@@ -26,6 +26,16 @@ def _png(fig) -> bytes:
     return buf.getvalue()
 
 
+def _finish(fig, ax, xlabel: str, ylabel: str, title: str, log_x: bool) -> bytes:
+    if log_x:
+        ax.set_xscale("log")
+    ax.set_yscale("log")
+    ax.set(xlabel=xlabel, ylabel=ylabel, title=title)
+    ax.grid(True, which="both", alpha=0.3)
+    ax.legend(fontsize=8)
+    return _png(fig)
+
+
 def depth_dose_png(plan: dict) -> bytes:
     """Fluence against depth for each channel and in total (log axis), target marked, window shaded."""
     plt = _pyplot()
@@ -44,13 +54,8 @@ def depth_dose_png(plan: dict) -> bytes:
                    label=f"skin window {window['low_j_cm2']:g}-{window['high_j_cm2']:g} J/cm2 (at the surface)")
     if target:
         ax.axvline(target["depth_mm"], color="tab:red", ls="--", label=f"target {target['depth_mm']:g} mm")
-    ax.set_yscale("log")
-    ax.set_xlabel("depth (mm)")
-    ax.set_ylabel("fluence per session (J/cm2)")
-    ax.set_title(f"Dose at depth: {plan.get('site')}, phototype {plan.get('skin_type')}")
-    ax.grid(True, which="both", alpha=0.3)
-    ax.legend(fontsize=8)
-    return _png(fig)
+    return _finish(fig, ax, "depth (mm)", "fluence per session (J/cm2)",
+                   f"Dose at depth: {plan.get('site')}, phototype {plan.get('skin_type')}", log_x=False)
 
 
 def irradiance_distance_png(device, channel_ids: list[str], chosen_distance_mm: float | None = None,
@@ -69,11 +74,5 @@ def irradiance_distance_png(device, channel_ids: list[str], chosen_distance_mm: 
     ax.plot(d, total, color="black", lw=2, label="total")
     if chosen_distance_mm:
         ax.axvline(chosen_distance_mm, color="tab:red", ls="--", label=f"plan {chosen_distance_mm:.0f} mm")
-    ax.set_xscale("log")
-    ax.set_yscale("log")
-    ax.set_xlabel("distance (mm)")
-    ax.set_ylabel("on-axis irradiance (mW/cm2)")
-    ax.set_title(f"Irradiance against distance: {device.id}")
-    ax.grid(True, which="both", alpha=0.3)
-    ax.legend(fontsize=8)
-    return _png(fig)
+    return _finish(fig, ax, "distance (mm)", "on-axis irradiance (mW/cm2)",
+                   f"Irradiance against distance: {device.id}", log_x=True)
