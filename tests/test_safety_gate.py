@@ -196,3 +196,9 @@ def test_no_passing_report_violates_a_limit_and_refusals_say_why(ctx):
         assert failed
         assert all(c.remedy for c in failed)
     assert report.status == "refused" or not [c for c in report.checks if c.status == "fail"]
+
+
+def test_ultraviolet_channel_is_not_passed_silently():
+    report = evaluate(_panel(goggles=True, channels=[Channel(wavelength_nm=365, irradiance_mw_cm2=1)]))
+    assert _check(report, "skin_eye:ultraviolet").status == "caution"
+    assert report.status == "caution"

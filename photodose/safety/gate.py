@@ -13,7 +13,7 @@ from .context import Channel, DistancePoint, SafetyContext
 from .eye_checks import eye_checks, risk_group
 from .overdose import Session, evaluate_overdose
 from .screening import evaluate_screening, is_stale
-from .skin_checks import heating_check, laser_skin_check, skin_thermal_check
+from .skin_checks import heating_check, laser_skin_check, skin_thermal_check, ultraviolet_check
 from .sources import source
 
 __all__ = ["Channel", "DistancePoint", "SafetyContext", "SafetyReport", "SafetyCheck", "evaluate", "evaluate_exposure"]
@@ -50,8 +50,8 @@ def evaluate_exposure(ctx: SafetyContext) -> SafetyReport:
     """The device-and-session checks only (eyes, skin, heating): what ``photodose safety device`` shows."""
     eye, goggles_required, allowed_s = eye_checks(ctx)
     skin = laser_skin_check(ctx) if ctx.is_laser else [c for c in (skin_thermal_check(ctx),) if c]
-    heat = [c for c in (heating_check(ctx),) if c]
-    checks = eye + skin + heat
+    other = [c for c in (ultraviolet_check(ctx), heating_check(ctx)) if c]
+    checks = eye + skin + other
     return SafetyReport(status=overall_status(checks), checks=checks, risk_group=risk_group(ctx),
                         goggles_required=goggles_required, unprotected_viewing_allowed_s=allowed_s)
 

@@ -11,6 +11,8 @@ from .context import SafetyContext
 from .remedies import duration, either, reduce_irradiance, shorten
 from .sources import load_yaml, source
 
+SKIN_THERMAL_BAND_NM_LOW = skin.SKIN_THERMAL_BAND_NM[0]
+
 
 def _in(nm: float, band: tuple[float, float]) -> bool:
     return band[0] <= nm <= band[1]
@@ -30,6 +32,17 @@ def skin_thermal_check(ctx: SafetyContext) -> SafetyCheck | None:
         message=(f"Radiant exposure in the first {t:g} s at peak irradiance: {dose:.0f} J/m2 (limit {limit:.0f}); "
                  "longer exposures are covered by the heating model."),
         remedy=None if ok else reduce_irradiance(limit / dose, ctx.irradiance_vs_distance, ctx.distance_mm))
+
+
+def ultraviolet_check(ctx: SafetyContext) -> SafetyCheck | None:
+    """Channels below 380 nm: photodose has no sourced UV limits, so it says so instead of passing them."""
+    uv = [c for c in ctx.channels if c.wavelength_nm < SKIN_THERMAL_BAND_NM_LOW and c.irradiance_mw_cm2 > 0]
+    if not uv:
+        return None
+    return SafetyCheck(name="skin_eye:ultraviolet", status="caution", source="unsourced: no UV limits in photodose",
+                       message="Ultraviolet hazards not assessed (" + ", ".join(f"{c.wavelength_nm:g}" for c in uv)
+                               + " nm): no sourced limits.",
+                       remedy="ask the manufacturer for the IEC 62471 UV assessment; protect eyes and skin")
 
 
 def laser_skin_check(ctx: SafetyContext) -> list[SafetyCheck]:
