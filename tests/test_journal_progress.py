@@ -1,0 +1,37 @@
+"""Progress series, the change-from-baseline summary, and the two figure builders (PNG and plotly)."""
+
+import pytest
+
+from photodose.journal.plots import plot_progress_png, progress_figure
+from photodose.journal.progress import progress_series, progress_summary
+from test_journal_fixtures import journal, populate  # noqa: F401  (fixture)
+
+
+def test_series_and_summary(journal):
+    p = populate(journal)
+    series = progress_series(journal, p.id)
+    times, cumulative = series.cumulative_by_site["knee"]
+    _, doses = series.dose_by_site["knee"]
+    assert len(times) == 7 and cumulative[-1] == pytest.approx(sum(doses)) == pytest.approx(7 * 30.0)
+    assert all(b >= a for a, b in zip(cumulative, cumulative[1:]))
+    phq9 = next(s for s in series.scores if s.instrument == "phq9")
+    assert phq9.totals == [17, 7, 4]
+    assert phq9.response_line == pytest.approx(8.5) and phq9.remission_line == 5
+    assert next(s for s in series.scores if s.instrument == "custom:wrinkle score").totals == [pytest.approx(0.3)]
+    summary = {(c.instrument, c.site): c for c in progress_summary(journal, p.id)}
+    assert summary[("phq9", None)].response is True and summary[("phq9", None)].remission is True
+    pain = summary[("pain", "knee")]
+    assert (pain.baseline_total, pain.current_total, pain.clinically_important, pain.response) == (7, 4, True, False)
+    assert summary[("hamd17", None)].n_scores == 1 and summary[("hamd17", None)].change == 0
+
+
+def test_png_and_plotly_figures(journal, tmp_path):
+    p = populate(journal)
+    series = progress_series(journal, p.id)
+    path = plot_progress_png(series, tmp_path / "progress.png")
+    assert path.read_bytes()[:4] == b"\x89PNG"
+    fig = progress_figure(series)
+    names = [t.name for t in fig.data]
+    assert {"dose knee", "dose forearm", "cumulative knee", "phq9", "pain (knee)"} <= set(names)
+    lines = [s["y0"] for s in fig.layout.shapes]
+    assert pytest.approx(8.5) in lines and 5 in lines  # PHQ-9 response (50 % of 17) and remission (< 5)
