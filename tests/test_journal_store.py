@@ -142,3 +142,24 @@ def test_delete_profile_cascades(journal, tmp_path):
     assert export_profile(journal, keep.id)["profile"]["name"] == "keep"
     with create_engine(f"sqlite:///{tmp_path / 'journal.sqlite'}").connect() as c:
         assert c.execute(text("SELECT count(*) FROM sessions WHERE profile_id = :p"), {"p": gone.id}).scalar() == 0
+
+
+def test_sites_follow_the_optics_site_stacks(journal):
+    from photodose.optics.sites import SITES
+
+    p = repo.add_profile(journal, "ann")
+    row = log(journal, p.id, datetime(2026, 10, 1, 8), site="Lower back")
+    assert row.site == "lower_back" and row.site in SITES
+
+
+def test_database_location(tmp_path, monkeypatch):
+    from photodose.journal.paths import resolve_db_url
+
+    monkeypatch.delenv("PHOTODOSE_DB", raising=False)
+    monkeypatch.setenv("PHOTODOSE_HOME", str(tmp_path / "home"))
+    assert resolve_db_url() == f"sqlite:///{tmp_path / 'home' / 'journal.sqlite'}"
+    monkeypatch.setenv("PHOTODOSE_DB", str(tmp_path / "env.sqlite"))
+    assert resolve_db_url() == f"sqlite:///{tmp_path / 'env.sqlite'}"
+    assert resolve_db_url("postgresql://u@host/db") == "postgresql://u@host/db"
+    j = open_journal()
+    assert (tmp_path / "env.sqlite").exists() and current_revision(j.engine) == head_revision()

@@ -1,1 +1,0 @@
-"""Package data of the journal (see the provenance header of each file)."""
