@@ -73,6 +73,8 @@ def _render_plan(console, plan: dict) -> None:
     for k, v in rows:
         table.add_row(k, str(v))
     console.print(table)
+    for r in plan["reasons"]:
+        console.print(f"[cyan]why:[/] {r}", highlight=False)
     for w in plan["warnings"]:
         console.print(f"[yellow]warning:[/] {w}", highlight=False)
     for c in plan["citations"]:

@@ -29,6 +29,7 @@ DISTANCE_RANGE_MM = (20.0, 600.0)   # photodose default search range for project
 DISTANCE_SCAN_POINTS = 16
 CUSTOM_SESSION_S = (60.0, 1800.0)   # photodose default bounds for a custom target (stated choice, unsourced)
 WAVELENGTH_TOLERANCE_NM = 30.0
+WORN_KINDS = ("mask", "headset", "pad")  # worn on the body: distance fixed at the device's standoff
 
 
 def _window_doc(w: DoseWindow | None, value: float | None, where: str) -> dict | None:
@@ -49,10 +50,10 @@ def _custom_window(req: PlanRequest) -> DoseWindow | None:
 
 def _distances(req: PlanRequest, device) -> tuple[np.ndarray, float, str]:
     if req.distance_mm is not None:
-        return np.array([req.distance_mm]), req.distance_mm, f"distance {req.distance_mm:.0f} mm given by the user"
-    if device.contact:
+        return np.array([req.distance_mm]), req.distance_mm, "distance given by the user"
+    if device.contact or device.kind in WORN_KINDS or device.layout.conformal:
         d = device.default_distance_mm
-        return np.array([d]), d, f"contact device: used at its standoff of {d:.0f} mm"
+        return np.array([d]), d, f"{'contact' if device.contact else 'worn'} {device.kind}: used at its standoff"
     lo, hi = req.distance_range_mm or DISTANCE_RANGE_MM
     lo = max(lo, 1.0)
     pref = min(max(device.default_distance_mm, lo), hi)
@@ -103,7 +104,7 @@ def plan(req: PlanRequest) -> dict:
 
     reasons += [
         f"channels: {', '.join(f'{c.id} ({c.wavelength_nm:g} nm)' for c in channels)}",
-        distance_reason + f": {sol.distance_mm:.0f} mm",
+        distance_reason + f": {sol.distance_mm:g} mm",
         f"planning on the {basis} window {plan_window.low_j_cm2:g}-{plan_window.high_j_cm2:g} J/cm2; goal "
         f"{goal:.3g} J/cm2 = geometric middle sqrt(low x high) (log-dose middle of a biphasic window)",
         f"session time {sol.time_s:.0f} s = 1000 x dose / dose rate, within {t_lo:.0f}-{t_hi:.0f} s ({t_source})",
