@@ -19,9 +19,9 @@ def device_choices() -> list[tuple[str, str]]:
 
 
 def site_choices() -> list[str]:
-    from ..planning.tissue import site_names
+    from ..optics.sites import SITES
 
-    return site_names()
+    return list(SITES)
 
 
 def condition_choices() -> list[tuple[str, str]]:

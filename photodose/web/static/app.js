@@ -26,7 +26,7 @@ function setupTimers() {
     const show = () => {
       const s = elapsed();
       clock.textContent = pad(s / 60) + ":" + pad(s % 60);
-      minutes.value = (s / 60).toFixed(1);
+      minutes.value = (s / 60).toFixed(2);
       if (planned && s >= planned) { clock.classList.add("done"); }
     };
     start.addEventListener("click", () => {

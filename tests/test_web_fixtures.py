@@ -1,0 +1,65 @@
+"""Shared helpers for the web tests (no tests here): an app on a tmp journal, CSRF tokens, a live server."""
+
+from __future__ import annotations
+
+import re
+import socket
+import threading
+import time
+from contextlib import contextmanager
+
+CSRF_RE = re.compile(r'name="csrf_token" value="([^"]+)"')
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+def make_app(tmp_path, monkeypatch, **kwargs):
+    """A web app over a fresh SQLite journal in ``tmp_path``, with PHOTODOSE_HOME there too."""
+    from photodose.web import create_app
+
+    monkeypatch.setenv("PHOTODOSE_HOME", str(tmp_path))
+    monkeypatch.delenv("PHOTODOSE_DB", raising=False)
+    return create_app(str(tmp_path / "journal.sqlite"), **kwargs)
+
+
+def client_for(app):
+    from fastapi.testclient import TestClient
+
+    return TestClient(app)
+
+
+def csrf_of(client, path: str = "/profile") -> str:
+    """The session's CSRF token, read from a rendered form."""
+    return CSRF_RE.search(client.get(path).text).group(1)
+
+
+def field_errors(html: str) -> list[str]:
+    return re.findall(r'class="field-error"[^>]*>([^<]*)<', html)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextmanager
+def live_server(app):
+    """Serve ``app`` with uvicorn on 127.0.0.1 at a free port in a thread; yields the base URL."""
+    import uvicorn
+
+    port = free_port()
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="off"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not server.started:
+        if time.monotonic() > deadline or not thread.is_alive():
+            raise RuntimeError("uvicorn did not start")
+        time.sleep(0.05)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
