@@ -1,0 +1,1 @@
+"""Protocol library data files (YAML)."""
