@@ -1,0 +1,97 @@
+"""Batch-split Monte Carlo on Dask: one task per photon batch, merged in batch-index order.
+
+Batch ``b`` of a run draws from the random stream of ``(seed, b)`` (``photodose.transport.montecarlo``), so where
+and when it runs does not matter: results are gathered as they complete, then merged sorted by batch index with
+``merge_batches``, giving bit-for-bit the tallies and standard errors of a single-process run of the same batches,
+whatever the number of workers, the completion order, or a worker lost and its tasks rerun elsewhere.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Callable, Hashable, Iterator, Mapping
+
+from ..transport.beams import Beam, Incidence
+from ..transport.layers import LayerStack
+from ..transport.result import Grid, MCResult
+from .cluster import dashboard_link, dask_client
+from .progress import ProgressFn, rich_progress, say
+
+
+def iter_completed(futures: Mapping[Hashable, object]) -> Iterator[tuple[Hashable, object]]:
+    """Yield ``(label, result)`` for ``{label: future}`` as tasks finish; unfinished ones are cancelled on exit
+    (an exception, Ctrl-C, or the consumer stopping early). A failed task raises its exception here."""
+    from distributed import as_completed
+
+    if not futures:
+        return
+    label_of = {future.key: label for label, future in futures.items()}
+    pending = dict(futures)
+    client = next(iter(futures.values())).client
+    try:
+        for future in as_completed(list(futures.values()), loop=client.loop):
+            label = label_of[future.key]
+            result = future.result()
+            pending.pop(label, None)
+            yield label, result
+    finally:
+        if pending:
+            client.cancel(list(pending.values()))
+
+
+def _run_batch_one_thread(stack, photons, seed, batch_index, beam, incidence, grid):
+    """``run_batch`` with numba limited to one thread (the task is the unit of parallelism)."""
+    import numba
+
+    from ..transport.montecarlo import run_batch
+
+    numba.set_num_threads(1)
+    return run_batch(stack, photons, seed, batch_index, beam, incidence, grid)
+
+
+def submit_batches(client, stack: LayerStack, photons: int, seed: int, beam: Beam, incidence: Incidence,
+                   grid: Grid, batches: int | None = None) -> dict[int, object]:
+    """Submit one task per batch of ``batch_sizes(photons, batches, grid, beam)``; ``{batch_index: future}``."""
+    from ..transport.montecarlo import batch_sizes
+
+    sizes = batch_sizes(photons, batches, grid, beam)
+    n = len(sizes)
+    futures = client.map(_run_batch_one_thread, [stack] * n, sizes, [seed] * n, list(range(n)), [beam] * n,
+                         [incidence] * n, [grid] * n, pure=False)
+    return dict(enumerate(futures))
+
+
+def run_mc_on_client(client, stack: LayerStack, photons: int, seed: int = 1, beam: Beam = Beam(),
+                     incidence: Incidence = Incidence(), grid: Grid = Grid(), batches: int | None = None,
+                     progress: ProgressFn | None = None) -> MCResult:
+    """Monte Carlo run split into batch tasks on ``client``; identical to ``run_mc`` with the same batches."""
+    from ..transport.montecarlo import merge_batches
+
+    start = time.perf_counter()
+    futures = submit_batches(client, stack, photons, seed, beam, incidence, grid, batches)
+    tallies = {}
+    for done, (index, batch) in enumerate(iter_completed(futures), start=1):
+        tallies[index] = batch
+        if progress is not None:
+            progress(done, len(futures))
+    result = merge_batches([tallies[i] for i in sorted(tallies)])
+    result.seconds = time.perf_counter() - start
+    result.extra["dask_workers"] = len(client.scheduler_info().get("workers", {}))
+    return result
+
+
+def run_mc_distributed(stack: LayerStack, photons: int, seed: int = 1, beam: Beam = Beam(),
+                       incidence: Incidence = Incidence(), grid: Grid = Grid(), batches: int | None = None,
+                       scheduler: str | None = None, progress: bool = True, n_workers: int | None = None,
+                       say_fn: Callable[[str], None] = say) -> MCResult:
+    """Monte Carlo run on Dask: the cluster at ``scheduler`` (``tcp://HOST:PORT``) or a LocalCluster.
+
+    ``progress``: a Rich bar on a terminal and the dashboard address (through ``say_fn``) when there is one.
+    Numbers depend only on (stack, photons, seed, beam, incidence, grid, batches), as for ``run_mc``.
+    """
+    with dask_client(scheduler, n_workers) as client:
+        link = dashboard_link(client)
+        if progress and link:
+            say_fn(f"Dask dashboard: {link}")
+        with rich_progress(f"Monte Carlo, {photons:,} photons", enabled=progress) as update:
+            return run_mc_on_client(client, stack, photons, seed, beam, incidence, grid, batches, update)
