@@ -73,6 +73,14 @@ def _render_plan(console, plan: dict) -> None:
     for k, v in rows:
         table.add_row(k, str(v))
     console.print(table)
+    from ..planning.reporting import reporting_rows
+
+    params = Table(title="Dose and beam parameters (Jenkins & Carroll 2011)")
+    params.add_column("parameter")
+    params.add_column("value")
+    for label, text in reporting_rows(plan["reporting_parameters"]):
+        params.add_row(label, text)
+    console.print(params)
     for r in plan["reasons"]:
         console.print(f"[cyan]why:[/] {r}", highlight=False)
     for w in plan["warnings"]:
