@@ -103,3 +103,12 @@ def test_glass_top_layer_specular_as_mcml():
     assert result.specular == pytest.approx(r1 + (1 - r1) ** 2 * r2 / (1 - r1 * r2), rel=1e-12)
     assert result.layer_absorbed[0] == 0.0
     assert result.absorbed > 0.3
+
+
+def test_scattering_is_continuous_at_g_zero():
+    """MCML's form of the Henyey-Greenstein inversion cancels catastrophically for |g| << 1 (1/(2g) blows up);
+    a vanishing g must give the isotropic result."""
+    isotropic = run_mc(slab(1.0, 5.0, 45.0, 0.0, 1.0), 5_000, seed=16)
+    tiny_g = run_mc(slab(1.0, 5.0, 45.0, 1e-300, 1.0), 5_000, seed=16)
+    assert tiny_g.diffuse_reflectance == pytest.approx(isotropic.diffuse_reflectance, rel=1e-9)
+    assert tiny_g.transmittance == pytest.approx(isotropic.transmittance, rel=1e-9)

@@ -5,7 +5,9 @@ step s = -ln(xi)/mut; a step that reaches a layer boundary is cut there and its 
 length carried into the next step; at the boundary the photon is reflected or transmitted all-or-none with
 the Fresnel probability (internal reflection at every interface, total reflection beyond the critical angle);
 at each interaction the weight w*mua/mut is deposited (A(r, z), per layer) and the direction is drawn from
-the Henyey-Greenstein phase function; Russian roulette below w = 1e-4 with survival chance 0.1. Layers with
+the Henyey-Greenstein phase function (MCML's inversion cos = (1 + g^2 - ((1 - g^2)/(1 - g + 2 g xi))^2)/(2g),
+rewritten with m = 2 xi - 1 as (m + g (3 + m^2)/2 + g^2 m + g^3 (m^2 - 1)/2) / (1 + g m)^2, the same function
+without the cancellation that breaks MCML's form for |g| << 1, and exact at g = 0); Russian roulette below w = 1e-4 with survival chance 0.1. Layers with
 mua = mus = 0 (glass) are crossed in one step to the boundary. Units: cm inside the kernel.
 
 Differences from MCML that do not change the physics: xoshiro256** instead of ran3; the azimuth of a
@@ -30,8 +32,8 @@ ROULETTE_CHANCE = 0.1      # MCML's CHANCE
 
 # columns of the per-layer table built by layer_table()
 N, MUA, MUS, Z0, Z1, MUT, INV_MUT, ABS_FRAC, N_UP, N_DOWN, COS_CRIT_UP, COS_CRIT_DOWN, GLASS, \
-    HG_G, HG_A, HG_B, HG_C, HG_D, HG_INV_2G = range(19)
-N_COLUMNS = 19
+    HG_G, HG_G2, HG_HALF_G3 = range(16)
+N_COLUMNS = 16
 
 # indices of the per-batch scalar sums
 SPECULAR, DIFFUSE, TRANSMITTED, ROULETTE_NET = range(4)
@@ -59,13 +61,9 @@ def layer_table(n: np.ndarray, mua: np.ndarray, mus: np.ndarray, g: np.ndarray, 
         table[i, COS_CRIT_UP] = critical_cosine(n[i], n_outer[i])
         table[i, COS_CRIT_DOWN] = critical_cosine(n[i], n_outer[i + 2])
         table[i, GLASS] = 1.0 if mut == 0 else 0.0
-        # Henyey-Greenstein inversion: cos = (B - (A / (C + D xi))^2) * INV_2G  (MCML SpinTheta)
         table[i, HG_G] = gi
-        table[i, HG_A] = 1.0 - gi * gi
-        table[i, HG_B] = 1.0 + gi * gi
-        table[i, HG_C] = 1.0 - gi
-        table[i, HG_D] = 2.0 * gi
-        table[i, HG_INV_2G] = 0.5 / gi if gi != 0 else 0.0
+        table[i, HG_G2] = gi * gi
+        table[i, HG_HALF_G3] = 0.5 * gi * gi * gi
     return table
 
 
@@ -162,11 +160,8 @@ def _photons(nphot, s0, s1, s2, s3, table, start_layer, n_above, rsp_collimated,
         z1 = table[layer, Z1]
         glass = table[layer, GLASS] != 0.0
         g = table[layer, HG_G]
-        hg_a = table[layer, HG_A]
-        hg_b = table[layer, HG_B]
-        hg_c = table[layer, HG_C]
-        hg_d = table[layer, HG_D]
-        hg_inv_2g = table[layer, HG_INV_2G]
+        g2 = table[layer, HG_G2]
+        half_g3 = table[layer, HG_HALF_G3]
         while True:
             # ---- hop: step length, cut at the boundary
             hit = False
@@ -258,11 +253,8 @@ def _photons(nphot, s0, s1, s2, s3, table, start_layer, n_above, rsp_collimated,
                     z1 = table[layer, Z1]
                     glass = table[layer, GLASS] != 0.0
                     g = table[layer, HG_G]
-                    hg_a = table[layer, HG_A]
-                    hg_b = table[layer, HG_B]
-                    hg_c = table[layer, HG_C]
-                    hg_d = table[layer, HG_D]
-                    hg_inv_2g = table[layer, HG_INV_2G]
+                    g2 = table[layer, HG_G2]
+                    half_g3 = table[layer, HG_HALF_G3]
             else:
                 z += s * uz
                 # ---- drop
@@ -274,15 +266,13 @@ def _photons(nphot, s0, s1, s2, s3, table, start_layer, n_above, rsp_collimated,
                 a_rz[ir, iz] += dwa
                 # ---- spin: Henyey-Greenstein polar angle, uniform azimuth
                 u, s0, s1, s2, s3 = next_uniform(s0, s1, s2, s3)
-                if g == 0.0:
-                    cost = 2.0 * u - 1.0
-                else:
-                    t = hg_a / (hg_c + hg_d * u)
-                    cost = (hg_b - t * t) * hg_inv_2g
-                    if cost < -1.0:
-                        cost = -1.0
-                    elif cost > 1.0:
-                        cost = 1.0
+                m = 2.0 * u - 1.0
+                den = 1.0 + g * m
+                cost = (m + g * (1.5 + 0.5 * m * m) + g2 * m + half_g3 * (m * m - 1.0)) / (den * den)
+                if cost < -1.0:
+                    cost = -1.0
+                elif cost > 1.0:
+                    cost = 1.0
                 sint = math.sqrt(1.0 - cost * cost)
                 while True:
                     u, s0, s1, s2, s3 = next_uniform(s0, s1, s2, s3)

@@ -216,7 +216,8 @@ def merge_batches(batches: Sequence[BatchTallies], seconds: float = 0.0) -> MCRe
     rd_ra = _sum_in_order([b.rd_ra for b in batches])
     tt_ra = _sum_in_order([b.tt_ra for b in batches])
     az_raw = np.stack([b.absorbed_rz.sum(axis=0) for b in batches])
-    scalars_raw = np.array([[b.diffuse_reflectance, b.transmittance, float(b.layer_absorbed.sum())] for b in batches])
+    scalars_raw = np.array([[b.diffuse_reflectance, b.transmittance, float(b.layer_absorbed.sum()), b.specular]
+                            for b in batches])
     se_scalars = _batch_stderr(scalars_raw, counts)
     mua_z = _mua_at_depth(stack, grid)
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -232,7 +233,8 @@ def merge_batches(batches: Sequence[BatchTallies], seconds: float = 0.0) -> MCRe
                 "absorbed": float(se_scalars[2]), "layer_absorbed": _batch_stderr(layer_raw, counts)},
         absorbed_z_per_cm=a_rz.sum(axis=0) / (dz_cm * n),
         fluence_z_stderr=fluence_z_stderr,
-        extra={"batch_photons": [b.photons for b in batches], "rng": "xoshiro256** seeded by SplitMix64(seed, batch)"},
+        extra={"batch_photons": [b.photons for b in batches], "specular_stderr": float(se_scalars[3]),
+               "rng": "xoshiro256** seeded by SplitMix64(seed, batch)"},
     )
     angle_bins = (np.arange(grid.na) + 0.5) * da
     solid_angle_sr = 2.0 * math.pi * da * np.sin(angle_bins) * n          # MCML ScaleRdTt
