@@ -138,8 +138,8 @@ def log_session(db: Journal, profile_id: int, *, start_at: datetime, duration_s:
     require_past("at", start_at)
     require_in_range("duration_s", duration_s, 0, 24 * 3600, low_inclusive=False)
     require_in_range("distance_mm", distance_mm, 0, None)
-    if warmth_0_10 is not None:
-        require_in_range("warmth", warmth_0_10, 0, 10)
+    if warmth_0_10 is not None and (require_in_range("warmth", warmth_0_10, 0, 10) != int(warmth_0_10)):
+        raise PhotodoseInputError("warmth", warmth_0_10, "a whole number 0-10")
     with db.transaction() as s:
         if plan_id is not None:
             plan = s.get(Plan, plan_id)
