@@ -9,6 +9,8 @@ the Jenkins & Carroll parameter table, reasons, warnings, citations; pass the pl
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
 from ..optics.phototypes import normalise_skin_type
@@ -62,70 +64,80 @@ def _distances(req: PlanRequest, device) -> tuple[np.ndarray, float, str]:
     return scan, pref, f"distance chosen in the {why} {lo:.0f}-{hi:.0f} mm, nearest the device's usual {pref:.0f} mm"
 
 
-def plan(req: PlanRequest) -> dict:
-    """Plan a session; returns the plan document (the ``photodose plan --json`` contract)."""
-    device = load_device_any(req.device)
-    protocol = get_protocol(req.condition) if req.condition else None
-    site = req.site or protocol.site
-    skin_type = normalise_skin_type(req.skin_type)
-    tissue = TissueModel(site, skin_type, req.thickness_mm)
-    target_depth = req.target_depth_mm if req.target_depth_mm is not None else protocol.target.depth_mm
+@dataclass(frozen=True)
+class Goal:
+    """What the plan aims at: the window it plans on ("target" or "skin"), both windows, the target depth."""
+
+    basis: str
+    window: DoseWindow
+    skin_window: DoseWindow | None
+    target_window: DoseWindow | None
+    target_depth_mm: float
+    depth_source: str
+
+    @property
+    def goal_j_cm2(self) -> float:
+        return window_goal_j_cm2(self.window.low_j_cm2, self.window.high_j_cm2)
+
+
+def resolve_goal(req: PlanRequest, protocol) -> Goal:
+    """The planning goal: a custom target window wins over the protocol's target window, else the skin window."""
     target_window = _custom_window(req) or (protocol.target_window if protocol else None)
     skin_window = protocol.skin_window if protocol else None
-    basis = "target" if target_window is not None else "skin"
-    plan_window = target_window or skin_window
-    goal = window_goal_j_cm2(plan_window.low_j_cm2, plan_window.high_j_cm2)
-    reasons, warnings = [], []
+    custom_depth = req.target_depth_mm is not None
+    return Goal(basis="target" if target_window is not None else "skin", window=target_window or skin_window,
+                skin_window=skin_window, target_window=target_window,
+                target_depth_mm=req.target_depth_mm if custom_depth else protocol.target.depth_mm,
+                depth_source="given by the user" if custom_depth else protocol.target.source)
 
-    channels = choose_channels(device, req.channels)
-    surface = SurfaceIrradiance(device, [c.id for c in channels])
-    phis = channel_phis(channels, tissue, target_depth)
-    distances, preferred, distance_reason = _distances(req, device)
 
-    # per-distance planning dose rate
+def _scan(channels, surface, phis, distances, basis: str) -> tuple[list, list, list]:
+    """Planning dose rate, total mean and total peak surface irradiance (mW/cm^2) at each distance."""
     mean = [surface.mean_mw_cm2(d) for d in distances]
     peak = [sum(surface.peak_mw_cm2(d).values()) for d in distances]
     surf = [sum(m.values()) for m in mean]
     rate = [sum(m[c.id] * phis[c.id][0] for c in channels) for m in mean] if basis == "target" else surf
+    return rate, surf, peak
 
+
+def plan(req: PlanRequest) -> dict:
+    """Plan a session; returns the plan document (the ``photodose plan --json`` contract)."""
+    device = load_device_any(req.device)
+    protocol = get_protocol(req.condition) if req.condition else None
+    tissue = TissueModel(req.site or protocol.site, normalise_skin_type(req.skin_type), req.thickness_mm)
+    goal = resolve_goal(req, protocol)
+    warnings: list[str] = []
+
+    channels = choose_channels(device, req.channels)
+    surface = SurfaceIrradiance(device, [c.id for c in channels])
+    phis = channel_phis(channels, tissue, goal.target_depth_mm)
+    distances, preferred, distance_reason = _distances(req, device)
+    rate, surf, peak = _scan(channels, surface, phis, distances, goal.basis)
     t_lo, t_hi, t_source = _session_bounds(protocol, req, warnings)
     irr_limit, irr_source = _irradiance_limit(protocol, req)
-    constraints = Constraints(t_lo, t_hi, irr_limit,
-                              (skin_window.low_j_cm2, skin_window.high_j_cm2) if (skin_window and basis == "target")
-                              else None, t_source, irr_source)
-    sol = solve(distances, rate, surf, peak, goal, constraints, preferred)
+    skin_bounds = ((goal.skin_window.low_j_cm2, goal.skin_window.high_j_cm2)
+                   if (goal.skin_window and goal.basis == "target") else None)
+    sol = solve(distances, rate, surf, peak, goal.goal_j_cm2,
+                Constraints(t_lo, t_hi, irr_limit, skin_bounds, t_source, irr_source), preferred)
 
-    lights = channel_lights(channels, surface, sol.distance_mm, phis)
-    dose = session_dose_from_lights(lights, sol.time_s, treatment_area_cm2(device), target_depth)
-    skin_doc = _window_doc(skin_window, dose["surface"]["fluence_j_cm2"], "skin")
-    target_doc = _window_doc(target_window, dose["target"]["fluence_j_cm2"], "target")
-    window = dict(target_doc if basis == "target" else skin_doc, basis=basis)
+    dose = session_dose_from_lights(channel_lights(channels, surface, sol.distance_mm, phis), sol.time_s,
+                                    treatment_area_cm2(device), goal.target_depth_mm)
+    skin_doc = _window_doc(goal.skin_window, dose["surface"]["fluence_j_cm2"], "skin")
+    target_doc = _window_doc(goal.target_window, dose["target"]["fluence_j_cm2"], "target")
+    window = dict(target_doc if goal.basis == "target" else skin_doc, basis=goal.basis)
     schedule = recommend_schedule(protocol)
-
-    reasons += [
-        f"channels: {', '.join(f'{c.id} ({c.wavelength_nm:g} nm)' for c in channels)}",
-        distance_reason + f": {sol.distance_mm:g} mm",
-        f"planning on the {basis} window {plan_window.low_j_cm2:g}-{plan_window.high_j_cm2:g} J/cm2; goal "
-        f"{goal:.3g} J/cm2 = geometric middle sqrt(low x high) (log-dose middle of a biphasic window)",
-        f"session time {sol.time_s:.0f} s = 1000 x dose / dose rate, within {t_lo:.0f}-{t_hi:.0f} s ({t_source})",
-        f"target depth {target_depth:g} mm: " + ("given by the user" if req.target_depth_mm is not None
-                                                 else protocol.target.source),
-        f"dose at depth: wide-field fast transport model on the {site} stack, phototype {skin_type}, integrated over "
-        "each channel's emission spectrum",
-        f"schedule: {schedule['source']}",
-    ]
     if not sol.feasible:
         warnings.append("no plan meets every constraint; blocked by: " + ", ".join(sol.blocking))
         warnings.extend(sol.messages)
-    _protocol_warnings(protocol, channels, plan_window, warnings)
+    _protocol_warnings(protocol, channels, goal.window, warnings)
     if window["verdict"] != "inside":
-        warnings.append(f"{basis} dose {window['fluence_j_cm2']:.3g} J/cm2 is {window['verdict']} the window")
+        warnings.append(f"{goal.basis} dose {window['fluence_j_cm2']:.3g} J/cm2 is {window['verdict']} the window")
 
     doc = {
         "status": "planned" if sol.feasible else ("compromise" if window["verdict"] == "inside" else "no_feasible_plan"),
         "device": device.id, "condition": protocol.id if protocol else None,
         "category": protocol.category if protocol else "custom",
-        "protocol": _protocol_doc(protocol), "site": site, "skin_type": skin_type,
+        "protocol": _protocol_doc(protocol), "site": tissue.site, "skin_type": tissue.skin_type,
         "session_seconds": round(dose["session_seconds"], 1), "distance_mm": sol.distance_mm,
         "surface": dose["surface"], "area_cm2": dose["area_cm2"], "energy_j": dose["energy_j"],
         "target": dict(dose["target"], tissue=protocol.target.tissue if (protocol and req.target_depth_mm is None)
@@ -134,18 +146,42 @@ def plan(req: PlanRequest) -> dict:
         "schedule": schedule, "depth_dose": dose["depth_dose"],
         "constraints": {"min_session_s": t_lo, "max_session_s": t_hi, "max_irradiance_mw_cm2": irr_limit,
                         "blocking": sol.blocking},
-        "reasons": reasons, "warnings": warnings,
-        "reporting_parameters": reporting_parameters(device, channels, dose, sol.distance_mm, site,
+        "reasons": _reasons(channels, distance_reason, sol, goal, (t_lo, t_hi, t_source), tissue, schedule),
+        "warnings": warnings,
+        "reporting_parameters": reporting_parameters(device, channels, dose, sol.distance_mm, tissue.site,
                                                      protocol.target.tissue if protocol else None, schedule),
         "citations": _citations(protocol),
         "note": NOTE,
     }
-    doc["safety"] = safety_for_plan(doc, device, channels, req, surface, tissue)
-    if doc["safety"]["status"] == "refused":
+    return _apply_safety(doc, safety_for_plan(doc, device, channels, req, surface, tissue))
+
+
+def _reasons(channels, distance_reason: str, sol, goal: Goal, bounds: tuple, tissue, schedule: dict) -> list[str]:
+    t_lo, t_hi, t_source = bounds
+    w = goal.window
+    timing = ("= 1000 x goal / dose rate" if sol.feasible
+              else "is the bound nearest the goal (no time within the bounds reaches it; see warnings)")
+    return [
+        f"channels: {', '.join(f'{c.id} ({c.wavelength_nm:g} nm)' for c in channels)}",
+        distance_reason + f": {sol.distance_mm:g} mm",
+        f"planning on the {goal.basis} window {w.low_j_cm2:g}-{w.high_j_cm2:g} J/cm2; goal {goal.goal_j_cm2:.3g} "
+        "J/cm2 = geometric middle sqrt(low x high) (log-dose middle of a biphasic window)",
+        f"session time {sol.time_s:.0f} s {timing}; bounds {t_lo:.0f}-{t_hi:.0f} s ({t_source})",
+        f"target depth {goal.target_depth_mm:g} mm: {goal.depth_source}",
+        f"dose at depth: wide-field fast transport model on the {tissue.site} stack, phototype {tissue.skin_type}, "
+        "integrated over each channel's emission spectrum",
+        f"schedule: {schedule['source']}",
+    ]
+
+
+def _apply_safety(doc: dict, safety: dict) -> dict:
+    """Attach the gate's verdict; a refused plan recommends no session time and lists each failed check."""
+    doc["safety"] = safety
+    if safety["status"] == "refused":
         doc.update(status="refused", session_seconds=None)
         doc["warnings"].insert(0, "refused by the safety gate: " + "; ".join(
             f"{c['name']}: {c['message']}" + (f" (remedy: {c['remedy']})" if c.get("remedy") else "")
-            for c in doc["safety"]["checks"] if c["status"] == "fail"))
+            for c in safety["checks"] if c["status"] == "fail"))
     return doc
 
 
