@@ -68,6 +68,11 @@ def test_splitting_a_layer_changes_nothing():
                                diffusion_fluence_per_irradiance(one, z_mm), rtol=2e-3)
 
 
+def test_non_absorbing_half_space_is_refused():
+    with pytest.raises(PhotodoseInputError, match="mua_per_cm"):
+        diffusion_fluence_per_irradiance(_slab(0.0, 100.0, 0.9), np.array([1.0]))
+
+
 def test_depth_below_a_finite_stack_is_nan_and_negative_depth_refused():
     phi = diffusion_fluence_per_irradiance(_slab(0.4, 200.0, 0.9, thickness_mm=2.0), np.array([1.0, 3.0]))
     assert phi[0] > 0 and np.isnan(phi[1])

@@ -39,6 +39,12 @@ def test_multi_run_mci_prints_a_list_and_writes_one_mco_per_run(tmp_path):
     assert (tmp_path / "result_1.mco").exists()
 
 
+def test_out_folder_takes_the_mci_output_names(tmp_path):
+    _json(["mc", str(DATA / "sample.mci"), "--photons", "500", "--out", str(tmp_path), "--json"])
+    assert read_mco(tmp_path / "vdhulst.mco").photons == 500
+    assert len(read_mco(tmp_path / "skin850.mco").layer_absorbed) == 3
+
+
 def test_json_stack_input_prints_one_object_with_depth_profile():
     # the fixture is `photodose stack`-style JSON: the layers format plus extra keys
     data = _json(["mc", str(DATA / "forearm_850nm.json"), "--photons", "1000", "--beam", "wide",
