@@ -63,9 +63,9 @@ def _render_plan(console, plan: dict) -> None:
                    + ", ".join(f"{r['wavelength_nm']:g} nm {r['fluence_j_cm2']:.3g}" for r in plan['target']['by_wavelength'])
                    + ")"),
         (f"window ({plan['window']['basis']})", f"{plan['window']['low_j_cm2']:g}-{plan['window']['high_j_cm2']:g} J/cm2: "
-                                                f"{plan['window']['verdict']}" + (" [unsourced]" if plan['window']['unsourced'] else "")),
+                                                f"{plan['window']['verdict']}" + (" (unsourced)" if plan['window']['unsourced'] else "")),
         ("schedule", f"{plan['schedule']['sessions_per_week']} per week for {plan['schedule']['weeks']} weeks"
-                     + (" [unsourced]" if plan['schedule']['unsourced'] else "")),
+                     + (" (unsourced)" if plan['schedule']['unsourced'] else "")),
         ("safety", plan["safety"]["status"]),
     ]
     if plan["protocol"]:
@@ -117,13 +117,13 @@ def _render_protocol(console, p: dict) -> None:
         w = p[key]
         if w:
             console.print(f"{key.replace('_', ' ')}: {w['low_j_cm2']:g}-{w['high_j_cm2']:g} J/cm2"
-                          + (" [unsourced]" if w["unsourced"] else "") + f" - {w['source']}", highlight=False)
+                          + (" (unsourced)" if w["unsourced"] else "") + f" - {w['source']}", highlight=False)
     s = p["session"]
-    console.print(f"session: {s['min_s']:.0f}-{s['max_s']:.0f} s" + (" [unsourced]" if s["unsourced"] else "")
+    console.print(f"session: {s['min_s']:.0f}-{s['max_s']:.0f} s" + (" (unsourced)" if s["unsourced"] else "")
                   + f" - {s['source']}", highlight=False)
     sc = p["schedule"]
     console.print(f"schedule: {sc['sessions_per_week']} per week for {sc['weeks']} weeks"
-                  + (" [unsourced]" if sc["unsourced"] else "") + f" - {sc['source']}", highlight=False)
+                  + (" (unsourced)" if sc["unsourced"] else "") + f" - {sc['source']}", highlight=False)
     if p.get("reference_dose"):
         console.print(f"reference dose: {p['reference_dose']}", highlight=False)
     console.print(f"evidence: [bold]{p['evidence']['level']}[/] - {p['evidence']['statement']}", highlight=False)
