@@ -15,7 +15,11 @@ def describe_validation_errors(errors) -> list[dict]:
     out = []
     for err in errors:
         loc = [str(p) for p in err.get("loc", ())]
-        field = ".".join(p for p in loc if p not in ("body", "query", "path", "form")) or "input"
+        if err.get("type") == "json_invalid":
+            reason = (err.get("ctx") or {}).get("error", "")
+            out.append({"field": "body", "message": f"invalid JSON at character {loc[-1]}: {reason}".rstrip(": ")})
+            continue
+        field = ".".join(p for p in loc if p not in ("body", "query", "path", "form")) or "body"
         out.append({"field": field, "message": str(err.get("msg", "invalid"))})
     return out
 
