@@ -45,6 +45,7 @@ def _parse_thickness(items: list[str] | None) -> dict[str, float] | None:
 
 
 def _render_plan(console, plan: dict) -> None:
+    from rich.markup import escape
     from rich.table import Table
 
     table = Table(title=f"photodose plan: {plan['protocol']['name'] if plan['protocol'] else 'custom target'}")
@@ -82,9 +83,9 @@ def _render_plan(console, plan: dict) -> None:
         params.add_row(label, text)
     console.print(params)
     for r in plan["reasons"]:
-        console.print(f"[cyan]why:[/] {r}", highlight=False)
+        console.print(f"[cyan]why:[/] {escape(r)}", highlight=False)
     for w in plan["warnings"]:
-        console.print(f"[yellow]warning:[/] {w}", highlight=False)
+        console.print(f"[yellow]warning:[/] {escape(w)}", highlight=False)
     for c in plan["citations"]:
         console.print(f"  - {c['text']}", highlight=False)
     console.print(f"[italic]{NOTE}[/]")
