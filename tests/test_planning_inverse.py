@@ -64,3 +64,12 @@ def test_planner_respects_max_minutes_and_irradiance_and_says_why():
 def test_fixed_distance_is_kept():
     p = plan(PlanRequest(device=PANEL, condition="knee-osteoarthritis", distance_mm=300.0, safety={"goggles": True}))
     assert p["distance_mm"] == 300.0
+
+
+def test_worn_device_keeps_its_standoff():
+    from photodose.devices.catalog import load_device
+
+    mask = load_device("generic-mask-633-830")
+    p = plan(PlanRequest(device=mask.id, condition="skin-rejuvenation", safety={"goggles": True}))
+    assert p["distance_mm"] == mask.default_distance_mm
+    assert any("standoff" in r for r in p["reasons"])
