@@ -15,8 +15,8 @@ from typing import Iterator
 
 from ..errors import PhotodoseInputError
 
-CONNECT_TIMEOUT_S = 10.0
-_ADDRESS = re.compile(r"^(tcp|tls|ucx|inproc)://[^\s:/]+(:\d{1,5})?/?$")
+CONNECT_TIMEOUT_S = 5.0
+_ADDRESS = re.compile(r"^((tcp|tls|ucx|ws|wss)://)?(\[[0-9A-Fa-f:.]+\]|[^\s:/\[\]]+)(:\d{1,5})?/?$")
 # Nanny environment of local workers: no nested thread pools inside a one-thread worker.
 _WORKER_ENV = {"NUMBA_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
 
@@ -29,7 +29,7 @@ def check_address(address: str) -> str:
     """``address`` if it looks like a Dask scheduler address (``tcp://HOST:PORT``), else PhotodoseInputError."""
     text = str(address).strip()
     if not _ADDRESS.match(text):
-        raise PhotodoseInputError("scheduler", address, "a Dask scheduler address such as tcp://HOST:8786")
+        raise PhotodoseInputError("scheduler", address, "a Dask scheduler address such as tcp://HOST:8786 or HOST:8786")
     return text
 
 
@@ -41,11 +41,13 @@ def local_worker_count() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-def connect(address: str, timeout_s: float = CONNECT_TIMEOUT_S):
-    """A ``distributed.Client`` connected to the scheduler at ``address``; SchedulerUnreachable if none answers."""
+def connect(address: str, timeout_s: float | None = None):
+    """A ``distributed.Client`` connected to the scheduler at ``address``; SchedulerUnreachable if none answers
+    within ``timeout_s`` (default :data:`CONNECT_TIMEOUT_S`)."""
     from distributed import Client
 
     address = check_address(address)
+    timeout_s = CONNECT_TIMEOUT_S if timeout_s is None else float(timeout_s)
     try:
         return Client(address, timeout=f"{float(timeout_s)}s", set_as_default=False)
     except Exception as exc:  # OSError/TimeoutError, or garbage from something that is not a scheduler
@@ -67,9 +69,9 @@ def start_local_cluster(n_workers: int | None = None, dashboard_address: str = "
 
 @contextmanager
 def dask_client(scheduler: str | None = None, n_workers: int | None = None,
-                timeout_s: float = CONNECT_TIMEOUT_S) -> Iterator:
+                timeout_s: float | None = None) -> Iterator:
     """Context manager yielding a Client: to ``scheduler`` if given, else to a new LocalCluster (closed after)."""
-    if scheduler:
+    if scheduler is not None:
         client = connect(scheduler, timeout_s)
         try:
             yield client

@@ -1,0 +1,129 @@
+"""Batch-split Monte Carlo on a real dask.distributed LocalCluster (two worker processes).
+
+Reference: the same batches run in this process and merged by ``merge_batches`` (and ``run_mc``): the split run
+must give bit-for-bit the same tallies and standard errors whatever the completion order or a killed worker.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import signal
+import threading
+import time
+
+import numpy as np
+import pytest
+
+from photodose.errors import PhotodoseInputError
+from photodose.optics import body_stack
+from photodose.scale.cluster import SchedulerUnreachable, check_address, connect, dask_client
+from photodose.scale.distributed import iter_completed, run_mc_on_client, submit_batches
+from photodose.transport.beams import Beam, Incidence
+from photodose.transport.montecarlo import merge_batches, run_batch, run_mc
+from photodose.transport.result import Grid
+
+STACK = body_stack("forearm", 810, "III")
+WIDE, WIDE_GRID = Beam(kind="wide"), Grid(dz_mm=0.1, nz=40, dr_mm=1.0, nr=1, na=3)
+FLAT, FLAT_GRID = Beam(kind="flat", radius_mm=1.0), Grid(dz_mm=0.1, nz=20, dr_mm=0.2, nr=10, na=3)
+
+
+@pytest.fixture(scope="module")
+def client():
+    with dask_client(n_workers=2) as c:
+        c.wait_for_workers(2, timeout=60)
+        yield c
+
+
+def assert_same_numbers(a, b) -> None:
+    """Every tally and standard error of two MCResults exactly equal (timing and bookkeeping aside)."""
+    for f in dataclasses.fields(a):
+        x, y = getattr(a, f.name), getattr(b, f.name)
+        if f.name in ("seconds", "extra"):
+            continue
+        if f.name == "stderr":
+            assert x.keys() == y.keys()
+            for key in x:
+                assert np.array_equal(x[key], y[key], equal_nan=True), key
+        elif isinstance(x, np.ndarray) or isinstance(y, np.ndarray):
+            assert np.array_equal(x, y, equal_nan=True), f.name
+        else:
+            assert x == y, f.name
+    assert a.extra["batch_photons"] == b.extra["batch_photons"]
+
+
+@pytest.mark.parametrize("beam, grid", [(WIDE, WIDE_GRID), (FLAT, FLAT_GRID)])
+def test_split_run_equals_single_process_merge(client, beam, grid):
+    photons, batches, seed = 3000, 6, 11
+    split = run_mc_on_client(client, STACK, photons, seed, beam, Incidence(), grid, batches)
+    assert split.extra["dask_workers"] == 2
+    sizes = [500] * 6
+    shuffled = [run_batch(STACK, sizes[i], seed, i, beam, Incidence(), grid) for i in (4, 1, 5, 0, 3, 2)]
+    assert_same_numbers(split, merge_batches(shuffled))
+    assert_same_numbers(split, run_mc(STACK, photons, seed, beam, Incidence(), grid, batches=batches))
+
+
+def test_completion_order_does_not_matter(client):
+    """Results are taken in completion order (unequal batches finish out of index order); merged sorted by
+    batch index they equal the single-process merge."""
+    sizes = [1500, 1000, 500, 20, 10]
+    futures = {i: client.submit(run_batch, STACK, n, 5, i, WIDE, Incidence(), WIDE_GRID, pure=False)
+               for i, n in enumerate(sizes)}
+    arrived = list(iter_completed(futures))
+    local = [run_batch(STACK, n, 5, i, WIDE, Incidence(), WIDE_GRID) for i, n in enumerate(sizes)]
+    assert sorted(index for index, _ in arrived) == list(range(5))
+    done = dict(arrived)
+    assert_same_numbers(merge_batches([done[i] for i in sorted(done)]), merge_batches(local))
+
+
+def test_worker_killed_mid_run_gives_same_numbers(client):
+    """SIGKILL a worker while it traces a batch: the nanny restarts it, Dask reruns the batch, numbers unchanged."""
+    stack = body_stack("knee", 800, "III")  # slow photons: a batch of 12000 takes about a second
+    photons, batches, seed = 48_000, 4, 3
+    pids = client.run(os.getpid)            # asked before the run: a worker inside the kernel answers late
+    killed = {}
+
+    def kill_a_busy_worker():
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and not killed:
+            busy = [w for w, keys in client.processing().items() if keys and w in pids]
+            if busy:
+                time.sleep(0.3)   # inside its first batch (a batch takes about a second)
+                os.kill(pids[busy[0]], signal.SIGKILL)
+                killed["worker"] = busy[0]
+            time.sleep(0.02)
+
+    killer = threading.Thread(target=kill_a_busy_worker, daemon=True)
+    killer.start()
+    split = run_mc_on_client(client, stack, photons, seed, WIDE, Incidence(), WIDE_GRID, batches)
+    killer.join(timeout=60)
+    assert "worker" in killed
+    assert_same_numbers(split, run_mc(stack, photons, seed, WIDE, Incidence(), WIDE_GRID, batches=batches))
+    client.wait_for_workers(2, timeout=60)   # the nanny brought a fresh worker process back
+    assert pids[killed["worker"]] not in client.run(os.getpid).values()
+
+
+def test_unreachable_scheduler_is_named_quickly():
+    start = time.monotonic()
+    with pytest.raises(SchedulerUnreachable) as info:
+        connect("tcp://127.0.0.1:1", timeout_s=2)
+    assert "tcp://127.0.0.1:1" in str(info.value)
+    assert time.monotonic() - start < 30   # a bounded wait, not a hang
+
+
+def test_scheduler_address_must_look_like_one():
+    with pytest.raises(PhotodoseInputError, match="scheduler"):
+        check_address("http://example.org/dask")
+    assert check_address(" tcp://10.0.0.5:8786 ") == "tcp://10.0.0.5:8786"
+
+
+def test_cli_reports_unreachable_scheduler(tmp_path, capsys, monkeypatch):
+    from photodose.cli import main
+    from photodose.scale import cluster
+
+    monkeypatch.setattr(cluster, "CONNECT_TIMEOUT_S", 1.0)
+    with pytest.raises(SystemExit) as exit_info:
+        main(["atlas", "--nm", "800", "--site", "knee", "--photons", "100", "--store", str(tmp_path / "a"),
+              "--scheduler", "tcp://127.0.0.1:1", "--json"])
+    assert exit_info.value.code == 2
+    assert "tcp://127.0.0.1:1" in capsys.readouterr().err
