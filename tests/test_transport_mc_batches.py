@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from photodose.errors import PhotodoseInputError
-from photodose.transport._rng import as_uint64, next_uniform, seed_state
+from photodose.transport._rng import as_uint64, next_pair, next_uniform, seed_state
 from photodose.transport.beams import Beam
 from photodose.transport.montecarlo import batch_sizes, merge_batches, run_batch, run_mc
 from photodose.transport.result import Grid
@@ -19,7 +19,7 @@ TISSUE = slab(1.4, 2.0, 100.0, 0.8, 1.0)
 SMALL_GRID = Grid(dz_mm=0.1, nz=20, dr_mm=0.1, nr=20, na=10)
 
 
-def xoshiro256starstar_reference(state, count):
+def xoshiro256starstar_reference(state, count, raw=False):
     """Straight transcription of Blackman & Vigna's xoshiro256** 1.0 C code in Python integers."""
     s = list(state)
     rotl = lambda x, k: ((x << k) | (x >> (64 - k))) & MASK
@@ -33,7 +33,7 @@ def xoshiro256starstar_reference(state, count):
         s[0] ^= s[3]
         s[2] ^= t
         s[3] = rotl(s[3], 45)
-        out.append(((result >> 11) + 0.5) / 2**53)
+        out.append(result if raw else ((result >> 11) + 0.5) / 2**53)
     return out
 
 
@@ -46,6 +46,15 @@ def test_xoshiro_matches_reference_transcription():
         got.append(u)
     assert got == expected
     assert all(0.0 < u < 1.0 for u in got)
+
+
+def test_pair_draw_splits_one_output_into_two_halves():
+    state = seed_state(as_uint64(7), as_uint64(3))
+    raw = xoshiro256starstar_reference([int(v) for v in state], 20, raw=True)
+    for r in raw:
+        a, b, *state = next_pair(*(np.uint64(v) for v in state))
+        assert (a, b) == (((r >> 32) + 0.5) / 2**31 - 1, ((r & 0xFFFFFFFF) + 0.5) / 2**31 - 1)
+        assert -1 < a < 1 and -1 < b < 1
 
 
 def test_batch_streams_differ():

@@ -6,12 +6,15 @@ length carried into the next step; at the boundary the photon is reflected or tr
 the Fresnel probability (internal reflection at every interface, total reflection beyond the critical angle);
 at each interaction the weight w*mua/mut is deposited (A(r, z), per layer) and the direction is drawn from
 the Henyey-Greenstein phase function (MCML's inversion cos = (1 + g^2 - ((1 - g^2)/(1 - g + 2 g xi))^2)/(2g),
-rewritten with m = 2 xi - 1 as (m + g (3 + m^2)/2 + g^2 m + g^3 (m^2 - 1)/2) / (1 + g m)^2, the same function
-without the cancellation that breaks MCML's form for |g| << 1, and exact at g = 0); Russian roulette below w = 1e-4 with survival chance 0.1. Layers with
-mua = mus = 0 (glass) are crossed in one step to the boundary. Units: cm inside the kernel.
+rewritten with m = 2 xi - 1 as (m + g (3 + m^2)/2 + g^2 m + g^3 (m^2 - 1)/2) / (1 + g m)^2: the same function
+without the cancellation that breaks MCML's form for |g| << 1, and exact at g = 0); Russian roulette below
+w = 1e-4 with survival chance 0.1. Layers with mua = mus = 0 (glass) are crossed in one step to the boundary.
+Units: cm inside the kernel.
 
 Differences from MCML that do not change the physics: xoshiro256** instead of ran3; the azimuth of a
-scattering event is drawn by rejection in the unit disc (no trigonometric call); a photon that reaches a
+scattering event is drawn by rejection in the unit disc (no trigonometric call; the two coordinates share one
+64-bit draw); a step is compared with the distance to the boundary by a product, not a quotient; the kernel
+is compiled with floating-point contraction (fused multiply-add, no other fast-math); a photon that reaches a
 boundary is placed exactly on it; no random number is drawn at an index-matched interface (R = 0).
 Bookkeeping: the weight roulette adds (survivors) or removes (kills) is summed, so that
 Rsp + Rd + A + Tt = photons + roulette_net exactly, to rounding.
@@ -25,7 +28,7 @@ import numpy as np
 from numba import njit, prange
 
 from ._fresnel import COS_ZERO, critical_cosine, fresnel_reflectance
-from ._rng import next_uniform, seed_state
+from ._rng import next_pair, next_uniform, seed_state
 
 ROULETTE_WEIGHT = 1.0e-4   # MCML's WEIGHT
 ROULETTE_CHANCE = 0.1      # MCML's CHANCE
@@ -91,7 +94,7 @@ def _entry(table, start_layer, n_above, cos_in):
     return r, cos_t2
 
 
-@njit(cache=True)
+@njit(cache=True, fastmath={"contract"})   # FMA only: about +5 % on the skin, no physics change
 def _photons(nphot, s0, s1, s2, s3, table, start_layer, n_above, rsp_collimated,
              beam_code, beam_radius_cm, inc_code, cos_half_angle,
              inv_dz, nz, inv_dr, nr, inv_da, na, radial,
@@ -108,12 +111,9 @@ def _photons(nphot, s0, s1, s2, s3, table, start_layer, n_above, rsp_collimated,
         y = 0.0
         if beam_code == BEAM_FLAT or beam_code == BEAM_GAUSSIAN:
             while True:   # a point uniform in the unit disc
-                u, s0, s1, s2, s3 = next_uniform(s0, s1, s2, s3)
-                v, s0, s1, s2, s3 = next_uniform(s0, s1, s2, s3)
-                a = 2.0 * u - 1.0
-                b = 2.0 * v - 1.0
+                a, b, s0, s1, s2, s3 = next_pair(s0, s1, s2, s3)
                 q = a * a + b * b
-                if q <= 1.0 and q > 0.0:
+                if q <= 1.0:
                     break
             if beam_code == BEAM_FLAT:
                 x = beam_radius_cm * a
@@ -182,14 +182,14 @@ def _photons(nphot, s0, s1, s2, s3, table, start_layer, n_above, rsp_collimated,
                 else:
                     s = sleft * inv_mut
                     sleft = 0.0
-                if uz > 0.0:
-                    db = (z1 - z) / uz
-                    if s > db:
+                if uz > 0.0:   # compare s uz with the distance: no division unless the boundary is hit
+                    if s * uz > z1 - z:
                         hit = True
+                        db = (z1 - z) / uz
                 elif uz < 0.0:
-                    db = (z0 - z) / uz
-                    if s > db:
+                    if s * uz < z0 - z:
                         hit = True
+                        db = (z0 - z) / uz
                 if hit:
                     sleft = (s - db) * mut
                     s = db
@@ -274,13 +274,10 @@ def _photons(nphot, s0, s1, s2, s3, table, start_layer, n_above, rsp_collimated,
                 elif cost > 1.0:
                     cost = 1.0
                 sint = math.sqrt(1.0 - cost * cost)
-                while True:
-                    u, s0, s1, s2, s3 = next_uniform(s0, s1, s2, s3)
-                    v, s0, s1, s2, s3 = next_uniform(s0, s1, s2, s3)
-                    a = 2.0 * u - 1.0
-                    b = 2.0 * v - 1.0
+                while True:   # azimuth psi of a point uniform in the unit disc: no trigonometric call
+                    a, b, s0, s1, s2, s3 = next_pair(s0, s1, s2, s3)
                     q = a * a + b * b
-                    if q <= 1.0 and q > 0.0:
+                    if q <= 1.0:
                         break
                 inv_q = 1.0 / q
                 cosp = (a * a - b * b) * inv_q

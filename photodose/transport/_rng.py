@@ -20,6 +20,7 @@ _MIX1 = np.uint64(0xBF58476D1CE4E5B9)
 _MIX2 = np.uint64(0x94D049BB133111EB)
 _BATCH_SALT = np.uint64(0xD1B54A32D192ED03)
 _INV_2_53 = 1.0 / 9007199254740992.0
+_INV_2_31 = 1.0 / 2147483648.0
 
 
 @njit(cache=True)
@@ -59,6 +60,24 @@ def next_uniform(s0, s1, s2, s3):
     s3 = (s3 << np.uint64(45)) | (s3 >> np.uint64(19))
     u = (np.float64(np.int64(r >> np.uint64(11))) + 0.5) * _INV_2_53   # 53 bits: a signed convert is exact
     return u, s0, s1, s2, s3
+
+
+@njit(cache=True, inline="always")
+def next_pair(s0, s1, s2, s3):
+    """Two draws uniform on (-1, 1) from one 64-bit output (32 bits each, offset by half a step) and the new
+    state; for directions, where 2^-31 resolution is ample."""
+    r = s1 * np.uint64(5)
+    r = ((r << np.uint64(7)) | (r >> np.uint64(57))) * np.uint64(9)
+    t = s1 << np.uint64(17)
+    s2 ^= s0
+    s3 ^= s1
+    s1 ^= s2
+    s0 ^= s3
+    s2 ^= t
+    s3 = (s3 << np.uint64(45)) | (s3 >> np.uint64(19))
+    hi = np.float64(np.int64(r >> np.uint64(32)))
+    lo = np.float64(np.int64(r & np.uint64(0xFFFFFFFF)))
+    return (hi + 0.5) * _INV_2_31 - 1.0, (lo + 0.5) * _INV_2_31 - 1.0, s0, s1, s2, s3
 
 
 def as_uint64(value: int) -> np.uint64:
