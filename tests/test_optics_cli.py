@@ -42,11 +42,6 @@ def test_listings():
     assert {"forehead", "foot"} <= {row["site"] for row in sites}
 
 
-def test_demo_shows_660_and_850_nm():
-    data = run_json(["demo"])
-    assert [s["wavelength_nm"] for s in data["stacks"]] == [660, 850]
-    for stack in data["stacks"]:
-        LayerStack.from_json_dict(stack)
 
 
 @pytest.mark.parametrize("args,named", [

@@ -1,38 +1,36 @@
 """``photodose demo``: the main job on embedded defaults.
 
-For now: optical properties of the default skin stack (forearm, skin phototype III) at the two most common
-home-device wavelengths, red 660 nm and near-infrared 850 nm. Later stages grow this into a full plan.
+A complete plan for a catalog panel with 660 + 850 nm channels on the knee, skin phototype III, for knee
+osteoarthritis: distance, session time, surface and target dose per wavelength, the dose-window verdict,
+the schedule, the safety gate and the Jenkins & Carroll reporting table; the self-contained HTML report is
+written to ``--out`` and its path printed.
 """
 
 from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
 
 import typer
 
 from ._output import JsonFlag, emit
 
-DEMO_SITE = "forearm"
-DEMO_SKIN_TYPE = "III"
-DEMO_WAVELENGTHS_NM = (660.0, 850.0)
-
-
-def demo_data() -> dict:
-    """The demo's content as plain data: one described stack per demo wavelength."""
-    from ..optics.sites import describe_stack
-
-    return {"site": DEMO_SITE, "skin_type": DEMO_SKIN_TYPE,
-            "stacks": [describe_stack(DEMO_SITE, nm, DEMO_SKIN_TYPE) for nm in DEMO_WAVELENGTHS_NM]}
-
-
-def _render(console, data: dict) -> None:
-    from .cmd_optics import render_stack
-
-    console.print(f"[bold]photodose demo[/]: tissue optics of the {data['site']}, skin phototype {data['skin_type']}")
-    for stack in data["stacks"]:
-        render_stack(console, stack)
-
 
 def register(app: typer.Typer) -> None:
     @app.command("demo")
-    def demo(as_json: JsonFlag = False) -> None:
-        """Run photodose on embedded defaults (for now: a skin stack's optics at 660 and 850 nm)."""
-        emit(demo_data(), as_json, _render)
+    def demo(
+        out: Annotated[Path, typer.Option("--out", help="Folder for the HTML report.")] = Path("photodose-demo"),
+        as_json: JsonFlag = False,
+    ) -> None:
+        """Plan a knee session with a 660 + 850 nm panel (phototype III) and write the HTML report."""
+        from ..planning.demo import run_demo_plan
+        from .cmd_plan import render_plan
+
+        plan, report_path = run_demo_plan(out)
+        plan["report_path"] = str(Path(report_path).resolve())
+
+        def render(console, data: dict) -> None:
+            render_plan(console, data)
+            console.print(f"\n[bold]Report:[/] {data['report_path']}")
+
+        emit(plan, as_json, render)

@@ -44,7 +44,7 @@ def _parse_thickness(items: list[str] | None) -> dict[str, float] | None:
     return out
 
 
-def _render_plan(console, plan: dict) -> None:
+def render_plan(console, plan: dict) -> None:
     from rich.markup import escape
     from rich.table import Table
 
@@ -211,4 +211,4 @@ def register(app: typer.Typer) -> None:
             from ..reports.html import write_plan_report
 
             result["report_path"] = write_plan_report(result, load_device_any(device), report)
-        emit(result, as_json, _render_plan)
+        emit(result, as_json, render_plan)

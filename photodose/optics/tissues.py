@@ -56,6 +56,7 @@ class TissuePreset(BaseModel):
     mie_power: float | None = None
     baseline_mua_per_cm: float = 0.0
     anchor: tuple[Anchor, ...] = ()
+    residual_as: Literal["flat", "blood"] = "flat"
     g: float
     n: float
     source: str
@@ -106,8 +107,11 @@ def resolve_anchored(preset: TissuePreset) -> TissuePreset:
     """Turn an anchored preset into model parameters that reproduce its first anchor exactly.
 
     mus' = a' * (nm/500)**-b through the first anchor (b fitted through all anchors when there are two or
-    more, else the preset's ``mie_power``); absorption = assumed composition + a wavelength-independent
-    residual equal to the measured mua minus the composition's mua at the first anchor wavelength.
+    more, else the preset's ``mie_power``); absorption = assumed composition + a residual equal to the
+    measured mua minus the composition's mua at the first anchor wavelength. The residual is either
+    wavelength-independent (``residual_as: flat``) or attributed to whole blood at the preset's saturation
+    (``residual_as: blood``: the blood volume fraction that reproduces the anchor, so the spectrum has
+    hemoglobin's shape), an assumption stated in the preset's source.
     """
     if preset.model != "anchored":
         return preset
@@ -120,8 +124,14 @@ def resolve_anchored(preset: TissuePreset) -> TissuePreset:
     residual = first.mua_per_cm - float(composition)
     if residual < 0:
         raise ValueError(f"preset {preset.name!r}: assumed composition absorbs more than the measured mua")
-    return preset.model_copy(update={"mie_power": b, "musp_500nm_per_cm": a_prime, "rayleigh_fraction": 0.0,
-                                     "baseline_mua_per_cm": residual})
+    update = {"mie_power": b, "musp_500nm_per_cm": a_prime, "rayleigh_fraction": 0.0}
+    if preset.residual_as == "blood":
+        blood_per_cm = float(absorption_per_cm(first.wavelength_nm, blood_fraction=1.0,
+                                               saturation=preset.saturation, water_fraction=0.0))
+        update["blood_fraction"] = preset.blood_fraction + residual / blood_per_cm
+    else:
+        update["baseline_mua_per_cm"] = residual
+    return preset.model_copy(update=update)
 
 
 @lru_cache(maxsize=1)
@@ -201,5 +211,6 @@ def _anchor_note(preset: TissuePreset, nm: np.ndarray) -> list[str]:
     if all(math.isclose(x, exact_nm) for x in np.atleast_1d(nm)):
         return []
     where = ", ".join(f"{a.wavelength_nm:g}" for a in preset.anchor)
+    residual = "blood-shaped" if preset.residual_as == "blood" else "flat"
     return [f"{preset.name} is measured at {where} nm only; other wavelengths use an assumed composition "
-            f"+ flat residual absorption and power-law scattering (mus' ~ nm^-{preset.mie_power:.3g})"]
+            f"+ {residual} residual absorption and power-law scattering (mus' ~ nm^-{preset.mie_power:.3g})"]

@@ -8,15 +8,14 @@ from .planner import plan
 from .request import PlanRequest
 
 DEMO_DEVICE = "generic-panel-660-850"
-DEMO_REQUEST = {"device": DEMO_DEVICE, "condition": "knee-osteoarthritis", "site": "knee", "skin_type": "III",
-                "safety": {"goggles": True}}
+DEMO_REQUEST = {"device": DEMO_DEVICE, "condition": "knee-osteoarthritis", "site": "knee", "skin_type": "III"}
 
 
 def run_demo_plan(out_dir) -> tuple[dict, str]:
     """Plan the demo case and write ``plan.html`` (self-contained) into ``out_dir``; returns (plan, report path).
 
-    The demo assumes goggles are worn (stated in the plan's reasons); no screening answers are given, so the
-    safety gate cautions about screening.
+    No goggles are assumed, so the planner must find a distance at which unprotected viewing is within the
+    eye limit for the whole session; no screening answers are given, so the safety gate cautions about screening.
     """
     from ..reports.html import write_plan_report
     from .session_dose import load_device_any
@@ -24,6 +23,5 @@ def run_demo_plan(out_dir) -> tuple[dict, str]:
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     result = plan(PlanRequest(**DEMO_REQUEST))
-    result["reasons"].append("demo: assumes goggles rated for 850 nm are worn during the session")
     path = write_plan_report(result, load_device_any(DEMO_DEVICE), out / "plan.html")
     return result, path
