@@ -101,6 +101,20 @@ def test_bad_value_shows_error_next_to_field_and_keeps_the_rest(browser_page):
     assert page.input_value("#max_minutes") == "12"
 
 
+def test_monte_carlo_runs_in_the_background_with_progress(browser_page):
+    url, page, js_errors = browser_page
+    page.goto(url + "/montecarlo")
+    page.fill("#photons", "20000")
+    page.fill("#wavelength_nm", "660")
+    page.click("text=Start")
+    page.wait_for_url("**/montecarlo?job=*")
+    page.wait_for_selector("[data-plotly=mc-figure] .main-svg", timeout=60_000)  # polled, then reloaded
+    names = page.evaluate("document.querySelector('[data-plotly=mc-figure]').data.map(t => t.name)")
+    assert "660 nm, knee" in names
+    assert "20,000 photons" in page.locator(".card .hint").last.inner_text()
+    assert js_errors == []
+
+
 def test_phone_width_has_no_horizontal_scroll(browser_page):
     url, page, _ = browser_page
     page.set_viewport_size({"width": 390, "height": 844})

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 from fastapi import FastAPI
@@ -11,6 +12,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.middleware.sessions import SessionMiddleware
 
 from . import errors, owners, security
+from .jobs import JobRunner
 from .plan_cache import PlanCache
 
 STATIC_DIR = Path(__file__).parent / "static"
@@ -35,11 +37,20 @@ def create_app(db_url: str | None = None, *, require_login: bool = False, secret
 
     journal = open_journal(db_url)
     owners.ensure_table(journal)
-    app = FastAPI(title="photodose", summary="Photobiomodulation dosimetry, planning and journal",
+    jobs = JobRunner()
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI):
+        yield
+        jobs.shutdown()
+        journal.close()
+
+    app = FastAPI(lifespan=lifespan, title="photodose", summary="Photobiomodulation dosimetry, planning and journal",
                   description="photodose informs; it does not diagnose.", docs_url="/api/docs", redoc_url=None)
     app.state.journal = journal
     app.state.require_login = require_login
     app.state.plan_cache = PlanCache()
+    app.state.jobs = jobs
 
     plotly_js = plotly_js_path()
 

@@ -52,3 +52,22 @@ def irradiance_distance_figure(distances_mm, irradiance_mw_cm2, device_name: str
     fig.update_layout(**_LAYOUT, title={"text": device_name, "font": {"size": 14}},
                       xaxis_title="distance (mm)", yaxis_title="on-axis irradiance (mW/cm²)", yaxis_type="log")
     return fig
+
+
+def mc_depth_figure(result: dict):
+    """Monte Carlo phi(z) (fluence per unit irradiance) with a band of +/- 2 batch standard errors."""
+    import plotly.graph_objects as go
+
+    z, phi, err = result["depth_mm"], result["phi"], result.get("stderr")
+    params = result["params"]
+    fig = go.Figure()
+    if err:
+        fig.add_trace(go.Scatter(x=z + z[::-1], y=[p + 2 * e for p, e in zip(phi, err)]
+                                 + [max(p - 2 * e, 1e-9) for p, e in zip(phi[::-1], err[::-1])],
+                                 fill="toself", fillcolor="rgba(179,38,30,0.2)", line={"width": 0},
+                                 name="± 2 standard errors", hoverinfo="skip"))
+    fig.add_trace(go.Scatter(x=z, y=phi, mode="lines", name=f"{params['wavelength_nm']:g} nm, {params['site']}",
+                             line={"color": _colour(params["wavelength_nm"]), "width": 2}))
+    fig.update_layout(**_LAYOUT, xaxis_title="depth below the skin (mm)", yaxis_title="fluence / irradiance",
+                      yaxis_type="log")
+    return fig

@@ -65,3 +65,11 @@ class ScreeningIn(_Strict):
     transcranial: bool = False
     pulsed_visible: bool = False
     profile_id: int | None = Field(default=None, ge=1, le=MAX_ID, description="store the answers with this profile")
+
+
+class MonteCarloIn(_Strict):
+    site: str = Field(min_length=1, max_length=100)
+    wavelength_nm: float = Field(ge=400, le=1400)
+    skin_type: str = Field(default="III", max_length=4)
+    photons: int = Field(ge=1_000, le=2_000_000)
+    seed: int = Field(default=1, ge=1, le=2**31 - 1)
