@@ -135,3 +135,13 @@ def test_phototypes_sit_inside_jacques_ranges_and_rise():
         assert any(lo <= f <= hi for lo, hi in ranges)
     with pytest.raises(PhotodoseInputError, match="skin_type"):
         melanosome_fraction("VII")
+
+
+@pytest.mark.parametrize("tissue,anchor_mua", [("muscle", 0.28), ("scalp", 0.45)])
+def test_blood_shaped_residual_keeps_anchor_and_hemoglobin_shape(tissue, anchor_mua):
+    # Cassano 2019 Table 1 at 810 nm is reproduced exactly ...
+    assert tissue_properties(tissue, 810).mua_per_cm == pytest.approx(anchor_mua, rel=1e-9)
+    # ... and away from it the residual follows blood: the deoxyhemoglobin rise towards 630 nm makes red
+    # absorb well above the 810 nm anchor (a flat residual would leave 630 nm below it: water absorbs less there)
+    assert tissue_properties(tissue, 630).mua_per_cm > 1.5 * anchor_mua
+    assert tissue_properties(tissue, 630).mua_per_cm > tissue_properties(tissue, 660).mua_per_cm
