@@ -1,0 +1,134 @@
+"""Server-rendered pages with a test client: screening, devices, journal forms, profile export/import/delete.
+Each error is shown next to its field and what was typed comes back in the form."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from test_web_fixtures import client_for, csrf_of, field_errors, make_app
+
+
+@pytest.fixture()
+def client(tmp_path, monkeypatch):
+    c = client_for(make_app(tmp_path, monkeypatch))
+    c.post("/profile/new", data={"name": "Alex", "skin_phototype": "II", "csrf_token": csrf_of(c)})
+    return c
+
+
+def _questions(client) -> list[str]:
+    return [q["id"] for q in client.get("/api/screening/questions").json()["questions"]]
+
+
+def test_screening_keeps_answers_and_names_the_unanswered(client):
+    ids = _questions(client)
+    partial = {f"q_{ids[0]}": "yes", "csrf_token": csrf_of(client)}
+    r = client.post("/screening", data=partial)
+    assert r.status_code == 422
+    assert len(field_errors(r.text)) == len(ids) - 1
+    assert re.search(rf'name="q_{ids[0]}" value="yes" checked', r.text)  # the answer given is kept
+
+
+def test_screening_answers_reach_the_safety_gate(client):
+    ids = _questions(client)
+    answers = {f"q_{q}": "no" for q in ids} | {"q_pregnant_or_breastfeeding": "yes"}
+    r = client.post("/screening", data=answers | {"csrf_token": csrf_of(client)}, follow_redirects=False)
+    assert r.status_code == 303
+    stored = client.get("/api/profiles/1/export").json()["profile"]["contraindication_answers"]
+    assert stored["answers"]["pregnant_or_breastfeeding"] is True
+    # the safety stage maps pregnancy + abdomen to do-not-use (safety/data/screening.yaml)
+    assert "do not use" in client.get("/screening?site=abdomen").text
+    plan = client.post("/api/plan", json={"device": "generic-panel-660-850", "site": "knee", "goggles": True,
+                                          "condition": "knee-osteoarthritis", "distance": "30 cm",
+                                          "profile_id": 1}).json()
+    screening = [c for c in plan["safety"]["checks"] if c["name"].startswith("screening")]
+    assert screening and all("Not answered" not in c["message"] for c in screening)
+
+
+def test_plan_page_has_chart_safety_and_reporting_table(client):
+    r = client.post("/plan", data={"device": "generic-panel-660-850", "site": "knee", "skin_type": "III",
+                                   "condition": "knee-osteoarthritis", "distance": "30 cm", "goggles": "1",
+                                   "csrf_token": csrf_of(client)})
+    assert r.status_code == 200
+    figure = json.loads(re.search(r'id="depth-dose">(.*?)</script>', r.text, re.S).group(1))
+    assert {t["name"] for t in figure["data"]} >= {"660 nm", "850 nm", "total"}
+    assert figure["layout"]["shapes"][0]["type"] == "rect"  # the shaded window
+    assert "Energy density (J/cm2)" in r.text and "Jenkins PA, Carroll JD (2011)" in r.text
+    assert "eye:infrared" in r.text
+
+
+def test_saving_needs_the_token_of_a_plan_this_user_made(client):
+    r = client.post("/plan/save", data={"plan_token": "guessed", "csrf_token": csrf_of(client)})
+    assert r.status_code == 422 and "expired" in r.text
+    assert client.get("/api/profiles/1/plans").json() == []
+
+
+def test_journal_errors_keep_what_was_typed(client):
+    plan = client.post("/api/plan", json={"device": "generic-panel-660-850", "site": "knee", "goggles": True,
+                                          "condition": "knee-osteoarthritis", "distance": "30 cm"}).json()
+    client.post("/api/profiles/1/plans", json={"plan": plan})
+    r = client.post("/journal/session", data={"plan_id": "1", "minutes": "ten", "warmth": "4",
+                                              "csrf_token": csrf_of(client)})
+    assert r.status_code == 422 and "minutes" in field_errors(r.text)[0]
+    assert 'value="ten"' in r.text and 'value="4"' in r.text
+    r = client.post("/journal/pain", data={"pain_site": "shoulder", "pain_score": "12", "csrf_token": csrf_of(client)})
+    assert r.status_code == 422 and "0" in field_errors(r.text)[0] and "10" in field_errors(r.text)[0]
+    assert 'value="12"' in r.text and '<option value="shoulder" selected>' in r.text
+    assert client.get("/api/profiles/1/outcomes").json() == [] and client.get("/api/profiles/1/sessions").json() == []
+
+
+def test_devices_upload_and_calibration(client):
+    yaml_text = (Path(__file__).parents[1] / "photodose/devices/catalog/generic-wand-660-850.yaml").read_text()
+    mine = yaml_text.replace("id: generic-wand-660-850", "id: my-own-wand")
+    r = client.post("/devices/upload", data={"csrf_token": csrf_of(client)},
+                    files={"file": ("wand.yaml", mine.encode())})
+    assert r.status_code == 200 and "my-own-wand" in [d["id"] for d in client.get("/api/devices").json()]
+    r = client.post("/devices/upload", data={"csrf_token": csrf_of(client)},
+                    files={"file": ("evil.sh", b"rm -rf /")})
+    assert r.status_code == 422 and ".yaml" in field_errors(r.text)[0]
+    r = client.post("/devices/calibrate", data={"device": "generic-panel-660-850", "readings": "15 cm; 40\nnonsense",
+                                                "csrf_token": csrf_of(client)})
+    assert r.status_code == 422 and "line 2" in field_errors(r.text)[0] and "nonsense" in r.text
+    # readings that are exactly twice the model's on-axis irradiance give a power scale of 2
+    curve = client.get("/api/devices/generic-panel-660-850/irradiance-curve").json()
+    pairs = list(zip(curve["distance_mm"], curve["irradiance_mw_cm2"]))[10:13]
+    readings = "\n".join(f"{d} mm, {2 * e}" for d, e in pairs)
+    r = client.post("/devices/calibrate", data={"device": "generic-panel-660-850", "readings": readings,
+                                                "csrf_token": csrf_of(client)})
+    assert r.status_code == 200
+    scale = float(re.search(r"Power scale</th><td>([0-9.]+)", r.text).group(1))
+    assert scale == pytest.approx(2.0, rel=1e-3)
+
+
+def test_profile_export_import_delete(client):
+    client.post("/api/profiles/1/outcomes", json={"instrument": "phq9", "items": [3] * 9})
+    exported = client.get("/profile/export")
+    assert exported.headers["content-disposition"].startswith("attachment")
+    r = client.post("/profile/import", data={"rename": "", "csrf_token": csrf_of(client)},
+                    files={"file": ("alex.json", exported.content)})
+    assert r.status_code == 422 and "exists" in field_errors(r.text)[0]
+    r = client.post("/profile/import", data={"rename": "Alex copy", "csrf_token": csrf_of(client)},
+                    files={"file": ("alex.json", exported.content)}, follow_redirects=False)
+    assert r.status_code == 303
+    profiles = {p["name"]: p["id"] for p in client.get("/api/profiles").json()}
+    copy = client.get(f"/api/profiles/{profiles['Alex copy']}/outcomes").json()
+    assert [(o["total"], o["band"]) for o in copy] == [(27.0, "severe")]
+    r = client.post("/profile/import", data={"csrf_token": csrf_of(client)},
+                    files={"file": ("x.json", b"not json")})
+    assert r.status_code == 422 and "file" in field_errors(r.text)[0]
+    # delete asks for the name; the active profile is the imported copy
+    r = client.post("/profile/delete", data={"confirm_name": "Alex", "csrf_token": csrf_of(client)})
+    assert r.status_code == 422 and "Alex copy" in field_errors(r.text)[0]
+    r = client.post("/profile/delete", data={"confirm_name": "Alex copy", "csrf_token": csrf_of(client)},
+                    follow_redirects=False)
+    assert r.status_code == 303 and [p["name"] for p in client.get("/api/profiles").json()] == ["Alex"]
+
+
+def test_footer_and_offline_plotly_on_every_page(client):
+    for path in ("/", "/devices", "/screening", "/journal", "/progress", "/profile", "/montecarlo"):
+        html = client.get(path).text
+        assert "photodose informs; it does not diagnose" in html, path
+        assert "cdn" not in html.lower() and "https://" not in html, path
