@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 WAVELENGTH_COLOURS = {600: "#d7301f", 700: "#b30000", 800: "#7a0177", 2000: "#49006a"}
+WINDOW_COLOUR = "#2ca25f"
 _LAYOUT = {"margin": {"l": 60, "r": 20, "t": 30, "b": 50}, "legend": {"orientation": "h", "y": 1.12},
            "template": "plotly_white", "height": 380}
 
@@ -29,9 +30,12 @@ def depth_dose_figure(plan: dict):
     target_depth = (plan.get("target") or {}).get("depth_mm")
     if window.get("low_j_cm2") is not None:
         at_target = window.get("basis") == "target" and target_depth is not None
-        fig.add_hrect(y0=window["low_j_cm2"], y1=window["high_j_cm2"], fillcolor="#2ca25f", opacity=0.15,
-                      line_width=0, annotation_text=f"dose window ({'at the target' if at_target else 'at the skin'})",
-                      annotation_position="top right")
+        fig.add_hrect(y0=window["low_j_cm2"], y1=window["high_j_cm2"], fillcolor=WINDOW_COLOUR, opacity=0.18,
+                      line_width=0)
+        label = (f"dose window {window['low_j_cm2']:g}-{window['high_j_cm2']:g} J/cm² "
+                 f"({'at the target' if at_target else 'at the skin'})")
+        fig.add_trace(go.Scatter(x=[None], y=[None], mode="markers", name=label,  # legend entry for the band
+                                 marker={"symbol": "square", "size": 14, "color": WINDOW_COLOUR, "opacity": 0.4}))
     if target_depth is not None:
         fig.add_vline(x=target_depth, line_dash="dash", line_color="#555",
                       annotation_text=f"target {target_depth:g} mm", annotation_position="top left")

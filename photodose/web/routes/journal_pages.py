@@ -112,8 +112,7 @@ def progress_page(request: Request):
     series = progress_series(db, profile.id)
     has_data = bool(series.dose_by_site or series.scores)
     figure = progress_figure(series)
-    figure.update_layout(height=760, title=None, margin={"l": 50, "r": 20, "t": 40, "b": 40},
-                         legend={"orientation": "h", "y": -0.08})
+    figure.update_layout(height=660, title=None, template="plotly_white", margin={"l": 50, "r": 20, "t": 30, "b": 30})
     adherence = []
     for plan in repository.list_plans(db, profile.id):
         try:
