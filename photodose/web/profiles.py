@@ -38,6 +38,14 @@ def active_profile(request: Request) -> Profile | None:
     return profiles[0] if profiles else None
 
 
+def require_active_profile(request: Request) -> Profile:
+    """The active profile; without one, a redirect (303) to the Profile page to create it."""
+    profile = active_profile(request)
+    if profile is None:
+        raise HTTPException(status_code=303, headers={"Location": "/profile?need=1"})
+    return profile
+
+
 def create_profile(request: Request, name: str, skin_phototype: str | None) -> Profile:
     db = journal(request)
     profile = repository.add_profile(db, name, skin_phototype=skin_phototype or None)

@@ -34,6 +34,15 @@ def _outcome_json(o) -> dict:
                                        "notes")}
 
 
+def _owned_rows(request: Request, profile_id: int, lister, to_json) -> list[dict]:
+    """``to_json`` of each row that ``lister(journal, profile_id)`` returns, for a profile the caller owns."""
+    return [to_json(row) for row in lister(journal(request), owned_profile(request, profile_id).id)]
+
+
+def _plan_json(p) -> dict:
+    return {"id": p.id, "created_at": p.created_at, "plan": p.plan}
+
+
 @router.get("/profiles")
 def list_profiles(request: Request) -> list[dict]:
     """The caller's profiles."""
@@ -64,8 +73,7 @@ def delete_profile(request: Request, profile_id: ProfileId) -> Response:
 
 @router.get("/profiles/{profile_id}/plans")
 def list_plans(request: Request, profile_id: ProfileId) -> list[dict]:
-    pid = owned_profile(request, profile_id).id
-    return [{"id": p.id, "created_at": p.created_at, "plan": p.plan} for p in repository.list_plans(journal(request), pid)]
+    return _owned_rows(request, profile_id, repository.list_plans, _plan_json)
 
 
 @router.post("/profiles/{profile_id}/plans", status_code=201)
@@ -76,8 +84,7 @@ def save_plan(request: Request, profile_id: ProfileId, body: PlanIn) -> dict:
 
 @router.get("/profiles/{profile_id}/sessions")
 def list_sessions(request: Request, profile_id: ProfileId) -> list[dict]:
-    pid = owned_profile(request, profile_id).id
-    return [_session_json(s) for s in repository.list_sessions(journal(request), pid)]
+    return _owned_rows(request, profile_id, repository.list_sessions, _session_json)
 
 
 @router.post("/profiles/{profile_id}/sessions", status_code=201)
@@ -91,8 +98,7 @@ def log_session(request: Request, profile_id: ProfileId, body: SessionIn) -> dic
 
 @router.get("/profiles/{profile_id}/outcomes")
 def list_outcomes(request: Request, profile_id: ProfileId) -> list[dict]:
-    pid = owned_profile(request, profile_id).id
-    return [_outcome_json(o) for o in repository.list_outcomes(journal(request), pid)]
+    return _owned_rows(request, profile_id, repository.list_outcomes, _outcome_json)
 
 
 @router.post("/profiles/{profile_id}/outcomes", status_code=201)

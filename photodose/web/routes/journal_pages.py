@@ -18,7 +18,7 @@ from ...outcomes import get_instrument, score_items, score_total
 from .. import owners
 from ..forms import errors_from, number, values_of
 from ..pages import render
-from ..profiles import active_profile, create_profile, journal, owned_profile
+from ..profiles import create_profile, journal, owned_profile, require_active_profile
 from ..security import checked_form, current_user
 from ..sessions import log_from_plan
 
@@ -26,15 +26,8 @@ router = APIRouter(include_in_schema=False)
 PHQ9 = "phq9"
 
 
-def _need_profile(request: Request):
-    profile = active_profile(request)
-    if profile is None:
-        raise HTTPException(status_code=303, headers={"Location": "/profile?need=1"})
-    return profile
-
-
 def _journal_page(request: Request, *, status_code: int = 200, **context):
-    profile = _need_profile(request)
+    profile = require_active_profile(request)
     db = journal(request)
     phq9 = get_instrument(PHQ9)
     return render(request, "journal.html", status_code=status_code, active="journal",
@@ -52,7 +45,7 @@ def journal_page(request: Request):
 @router.post("/journal/session")
 async def log_session(request: Request):
     form = await checked_form(request)
-    profile = _need_profile(request)
+    profile = require_active_profile(request)
     errors: dict[str, str] = {}
     minutes = number(form, "minutes", errors, low=0, high=24 * 60)
     plan_id = number(form, "plan_id", errors, low=1)
@@ -73,7 +66,7 @@ async def log_session(request: Request):
 @router.post("/journal/phq9")
 async def log_phq9(request: Request):
     form = await checked_form(request)
-    profile = _need_profile(request)
+    profile = require_active_profile(request)
     n_items = get_instrument(PHQ9).n_items
     errors = {f"item{i}": f"item {i}: choose an answer" for i in range(1, n_items + 1) if not form.get(f"item{i}")}
     if not errors:
@@ -91,7 +84,7 @@ async def log_phq9(request: Request):
 @router.post("/journal/pain")
 async def log_pain(request: Request):
     form = await checked_form(request)
-    profile = _need_profile(request)
+    profile = require_active_profile(request)
     errors: dict[str, str] = {}
     value = number(form, "pain_score", errors)
     if not errors:
@@ -107,7 +100,7 @@ async def log_pain(request: Request):
 
 @router.get("/progress")
 def progress_page(request: Request):
-    profile = _need_profile(request)
+    profile = require_active_profile(request)
     db = journal(request)
     series = progress_series(db, profile.id)
     has_data = bool(series.dose_by_site or series.scores)
@@ -154,7 +147,7 @@ async def select_profile(request: Request):
 
 @router.get("/profile/export")
 def export_profile(request: Request):
-    profile = _need_profile(request)
+    profile = require_active_profile(request)
     data = exchange.export_profile(journal(request), profile.id)
     return Response(json.dumps(data, indent=2, default=str), media_type="application/json",
                     headers={"Content-Disposition": f'attachment; filename="photodose-profile-{profile.id}.json"'})
@@ -189,7 +182,7 @@ async def import_profile(request: Request):
 @router.post("/profile/delete")
 async def delete_profile(request: Request):
     form = await checked_form(request)
-    profile = _need_profile(request)
+    profile = require_active_profile(request)
     if str(form.get("confirm_name") or "").strip() != profile.name:
         return render(request, "profile.html", status_code=422, active="profile", values=values_of(form),
                       errors={"confirm_name": f"confirm_name: type the profile name '{profile.name}' to delete it"})

@@ -15,7 +15,7 @@ from ..charts import depth_dose_figure
 from ..errors import describe_validation_errors
 from ..forms import errors_from, number, values_of
 from ..pages import render
-from ..profiles import active_profile, journal
+from ..profiles import active_profile, journal, require_active_profile
 from ..security import checked_form, current_user
 
 router = APIRouter(include_in_schema=False)
@@ -76,9 +76,7 @@ async def make_plan(request: Request):
 @router.post("/plan/save")
 async def save_plan(request: Request):
     form = await checked_form(request)
-    profile = active_profile(request)
-    if profile is None:
-        return RedirectResponse("/profile?need=1", status_code=303)
+    profile = require_active_profile(request)
     plan = request.app.state.plan_cache.get(current_user(request), str(form.get("plan_token") or ""))
     if plan is None:
         return _plan_page(request, status_code=422, values=dict(planning.DEFAULTS),

@@ -5,13 +5,12 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse
 
-from ...errors import PhotodoseInputError
 from ...journal import repository
 from .. import screening
 from ..forms import values_of
 from ..pages import render
 from ..planning import site_choices
-from ..profiles import active_profile, journal
+from ..profiles import active_profile, journal, require_active_profile
 from ..security import checked_form
 
 router = APIRouter(include_in_schema=False)
@@ -39,9 +38,7 @@ def screening_page(request: Request, site: str = "knee"):
 @router.post("/screening")
 async def save_screening(request: Request):
     form = await checked_form(request)
-    profile = active_profile(request)
-    if profile is None:
-        return RedirectResponse("/profile?need=1", status_code=303)
+    profile = require_active_profile(request)
     errors = screening.missing_answers(form)
     if errors:
         return _page(request, status_code=422, values=values_of(form), errors=errors)
