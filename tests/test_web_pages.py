@@ -132,3 +132,21 @@ def test_footer_and_offline_plotly_on_every_page(client):
         html = client.get(path).text
         assert "photodose informs; it does not diagnose" in html, path
         assert "cdn" not in html.lower() and "https://" not in html, path
+
+
+def test_qids_items_and_hamd_total(client):
+    qids = "1,2,0,3,2,1,0,1,2,0,1,1,0,2,1,0"
+    r = client.post("/journal/outcome", data={"instrument": "qids16", "scores": qids, "csrf_token": csrf_of(client)},
+                    follow_redirects=False)
+    assert r.status_code == 303
+    # QIDS-SR16 total: max(1-4) + 5 + max(6-9) + sum(10-14) + max(15-16) (pbm_facts.md section 7)
+    assert "total=12" in r.headers["location"]  # 3 + 2 + 2 + (0+1+1+0+2) + 1
+    r = client.post("/journal/outcome", data={"instrument": "qids16", "scores": "1,2,3",
+                                              "csrf_token": csrf_of(client)})
+    assert r.status_code == 422 and "16" in field_errors(r.text)[0] and 'value="1,2,3"' in r.text
+    r = client.post("/journal/outcome", data={"instrument": "hamd17", "scores": "53", "csrf_token": csrf_of(client)})
+    assert r.status_code == 422 and "52" in field_errors(r.text)[0]
+    r = client.post("/journal/outcome", data={"instrument": "hamd17", "scores": "18", "csrf_token": csrf_of(client)},
+                    follow_redirects=False)
+    assert r.status_code == 303
+    assert [o["instrument"] for o in client.get("/api/profiles/1/outcomes").json()] == ["qids16", "hamd17"]

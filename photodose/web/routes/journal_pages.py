@@ -34,7 +34,8 @@ def _journal_page(request: Request, *, status_code: int = 200, **context):
                   plans=list(reversed(repository.list_plans(db, profile.id))),
                   sessions=list(reversed(repository.list_sessions(db, profile.id)))[:20],
                   outcomes=list(reversed(repository.list_outcomes(db, profile.id)))[:20],
-                  phq9=phq9, site_options=[(s, s) for s in known_sites()], **context)
+                  phq9=phq9, site_options=[(s, s) for s in known_sites()],
+                  other_instruments=[(i, get_instrument(i).name) for i in OTHER_INSTRUMENTS], **context)
 
 
 @router.get("/journal")
@@ -96,6 +97,31 @@ async def log_pain(request: Request):
         except PhotodoseInputError as exc:
             errors = errors_from(exc, ("pain_score", "pain_site"), {"pain total": "pain_score", "site": "pain_site"})
     return _journal_page(request, status_code=422, errors=errors, values=values_of(form), open_form="pain")
+
+
+OTHER_INSTRUMENTS = ("qids16", "hamd17")
+
+
+@router.post("/journal/outcome")
+async def log_other_outcome(request: Request):
+    """QIDS-SR16 (16 item scores, comma separated) or HAM-D17 (the clinician's total)."""
+    form = await checked_form(request)
+    profile = require_active_profile(request)
+    try:
+        instrument = get_instrument(str(form.get("instrument") or ""))
+        if instrument.id not in OTHER_INSTRUMENTS:
+            raise PhotodoseInputError("instrument", instrument.id, "allowed here: " + ", ".join(OTHER_INSTRUMENTS))
+        text = str(form.get("scores") or "").strip()
+        if instrument.kind == "items":
+            score = score_items(instrument.id, [v.strip() for v in text.replace(";", ",").split(",") if v.strip()])
+        else:
+            score = score_total(instrument.id, text)
+        repository.log_outcome(journal(request), profile.id, score, recorded_at=datetime.now().replace(microsecond=0))
+        return RedirectResponse(f"/journal?logged={instrument.id}&total={score.total:g}", status_code=303)
+    except PhotodoseInputError as exc:
+        field = "instrument" if exc.field == "instrument" else "scores"
+        return _journal_page(request, status_code=422, errors={field: str(exc)}, values=values_of(form),
+                             open_form="other")
 
 
 @router.get("/progress")
