@@ -37,8 +37,7 @@ def _noop(i: int) -> int:
 
 def _warm_up(client) -> None:
     """Load the kernel in every worker (numba's on-disk cache) before anything is timed."""
-    futures = submit_batches(client, STACK, 10 * len(client.scheduler_info()["workers"]), 1, BEAM, INCIDENCE, GRID,
-                             batches=len(client.scheduler_info()["workers"]))
+    futures = submit_batches(client, STACK, [10] * len(client.scheduler_info()["workers"]), 1, BEAM, INCIDENCE, GRID)
     client.gather(list(futures.values()))
 
 
@@ -68,7 +67,7 @@ def batch_cost_fit(client, sizes: list[int], repeats: int) -> dict:
     per_task = []
     for size in sizes:
         start = time.perf_counter()
-        futures = submit_batches(client, STACK, size * repeats, 7, BEAM, INCIDENCE, GRID, batches=repeats)
+        futures = submit_batches(client, STACK, [size] * repeats, 7, BEAM, INCIDENCE, GRID)
         client.gather(list(futures.values()))
         per_task.append((time.perf_counter() - start) / repeats)
     b, a = np.polyfit(np.asarray(sizes, float), np.asarray(per_task), 1)

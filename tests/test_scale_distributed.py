@@ -18,7 +18,7 @@ import pytest
 from photodose.errors import PhotodoseInputError
 from photodose.optics import body_stack
 from photodose.scale.cluster import SchedulerUnreachable, check_address, connect, dask_client
-from photodose.scale.distributed import iter_completed, run_mc_on_client, submit_batches
+from photodose.scale.distributed import iter_completed, run_mc_distributed, run_mc_on_client
 from photodose.transport.beams import Beam, Incidence
 from photodose.transport.montecarlo import merge_batches, run_batch, run_mc
 from photodose.transport.result import Grid
@@ -61,6 +61,16 @@ def test_split_run_equals_single_process_merge(client, beam, grid):
     shuffled = [run_batch(STACK, sizes[i], seed, i, beam, Incidence(), grid) for i in (4, 1, 5, 0, 3, 2)]
     assert_same_numbers(split, merge_batches(shuffled))
     assert_same_numbers(split, run_mc(STACK, photons, seed, beam, Incidence(), grid, batches=batches))
+
+
+def test_run_on_a_named_scheduler_reports_progress(client):
+    seen = []
+    result = run_mc_distributed(STACK, 2000, 9, WIDE, Incidence(), WIDE_GRID, batches=4,
+                                scheduler=client.scheduler.address, progress=lambda done, total: seen.append((done, total)),
+                                say_fn=seen.append)
+    steps = [s for s in seen if isinstance(s, tuple)]
+    assert len(steps) == 4 and steps[-1] == (2000, 2000) and all(a[0] < b[0] for a, b in zip(steps, steps[1:]))
+    assert_same_numbers(result, run_mc(STACK, 2000, 9, WIDE, Incidence(), WIDE_GRID, batches=4))
 
 
 def test_completion_order_does_not_matter(client):

@@ -22,7 +22,12 @@ _WORKER_ENV = {"NUMBA_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "OPENBLAS_NUM_T
 
 
 class SchedulerUnreachable(PhotodoseInputError):
-    """No Dask scheduler answered at the given address within the timeout."""
+    """No Dask scheduler answered at the given address within the timeout (field "scheduler")."""
+
+    def __init__(self, address: str, timeout_s: float, reason: str):
+        super().__init__("scheduler", address, f"a reachable Dask scheduler; none answered within {timeout_s:g} s")
+        self.args = (f"no Dask scheduler answered at {address} within {timeout_s:g} s ({reason}); check the "
+                     "address and port, and that the scheduler is running and reachable from here",)
 
 
 def check_address(address: str) -> str:
@@ -51,9 +56,7 @@ def connect(address: str, timeout_s: float | None = None):
     try:
         return Client(address, timeout=f"{float(timeout_s)}s", set_as_default=False)
     except Exception as exc:  # OSError/TimeoutError, or garbage from something that is not a scheduler
-        raise SchedulerUnreachable("scheduler", address,
-                                   f"no Dask scheduler answered within {timeout_s:g} s ({type(exc).__name__}); "
-                                   "check the address, the port and that the scheduler is running") from None
+        raise SchedulerUnreachable(address, timeout_s, type(exc).__name__) from None
 
 
 def start_local_cluster(n_workers: int | None = None, dashboard_address: str = ":0"):

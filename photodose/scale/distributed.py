@@ -49,14 +49,11 @@ def _run_batch_one_thread(stack, photons, seed, batch_index, beam, incidence, gr
     return run_batch(stack, photons, seed, batch_index, beam, incidence, grid)
 
 
-def submit_batches(client, stack: LayerStack, photons: int, seed: int, beam: Beam, incidence: Incidence,
-                   grid: Grid, batches: int | None = None) -> dict[int, object]:
-    """Submit one task per batch of ``batch_sizes(photons, batches, grid, beam)``; ``{batch_index: future}``."""
-    from ..transport.montecarlo import batch_sizes
-
-    sizes = batch_sizes(photons, batches, grid, beam)
+def submit_batches(client, stack: LayerStack, sizes: list[int], seed: int, beam: Beam, incidence: Incidence,
+                   grid: Grid) -> dict[int, object]:
+    """Submit batch ``b`` of ``sizes[b]`` photons as one task each; ``{batch_index: future}``."""
     n = len(sizes)
-    futures = client.map(_run_batch_one_thread, [stack] * n, sizes, [seed] * n, list(range(n)), [beam] * n,
+    futures = client.map(_run_batch_one_thread, [stack] * n, list(sizes), [seed] * n, list(range(n)), [beam] * n,
                          [incidence] * n, [grid] * n, pure=False)
     return dict(enumerate(futures))
 
@@ -64,16 +61,19 @@ def submit_batches(client, stack: LayerStack, photons: int, seed: int, beam: Bea
 def run_mc_on_client(client, stack: LayerStack, photons: int, seed: int = 1, beam: Beam = Beam(),
                      incidence: Incidence = Incidence(), grid: Grid = Grid(), batches: int | None = None,
                      progress: ProgressFn | None = None) -> MCResult:
-    """Monte Carlo run split into batch tasks on ``client``; identical to ``run_mc`` with the same batches."""
-    from ..transport.montecarlo import merge_batches
+    """Monte Carlo run split into batch tasks on ``client``; identical to ``run_mc`` with the same batches.
+
+    ``progress(photons_done, photons)`` is called as batches complete."""
+    from ..transport.montecarlo import batch_sizes, merge_batches
 
     start = time.perf_counter()
-    futures = submit_batches(client, stack, photons, seed, beam, incidence, grid, batches)
+    sizes = batch_sizes(photons, batches, grid, beam)
+    futures = submit_batches(client, stack, sizes, seed, beam, incidence, grid)
     tallies = {}
-    for done, (index, batch) in enumerate(iter_completed(futures), start=1):
+    for index, batch in iter_completed(futures):
         tallies[index] = batch
         if progress is not None:
-            progress(done, len(futures))
+            progress(sum(sizes[i] for i in tallies), sum(sizes))
     result = merge_batches([tallies[i] for i in sorted(tallies)])
     result.seconds = time.perf_counter() - start
     result.extra["dask_workers"] = len(client.scheduler_info().get("workers", {}))
@@ -82,16 +82,19 @@ def run_mc_on_client(client, stack: LayerStack, photons: int, seed: int = 1, bea
 
 def run_mc_distributed(stack: LayerStack, photons: int, seed: int = 1, beam: Beam = Beam(),
                        incidence: Incidence = Incidence(), grid: Grid = Grid(), batches: int | None = None,
-                       scheduler: str | None = None, progress: bool = True, n_workers: int | None = None,
-                       say_fn: Callable[[str], None] = say) -> MCResult:
+                       scheduler: str | None = None, progress: bool | ProgressFn = True,
+                       n_workers: int | None = None, say_fn: Callable[[str], None] = say) -> MCResult:
     """Monte Carlo run on Dask: the cluster at ``scheduler`` (``tcp://HOST:PORT``) or a LocalCluster.
 
-    ``progress``: a Rich bar on a terminal and the dashboard address (through ``say_fn``) when there is one.
-    Numbers depend only on (stack, photons, seed, beam, incidence, grid, batches), as for ``run_mc``.
+    ``progress``: True for a Rich bar on a terminal, or a callback ``(photons_done, photons)``; either way the
+    dashboard address is told to ``say_fn`` when there is one. Numbers depend only on (stack, photons, seed,
+    beam, incidence, grid, batches), exactly as for ``run_mc``.
     """
     with dask_client(scheduler, n_workers) as client:
         link = dashboard_link(client)
         if progress and link:
             say_fn(f"Dask dashboard: {link}")
+        if callable(progress):
+            return run_mc_on_client(client, stack, photons, seed, beam, incidence, grid, batches, progress)
         with rich_progress(f"Monte Carlo, {photons:,} photons", enabled=progress) as update:
             return run_mc_on_client(client, stack, photons, seed, beam, incidence, grid, batches, update)
