@@ -144,3 +144,40 @@ def test_security_headers(tmp_path, monkeypatch):
     assert "script-src 'self'" in headers["content-security-policy"]
     assert headers["x-frame-options"] == "DENY" and headers["x-content-type-options"] == "nosniff"
     assert client.get("/static/plotly.min.js").status_code == 200  # served locally, never from a CDN
+
+
+def _serve(tmp_path, *args):
+    """Start ``photodose serve`` in a subprocess; returns (process, base URL) once it answers."""
+    import time
+
+    import httpx
+
+    from test_web_fixtures import free_port
+
+    port = free_port()
+    env = dict(os.environ, PHOTODOSE_HOME=str(tmp_path))
+    proc = subprocess.Popen([sys.executable, "-m", "photodose", "serve", "--port", str(port), *args], env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and proc.poll() is None:
+        try:
+            httpx.get(url + "/static/style.css", timeout=1)
+            return proc, url
+        except httpx.HTTPError:
+            time.sleep(0.2)
+    proc.kill()
+    raise AssertionError(proc.communicate()[1].decode())
+
+
+@pytest.mark.parametrize("host, login_required", [("127.0.0.1", False), ("0.0.0.0", True)])
+def test_serve_binds_with_login_only_off_loopback(users, host, login_required):
+    import httpx
+
+    proc, url = _serve(users, "--host", host)
+    try:
+        status = httpx.get(url + "/api/profiles", timeout=10).status_code
+        assert status == (401 if login_required else 200)
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)
