@@ -11,11 +11,14 @@ without the cancellation that breaks MCML's form for |g| << 1, and exact at g = 
 w = 1e-4 with survival chance 0.1. Layers with mua = mus = 0 (glass) are crossed in one step to the boundary.
 Units: cm inside the kernel.
 
-Differences from MCML that do not change the physics: xoshiro256** instead of ran3; the azimuth of a
-scattering event is drawn by rejection in the unit disc (no trigonometric call; the two coordinates share one
-64-bit draw; two candidates per event, selected without a branch); a step is compared with the distance to the boundary by a product, not a quotient; the kernel
-is compiled with floating-point contraction (fused multiply-add, no other fast-math); a photon that reaches a
-boundary is placed exactly on it; no random number is drawn at an index-matched interface (R = 0).
+Differences from MCML that do not change the physics: xoshiro256** instead of ran3; the dimensionless step
+lengths -ln(xi) are drawn ahead in blocks of STEP_BLOCK so that the logarithm runs as a SIMD loop
+(``_kernel_log``: fdlibm's algorithm, < 1 ulp) instead of a libm call per step; the azimuth of a scattering
+event is drawn by rejection in the unit disc (no trigonometric call; both coordinates from one 64-bit draw;
+two candidates per event, selected without a branch); a step is compared with the distance to the boundary
+by a product, not a quotient; floating-point contraction (fused multiply-add) is the only fast-math flag; a
+photon that reaches a boundary is placed exactly on it; no random number is drawn at an index-matched
+interface (R = 0).
 Bookkeeping: the weight roulette adds (survivors) or removes (kills) is summed, so that
 Rsp + Rd + A + Tt = photons + roulette_net exactly, to rounding.
 """
@@ -28,10 +31,12 @@ import numpy as np
 from numba import njit, prange
 
 from ._fresnel import COS_ZERO, critical_cosine, fresnel_reflectance
+from ._kernel_log import log_positive
 from ._rng import next_pair, next_uniform, seed_state
 
 ROULETTE_WEIGHT = 1.0e-4   # MCML's WEIGHT
 ROULETTE_CHANCE = 0.1      # MCML's CHANCE
+STEP_BLOCK = 32            # exponential step lengths drawn ahead in blocks (a SIMD loop for the logarithm)
 
 # columns of the per-layer table built by layer_table()
 N, MUA, MUS, Z0, Z1, MUT, INV_MUT, ABS_FRAC, N_UP, N_DOWN, COS_CRIT_UP, COS_CRIT_DOWN, GLASS, \
@@ -94,7 +99,7 @@ def _entry(table, start_layer, n_above, cos_in):
     return r, cos_t2
 
 
-@njit(cache=True, fastmath={"contract"})   # FMA only: about +5 % on the skin, no physics change
+@njit(cache=True, fastmath={"contract"}, error_model="numpy")   # FMA only (+5 % on the skin); no physics change
 def _photons(nphot, s0, s1, s2, s3, table, start_layer, n_above, rsp_collimated,
              beam_code, beam_radius_cm, inc_code, cos_half_angle,
              inv_dz, nz, inv_dr, nr, inv_da, na, radial,
@@ -105,6 +110,8 @@ def _photons(nphot, s0, s1, s2, s3, table, start_layer, n_above, rsp_collimated,
     z_start = table[start_layer, Z0]
     glass_depth = table[0, Z1] if start_layer == 1 else 0.0
     n_start = table[start_layer, N]
+    steps_ahead = np.empty(STEP_BLOCK)
+    next_step = STEP_BLOCK
     for _ in range(nphot):
         # ---- launch: position on the beam, incident direction, specular reflection
         x = 0.0
@@ -177,8 +184,15 @@ def _photons(nphot, s0, s1, s2, s3, table, start_layer, n_above, rsp_collimated,
                 hit = True
             else:
                 if sleft == 0.0:
-                    u, s0, s1, s2, s3 = next_uniform(s0, s1, s2, s3)
-                    s = -math.log(u) * inv_mut
+                    if next_step == STEP_BLOCK:
+                        for j in range(STEP_BLOCK):
+                            u, s0, s1, s2, s3 = next_uniform(s0, s1, s2, s3)
+                            steps_ahead[j] = u
+                        for j in range(STEP_BLOCK):
+                            steps_ahead[j] = -log_positive(steps_ahead[j])
+                        next_step = 0
+                    s = steps_ahead[next_step] * inv_mut
+                    next_step += 1
                 else:
                     s = sleft * inv_mut
                     sleft = 0.0
