@@ -8,10 +8,6 @@ Monte Carlo answer of ``photodose.transport.depth_dose`` for the same stack, pho
 from __future__ import annotations
 
 import json
-import os
-import signal
-import threading
-import time
 
 import numpy as np
 import pytest
@@ -19,23 +15,16 @@ import pytest
 from photodose.errors import PhotodoseInputError
 from photodose.optics import body_stack
 from photodose.scale.atlas import Atlas, OutsideAtlas, fluence_per_irradiance_or_mc, open_atlas
-from photodose.scale.cluster import dask_client
 from photodose.scale.points import AtlasPoint, parse_number_range, parse_thickness_axis, sweep_points
 from photodose.scale.store import chunk_path, completed_keys, read_store
 from photodose.scale.sweep import sweep_on_client
 from photodose.transport import cache
 from photodose.transport.depth_dose import fluence_per_irradiance
+from test_scale_fixtures import client, run_while_killing_a_worker  # noqa: F401  (fixture)
 
 PHOTONS, MAX_DEPTH_MM = 12_000, 5.0   # knee photons are slow: a grid point takes about a second
 SWEEP = dict(sites=["knee"], skin_types=["I"], wavelengths_nm=[700, 800], thickness_grid={"fat": [2, 6]},
              photons=PHOTONS, seed=1, max_depth_mm=MAX_DEPTH_MM)
-
-
-@pytest.fixture(scope="module")
-def client():
-    with dask_client(n_workers=2) as c:
-        c.wait_for_workers(2, timeout=60)
-        yield c
 
 
 @pytest.fixture(scope="module")
@@ -127,27 +116,9 @@ def test_cli_extends_a_store_on_an_existing_scheduler(client, reference, tmp_pat
 
 def test_worker_killed_during_sweep_gives_same_numbers(client, points, reference, tmp_path):
     store = tmp_path / "atlas"
-    pids = client.run(os.getpid)   # asked before the sweep: a worker inside the kernel answers late
-    killed = {}
-
-    def kill_a_busy_worker():
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline and not killed:
-            busy = [w for w, keys in client.processing().items() if keys and w in pids]
-            if busy:
-                time.sleep(0.3)   # inside its first grid point (about a second each)
-                os.kill(pids[busy[0]], signal.SIGKILL)
-                killed["worker"] = busy[0]
-            time.sleep(0.02)
-
-    killer = threading.Thread(target=kill_a_busy_worker, daemon=True)
-    killer.start()
-    report = sweep_on_client(client, points, store)
-    killer.join(timeout=60)
-    assert "worker" in killed and report.computed == 4
+    report = run_while_killing_a_worker(client, lambda: sweep_on_client(client, points, store))
+    assert report.computed == 4
     assert stored_numbers(store) == stored_numbers(reference)
-    client.wait_for_workers(2, timeout=60)
-    assert pids[killed["worker"]] not in client.run(os.getpid).values()
 
 
 # --- reading the atlas -----------------------------------------------------------------------------------------

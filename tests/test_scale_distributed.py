@@ -7,9 +7,6 @@ must give bit-for-bit the same tallies and standard errors whatever the completi
 from __future__ import annotations
 
 import dataclasses
-import os
-import signal
-import threading
 import time
 
 import numpy as np
@@ -17,22 +14,16 @@ import pytest
 
 from photodose.errors import PhotodoseInputError
 from photodose.optics import body_stack
-from photodose.scale.cluster import SchedulerUnreachable, check_address, connect, dask_client
+from photodose.scale.cluster import SchedulerUnreachable, check_address, connect
 from photodose.scale.distributed import iter_completed, run_mc_distributed, run_mc_on_client
 from photodose.transport.beams import Beam, Incidence
 from photodose.transport.montecarlo import merge_batches, run_batch, run_mc
 from photodose.transport.result import Grid
+from test_scale_fixtures import client, run_while_killing_a_worker  # noqa: F401  (fixture)
 
 STACK = body_stack("forearm", 810, "III")
 WIDE, WIDE_GRID = Beam(kind="wide"), Grid(dz_mm=0.1, nz=40, dr_mm=1.0, nr=1, na=3)
 FLAT, FLAT_GRID = Beam(kind="flat", radius_mm=1.0), Grid(dz_mm=0.1, nz=20, dr_mm=0.2, nr=10, na=3)
-
-
-@pytest.fixture(scope="module")
-def client():
-    with dask_client(n_workers=2) as c:
-        c.wait_for_workers(2, timeout=60)
-        yield c
 
 
 def assert_same_numbers(a, b) -> None:
@@ -90,27 +81,9 @@ def test_worker_killed_mid_run_gives_same_numbers(client):
     """SIGKILL a worker while it traces a batch: the nanny restarts it, Dask reruns the batch, numbers unchanged."""
     stack = body_stack("knee", 800, "III")  # slow photons: a batch of 12000 takes about a second
     photons, batches, seed = 48_000, 4, 3
-    pids = client.run(os.getpid)            # asked before the run: a worker inside the kernel answers late
-    killed = {}
-
-    def kill_a_busy_worker():
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline and not killed:
-            busy = [w for w, keys in client.processing().items() if keys and w in pids]
-            if busy:
-                time.sleep(0.3)   # inside its first batch (a batch takes about a second)
-                os.kill(pids[busy[0]], signal.SIGKILL)
-                killed["worker"] = busy[0]
-            time.sleep(0.02)
-
-    killer = threading.Thread(target=kill_a_busy_worker, daemon=True)
-    killer.start()
-    split = run_mc_on_client(client, stack, photons, seed, WIDE, Incidence(), WIDE_GRID, batches)
-    killer.join(timeout=60)
-    assert "worker" in killed
+    split = run_while_killing_a_worker(
+        client, lambda: run_mc_on_client(client, stack, photons, seed, WIDE, Incidence(), WIDE_GRID, batches))
     assert_same_numbers(split, run_mc(stack, photons, seed, WIDE, Incidence(), WIDE_GRID, batches=batches))
-    client.wait_for_workers(2, timeout=60)   # the nanny brought a fresh worker process back
-    assert pids[killed["worker"]] not in client.run(os.getpid).values()
 
 
 def test_unreachable_scheduler_is_named_quickly():

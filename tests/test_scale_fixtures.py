@@ -1,0 +1,50 @@
+"""Shared by the scale tests: a two-worker LocalCluster per module, and a worker killed in the middle of a run."""
+
+from __future__ import annotations
+
+import os
+import signal
+import threading
+import time
+from typing import Callable, TypeVar
+
+import pytest
+
+from photodose.scale.cluster import dask_client
+
+T = TypeVar("T")
+
+
+@pytest.fixture(scope="module")
+def client():
+    """A real dask.distributed LocalCluster with two single-threaded worker processes (closed after the module)."""
+    with dask_client(n_workers=2) as c:
+        c.wait_for_workers(2, timeout=60)
+        yield c
+
+
+def run_while_killing_a_worker(client, run: Callable[[], T], settle_s: float = 0.3) -> T:
+    """``run()`` while one worker busy with a task (of about a second) is SIGKILLed ``settle_s`` into it.
+
+    Asserts that a worker was killed and that its nanny brought a fresh process back."""
+    pids = client.run(os.getpid)   # asked before: a worker inside the (GIL-holding) kernel answers late
+    killed = {}
+
+    def kill_a_busy_worker():
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and not killed:
+            busy = [w for w, keys in client.processing().items() if keys and w in pids]
+            if busy:
+                time.sleep(settle_s)
+                os.kill(pids[busy[0]], signal.SIGKILL)
+                killed["worker"] = busy[0]
+            time.sleep(0.02)
+
+    killer = threading.Thread(target=kill_a_busy_worker, daemon=True)
+    killer.start()
+    result = run()
+    killer.join(timeout=60)
+    assert "worker" in killed
+    client.wait_for_workers(2, timeout=60)
+    assert pids[killed["worker"]] not in client.run(os.getpid).values()
+    return result
