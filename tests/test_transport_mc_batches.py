@@ -122,6 +122,7 @@ def test_progress_reports_up_to_the_total():
 
 @pytest.mark.parametrize("kwargs, field", [
     ({"photons": 0}, "photons"),
+    ({"photons": 10.5}, "photons"),
     ({"seed": -1}, "seed"),
     ({"threads": 0}, "threads"),
     ({"batches": 0}, "batches"),

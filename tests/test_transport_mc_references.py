@@ -112,3 +112,11 @@ def test_scattering_is_continuous_at_g_zero():
     tiny_g = run_mc(slab(1.0, 5.0, 45.0, 1e-300, 1.0), 5_000, seed=16)
     assert tiny_g.diffuse_reflectance == pytest.approx(isotropic.diffuse_reflectance, rel=1e-9)
     assert tiny_g.transmittance == pytest.approx(isotropic.transmittance, rel=1e-9)
+
+
+def test_semi_infinite_glass_transmits_all_that_enters():
+    """No lower interface in a semi-infinite layer: everything past the entry surface is transmitted."""
+    result = run_mc(slab(1.5, 0.0, 0.0, 0.0, None), 1_000, seed=17)
+    assert result.specular == pytest.approx(0.04, rel=1e-12)
+    assert result.diffuse_reflectance == 0.0
+    assert result.transmittance == pytest.approx(0.96, rel=1e-12)

@@ -56,7 +56,9 @@ def layer_table(n: np.ndarray, mua: np.ndarray, mus: np.ndarray, g: np.ndarray, 
     """Per-layer constants for the kernel (one row per layer, columns named above), lengths in cm."""
     nl = len(n)
     table = np.zeros((nl, N_COLUMNS))
-    n_outer = np.concatenate(([n_above], n, [n_below]))
+    # a semi-infinite last layer has no lower interface: light reaching z = inf (only through a non-scattering
+    # layer) leaves as transmitted without Fresnel reflection there
+    n_outer = np.concatenate(([n_above], n, [n_below if np.isfinite(bounds_cm[-1]) else n[-1]]))
     for i in range(nl):
         mut = mua[i] + mus[i]
         gi = g[i]

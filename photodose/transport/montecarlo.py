@@ -139,6 +139,14 @@ def _tallies(stack, beam, incidence, grid, seed, first_batch, batch_photons, arr
     ]
 
 
+def _check_count(field: str, value, high: int) -> int:
+    """A whole number 1 <= value <= high (floats such as 1e6 accepted when whole)."""
+    require_in_range(field, value, 1, high)
+    if isinstance(value, bool) or float(value) != int(value):
+        raise PhotodoseInputError(field, value, f"a whole number from 1 to {high}")
+    return int(value)
+
+
 def _check_seed(seed: int) -> int:
     if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or not 0 <= int(seed) < 2**63:
         raise PhotodoseInputError("seed", seed, "an integer 0 <= seed < 2^63")
@@ -148,25 +156,24 @@ def _check_seed(seed: int) -> int:
 def batch_sizes(photons: int, batches: int | None = None, grid: Grid = Grid(), beam: Beam = Beam()) -> list[int]:
     """Photons per batch: ``batches`` near-equal parts (the first ones one larger); by default about
     5000 photons a batch, 16 to 128 batches, fewer if the per-batch grid tallies would exceed 256 MiB."""
-    require_in_range("photons", photons, 1, 10**13)
-    photons = int(photons)
+    photons = _check_count("photons", photons, 10**13)
     if batches is None:
         per_batch = 8 * (grid.nr if beam.kind != "wide" else 1) * (grid.nz + 2 * grid.na)
         batches = min(MAX_BATCHES, max(MIN_BATCHES, math.ceil(photons / PHOTONS_PER_BATCH)))
         batches = max(1, min(batches, TALLY_MEMORY_BYTES // max(per_batch, 1), photons))
-    require_in_range("batches", batches, 1, photons)
-    base, extra = divmod(photons, int(batches))
-    return [base + (1 if i < extra else 0) for i in range(int(batches))]
+    batches = _check_count("batches", batches, photons)
+    base, extra = divmod(photons, batches)
+    return [base + (1 if i < extra else 0) for i in range(batches)]
 
 
 def run_batch(stack: LayerStack, photons: int, seed: int, batch_index: int, beam: Beam = Beam(),
               incidence: Incidence = Incidence(), grid: Grid = Grid()) -> BatchTallies:
     """Trace one batch of ``photons`` with the random stream of ``(seed, batch_index)``; raw tallies."""
     seed = _check_seed(seed)
-    require_in_range("photons", photons, 1, 10**13)
+    photons = _check_count("photons", photons, 10**13)
     require_in_range("batch_index", batch_index, 0, 2**62)
     k = _kernel_inputs(stack, beam, incidence, grid)
-    counts = np.array([int(photons)], dtype=np.int64)
+    counts = np.array([photons], dtype=np.int64)
     return _tallies(stack, beam, incidence, grid, seed, int(batch_index), counts,
                     _run_kernel(k, seed, int(batch_index), counts))[0]
 
