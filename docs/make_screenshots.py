@@ -70,7 +70,7 @@ def main() -> None:
             page.goto(url + "/progress")
             page.wait_for_selector("[data-plotly=progress-figure] .main-svg")
             page.wait_for_timeout(500)
-            page.screenshot(path=str(HERE / "screenshot-progress.png"), type="png")
+            page.screenshot(path=str(HERE / "screenshot-progress.png"), type="png", full_page=True)
             browser.close()
 
 

@@ -75,3 +75,17 @@ def mc_depth_figure(result: dict):
     fig.update_layout(**_LAYOUT, xaxis_title="depth below the skin (mm)", yaxis_title="fluence / irradiance",
                       yaxis_type="log")
     return fig
+
+
+def adherence_figure(adherence):
+    """Sessions done against planned per ISO week of a plan's course (journal.adherence.Adherence)."""
+    import plotly.graph_objects as go
+
+    weeks = [w.iso_week for w in adherence.by_week if w.status != "upcoming"] or [adherence.by_week[0].iso_week]
+    rows = adherence.by_week[:len(weeks)]
+    fig = go.Figure([
+        go.Bar(x=weeks, y=[w.planned for w in rows], name="planned", marker_color="#c9d1db"),
+        go.Bar(x=weeks, y=[w.done for w in rows], name="done", marker_color="#b3261e"),
+    ])
+    fig.update_layout(**dict(_LAYOUT, height=300), barmode="group", yaxis_title="sessions", xaxis_title="ISO week")
+    return fig

@@ -16,6 +16,7 @@ from ...journal.progress import progress_series, progress_summary
 from ...journal.sites import known_sites
 from ...outcomes import get_instrument, score_items, score_total
 from .. import owners
+from ..charts import adherence_figure
 from ..forms import errors_from, number, values_of
 from ..pages import render
 from ..profiles import create_profile, journal, owned_profile, require_active_profile
@@ -138,8 +139,9 @@ def progress_page(request: Request):
             adherence.append((plan, plan_adherence(db, profile.id, plan.id)))
         except PhotodoseInputError:
             continue
+    adherence_json = adherence_figure(adherence[-1][1]).to_json() if adherence else None
     return render(request, "progress.html", active="progress", has_data=has_data, figure_json=figure.to_json(),
-                  summary=progress_summary(db, profile.id), adherence=adherence)
+                  summary=progress_summary(db, profile.id), adherence=adherence, adherence_json=adherence_json)
 
 
 @router.get("/profile")
