@@ -85,6 +85,14 @@ def _bin(scaled, n):
     return n - 1   # also for inf and nan
 
 
+@njit(cache=True, inline="always")
+def _layer_constants(table, layer):
+    """The current layer's constants the random walk uses at every step."""
+    row = table[layer]
+    return (row[MUT], row[INV_MUT], row[ABS_FRAC], row[Z0], row[Z1], row[GLASS] != 0.0,
+            row[HG_G], row[HG_G2], row[HG_HALF_G3])
+
+
 @njit(cache=True)
 def _entry(table, start_layer, n_above, cos_in):
     """Specular reflectance and refracted direction cosine for light entering the stack at ``cos_in``.
@@ -161,16 +169,7 @@ def _photons(nphot, s0, s1, s2, s3, table, start_layer, n_above, rsp_collimated,
         layer = start_layer
         sleft = 0.0
         absorbed_here = 0.0   # weight absorbed in the current layer by this photon (flushed on layer change)
-        # current-layer constants
-        mut = table[layer, MUT]
-        inv_mut = table[layer, INV_MUT]
-        abs_frac = table[layer, ABS_FRAC]
-        z0 = table[layer, Z0]
-        z1 = table[layer, Z1]
-        glass = table[layer, GLASS] != 0.0
-        g = table[layer, HG_G]
-        g2 = table[layer, HG_G2]
-        half_g3 = table[layer, HG_HALF_G3]
+        mut, inv_mut, abs_frac, z0, z1, glass, g, g2, half_g3 = _layer_constants(table, layer)
         while True:
             # ---- hop: step length, cut at the boundary
             hit = False
@@ -262,15 +261,7 @@ def _photons(nphot, s0, s1, s2, s3, table, start_layer, n_above, rsp_collimated,
                     else:
                         layer += 1
                         uz = ca_t
-                    mut = table[layer, MUT]
-                    inv_mut = table[layer, INV_MUT]
-                    abs_frac = table[layer, ABS_FRAC]
-                    z0 = table[layer, Z0]
-                    z1 = table[layer, Z1]
-                    glass = table[layer, GLASS] != 0.0
-                    g = table[layer, HG_G]
-                    g2 = table[layer, HG_G2]
-                    half_g3 = table[layer, HG_HALF_G3]
+                    mut, inv_mut, abs_frac, z0, z1, glass, g, g2, half_g3 = _layer_constants(table, layer)
             else:
                 z += s * uz
                 # ---- drop

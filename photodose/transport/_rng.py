@@ -47,8 +47,8 @@ def seed_state(seed, batch_index):
 
 
 @njit(cache=True, inline="always")
-def next_uniform(s0, s1, s2, s3):
-    """One draw uniform on the open interval (0, 1) (53-bit grid, offset by half a step) and the new state."""
+def _next64(s0, s1, s2, s3):
+    """xoshiro256** 1.0: one 64-bit output and the new state."""
     r = s1 * np.uint64(5)
     r = ((r << np.uint64(7)) | (r >> np.uint64(57))) * np.uint64(9)
     t = s1 << np.uint64(17)
@@ -58,6 +58,13 @@ def next_uniform(s0, s1, s2, s3):
     s0 ^= s3
     s2 ^= t
     s3 = (s3 << np.uint64(45)) | (s3 >> np.uint64(19))
+    return r, s0, s1, s2, s3
+
+
+@njit(cache=True, inline="always")
+def next_uniform(s0, s1, s2, s3):
+    """One draw uniform on the open interval (0, 1) (53-bit grid, offset by half a step) and the new state."""
+    r, s0, s1, s2, s3 = _next64(s0, s1, s2, s3)
     u = (np.float64(np.int64(r >> np.uint64(11))) + 0.5) * _INV_2_53   # 53 bits: a signed convert is exact
     return u, s0, s1, s2, s3
 
@@ -66,15 +73,7 @@ def next_uniform(s0, s1, s2, s3):
 def next_pair(s0, s1, s2, s3):
     """Two draws uniform on (-1, 1) from one 64-bit output (32 bits each, offset by half a step) and the new
     state; for directions, where 2^-31 resolution is ample."""
-    r = s1 * np.uint64(5)
-    r = ((r << np.uint64(7)) | (r >> np.uint64(57))) * np.uint64(9)
-    t = s1 << np.uint64(17)
-    s2 ^= s0
-    s3 ^= s1
-    s1 ^= s2
-    s0 ^= s3
-    s2 ^= t
-    s3 = (s3 << np.uint64(45)) | (s3 >> np.uint64(19))
+    r, s0, s1, s2, s3 = _next64(s0, s1, s2, s3)
     hi = np.float64(np.int64(r >> np.uint64(32)))
     lo = np.float64(np.int64(r & np.uint64(0xFFFFFFFF)))
     return (hi + 0.5) * _INV_2_31 - 1.0, (lo + 0.5) * _INV_2_31 - 1.0, s0, s1, s2, s3
