@@ -184,3 +184,20 @@ def test_missing_grid_point_is_refused_and_mc_fallback_says_so(reference, tmp_pa
                                           say_fn=said.append)
     assert result.method == "mc" and len(said) == 1 and "650" in said[0]
     assert np.all(result.fluence_per_irradiance > 0)
+
+
+def test_cli_atlas_query(reference, capsys):
+    from photodose.cli import main
+
+    args = ["atlas-query", str(reference), "--site", "knee", "--skin-type", "I", "--thickness", "fat=4",
+            "--depth-mm", "0.5,2"]
+    with pytest.raises(SystemExit) as exit_info:
+        main(args + ["--nm", "750", "--json"])
+    assert exit_info.value.code == 0
+    data = json.loads(capsys.readouterr().out)
+    expected = open_atlas(reference).fluence_per_irradiance("knee", "I", 750, [0.5, 2.0], {"fat": 4})
+    assert data["method"] == "atlas" and data["fluence_per_irradiance"] == expected.fluence_per_irradiance.tolist()
+    with pytest.raises(SystemExit) as exit_info:
+        main(args + ["--nm", "900"])
+    assert exit_info.value.code == 2
+    assert "wavelength_nm" in capsys.readouterr().err
