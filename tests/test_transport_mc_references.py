@@ -69,7 +69,7 @@ def test_giovanelli_semi_infinite_total_reflectance():
 
 @pytest.mark.slow
 def test_seven_layer_skin_against_mcml_1e8():
-    result = run_mc(SKIN_600NM, 60_000, seed=13)
+    result = run_mc(SKIN_600NM, 200_000, seed=13)
     assert_conserves_energy(result)
     assert result.specular == pytest.approx(SKIN_600NM_MCML["specular"], rel=1e-5)
     for key in ("diffuse_reflectance", "absorbed", "transmittance"):
