@@ -27,7 +27,7 @@ def run_while_killing_a_worker(client, run: Callable[[], T], settle_s: float = 0
     """``run()`` while one worker busy with a task (of about a second) is SIGKILLed ``settle_s`` into it.
 
     Asserts that a worker was killed and that its nanny brought a fresh process back."""
-    pids = client.run(os.getpid)   # asked before: a worker inside the (GIL-holding) kernel answers late
+    pids = client.run(os.getpid)   # asked up front, so the kill waits on no round trip
     killed = {}
 
     def kill_a_busy_worker():
