@@ -77,7 +77,15 @@ def test_journal_errors_keep_what_was_typed(client):
     r = client.post("/journal/pain", data={"pain_site": "shoulder", "pain_score": "12", "csrf_token": csrf_of(client)})
     assert r.status_code == 422 and "0" in field_errors(r.text)[0] and "10" in field_errors(r.text)[0]
     assert 'value="12"' in r.text and '<option value="shoulder" selected>' in r.text
+    answered = {f"item{i}": "2" for i in range(1, 6)}
+    r = client.post("/journal/phq9", data=answered | {"csrf_token": csrf_of(client)})
+    assert r.status_code == 422 and [e.split(":")[0] for e in field_errors(r.text)] == [f"item {i}" for i in (6, 7, 8, 9)]
+    assert len(re.findall(r'name="item\d" value="2" checked', r.text)) == 5
     assert client.get("/api/profiles/1/outcomes").json() == [] and client.get("/api/profiles/1/sessions").json() == []
+
+
+def test_plan_form_starts_from_the_profiles_phototype(client):
+    assert '<option value="II" selected>' in client.get("/").text
 
 
 def test_devices_upload_and_calibration(client):

@@ -46,7 +46,7 @@ def create_app(db_url: str | None = None, *, require_login: bool = False, secret
         journal.close()
 
     app = FastAPI(lifespan=lifespan, title="photodose", summary="Photobiomodulation dosimetry, planning and journal",
-                  description="photodose informs; it does not diagnose.", docs_url="/api/docs", redoc_url=None)
+                  description="photodose informs; it does not diagnose.", docs_url=None, redoc_url=None)
     app.state.journal = journal
     app.state.require_login = require_login
     app.state.plan_cache = PlanCache()

@@ -39,7 +39,9 @@ def screening_answers(profile) -> dict | None:
 
 @router.get("/")
 def plan_form(request: Request):
-    return _plan_page(request, values=dict(planning.DEFAULTS))
+    profile = active_profile(request)
+    phototype = getattr(profile, "skin_phototype", None)
+    return _plan_page(request, values=dict(planning.DEFAULTS) | ({"skin_type": phototype} if phototype else {}))
 
 
 @router.post("/plan")
