@@ -1,26 +1,24 @@
-"""Journal (log sessions from saved plans, with a timer; log outcomes), Progress and Profile pages."""
+"""Journal (log sessions from saved plans, with a timer; log outcomes) and Progress pages."""
 
 from __future__ import annotations
 
-import json
 from datetime import datetime
 
-from fastapi import APIRouter, HTTPException, Request, UploadFile
-from fastapi.responses import RedirectResponse, Response
+from fastapi import APIRouter, Request
+from fastapi.responses import RedirectResponse
 
 from ...errors import PhotodoseInputError
-from ...journal import exchange, repository
+from ...journal import repository
 from ...journal.adherence import plan_adherence
 from ...journal.plots import progress_figure
 from ...journal.progress import progress_series, progress_summary
 from ...journal.sites import known_sites
 from ...outcomes import get_instrument, score_items, score_total
-from .. import owners
 from ..charts import adherence_figure
 from ..forms import errors_from, number, values_of
 from ..pages import render
-from ..profiles import create_profile, journal, owned_profile, require_active_profile
-from ..security import checked_form, current_user
+from ..profiles import journal, require_active_profile
+from ..security import checked_form
 from ..sessions import log_from_plan
 
 router = APIRouter(include_in_schema=False)
@@ -142,78 +140,3 @@ def progress_page(request: Request):
     adherence_json = adherence_figure(adherence[-1][1]).to_json() if adherence else None
     return render(request, "progress.html", active="progress", has_data=has_data, figure_json=figure.to_json(),
                   summary=progress_summary(db, profile.id), adherence=adherence, adherence_json=adherence_json)
-
-
-@router.get("/profile")
-def profile_page(request: Request, need: int = 0):
-    return render(request, "profile.html", active="profile",
-                  message="Create a profile first: the journal keeps sessions per person." if need else None)
-
-
-@router.post("/profile/new")
-async def new_profile(request: Request):
-    form = await checked_form(request)
-    try:
-        create_profile(request, str(form.get("name") or ""), str(form.get("skin_phototype") or "") or None)
-    except PhotodoseInputError as exc:
-        return render(request, "profile.html", status_code=422, active="profile", values=values_of(form),
-                      errors=errors_from(exc, ("name", "skin_phototype")))
-    return RedirectResponse("/profile", status_code=303)
-
-
-@router.post("/profile/select")
-async def select_profile(request: Request):
-    form = await checked_form(request)
-    try:
-        profile_id = int(str(form.get("profile_id")))
-    except ValueError:
-        raise HTTPException(status_code=422, detail="profile_id: expected a whole number") from None
-    request.session["profile_id"] = owned_profile(request, profile_id).id
-    return RedirectResponse(str(form.get("back") or "/profile") if str(form.get("back") or "").startswith("/")
-                            else "/profile", status_code=303)
-
-
-@router.get("/profile/export")
-def export_profile(request: Request):
-    profile = require_active_profile(request)
-    data = exchange.export_profile(journal(request), profile.id)
-    return Response(json.dumps(data, indent=2, default=str), media_type="application/json",
-                    headers={"Content-Disposition": f'attachment; filename="photodose-profile-{profile.id}.json"'})
-
-
-@router.post("/profile/import")
-async def import_profile(request: Request):
-    form = await checked_form(request)
-    upload = form.get("file")
-    errors: dict[str, str] = {}
-    try:
-        if not isinstance(upload, UploadFile) and not hasattr(upload, "read"):
-            raise PhotodoseInputError("file", None, "choose a photodose JSON export")
-        try:
-            data = json.loads((await upload.read()).decode("utf-8"))
-        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-            raise PhotodoseInputError("file", getattr(upload, "filename", ""), f"a JSON export ({exc})") from None
-        db = journal(request)
-        profile = exchange.import_profile(db, data, rename=str(form.get("rename") or "").strip() or None)
-        owners.set_owner(db, profile.id, current_user(request))
-        request.session["profile_id"] = profile.id
-    except PhotodoseInputError as exc:
-        errors = errors_from(exc, ("file", "rename"), {"name": "rename", "format": "file", "format_version": "file"})
-    except (KeyError, TypeError, ValueError) as exc:
-        errors = {"file": f"file: not a valid photodose export ({exc.__class__.__name__}: {exc})"}
-    if errors:
-        return render(request, "profile.html", status_code=422, active="profile", values=values_of(form),
-                      errors=errors)
-    return RedirectResponse("/profile", status_code=303)
-
-
-@router.post("/profile/delete")
-async def delete_profile(request: Request):
-    form = await checked_form(request)
-    profile = require_active_profile(request)
-    if str(form.get("confirm_name") or "").strip() != profile.name:
-        return render(request, "profile.html", status_code=422, active="profile", values=values_of(form),
-                      errors={"confirm_name": f"confirm_name: type the profile name '{profile.name}' to delete it"})
-    repository.delete_profile(journal(request), profile.id)
-    request.session.pop("profile_id", None)
-    return RedirectResponse("/profile", status_code=303)

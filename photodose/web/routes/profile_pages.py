@@ -1,0 +1,96 @@
+"""Profile page: create and switch profiles, export, import and delete (only the user's own profiles)."""
+
+from __future__ import annotations
+
+import json
+
+from fastapi import APIRouter, HTTPException, Request, UploadFile
+from fastapi.responses import RedirectResponse, Response
+
+from ...errors import PhotodoseInputError
+from ...journal import exchange, repository
+from .. import owners
+from ..forms import errors_from, values_of
+from ..pages import render
+from ..profiles import create_profile, journal, owned_profile, require_active_profile
+from ..security import checked_form, current_user
+
+router = APIRouter(include_in_schema=False)
+MAX_IMPORT_BYTES = 20_000_000
+
+
+@router.get("/profile")
+def profile_page(request: Request, need: int = 0):
+    return render(request, "profile.html", active="profile",
+                  message="Create a profile first: the journal keeps sessions per person." if need else None)
+
+
+@router.post("/profile/new")
+async def new_profile(request: Request):
+    form = await checked_form(request)
+    try:
+        create_profile(request, str(form.get("name") or ""), str(form.get("skin_phototype") or "") or None)
+    except PhotodoseInputError as exc:
+        return render(request, "profile.html", status_code=422, active="profile", values=values_of(form),
+                      errors=errors_from(exc, ("name", "skin_phototype")))
+    return RedirectResponse("/profile", status_code=303)
+
+
+@router.post("/profile/select")
+async def select_profile(request: Request):
+    form = await checked_form(request)
+    try:
+        profile_id = int(str(form.get("profile_id")))
+    except ValueError:
+        raise HTTPException(status_code=422, detail="profile_id: expected a whole number") from None
+    request.session["profile_id"] = owned_profile(request, profile_id).id
+    return RedirectResponse("/profile", status_code=303)
+
+
+@router.get("/profile/export")
+def export_profile(request: Request):
+    profile = require_active_profile(request)
+    data = exchange.export_profile(journal(request), profile.id)
+    return Response(json.dumps(data, indent=2, default=str), media_type="application/json",
+                    headers={"Content-Disposition": f'attachment; filename="photodose-profile-{profile.id}.json"'})
+
+
+@router.post("/profile/import")
+async def import_profile(request: Request):
+    form = await checked_form(request)
+    upload = form.get("file")
+    errors: dict[str, str] = {}
+    try:
+        if not isinstance(upload, UploadFile) and not hasattr(upload, "read"):
+            raise PhotodoseInputError("file", None, "choose a photodose JSON export")
+        try:
+            content = await upload.read(MAX_IMPORT_BYTES + 1)
+            if len(content) > MAX_IMPORT_BYTES:
+                raise PhotodoseInputError("file", upload.filename, f"an export of at most {MAX_IMPORT_BYTES} bytes")
+            data = json.loads(content.decode("utf-8"))
+        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+            raise PhotodoseInputError("file", getattr(upload, "filename", ""), f"a JSON export ({exc})") from None
+        db = journal(request)
+        profile = exchange.import_profile(db, data, rename=str(form.get("rename") or "").strip() or None)
+        owners.set_owner(db, profile.id, current_user(request))
+        request.session["profile_id"] = profile.id
+    except PhotodoseInputError as exc:
+        errors = errors_from(exc, ("file", "rename"), {"name": "rename", "format": "file", "format_version": "file"})
+    except (KeyError, TypeError, ValueError) as exc:
+        errors = {"file": f"file: not a valid photodose export ({exc.__class__.__name__}: {exc})"}
+    if errors:
+        return render(request, "profile.html", status_code=422, active="profile", values=values_of(form),
+                      errors=errors)
+    return RedirectResponse("/profile", status_code=303)
+
+
+@router.post("/profile/delete")
+async def delete_profile(request: Request):
+    form = await checked_form(request)
+    profile = require_active_profile(request)
+    if str(form.get("confirm_name") or "").strip() != profile.name:
+        return render(request, "profile.html", status_code=422, active="profile", values=values_of(form),
+                      errors={"confirm_name": f"confirm_name: type the profile name '{profile.name}' to delete it"})
+    repository.delete_profile(journal(request), profile.id)
+    request.session.pop("profile_id", None)
+    return RedirectResponse("/profile", status_code=303)
