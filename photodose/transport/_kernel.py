@@ -94,7 +94,7 @@ def _layer_constants(table, layer):
 
 
 @njit(cache=True)
-def _entry(table, start_layer, n_above, cos_in):
+def entry_reflectance(table, start_layer, n_above, cos_in):
     """Specular reflectance and refracted direction cosine for light entering the stack at ``cos_in``.
 
     A glass first layer (MCML Rspecular) adds its multiple reflections: r1 + (1 - r1)^2 r2 / (1 - r1 r2),
@@ -150,7 +150,7 @@ def _photons(nphot, s0, s1, s2, s3, table, start_layer, n_above, rsp_collimated,
                 cos_in = 1.0 - u * (1.0 - cos_half_angle)
             else:
                 cos_in = math.sqrt(u)
-            rsp, uz = _entry(table, start_layer, n_above, cos_in)
+            rsp, uz = entry_reflectance(table, start_layer, n_above, cos_in)
             sin_t = n_above * math.sqrt(max(0.0, 1.0 - cos_in * cos_in)) / n_start
             u, s0, s1, s2, s3 = next_uniform(s0, s1, s2, s3)
             phi = 2.0 * math.pi * u

@@ -21,7 +21,8 @@ from typing import Callable, Sequence
 import numpy as np
 
 from ..errors import PhotodoseInputError, require_in_range
-from ._kernel import DIFFUSE, N_SCALARS, ROULETTE_NET, SPECULAR, TRANSMITTED, layer_table, run_batches, _entry
+from ._kernel import (DIFFUSE, N_SCALARS, ROULETTE_NET, SPECULAR, TRANSMITTED, entry_reflectance, layer_table,
+                      run_batches)
 from ._rng import as_uint64
 from .beams import Beam, Incidence
 from .layers import LayerStack
@@ -79,9 +80,6 @@ class _KernelInputs:
     def nr_tally(self) -> int:
         return self.nr if self.radial else 1
 
-    def tally_bytes_per_batch(self) -> int:
-        return 8 * (N_SCALARS + self.n_layers + self.nr_tally * (self.nz + 2 * self.na))
-
 
 def _check_grid(grid: Grid) -> None:
     for field in ("dz_mm", "dr_mm"):
@@ -103,7 +101,7 @@ def _kernel_inputs(stack: LayerStack, beam: Beam, incidence: Incidence, grid: Gr
                         stack.n_above, stack.n_below)
     first_is_glass = arrays["mua"][0] == 0 and arrays["mus"][0] == 0
     start_layer = 1 if (first_is_glass and len(stack.layers) > 1) else 0
-    rsp_collimated, _ = _entry(table, start_layer, stack.n_above, 1.0)
+    rsp_collimated, _ = entry_reflectance(table, start_layer, stack.n_above, 1.0)
     return _KernelInputs(
         table=table, start_layer=start_layer, n_above=float(stack.n_above), rsp_collimated=float(rsp_collimated),
         beam_code=beam.code, beam_radius_cm=float(beam.radius_mm) / 10.0,
