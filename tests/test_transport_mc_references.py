@@ -5,7 +5,6 @@ Tolerance everywhere, as issue 3 asks: 3 standard errors (from the run's own bat
 
 from __future__ import annotations
 
-import numpy as np
 import pytest
 
 from photodose.transport.layers import Layer, LayerStack
