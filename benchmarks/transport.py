@@ -5,7 +5,8 @@ Usage: ``python benchmarks/transport.py [--photons N] [--skin-photons N] [--repe
 Cases and MCML's speed are those of /work/shared/reference/light_transport_benchmarks.md: the van de Hulst slab
 (MCML 1.2 -O3: about 0.5 s per 10^6 photons, i.e. 2.0e6 photons/s) and the seven-layer skin at 600 nm (about 29 s
 per 10^6 photons, 3.45e4 photons/s), grid tallies included; ours runs a pencil beam with the default grid
-(A(r,z), Rd(r,a), Tt(r,a) on). The best of K repeats is printed (the machine is shared: wall times are noisy).
+(A(r,z), Rd(r,a), Tt(r,a) on). The best of K repeats is printed (the machine is shared: wall times are noisy,
+so photons per CPU-second are printed as well).
 """
 
 from __future__ import annotations
@@ -55,14 +56,16 @@ def main() -> None:
     run_mc(SLAB, 1000, threads=1)   # compile (or load the cache) outside the timing
     print(f"numba threads available: {cores}; best of {args.repeat}; grid tallies on (pencil beam, default grid)")
     print(f"{'case':24s} {'photons':>8s} {'1 thread/s':>11s} {'x MCML':>6s} {'per CPU-s':>10s} {'x MCML':>6s} "
-          f"{f'{cores} threads/s':>12s} {'x MCML':>6s} {'scaling':>7s}")
+          f"{f'{cores} threads/s':>12s} {'x MCML':>6s} {'scaling':>7s} {'CPU eff.':>8s}")
     for name, stack, photons in (("van de Hulst slab", SLAB, slab_photons),
                                  ("seven-layer skin 600 nm", SKIN, skin_photons)):
         one, one_cpu = best_rates(stack, photons, 1, args.repeat)
-        all_cores, _ = best_rates(stack, photons, cores, args.repeat)
+        all_cores, all_cpu = best_rates(stack, photons, cores, args.repeat)
         mcml = MCML_PHOTONS_PER_S[name]
         print(f"{name:24s} {photons:8d} {one:11.4g} {one / mcml:6.2f} {one_cpu:10.4g} {one_cpu / mcml:6.2f} "
-              f"{all_cores:12.4g} {all_cores / mcml:6.2f} {all_cores / one:7.2f}")
+              f"{all_cores:12.4g} {all_cores / mcml:6.2f} {all_cores / one:7.2f} {all_cpu / one_cpu:8.2f}")
+    print("scaling = wall-clock rate on all threads / on 1 thread (bounded by the cores free at the time);\n"
+          "CPU eff. = photons per CPU-second on all threads / on 1 thread (1.00 = no parallel overhead).")
 
 if __name__ == "__main__":
     main()
