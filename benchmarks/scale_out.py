@@ -7,9 +7,11 @@ Measures (wall clock, after every worker has loaded the numba kernel):
 - photons/s of one fixed run (knee, 800 nm, phototype III, wide beam) with 1 worker and with 2 workers, and
   their ratio (target >= 1.8 on two free cores);
 - per-task overhead: the wall time of N no-op tasks / N on the 2-worker cluster;
-- the per-task cost model t(photons) = a + b * photons, fitted over batch sizes on 1 worker, and the batch
-  size at which the fixed cost a is 10 % of a task.
-The machine's load average is printed too: other processes on a shared machine slow the 2-worker run most.
+- the per-batch-task cost model t(photons) = a + b * photons: a from one-photon batch tasks (Dask, kernel
+  set-up, tallies' transfer), b from the worker CPU time per photon of the 1-worker run; and the batch size at
+  which a is 10 % of a task.
+The machine's load average and the CPU share each worker got are printed too: on a shared machine other
+processes slow the 2-worker run most, and a CPU share well below 1 says the cores were not free.
 """
 
 from __future__ import annotations
@@ -41,18 +43,29 @@ def _warm_up(client) -> None:
     client.gather(list(futures.values()))
 
 
+def _workers_cpu_s(client) -> dict[str, float]:
+    return client.run(time.process_time)
+
+
 def throughput(n_workers: int, photons: int, batches: int, repeats: int) -> dict:
-    """Best-of-``repeats`` photons/s of the fixed run on a fresh LocalCluster of ``n_workers``."""
+    """Best-of-``repeats`` photons/s of the fixed run on a fresh LocalCluster of ``n_workers``, and the CPU
+    time the workers got during it (``cpu_share`` = worker CPU s / (wall s x workers): 1 on free cores)."""
     with dask_client(n_workers=n_workers) as client:
         client.wait_for_workers(n_workers, timeout=120)
         _warm_up(client)
-        seconds = []
+        seconds, cpu_share = [], []
         for _ in range(repeats):
+            cpu_before = _workers_cpu_s(client)
             start = time.perf_counter()
             run_mc_on_client(client, STACK, photons, 1, BEAM, INCIDENCE, GRID, batches)
             seconds.append(time.perf_counter() - start)
+            cpu_after = _workers_cpu_s(client)
+            cpu_s = sum(cpu_after[w] - cpu_before[w] for w in cpu_after if w in cpu_before)
+            cpu_share.append(cpu_s / (seconds[-1] * n_workers))
+    best = int(np.argmin(seconds))
     return {"workers": n_workers, "photons": photons, "batches": batches, "seconds": seconds,
-            "photons_per_second": photons / min(seconds)}
+            "photons_per_second": photons / seconds[best], "cpu_share": cpu_share,
+            "photons_per_worker_cpu_second": photons / (seconds[best] * n_workers * cpu_share[best])}
 
 
 def task_overhead_s(client, tasks: int) -> float:
@@ -62,17 +75,12 @@ def task_overhead_s(client, tasks: int) -> float:
     return (time.perf_counter() - start) / tasks
 
 
-def batch_cost_fit(client, sizes: list[int], repeats: int) -> dict:
-    """Fit wall time per task t = a + b * photons over batch ``sizes`` (``repeats`` tasks each, one worker)."""
-    per_task = []
-    for size in sizes:
-        start = time.perf_counter()
-        futures = submit_batches(client, STACK, [size] * repeats, 7, BEAM, INCIDENCE, GRID)
-        client.gather(list(futures.values()))
-        per_task.append((time.perf_counter() - start) / repeats)
-    b, a = np.polyfit(np.asarray(sizes, float), np.asarray(per_task), 1)
-    return {"sizes": sizes, "seconds_per_task": per_task, "a_seconds": float(a), "b_seconds_per_photon": float(b),
-            "photons_for_10_percent_overhead": float(9 * a / b) if a > 0 and b > 0 else None}
+def tiny_batch_seconds(client, tasks: int) -> float:
+    """Wall time per one-photon batch task: Dask's cost plus the kernel's set-up and the tallies' transfer."""
+    start = time.perf_counter()
+    futures = submit_batches(client, STACK, [1] * tasks, 7, BEAM, INCIDENCE, GRID)
+    client.gather(list(futures.values()))
+    return (time.perf_counter() - start) / tasks
 
 
 def main() -> None:
@@ -90,25 +98,35 @@ def main() -> None:
         client.wait_for_workers(1, timeout=120)
         _warm_up(client)
         overhead_1 = task_overhead_s(client, args.noop_tasks)
-        fit = batch_cost_fit(client, [500, 2000, 8000], 4)
+        tiny_1 = tiny_batch_seconds(client, args.noop_tasks)
     with dask_client(n_workers=2) as client:
         client.wait_for_workers(2, timeout=120)
         overhead_2 = task_overhead_s(client, args.noop_tasks)
     figures = {"cpu_cores": os.cpu_count(), "load_average_before": load_before, "load_average_after": os.getloadavg(),
                "runs": runs, "speedup_2_vs_1": runs[1]["photons_per_second"] / runs[0]["photons_per_second"],
+               "speedup_per_worker_cpu_2_vs_1": 2 * runs[1]["photons_per_worker_cpu_second"]
+               / runs[0]["photons_per_worker_cpu_second"],
                "noop_task_seconds_1_worker": overhead_1, "noop_task_seconds_2_workers": overhead_2,
-               "batch_cost_fit_1_worker": fit}
+               "tiny_batch_task_seconds_1_worker": tiny_1}
+    # cost model per batch task: t = a + b * photons, a from one-photon batches, b from the 1-worker run's CPU time
+    b_s = 1.0 / runs[0]["photons_per_worker_cpu_second"]
+    figures["cost_model"] = {"a_seconds": tiny_1, "b_seconds_per_photon": b_s,
+                             "photons_per_batch_for_10_percent_overhead": 9 * tiny_1 / b_s}
     if args.json:
         print(json.dumps(figures, indent=2))
         return
     for run in runs:
         print(f"{run['workers']} worker(s): {run['photons_per_second']:,.0f} photons/s "
-              f"({run['photons']:,} photons in {run['batches']} batches, best of {[round(s, 2) for s in run['seconds']]} s)")
-    print(f"speed-up 2 vs 1 worker: {figures['speedup_2_vs_1']:.2f}x (target >= 1.8)")
+              f"({run['photons']:,} photons in {run['batches']} batches, best of {[round(s, 2) for s in run['seconds']]} s; "
+              f"CPU share per worker {[round(c, 2) for c in run['cpu_share']]}, "
+              f"{run['photons_per_worker_cpu_second']:,.0f} photons per worker CPU second)")
+    print(f"speed-up 2 vs 1 worker: {figures['speedup_2_vs_1']:.2f}x wall clock (target >= 1.8); "
+          f"{figures['speedup_per_worker_cpu_2_vs_1']:.2f}x counting only the CPU time the workers got")
     print(f"no-op task overhead: {overhead_1 * 1e3:.2f} ms/task (1 worker), {overhead_2 * 1e3:.2f} ms/task (2 workers)")
-    print(f"task cost fit (1 worker): t = {fit['a_seconds'] * 1e3:.1f} ms + {fit['b_seconds_per_photon'] * 1e6:.1f} "
-          f"us/photon; fixed cost is 10 % of a task at {fit['photons_for_10_percent_overhead'] or float('nan'):,.0f} "
-          f"photons/batch")
+    model = figures["cost_model"]
+    print(f"batch task cost: t = {model['a_seconds'] * 1e3:.1f} ms (one-photon batch task) + "
+          f"{model['b_seconds_per_photon'] * 1e6:.1f} us/photon (worker CPU); the fixed part is 10 % of a task at "
+          f"{model['photons_per_batch_for_10_percent_overhead']:,.0f} photons/batch")
     print(f"load average before {load_before}, after {figures['load_average_after']} on {os.cpu_count()} cores")
 
 
