@@ -62,12 +62,10 @@ def register(app: typer.Typer) -> None:
         as_json: JsonFlag = False,
     ) -> None:
         """Monte Carlo atlas sweep (wavelength x phototype x site x thickness x beam) on Dask into a Parquet store."""
-        from ..errors import require_in_range
         from ..scale.points import parse_number_range, split_list, sweep_points
         from ..scale.sweep import sweep_atlas
         from ..transport.beams import parse_beam
 
-        require_in_range("max-depth-mm", max_depth_mm, 0.1, 200)
         points = sweep_points(split_list(site), split_list(skin_type), parse_number_range(nm, "nm"),
                               _thickness_overrides(thickness or []), [parse_beam(b) for b in split_list(beam)],
                               parse_photons(photons), seed, max_depth_mm)

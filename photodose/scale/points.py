@@ -13,7 +13,7 @@ from functools import cached_property
 
 import numpy as np
 
-from ..errors import PhotodoseInputError
+from ..errors import PhotodoseInputError, require_in_range
 from ..optics.phototypes import normalise_skin_type
 from ..optics.sites import apply_thickness_overrides, body_stack, resolve_site_name, site_layers
 from ..transport.beams import Beam, Incidence
@@ -57,7 +57,10 @@ class AtlasPoint:
     def make(cls, site: str, skin_type: str, wavelength_nm: float, thickness_mm: dict[str, float] | None = None,
              beam: Beam = Beam(kind="wide"), photons: int = 100_000, seed: int = 1,
              max_depth_mm: float = DEFAULT_MAX_DEPTH_MM) -> "AtlasPoint":
-        """A point with names resolved (site aliases, phototype spelling, layer aliases)."""
+        """A point with names resolved (site aliases, phototype spelling, layer aliases) and counts checked."""
+        require_in_range("photons", photons, 1, 10**13)
+        require_in_range("seed", seed, 0, 2**63 - 1)
+        require_in_range("max_depth_mm", max_depth_mm, 0.1, 1000)
         name = resolve_site_name(site)
         return cls(name, normalise_skin_type(skin_type), float(wavelength_nm), canonical_thickness(name, thickness_mm),
                    beam, int(photons), int(seed), float(max_depth_mm))
