@@ -24,7 +24,7 @@ def counts(path) -> dict[str, int]:
 
 def test_new_database_is_at_head_with_wal_and_foreign_keys(tmp_path):
     j = open_journal(str(tmp_path / "new.sqlite"))
-    assert current_revision(j.engine) == head_revision() == "0002"
+    assert current_revision(j.engine) == head_revision() == "0003"
     assert set(TABLES) <= set(inspect(j.engine).get_table_names())
     with j.engine.connect() as c:
         assert c.execute(text("PRAGMA journal_mode")).scalar() == "wal"
@@ -48,7 +48,7 @@ def test_upgrade_from_revision_1_keeps_data(tmp_path):
                        "VALUES (1, 'phq9', '[1,1,1,1,1,1,1,1,1]', 9, 'mild', '2026-10-02 09:00:00')"))
     old.close()
     j = open_journal(str(path))
-    assert current_revision(j.engine) == "0002"
+    assert current_revision(j.engine) == head_revision()
     profile = repo.get_profile(j)
     assert profile.name == "old"
     [session] = repo.list_sessions(j, profile.id)
@@ -58,6 +58,21 @@ def test_upgrade_from_revision_1_keeps_data(tmp_path):
     repo.log_custom_metric(j, profile.id, "wrinkle score", value=3, recorded_at=datetime(2026, 10, 3))
     assert [o.metric_name for o in repo.list_outcomes(j, profile.id)] == [None, "wrinkle score"]
     assert "ix_sessions_profile_site_start" in {i["name"] for i in inspect(j.engine).get_indexes("sessions")}
+
+
+def test_upgrade_from_revision_2_adds_profile_owner_and_keeps_data(tmp_path):
+    path = tmp_path / "rev2.sqlite"
+    old = open_journal(str(path), migrate_to="0002")
+    assert "owner" not in {c["name"] for c in inspect(old.engine).get_columns("profiles")}
+    with old.engine.begin() as c:
+        c.execute(text("INSERT INTO profiles (id, name, skin_phototype, created_at) "
+                       "VALUES (1, 'kept', 'IV', '2026-10-01 08:00:00')"))
+    old.close()
+    j = open_journal(str(path))
+    assert current_revision(j.engine) == head_revision() == "0003"
+    profile = repo.get_profile(j)
+    assert (profile.name, profile.skin_phototype, profile.owner) == ("kept", "IV", None)
+    assert "ix_profiles_owner" in {i["name"] for i in inspect(j.engine).get_indexes("profiles")}
 
 
 def test_refusals_write_nothing(journal, tmp_path):

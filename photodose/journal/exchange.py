@@ -29,7 +29,7 @@ FORMAT_VERSION = 1
 CHILD_TABLES: dict[str, type[Base]] = {"devices": DeviceInUse, "plans": Plan, "sessions": TherapySession,
                                        "outcomes": Outcome}
 _ALL_TABLES: dict[str, type[Base]] = {"profile": Profile, **CHILD_TABLES}
-_SKIP = {"profile_id"}
+_SKIP = {"profile_id", "owner"}  # owner: the web account holding the data, not the person's data
 
 
 def _columns(model: type[Base]):

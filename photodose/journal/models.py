@@ -27,6 +27,7 @@ class Profile(Base):
     contraindication_answers: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     contraindications_answered_at: Mapped[datetime | None]
     created_at: Mapped[datetime]
+    owner: Mapped[str | None] = mapped_column(String(100), index=True)  # web account; None = local user
 
     devices: Mapped[list[DeviceInUse]] = relationship(back_populates="profile", cascade="all, delete-orphan",
                                                       passive_deletes=True, order_by="DeviceInUse.id")

@@ -11,7 +11,7 @@ from fastapi.responses import FileResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.middleware.sessions import SessionMiddleware
 
-from . import errors, owners, security
+from . import errors, security
 from .jobs import JobRunner
 from .plan_cache import PlanCache
 
@@ -36,7 +36,6 @@ def create_app(db_url: str | None = None, *, require_login: bool = False, secret
     from .routes import ROUTERS
 
     journal = open_journal(db_url)
-    owners.ensure_table(journal)
     jobs = JobRunner()
 
     @asynccontextmanager
