@@ -3,11 +3,15 @@
 import pytest
 
 from photodose.errors import PhotodoseInputError
-from photodose.optics import SITES, body_stack, site_layers, tissue_properties
+from photodose.optics import SITES, body_stack, describe_stack, site_layers, tissue_properties
+from photodose.optics.sites import resolve_site_name
+from photodose.protocols import list_protocols
 from photodose.transport.layers import LayerStack
 
 REQUIRED_SITES = {"face", "scalp", "forehead", "neck", "shoulder", "upper_back", "lower_back", "abdomen", "thigh",
-                  "knee", "calf", "forearm", "hand", "foot"}
+                  "knee", "calf", "forearm", "hand", "foot"}  # issue 2
+JOINT_SITES = {"elbow", "hip", "ankle", "wrist", "heel", "finger"}  # sites the protocol library needs
+STAND_IN_SOURCE = "stands in for"
 
 
 @pytest.mark.parametrize("site", sorted(SITES))
@@ -21,7 +25,42 @@ def test_every_site_is_a_valid_stack_with_sources(site):
 
 
 def test_required_sites_present():
-    assert REQUIRED_SITES <= set(SITES)
+    assert REQUIRED_SITES | JOINT_SITES <= set(SITES)
+
+
+@pytest.mark.parametrize("protocol", list_protocols(), ids=lambda p: p.id)
+def test_every_protocol_names_a_site_by_its_canonical_name(protocol):
+    assert protocol.site in SITES  # not an alias of another site (aliases hid stand-ins before)
+
+
+@pytest.mark.parametrize("site", sorted(JOINT_SITES))
+@pytest.mark.parametrize("wavelength_nm", [660, 850])
+def test_joint_sites_round_trip_through_the_json_layers_format(site, wavelength_nm):
+    stack = body_stack(site, wavelength_nm)
+    assert LayerStack.from_json_dict(stack.to_json_dict()) == stack
+    assert LayerStack.from_json_dict(describe_stack(site, wavelength_nm)) == stack
+    assert [l.name for l in stack.layers[:3]] == ["epidermis", "dermis", "subcutaneous_fat"]
+    assert stack.semi_infinite and all(l.thickness_mm > 0 for l in stack.layers[:-1])
+
+
+@pytest.mark.parametrize("site", sorted(SITES))
+def test_tendon_like_layers_say_the_dermis_preset_stands_in(site):
+    for layer in site_layers(site):
+        if layer["name"] in ("tendon", "retinaculum", "plantar_fascia"):
+            assert layer["tissue"] == "dermis" and STAND_IN_SOURCE in layer["source"]
+
+
+def test_cited_thicknesses_match_their_sources():
+    by_site = {site: {l["name"]: l for l in site_layers(site)} for site in ("ankle", "elbow", "heel", "face")}
+    assert by_site["ankle"]["tendon"]["thickness_mm"] == pytest.approx(5.23, abs=0.05)  # Ying 2003 mean
+    assert "12754062" in by_site["ankle"]["tendon"]["source"]
+    assert by_site["elbow"]["tendon"]["thickness_mm"] == pytest.approx((4.60 + 4.22) / 2, abs=0.05)
+    assert "23417733" in by_site["elbow"]["tendon"]["source"]
+    assert 2.0 <= by_site["heel"]["plantar_fascia"]["thickness_mm"] <= 4.0  # control range, Aggarwal 2020
+    heel_pad_mm = sum(by_site["heel"][n]["thickness_mm"] for n in ("epidermis", "dermis", "subcutaneous_fat"))
+    assert heel_pad_mm == pytest.approx(20.0)  # Uzel 2006 unloaded heel pad
+    face_skin_mm = by_site["face"]["epidermis"]["thickness_mm"] + by_site["face"]["dermis"]["thickness_mm"]
+    assert face_skin_mm == pytest.approx(1.0)  # Iyengar 2018, ~0.1 cm over the zygoma
 
 
 def test_forehead_is_a_transcranial_stack():
@@ -62,5 +101,6 @@ def test_bad_overrides_are_refused(overrides, match):
 def test_unknown_site_and_bad_wavelength():
     with pytest.raises(PhotodoseInputError, match="allowed: face"):
         body_stack("elbowpit", 850)
+    assert resolve_site_name("Tennis elbow") == "elbow" and resolve_site_name("achilles") == "ankle"
     with pytest.raises(PhotodoseInputError, match="wavelength_nm"):
         body_stack("forearm", 350)

@@ -7,7 +7,7 @@ from pydantic import ValidationError
 
 from photodose.cli import app
 from photodose.errors import PhotodoseInputError
-from photodose.optics.sites import resolve_site_name
+from photodose.optics.sites import resolve_site_name, site_layers
 from photodose.protocols import DoseWindow, get_protocol, list_protocols, load_citations
 from photodose.protocols.library import citations_for
 
@@ -96,3 +96,28 @@ def test_protocols_cli_json():
     assert any("ELATED-3" in c["title"] for c in doc["citation_list"])
     human = runner.invoke(app, ["protocols", "show", "acne"])
     assert "unsourced" in human.stdout and "does not diagnose" in human.stdout
+
+
+def _layer_at_depth(site: str, depth_mm: float) -> str:
+    top_mm = 0.0
+    for layer in site_layers(site):
+        if layer["thickness_mm"] is None or depth_mm < top_mm + layer["thickness_mm"]:
+            return layer["name"]
+        top_mm += layer["thickness_mm"]
+    raise AssertionError("unreachable: the last layer is semi-infinite")
+
+
+@pytest.mark.parametrize("condition,site,layer", [
+    ("lateral-epicondylitis", "elbow", "tendon"), ("elbow-joint", "elbow", "tendon"),
+    ("achilles-tendinopathy", "ankle", "tendon"), ("plantar-fasciitis", "heel", "plantar_fascia"),
+    ("carpal-tunnel", "wrist", "tendon"), ("hip", "hip", "muscle"), ("hand-finger-joints", "finger", "tendon"),
+])
+def test_joint_and_tendon_targets_sit_in_their_real_site(condition, site, layer):
+    p = get_protocol(condition)
+    assert p.site == site and p.site_note is None  # no stand-in site any more
+    assert _layer_at_depth(site, p.target.depth_mm) == layer
+    assert "unsourced" in p.target.source
+
+
+def test_no_protocol_says_a_stack_is_missing():
+    assert not [p.id for p in list_protocols() if p.site_note and "stands in" in p.site_note]
