@@ -121,3 +121,13 @@ def test_joint_and_tendon_targets_sit_in_their_real_site(condition, site, layer)
 
 def test_no_protocol_says_a_stack_is_missing():
     assert not [p.id for p in list_protocols() if p.site_note and "stands in" in p.site_note]
+
+
+@pytest.mark.parametrize("site", ["wristband", "achilles"])  # unknown, and an alias of "ankle"
+def test_protocol_site_must_be_a_canonical_optics_site(site):
+    from photodose.protocols.model import Protocol
+
+    entry = get_protocol("achilles-tendinopathy").model_dump()
+    assert Protocol(**entry).site == "ankle"
+    with pytest.raises(ValidationError, match="not a body site"):
+        Protocol(**{**entry, "site": site})

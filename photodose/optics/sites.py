@@ -1,7 +1,9 @@
 """Body-site layer stacks (package data ``sites.yaml``) turned into transport :class:`LayerStack` objects.
 
-Layer thicknesses are typical values, unsourced (the data file says so per layer); every one can be
-overridden per person by layer name (``{"subcutaneous_fat": 12.0}``). The epidermis takes its melanosome
+Layer thicknesses are typical values, unsourced, unless a layer's ``source`` cites an ultrasound or radiograph
+measurement (the data file says which, per layer); every one can be overridden per person by layer name
+(``{"subcutaneous_fat": 12.0}``). Tendon, ligament and fascia layers use the dermis preset as a stand-in (no
+such preset exists) and their ``source`` says so. The epidermis takes its melanosome
 fraction from the skin phototype; optical properties come from :func:`photodose.optics.tissues.tissue_properties`.
 The surface faces air (n_above = 1.0); below the last layer lies more of the same tissue (n_below = its n), so
 a semi-infinite last layer, or one made finite by an override, reflects nothing back at its bottom.

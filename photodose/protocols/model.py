@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 
 class Citation(BaseModel):
@@ -84,8 +84,8 @@ class Protocol(BaseModel):
     id: str
     name: str
     category: str
-    site: str
-    site_note: str | None = None
+    site: str = Field(description="canonical body site of photodose.optics (sites.yaml), not an alias")
+    site_note: str | None = Field(default=None, description="where the site's stack only approximates the anatomy")
     wavelengths_nm: tuple[float, ...]
     wavelength_source: str
     target: Target
@@ -97,6 +97,15 @@ class Protocol(BaseModel):
     reference_dose: str | None = None
     reference_irradiance_mw_cm2: float | None = None
     evidence: Evidence
+
+    @field_validator("site")
+    @classmethod
+    def _known_site(cls, site: str) -> str:
+        from ..optics.sites import SITES
+
+        if site not in SITES:
+            raise ValueError(f"site {site!r} is not a body site of photodose.optics: {', '.join(SITES)}")
+        return site
 
     @model_validator(mode="after")
     def _has_window(self) -> "Protocol":
