@@ -125,7 +125,7 @@ def test_worker_killed_during_sweep_gives_same_numbers(client, points, reference
 
 def test_query_resolves_names_and_filters(reference):
     atlas = open_atlas(reference)
-    assert len(atlas) == 4
+    assert len(atlas) == 4 and len(atlas.code_versions) == 1
     assert atlas.query(site="KNEE", skin_type=1).num_rows == 4
     assert atlas.query(wavelength_nm=[700.0]).num_rows == 2
     assert atlas.query(skin_type="VI").num_rows == 0

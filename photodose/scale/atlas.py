@@ -61,6 +61,12 @@ class Atlas:
     def __len__(self) -> int:
         return self.table.num_rows
 
+    @property
+    def code_versions(self) -> set[str]:
+        """photodose + kernel versions that computed the stored points. More than one: the store was extended
+        across an upgrade; each point is still a valid estimate, but not bit-identical to a rerun today."""
+        return set(self.table["code_version"].to_pylist())
+
     def query(self, **filters) -> pa.Table:
         """Rows whose columns equal the given values (a list: any of them), e.g. ``query(site="knee",
         skin_type=["I", "VI"])``; site and phototype names are resolved like everywhere else."""
