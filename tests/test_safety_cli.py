@@ -24,9 +24,20 @@ def test_device_nir_panel_needs_goggles_and_says_for_how_long():
     assert data["status"] == "refused" and eye["status"] == "fail"
     # the allowed time is the inverse of the IEC 62471 limit at the reported IR irradiance
     assert data["unprotected_viewing_allowed_s"] == pytest.approx((18000 / (10 * eye["value"])) ** (4 / 3), rel=1e-6)
+    assert data["risk_groups"]["infrared_eye"] == data["risk_group"]  # an NIR/red panel: the IR hazard decides
+    assert data["reference_distance_mm"] == 200.0 and data["risk_group_at_reference_distance"]
     protected = _json(["safety", "device", "joovv-solo-3", "--distance", "15 cm", "--minutes", "20", "--goggles",
                        "--json"])
     assert protected["status"] == "ok"
+
+
+def test_device_with_a_480_nm_channel_gets_a_blue_light_check_and_groups_at_both_distances():
+    near = _json(["safety", "device", "platinumled-biomax-300", "--distance", "1 cm", "--minutes", "20", "--json"])
+    blue = next(c for c in near["checks"] if c["name"] == "eye:blue_light")
+    assert blue["unit"] == "J m-2 sr-1" and blue["limit"] == 1e6 and blue["value"] > 0
+    assert set(near["risk_groups"]) == {"infrared_eye", "retinal_thermal", "blue_light"}
+    far = _json(["safety", "device", "platinumled-biomax-300", "--distance", "200 mm", "--minutes", "20", "--json"])
+    assert far["risk_group"] == near["risk_group_at_reference_distance"]  # the same 200 mm assessment
 
 
 def test_device_laser_probe_without_goggles_is_refused():

@@ -6,6 +6,7 @@ no report with status ok or caution violates a limit, and every refusal names a 
 
 import math
 from datetime import datetime, timedelta
+from functools import lru_cache
 
 import numpy as np
 import pytest
@@ -16,6 +17,7 @@ from photodose.safety.bioheat import HeatSource
 from photodose.safety.gate import Channel, DistancePoint, SafetyContext, evaluate
 from photodose.safety.overdose import ProtocolBounds, Session
 from photodose.safety.screening import ScreeningAnswers, load_questionnaire
+from test_safety_blue_light import _b_reference
 
 NOW = datetime(2026, 5, 1, 9, 0)
 IDS = load_questionnaire().ids()
@@ -44,7 +46,7 @@ def test_nir_panel_without_goggles_is_refused_with_goggles_time_and_distance():
     assert report.unprotected_viewing_allowed_s == pytest.approx((18000 / 500) ** (4 / 3))
     assert "goggles" in eye.remedy and "118 s" in eye.remedy and "34 cm" in eye.remedy  # 150 mm x sqrt(5)
     assert report.goggles_required
-    assert report.risk_group.startswith("not exempt")
+    assert report.risk_group == "RG1"  # 500 W/m2 of IR: above 100 (exempt), within 570 W/m2 (RG1)
 
 
 def test_same_panel_with_goggles_passes():
@@ -72,11 +74,11 @@ def test_laser_requires_goggles_and_skin_mpe():
     assert evaluate(ctx.model_copy(update={"channels": [Channel(wavelength_nm=810, irradiance_mw_cm2=300)]})).status == "ok"
 
 
-def test_blue_channel_is_not_assessed_and_cautions():
+def test_blue_channel_of_a_panel_is_assessed():
     report = evaluate(_panel(channels=[Channel(wavelength_nm=480, irradiance_mw_cm2=5)]))
     blue = _check(report, "eye:blue_light")
-    assert blue.status == "caution" and "not assessed" in blue.message
-    assert report.status == "caution"
+    assert blue.status == "ok" and blue.unit == "J m-2 sr-1"
+    assert report.status == "ok" and report.risk_group == "exempt"
 
 
 def test_heating_failure_says_by_how_much():
@@ -120,6 +122,17 @@ def _ca(nm):
     return 1.0 if nm <= 700 else (10 ** (0.002 * (nm - 700)) if nm <= 1050 else 5.0)
 
 
+@lru_cache(maxsize=None)
+def _blue_weight(nm):  # Gaussian line of 20 nm FWHM (the gate's default line), integrated densely
+    sigma = 20 / (2 * math.sqrt(2 * math.log(2)))
+    x = np.linspace(max(nm - 6 * sigma, 400), nm + 6 * sigma, 4001)
+    line = np.exp(-0.5 * ((x - nm) / sigma) ** 2)
+    return np.trapezoid(line * _b_reference(x), x) / np.trapezoid(line, x)
+
+
+BLUE_QUADRATURE_TOLERANCE = 0.02  # the gate's 15-point quadrature vs this dense integral (see test_safety_blue_light)
+
+
 def _violations(ctx: SafetyContext) -> list[str]:
     out = []
     t = ctx.session_seconds
@@ -141,6 +154,12 @@ def _violations(ctx: SafetyContext) -> list[str]:
                        for c in ctx.channels if 780 <= c.wavelength_nm <= 1400)
             if l_ir >= 6000 / alpha:
                 out.append("retinal thermal")
+        if not ctx.goggles and ctx.source_diameter_mm:
+            r, d = ctx.source_diameter_mm / 2, ctx.distance_mm
+            e_b = sum(10 * c.irradiance_mw_cm2 * _blue_weight(c.wavelength_nm) for c in ctx.channels)
+            l_b = e_b * (r * r + d * d) / (math.pi * r * r)
+            if l_b * t > (1e6 if t <= 1e4 else 100 * t) * (1 + BLUE_QUADRATURE_TOLERANCE):
+                out.append("blue light")
         tt = min(t, 10)
         h = 10 * sum(c.peak_mw_cm2 for c in ctx.channels if 380 <= c.wavelength_nm <= 3000) * tt
         if h > 20000 * tt ** 0.25 * (1 + 1e-9):
@@ -196,6 +215,12 @@ def test_no_passing_report_violates_a_limit_and_refusals_say_why(ctx):
         assert failed
         assert all(c.remedy for c in failed)
     assert report.status == "refused" or not [c for c in report.checks if c.status == "fail"]
+    if not ctx.is_laser:  # the IR-eye risk group, re-derived: exempt <= 100, RG1 <= 570, RG2 <= 3200 W/m2, else RG3
+        e_ir = 10 * sum(c.irradiance_mw_cm2 for c in ctx.channels if 780 <= c.wavelength_nm <= 3000)
+        expected = "exempt" if e_ir <= 100 else "RG1" if e_ir <= 570 else "RG2" if e_ir <= 3200 else "RG3"
+        assert report.risk_groups["infrared_eye"] == expected
+        assert report.risk_group.startswith("exempt") == all(g == "exempt" or g == "not assessed"
+                                                             for g in report.risk_groups.values())
 
 
 def test_ultraviolet_channel_is_not_passed_silently():

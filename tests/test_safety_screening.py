@@ -57,9 +57,11 @@ def _check_of(checks, qid):
     return next(c for c in checks if c.name == f"screening:{qid}")
 
 
-def test_epilepsy_rule_is_labelled_unsourced():
+def test_epilepsy_rule_cites_trigger_rates_and_labels_its_verdict():
     check = _check_of(evaluate_screening(_answers(epilepsy=True), "face", False, True), "epilepsy")
-    assert "unsourced" in check.source
+    assert "Epilepsy Society" in check.source and "3-30 Hertz" in check.source and "60 Hertz" in check.source
+    assert "precaution (unsourced)" in check.source
+    assert "3-30 flashes per second" in check.message
 
 
 def test_unanswered_question_cautions():

@@ -39,7 +39,11 @@ def _render_device(console, data: dict) -> None:
     _render_checks(console, data["checks"], f"{data['device']} at {data['distance_mm'] / 10:g} cm for "
                                             f"{data['session_seconds'] / 60:g} min")
     allowed = data["unprotected_viewing_allowed_s"]
-    console.print(f"status: [{_STYLE[data['status']]}]{data['status']}[/]   risk group: {data['risk_group'] or 'n/a'}")
+    console.print(f"status: [{_STYLE[data['status']]}]{data['status']}[/]   IEC 62471 risk group at "
+                  f"{data['distance_mm'] / 10:g} cm: {data['risk_group'] or 'n/a'}", highlight=False)
+    if data.get("risk_group_at_reference_distance"):
+        console.print(f"risk group at the standard's {data['reference_distance_mm']:g} mm: "
+                      f"{data['risk_group_at_reference_distance']}", highlight=False)
     console.print(f"goggles required: {'yes' if data['goggles_required'] else 'no'}; unprotected viewing safe for: "
                   + ("no limit" if allowed is None or allowed == float("inf") else f"{allowed:.0f} s"))
 
@@ -87,12 +91,17 @@ def device_command(
     goggles: Annotated[bool, typer.Option("--goggles/--no-goggles", help="Goggles rated for the wavelengths.")] = False,
     as_json: JsonFlag = False,
 ) -> None:
-    """Eye and skin checks of DEVICE at a distance for a session: allowed times, risk group, goggles."""
+    """Eye and skin checks of DEVICE at a distance for a session: allowed times, risk group, goggles.
+
+    The IEC 62471 risk group is given at the use distance (what the person gets) and at the standard's 200 mm.
+    """
     from ..devices.catalog import load_device
     from ..errors import require_in_range
     from ..safety.context import MAX_SESSION_S
+    from ..safety.eye_checks import risk_group, risk_groups_by_hazard
     from ..safety.from_device import device_context_fields
     from ..safety.gate import SafetyContext, evaluate_exposure
+    from ..safety.risk_group import reference_distance_mm
     from ..units import parse_length_mm
 
     distance_mm = parse_length_mm(distance, "distance")
@@ -100,8 +109,12 @@ def device_command(
     model = load_device(device)
     ctx = SafetyContext(**device_context_fields(model, distance_mm), session_seconds=seconds, goggles=goggles)
     report = evaluate_exposure(ctx)
+    reference_mm = reference_distance_mm()
+    reference = SafetyContext(**device_context_fields(model, reference_mm), session_seconds=seconds)
     data = {"device": model.id, "distance_mm": distance_mm, "session_seconds": seconds, "goggles": goggles,
-            **report.model_dump()}
+            **report.model_dump(), "reference_distance_mm": reference_mm,
+            "risk_group_at_reference_distance": risk_group(reference),
+            "risk_groups_at_reference_distance": risk_groups_by_hazard(reference)}
     emit(data, as_json, _render_device)
 
 

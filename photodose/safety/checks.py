@@ -28,11 +28,16 @@ class SafetyCheck(BaseModel):
 
 
 class SafetyReport(BaseModel):
-    """The gate's verdict: ``refused`` if any check fails, ``caution`` if any check cautions, else ``ok``."""
+    """The gate's verdict: ``refused`` if any check fails, ``caution`` if any check cautions, else ``ok``.
+
+    ``risk_group`` is the overall IEC 62471 group at the use distance, ``risk_groups`` the group per eye hazard
+    (infrared_eye, retinal_thermal, blue_light); see :mod:`photodose.safety.risk_group`.
+    """
 
     status: ReportStatus
     checks: list[SafetyCheck] = Field(default_factory=list)
     risk_group: str | None = None
+    risk_groups: dict[str, str] = Field(default_factory=dict)
     goggles_required: bool = False
     unprotected_viewing_allowed_s: float | None = None
 

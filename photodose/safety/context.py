@@ -6,6 +6,7 @@ from datetime import datetime
 
 from pydantic import BaseModel, Field, model_validator
 
+from ..optics.emission import EmissionSpectrum
 from .bioheat import HeatSource, ThermalStack
 from .overdose import ProtocolBounds, Session
 from .screening import ScreeningAnswers
@@ -17,12 +18,14 @@ class Channel(BaseModel):
     """One emission band at the use distance: mean (time-averaged) and peak (pulsed) irradiance in mW/cm2.
 
     The irradiance is the one at the skin; the eye checks assume the eye at the same distance looking at the
-    device (worst case).
+    device (worst case). ``spectrum`` (optional) weights the blue-light hazard over the emission line; without it
+    the blue-light check assumes a Gaussian line of photodose's default width at ``wavelength_nm``.
     """
 
     wavelength_nm: float = Field(ge=200, le=3000)
     irradiance_mw_cm2: float = Field(ge=0, le=1e5)
     peak_irradiance_mw_cm2: float | None = Field(default=None, ge=0, le=1e7)
+    spectrum: EmissionSpectrum | None = None
 
     @model_validator(mode="after")
     def _peak_not_below_mean(self) -> "Channel":

@@ -9,9 +9,12 @@ from __future__ import annotations
 import math
 
 from . import eye_limits as eye
+from . import risk_group as rg
+from .blue_light import blue_light_allowed_time_s, spectral_blue_weight
 from .checks import SafetyCheck
 from .context import SafetyContext
 from .remedies import duration, either, reduce_irradiance
+from .risk_group import HazardGroup
 from .sources import source
 
 GOGGLES = "wear goggles rated for these wavelengths"
@@ -72,13 +75,48 @@ def retinal_thermal_check(ctx: SafetyContext) -> SafetyCheck | None:
         remedy=None if ok else either(GOGGLES, "do not look into the source"))
 
 
-def blue_light_check(ctx: SafetyContext) -> SafetyCheck | None:
-    blue = [c for c in ctx.channels if c.wavelength_nm < eye.BLUE_LIGHT_BELOW_NM and c.irradiance_mw_cm2 > 0]
-    if not blue:
+def blue_weighted_irradiance_w_m2(ctx: SafetyContext) -> float:
+    """E_B: mean irradiance x spectrum-averaged B(lambda), summed over channels, W/m2 (see blue_light.py)."""
+    return 10.0 * sum(c.irradiance_mw_cm2 * spectral_blue_weight(c.wavelength_nm, c.spectrum)
+                      for c in ctx.channels if c.irradiance_mw_cm2 > 0)
+
+
+def blue_light_radiance_w_m2_sr(ctx: SafetyContext) -> float | None:
+    """L_B of the source as a uniform Lambertian disc (eye_limits.disc_radiance_w_m2_sr); None if its size is unknown.
+
+    Not averaged over the standard's field of view: for sources smaller than that field this overestimates L_B
+    (conservative).
+    """
+    alpha = ctx.alpha_rad()
+    if alpha is None:
         return None
-    nms = ", ".join(f"{c.wavelength_nm:g}" for c in blue)
-    return SafetyCheck(name="eye:blue_light", status="caution", source=source("blue_light"), remedy=GOGGLES,
-                       message=f"Blue-light hazard not assessed ({nms} nm): no sourced B(lambda) weighting.")
+    return eye.disc_radiance_w_m2_sr(blue_weighted_irradiance_w_m2(ctx), alpha)
+
+
+def blue_light_check(ctx: SafetyContext) -> SafetyCheck | None:
+    """B-weighted radiance dose L_B t against 1e6 J m-2 sr-1 (t <= 1e4 s) or L_B against 100 W m-2 sr-1 beyond."""
+    e_b = blue_weighted_irradiance_w_m2(ctx)
+    if e_b <= 0:
+        return None
+    name, src = "eye:blue_light", source("blue_light")
+    radiance = blue_light_radiance_w_m2_sr(ctx)
+    if radiance is None:
+        return SafetyCheck(name=name, status="caution", source=src, remedy=GOGGLES,
+                           message=f"Blue-light hazard not assessed: the source size is unknown "
+                                   f"(B-weighted irradiance {e_b:.3g} W/m2).")
+    t = ctx.session_seconds
+    dose, limit = radiance * t, eye.blue_light_radiance_dose_limit_j_m2_sr(t)
+    allowed_s = blue_light_allowed_time_s(radiance)
+    allowed_txt = "without time limit" if math.isinf(allowed_s) else f"for {duration(allowed_s)}"
+    ok = dose <= limit
+    remedy = None if ok else either(GOGGLES, f"keep unprotected viewing under {duration(allowed_s)}",
+                                    f"use a lower power setting (at most {limit / dose:.0%} of the planned "
+                                    "irradiance; moving away does not lower a source's radiance)")
+    return SafetyCheck(
+        name=name, status="ok" if ok else "fail", value=dose, limit=limit, unit="J m-2 sr-1", source=src,
+        message=(f"Blue-light weighted radiance {radiance:.3g} W m-2 sr-1 (B-weighted irradiance {e_b:.3g} W/m2); "
+                 f"unprotected viewing is safe {allowed_txt}."),
+        remedy=remedy)
 
 
 def laser_eye_check(ctx: SafetyContext) -> SafetyCheck:
@@ -95,19 +133,35 @@ def eye_checks(ctx: SafetyContext) -> tuple[list[SafetyCheck], bool, float]:
     else:
         unprotected = [c for c in (ir_eye_check(ctx), retinal_thermal_check(ctx), blue_light_check(ctx)) if c]
         allowed_s = eye.ir_eye_allowed_time_s(ir_eye_irradiance_w_m2(ctx))
+        blue_radiance = blue_light_radiance_w_m2_sr(ctx)
+        if blue_radiance is not None:
+            allowed_s = min(allowed_s, blue_light_allowed_time_s(blue_radiance))
         if any(c.name == "eye:retinal_thermal" and c.status == "fail" for c in unprotected):
             allowed_s = 0.0
     goggles_required = any(c.status != "ok" for c in unprotected)
     return [_protect(c, ctx.goggles) for c in unprotected], goggles_required, allowed_s
 
 
-def risk_group(ctx: SafetyContext) -> str | None:
-    """IEC 62471 risk group as far as sourced: 'exempt' when E_IR <= 100 W/m2 (no IR eye hazard at any duration).
+def hazard_groups(ctx: SafetyContext) -> list[HazardGroup]:
+    """IEC 62471 group per eye hazard at the context's distance (infrared always; retinal thermal and blue light
+    when the device emits in their bands)."""
+    groups = [rg.infrared_eye_group(ir_eye_irradiance_w_m2(ctx))]
+    if any(eye.in_band(c.wavelength_nm, eye.RETINAL_THERMAL_BAND_NM) and c.irradiance_mw_cm2 > 0 for c in ctx.channels):
+        alpha = ctx.alpha_rad()
+        radiance = retinal_ir_radiance_w_m2_sr(ctx, alpha) if alpha else None
+        groups.append(rg.retinal_thermal_group(radiance, alpha))
+    if blue_weighted_irradiance_w_m2(ctx) > 0:
+        groups.append(rg.blue_light_group(blue_light_radiance_w_m2_sr(ctx)))
+    return groups
 
-    The RG1/RG2/RG3 time bases are not sourced, so above that the group is not resolved. None for lasers.
-    """
+
+def risk_group(ctx: SafetyContext) -> str | None:
+    """Overall IEC 62471 risk group at the context's distance (see risk_group.overall_group); None for lasers."""
     if ctx.is_laser:
         return None
-    if ir_eye_irradiance_w_m2(ctx) <= eye.IR_EYE_LONG_TERM_W_M2:
-        return "exempt (infrared eye hazard)"
-    return "not exempt (infrared eye hazard); RG1/RG2/RG3 not resolved: classification times not sourced"
+    return rg.overall_group(hazard_groups(ctx))
+
+
+def risk_groups_by_hazard(ctx: SafetyContext) -> dict[str, str]:
+    """{hazard: group} at the context's distance; empty for lasers."""
+    return {} if ctx.is_laser else {g.hazard: g.group for g in hazard_groups(ctx)}

@@ -11,7 +11,6 @@ IR_EYE_BAND_NM = (780.0, 3000.0)
 RETINAL_THERMAL_BAND_NM = (780.0, 1400.0)
 IR_EYE_LONG_TERM_W_M2 = 100.0
 IR_EYE_TIME_SPLIT_S = 1000.0
-BLUE_LIGHT_BELOW_NM = 500.0
 
 
 def in_band(wavelength_nm: float, band: tuple[float, float]) -> bool:
@@ -100,8 +99,7 @@ def blue_light_radiance_dose_limit_j_m2_sr(time_s: float) -> float:
 
     <= 1e6 J m-2 sr-1 for t <= 1e4 s; L_B <= 100 W m-2 sr-1 (i.e. 100 t J m-2 sr-1) for t > 1e4 s.
     Source: IEC 62471:2006 / CIE S 009:2002 as implemented in F. Rudawski's Lighting Toolbox (cieblh.m).
-    The weighting B(lambda) itself is NOT sourced in photodose, so the gate cannot evaluate L_B and reports the
-    blue-light hazard as "not assessed" for emitters below 500 nm.
+    L_B itself (the B(lambda) weighting) is computed in :mod:`photodose.safety.blue_light`.
     """
     if time_s <= 0:
         raise ValueError("time_s must be > 0")

@@ -15,11 +15,16 @@ DISTANCE_FACTORS = (1.0, 1.25, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0, 8.0, 10.0)
 MIN_TABLE_START_MM = 10.0
 
 
-def channels_from_summary(summary: dict) -> list[Channel]:
-    """Gate channels from ``photodose.devices.irradiance.irradiance_summary``'s document."""
+def channels_from_summary(summary: dict, spectra: dict | None = None) -> list[Channel]:
+    """Gate channels from ``photodose.devices.irradiance.irradiance_summary``'s document.
+
+    ``spectra``: optional {channel id: EmissionSpectrum} (used by the blue-light check).
+    """
+    spectra = spectra or {}
     return [Channel(wavelength_nm=row["wavelength_nm"], irradiance_mw_cm2=row["peak_irradiance_mw_cm2"],
                     peak_irradiance_mw_cm2=max(row.get("peak_pulse_irradiance_mw_cm2") or 0.0,
-                                               row["peak_irradiance_mw_cm2"]))
+                                               row["peak_irradiance_mw_cm2"]),
+                    spectrum=spectra.get(row.get("channel")))
             for row in summary["channels"]]
 
 
@@ -49,7 +54,7 @@ def device_context_fields(device, distance_mm: float) -> dict:
     return {
         "device_kind": device.kind,
         "is_laser": device.kind == "laser_probe",
-        "channels": channels_from_summary(summary),
+        "channels": channels_from_summary(summary, {c.id: c.spectrum for c in device.channels}),
         "source_diameter_mm": equivalent_disc_diameter_mm(device.emitting_area_mm2),
         "distance_mm": distance_mm,
         "irradiance_vs_distance": distance_table(lambda d: on_axis_irradiance_mw_cm2(device, d), distance_mm),

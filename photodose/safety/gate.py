@@ -10,7 +10,7 @@ from datetime import datetime
 
 from .checks import SafetyCheck, SafetyReport, overall_status
 from .context import Channel, DistancePoint, SafetyContext
-from .eye_checks import eye_checks, risk_group
+from .eye_checks import eye_checks, risk_group, risk_groups_by_hazard
 from .overdose import Session, evaluate_overdose
 from .screening import evaluate_screening, is_stale
 from .skin_checks import heating_check, laser_skin_check, skin_thermal_check, ultraviolet_check
@@ -53,6 +53,7 @@ def evaluate_exposure(ctx: SafetyContext) -> SafetyReport:
     other = [c for c in (ultraviolet_check(ctx), heating_check(ctx)) if c]
     checks = eye + skin + other
     return SafetyReport(status=overall_status(checks), checks=checks, risk_group=risk_group(ctx),
+                        risk_groups=risk_groups_by_hazard(ctx),
                         goggles_required=goggles_required, unprotected_viewing_allowed_s=allowed_s)
 
 
