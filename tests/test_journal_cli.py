@@ -90,7 +90,7 @@ def test_log_session_from_plan_stores_target_dose(db, capsys, tmp_path):
 @pytest.mark.parametrize("args,needle", [
     (["log", "session", "--site", "knee", "--device", "flat-40", "--distance", "15 cm", "--minutes", "12",
       "--at", (datetime.now() + timedelta(days=3)).strftime("%Y-%m-%d %H:%M")], "future"),
-    (["log", "session", "--site", "elbow", "--device", "flat-40", "--distance", "15 cm", "--minutes", "12"], "site"),
+    (["log", "session", "--site", "elbow-of-mars", "--device", "flat-40", "--distance", "15 cm", "--minutes", "12"], "site"),
     (["log", "session", "--site", "knee", "--device", "nope", "--distance", "15 cm", "--minutes", "12"], "device"),
     (["log", "session", "--site", "knee", "--device", "flat-40", "--distance", "-3 cm", "--minutes", "12"], "distance"),
     (["log", "outcome", "phq9", "--items", "1,2,0"], "exactly 9"),
