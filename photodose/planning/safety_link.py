@@ -25,7 +25,8 @@ def safety_for_plan(plan_doc: dict, device, channels, req, surface, tissue) -> d
 
     report = evaluate(build_context(plan_doc, device, channels, req, surface, tissue))
     return {"status": report.status, "checks": [c.model_dump() for c in report.checks],
-            "risk_group": report.risk_group, "goggles_required": report.goggles_required,
+            "risk_group": report.risk_group, "risk_groups": report.risk_groups,
+            "goggles_required": report.goggles_required,
             "unprotected_viewing_allowed_s": report.unprotected_viewing_allowed_s}
 
 
@@ -48,7 +49,8 @@ def build_context(plan_doc: dict, device, channels, req, surface, tissue):
 
     distance = plan_doc["distance_mm"]
     rows = surface.at(distance)
-    ctx_channels = [{"wavelength_nm": ch.wavelength_nm, "irradiance_mw_cm2": rows[ch.id]["mean_irradiance_mw_cm2"],
+    ctx_channels = [{"wavelength_nm": ch.wavelength_nm, "spectrum": ch.spectrum,
+                     "irradiance_mw_cm2": rows[ch.id]["mean_irradiance_mw_cm2"],
                      "peak_irradiance_mw_cm2": rows[ch.id].get("peak_pulse_irradiance_mw_cm2")} for ch in channels]
     heat = sum(rows[ch.id]["mean_irradiance_mw_cm2"]
                * absorbed_per_irradiance_per_cm(ch.spectrum, tissue.site, tissue.skin_type, CURVE_DEPTHS_MM,
