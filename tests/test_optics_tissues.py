@@ -39,6 +39,7 @@ def test_required_presets_exist_with_sources():
 
 
 @pytest.mark.parametrize("tissue,mua,musp", [("scalp", 0.45, 21.8), ("csf", 0.026, 0.1), ("muscle", 0.28, 7.04),
+                                              ("subcutaneous_fat_cassano2019", 0.0054, 10.9),
                                               ("grey_matter_cassano2019", 0.28, 7.3 * 10 * (1 - 0.89)),
                                               ("white_matter_cassano2019", 0.92, 38 * 10 * (1 - 0.87))])
 def test_cassano_tissues_reproduce_their_810_nm_values(tissue, mua, musp):
@@ -55,6 +56,35 @@ def test_fat_follows_bashkatov_and_says_where_it_departs():
     assert at700.musp_per_cm == pytest.approx(23.0, rel=1e-6)  # power fitted through both points
     assert at700.mua_per_cm == pytest.approx(1.27, rel=0.2)  # flat residual: stated, not exact
     assert "measured at 800, 700 nm only" in at700.data_note
+    assert tissue_properties("subcutaneous_fat_bashkatov", 800).tissue == "subcutaneous_fat"
+
+
+def test_fat_default_states_its_spread_in_every_stack():
+    # the in-vitro default and the Cassano 2019 alternative differ ~200x at 810 nm: every stack output says so
+    from photodose.optics.sites import describe_stack
+
+    fat_layer = next(layer for layer in describe_stack("thigh", 850)["layers"] if layer["tissue"] == "subcutaneous_fat")
+    assert "UNCERTAIN" in fat_layer["optics_source"] and "subcutaneous_fat_cassano2019" in fat_layer["optics_source"]
+    ratio = tissue_properties("fat", 810).mua_per_cm / tissue_properties("fat_cassano2019", 810).mua_per_cm
+    assert 150 < ratio < 250  # "about 200x", as the source text says
+
+
+def test_fat_default_would_need_a_quarter_blood_volume():
+    # the source text's derived claim: lard + water (the assumed composition) + whole blood (S = 0.75) reach
+    # Bashkatov's 1.08 /cm at 800 nm only with ~25 % blood by volume, far above any perfused soft tissue preset here
+    rest = absorption_per_cm(800, blood_fraction=0, saturation=0.75, water_fraction=0.15, fat_fraction=0.8)
+    blood = absorption_per_cm(800, blood_fraction=1, saturation=0.75, water_fraction=0)
+    assert 0.22 < (1.08 - rest) / blood < 0.28
+
+
+def test_cassano_fat_absorbs_least_of_the_soft_tissues_in_nir():
+    # fat is mostly lipid, which absorbs less than water and blood between the red and the 930 nm lipid band
+    nm = np.arange(620, 901, 10)
+    fat = tissue_properties("subcutaneous_fat_cassano2019", nm).mua_per_cm
+    lard = absorption_per_cm(nm, blood_fraction=0, saturation=0.75, water_fraction=0, fat_fraction=1.0)
+    for other in ("dermis", "muscle", "scalp", "blood"):
+        assert np.all(fat < tissue_properties(other, nm).mua_per_cm), other
+    assert np.all(fat >= lard)  # never below its own lipid content
 
 
 def test_vectorised_equals_scalar():
