@@ -10,8 +10,9 @@ Measures (wall clock, after every worker has loaded the numba kernel):
 - the per-batch-task cost model t(photons) = a + b * photons: a from one-photon batch tasks (Dask, kernel
   set-up, tallies' transfer), b from the worker CPU time per photon of the 1-worker run; and the batch size at
   which a is 10 % of a task.
-The machine's load average and the CPU share each worker got are printed too: on a shared machine other
-processes slow the 2-worker run most, and a CPU share well below 1 says the cores were not free.
+The machine's load average, the CPU share each worker got, and a control (the CPU share of 1 and 2 plain
+busy-loop processes) are printed too: on a shared machine a share well below 1 says the cores were not free,
+and the wall-clock speed-up then measures the machine, not Dask.
 """
 
 from __future__ import annotations
@@ -35,6 +36,27 @@ BEAM, INCIDENCE, GRID = Beam(kind="wide"), Incidence(), depth_grid(10.0)
 
 def _noop(i: int) -> int:
     return i
+
+
+def _spin(seconds: float, shares) -> None:
+    start, cpu = time.perf_counter(), time.process_time()
+    while time.perf_counter() - start < seconds:
+        pass
+    shares.put((time.process_time() - cpu) / (time.perf_counter() - start))
+
+
+def free_cpu_shares(processes: int, seconds: float = 2.0) -> list[float]:
+    """Control: CPU share each of ``processes`` plain busy-loop processes gets (1.0 each on free cores)."""
+    import multiprocessing
+
+    context = multiprocessing.get_context("spawn")
+    shares = context.Queue()
+    workers = [context.Process(target=_spin, args=(seconds, shares)) for _ in range(processes)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join()
+    return sorted(round(shares.get(), 2) for _ in workers)
 
 
 def _warm_up(client) -> None:
@@ -93,6 +115,7 @@ def main() -> None:
     args = parser.parse_args()
     photons = int(args.photons)
     load_before = os.getloadavg()
+    control = {n: free_cpu_shares(n) for n in (1, 2)}
     runs = [throughput(n, photons, args.batches, args.repeats) for n in (1, 2)]
     with dask_client(n_workers=1) as client:
         client.wait_for_workers(1, timeout=120)
@@ -102,7 +125,7 @@ def main() -> None:
     with dask_client(n_workers=2) as client:
         client.wait_for_workers(2, timeout=120)
         overhead_2 = task_overhead_s(client, args.noop_tasks)
-    figures = {"cpu_cores": os.cpu_count(), "load_average_before": load_before, "load_average_after": os.getloadavg(),
+    figures = {"cpu_cores": os.cpu_count(), "busy_loop_cpu_shares": control, "load_average_before": load_before, "load_average_after": os.getloadavg(),
                "runs": runs, "speedup_2_vs_1": runs[1]["photons_per_second"] / runs[0]["photons_per_second"],
                "speedup_per_worker_cpu_2_vs_1": 2 * runs[1]["photons_per_worker_cpu_second"]
                / runs[0]["photons_per_worker_cpu_second"],
@@ -127,7 +150,8 @@ def main() -> None:
     print(f"batch task cost: t = {model['a_seconds'] * 1e3:.1f} ms (one-photon batch task) + "
           f"{model['b_seconds_per_photon'] * 1e6:.1f} us/photon (worker CPU); the fixed part is 10 % of a task at "
           f"{model['photons_per_batch_for_10_percent_overhead']:,.0f} photons/batch")
-    print(f"load average before {load_before}, after {figures['load_average_after']} on {os.cpu_count()} cores")
+    print(f"load average before {load_before}, after {figures['load_average_after']} on {os.cpu_count()} cores; "
+          f"control: CPU share of 1 busy-loop process {control[1]}, of 2 {control[2]} (1.0 each on free cores)")
 
 
 if __name__ == "__main__":
