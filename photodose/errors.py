@@ -28,6 +28,8 @@ def require_in_range(field: str, value: float, low: float | None = None, high: f
         raise PhotodoseInputError(field, value, "expected a number", source) from None
     if v != v:  # NaN
         raise PhotodoseInputError(field, value, "expected a number, got NaN", source)
+    if v in (float("inf"), float("-inf")):
+        raise PhotodoseInputError(field, value, "expected a finite number", source)
     lo_ok = low is None or (v >= low if low_inclusive else v > low)
     hi_ok = high is None or (v <= high if high_inclusive else v < high)
     if not (lo_ok and hi_ok):

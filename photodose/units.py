@@ -5,6 +5,7 @@ Physics code works in plain floats whose names carry the unit; these parsers liv
 
 from __future__ import annotations
 
+import math
 import re
 from functools import lru_cache
 
@@ -33,6 +34,13 @@ def parse_quantity(text: str | float, unit: str, field: str, *, default_unit: st
 
     A bare number is accepted only when ``default_unit`` is given. Raises PhotodoseInputError naming ``field``.
     """
+    value = _parse_quantity(text, unit, field, default_unit)
+    if not math.isfinite(value):
+        raise PhotodoseInputError(field, text, f"expected a finite quantity (in {unit})")
+    return value
+
+
+def _parse_quantity(text: str | float, unit: str, field: str, default_unit: str | None) -> float:
     ureg = _registry()
     if isinstance(text, (int, float)):
         if default_unit is None:
@@ -54,11 +62,17 @@ def parse_quantity(text: str | float, unit: str, field: str, *, default_unit: st
         raise PhotodoseInputError(field, raw, f"expected a quantity convertible to {unit}") from None
 
 
+MAX_LENGTH_MM = 10_000.0  # 10 m: photodose's input ceiling for any typed length (distances, areas, thicknesses)
+MAX_IRRADIANCE_MW_CM2 = 1.0e6  # 10 kW/cm2: input ceiling for a typed irradiance (meter readings, limits)
+
+
 def parse_length_mm(text: str | float, field: str = "distance", *, allow_zero: bool = True) -> float:
-    """Length typed with a unit ("6 in", "15 cm", "150 mm") in millimetres; must not be negative."""
+    """Length typed with a unit ("6 in", "15 cm", "150 mm") in millimetres; 0 (or > 0) up to 10 m."""
     mm = parse_quantity(text, "mm", field)
     if mm < 0 or (mm == 0 and not allow_zero):
         raise PhotodoseInputError(field, text, "a length must be " + ("zero or positive" if allow_zero else "positive"))
+    if mm > MAX_LENGTH_MM:
+        raise PhotodoseInputError(field, text, f"allowed range is [0, {MAX_LENGTH_MM:g}] mm (10 m)")
     return mm
 
 
@@ -67,6 +81,8 @@ def parse_irradiance_mw_cm2(text: str | float, field: str = "irradiance") -> flo
     value = parse_quantity(text, "mW/cm**2", field)
     if value < 0:
         raise PhotodoseInputError(field, text, "irradiance must be zero or positive")
+    if value > MAX_IRRADIANCE_MW_CM2:
+        raise PhotodoseInputError(field, text, f"allowed range is [0, {MAX_IRRADIANCE_MW_CM2:g}] mW/cm2")
     return value
 
 

@@ -44,3 +44,55 @@ def test_gaussian_samples_conserve_weight_and_mean():
 def test_cli_lists_commands():
     result = CliRunner().invoke(app, ["--help"])
     assert result.exit_code == 0
+
+
+@pytest.mark.parametrize("bad", ["nan cm", "inf mm", "1e9 km", "11 m"])
+def test_non_finite_or_huge_lengths_are_refused(bad):
+    with pytest.raises(PhotodoseInputError, match="distance"):
+        parse_length_mm(bad, "distance")
+
+
+@pytest.mark.parametrize("bad", ["nan mW/cm2", "1e12 mW/cm2"])
+def test_non_finite_or_huge_irradiance_is_refused(bad):
+    with pytest.raises(PhotodoseInputError, match="reading"):
+        parse_irradiance_mw_cm2(bad, "reading")
+
+
+def test_infinite_number_is_not_in_an_open_range():
+    with pytest.raises(PhotodoseInputError, match="finite"):
+        require_in_range("value", float("inf"))
+
+
+def _run_main(argv, capsys):
+    from photodose.cli import main
+
+    with pytest.raises(SystemExit) as info:
+        main(argv)
+    return info.value.code, capsys.readouterr().err
+
+
+@pytest.mark.parametrize("argv", [
+    ["irradiance", "generic-panel-660-850", "--curve", "1 cm..60 cm", "--plot", "{missing}/c.png"],
+    ["irradiance", "generic-panel-660-850", "--curve", "1 cm..60 cm", "--plot", "{tmp}/c.txt"],
+    ["plan", "--device", "generic-panel-660-850", "--site", "knee", "--condition", "knee-osteoarthritis",
+     "--report", "{tmp}/r.pdf"],
+    ["mc", "tests/data/sample.mci", "--photons", "100", "--out", "{missing}/x.mco"],
+])
+def test_unwritable_output_is_one_line_exit_2_and_writes_nothing(argv, tmp_path, capsys):
+    argv = [a.format(missing=tmp_path / "missing", tmp=tmp_path) for a in argv]
+    code, err = _run_main(argv, capsys)
+    assert code == 2
+    assert "Traceback" not in err and len(err.strip().splitlines()) == 1
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_os_error_becomes_one_line_exit_2(monkeypatch, capsys):
+    import photodose.cli as cli
+
+    def fail(**_):
+        raise PermissionError(13, "Permission denied", "/root/x.png")
+
+    monkeypatch.setattr(cli, "app", fail)
+    code, err = _run_main(["irradiance"], capsys)
+    assert code == 2
+    assert err.strip() == "error: cannot use /root/x.png: Permission denied"

@@ -54,6 +54,10 @@ def main(argv: list[str] | None = None) -> None:
     except typer.Abort:
         print_error("aborted")
         sys.exit(1)
+    except OSError as exc:  # a file that cannot be read or written: one line, not a traceback
+        where = f" {exc.filename}" if getattr(exc, "filename", None) else ""
+        print_error(f"cannot use{where}: {exc.strerror or exc}")
+        sys.exit(2)
     except Exception as exc:
         if hasattr(exc, "show") and hasattr(exc, "exit_code"):  # click (vendored by typer) usage errors
             exc.show()

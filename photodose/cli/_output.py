@@ -43,6 +43,25 @@ def emit(data: Any, as_json: bool, render: Callable[[Console, Any], None]) -> No
         render(console, data)
 
 
+def require_output_path(field: str, path, suffixes: tuple[str, ...] = ()):
+    """``path`` as a Path if a file can be written there (existing folder, allowed suffix), else PhotodoseInputError.
+
+    Called before any work so that a refused output path writes nothing.
+    """
+    from pathlib import Path
+
+    from ..errors import PhotodoseInputError
+
+    target = Path(path).expanduser()
+    if suffixes and target.suffix.lower() not in suffixes:
+        raise PhotodoseInputError(field, str(path), "a file name ending in " + " or ".join(suffixes))
+    if target.is_dir():
+        raise PhotodoseInputError(field, str(path), "a file name, not a folder")
+    if not target.parent.is_dir():
+        raise PhotodoseInputError(field, str(path), f"a file in an existing folder ({target.parent} does not exist)")
+    return target
+
+
 def print_error(message: str) -> None:
     """One line on stderr, no traceback."""
     err_console.print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)

@@ -8,7 +8,7 @@ from typing import Annotated, Optional
 import typer
 
 from ..errors import PhotodoseInputError
-from ._output import JsonFlag, emit
+from ._output import JsonFlag, emit, require_output_path
 
 CURVE_POINTS = 120
 
@@ -204,6 +204,8 @@ def register(app: typer.Typer) -> None:
         from ..devices.irradiance import irradiance_summary
         from ..units import parse_area_mm, parse_length_mm
 
+        if plot is not None:
+            require_output_path("plot", plot, (".png",))
         dev = load_device(device)
         channels = list(channel) if channel else None
         if curve is not None or plot is not None:

@@ -11,7 +11,7 @@ from typing import Annotated, Any, Optional
 import typer
 
 from ..errors import PhotodoseInputError
-from ._output import JsonFlag, emit
+from ._output import JsonFlag, emit, require_output_path
 
 DbOption = Annotated[Optional[str], typer.Option(
     "--db", envvar="PHOTODOSE_DB", help="Database URL or SQLite file (default: the user data directory).")]
@@ -338,6 +338,8 @@ def _progress(plot, profile, db, as_json) -> None:
     from ..journal.progress import progress_series, progress_summary
     from ..journal.repository import list_plans, list_sessions
 
+    if plot is not None:
+        require_output_path("plot", plot, (".png",))
     journal = _open(db)
     person = _profile(journal, profile)
     sites = sorted({s.site for s in list_sessions(journal, person.id)})
@@ -395,6 +397,7 @@ def register(app: typer.Typer) -> None:
         from ..journal.exchange import export_profile, write_export
 
         fmt = require_choice("format", fmt, ("json", "csv"))
+        require_output_path("file", file)
         journal = _open(db)
         data = export_profile(journal, _profile(journal, profile).id)
         write_export(data, file, fmt)

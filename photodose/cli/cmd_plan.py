@@ -7,7 +7,7 @@ from typing import Annotated, Optional
 import typer
 
 from ..errors import PhotodoseInputError
-from ._output import JsonFlag, emit
+from ._output import JsonFlag, emit, require_output_path
 
 NOTE = "photodose informs; it does not diagnose or prescribe."
 
@@ -184,6 +184,10 @@ def register(app: typer.Typer) -> None:
         from ..planning.request import PlanRequest
         from ..units import parse_irradiance_mw_cm2, parse_length_mm
 
+        if plot:
+            require_output_path("plot", plot, (".png",))
+        if report:
+            require_output_path("report", report, (".html", ".htm"))
         if (target_depth_mm is None) != (window is None) and condition is None:
             raise PhotodoseInputError("target", f"depth={target_depth_mm}, window={window}",
                                       "a custom target needs both --target-depth-mm and --window (or give --condition)")

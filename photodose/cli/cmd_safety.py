@@ -8,7 +8,7 @@ from typing import Annotated, Optional
 import typer
 
 from ..errors import PhotodoseInputError
-from ._output import JsonFlag, emit
+from ._output import JsonFlag, emit, require_output_path
 
 safety_app = typer.Typer(help="Safety: eye and skin exposure limits of a device, contraindication screening.",
                          no_args_is_help=True)
@@ -133,6 +133,8 @@ def screen_command(
     from ..safety.checks import overall_status
     from ..safety.screening import ScreeningAnswers, evaluate_screening, load_questionnaire
 
+    if save is not None:
+        require_output_path("save", save, (".json",))
     now = datetime.now(timezone.utc)
     questionnaire = load_questionnaire()
     if answers is not None:

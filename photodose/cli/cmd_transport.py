@@ -16,7 +16,7 @@ from typing import Annotated, Optional
 import typer
 
 from ..errors import PhotodoseInputError
-from ._output import JsonFlag, console, emit
+from ._output import JsonFlag, console, emit, require_output_path
 
 
 @dataclass(frozen=True)
@@ -144,6 +144,8 @@ def register(app: typer.Typer) -> None:
         from ..transport.montecarlo import run_mc
         from ..transport.result import Grid
 
+        if out is not None and not out.is_dir():
+            require_output_path("out", out)
         runs, several = _load_runs(input_path)
         beam_spec, incidence_spec = parse_beam(beam), parse_incidence(incidence)
         photon_override = parse_photons(photons) if photons is not None else None
