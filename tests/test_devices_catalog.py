@@ -113,6 +113,7 @@ def test_toml_device_file(tmp_path):
     ("default_distance: 6 in", "default_distance: 6 kg", "default_distance"),
     ("name: My panel\n", "", "name"),
     ("pitch: 3 cm", "pitch: 3 cm, rows_typo: 2", "layout.rows_typo"),
+    ("rows: 4,", "rows: 100000000,", "layout"),  # 5e8 emitters would hang the irradiance grid
 ])
 def test_bad_device_files_name_file_and_field(tmp_path, old, new, field):
     path = tmp_path / "bad.yaml"
@@ -133,3 +134,11 @@ def test_unknown_device_and_catalog_id_clash(tmp_path):
     with pytest.raises(PhotodoseInputError) as info:
         add_user_device(path)
     assert info.value.field == "id"
+
+
+def test_malformed_yaml_is_refused_in_one_line(tmp_path):
+    path = tmp_path / "broken.yaml"
+    path.write_text("id: [unclosed\n")
+    with pytest.raises(PhotodoseInputError) as info:
+        add_user_device(path)
+    assert info.value.field == "file" and "\n" not in str(info.value)

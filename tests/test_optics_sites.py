@@ -92,7 +92,7 @@ def test_thickness_overrides():
 
 @pytest.mark.parametrize("overrides,match", [({"bone": 2.0}, "layers of site forearm"),
                                              ({"dermis": -1.0}, "thickness_mm.dermis"),
-                                             ({"dermis": 0.0}, "> 0 mm")])
+                                             ({"dermis": 0.0}, r"\(0, 1000\] mm")])
 def test_bad_overrides_are_refused(overrides, match):
     with pytest.raises(PhotodoseInputError, match=match):
         body_stack("forearm", 850, thickness_mm=overrides)
@@ -104,3 +104,9 @@ def test_unknown_site_and_bad_wavelength():
     assert resolve_site_name("Tennis elbow") == "elbow" and resolve_site_name("achilles") == "ankle"
     with pytest.raises(PhotodoseInputError, match="wavelength_nm"):
         body_stack("forearm", 350)
+
+
+@pytest.mark.parametrize("bad", [0.0, -1.0, float("nan"), float("inf"), 1e9])
+def test_impossible_thickness_overrides_are_refused_with_the_range(bad):
+    with pytest.raises(PhotodoseInputError, match=r"\(0, 1000\] mm"):
+        body_stack("knee", 850, thickness_mm={"subcutaneous_fat": bad})

@@ -79,7 +79,8 @@ def _read_mapping(path: Path) -> dict:
     try:
         raw = tomllib.loads(text) if path.suffix.lower() == ".toml" else yaml.safe_load(text)
     except (yaml.YAMLError, tomllib.TOMLDecodeError) as exc:
-        raise PhotodoseInputError("file", str(path), f"valid {path.suffix[1:].upper()} ({exc})") from None
+        detail = " ".join(str(exc).split())  # PyYAML's message spans several lines; the contract is one line
+        raise PhotodoseInputError("file", str(path), f"valid {path.suffix[1:].upper()} ({detail})") from None
     if not isinstance(raw, dict):
         raise PhotodoseInputError("file", str(path), "a mapping of device fields (id, name, kind, ...)")
     return raw

@@ -54,6 +54,9 @@ class Pulsing(BaseModel):
     duty_cycle: float = Field(gt=0, le=1)
 
 
+# Emitters are summed one by one on the irradiance grid; beyond this a uniform "area" layout is the right model.
+MAX_EMITTERS = 20_000
+
 class Layout(BaseModel):
     """Where the light leaves the device, centred on the optical axis (x = y = 0).
 
@@ -90,6 +93,9 @@ class Layout(BaseModel):
         missing = [name for name in need if getattr(self, name) in (None, [])]
         if missing:
             raise ValueError(f"a {self.kind} layout needs {', '.join(missing)}")
+        if (self.emitter_count or 0) > MAX_EMITTERS:
+            raise ValueError(f"{self.emitter_count} emitters; at most {MAX_EMITTERS} are modelled one by one "
+                             "(use an 'area' layout for larger sources)")
         return self
 
     @property

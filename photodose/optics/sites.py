@@ -11,7 +11,6 @@ a semi-infinite last layer, or one made finite by an override, reflects nothing 
 
 from __future__ import annotations
 
-import math
 
 from ..errors import PhotodoseInputError
 from ..transport.layers import LayerStack
@@ -20,6 +19,7 @@ from .phototypes import normalise_skin_type
 from .tissues import check_wavelength_nm, tissue_properties
 
 N_AIR = 1.0
+MAX_THICKNESS_MM = 1000.0  # input ceiling for an overridden layer (1 m): thicker is not a body layer
 SITES: tuple[str, ...] = tuple(load_yaml("sites.yaml")["sites"])
 
 
@@ -59,8 +59,9 @@ def apply_thickness_overrides(layers: list[dict], thickness_mm: dict[str, float]
             mm = float(value)
         except (TypeError, ValueError):
             raise PhotodoseInputError(f"thickness_mm.{key}", value, "a number of mm > 0") from None
-        if not (mm > 0 and math.isfinite(mm)):
-            raise PhotodoseInputError(f"thickness_mm.{key}", value, "a thickness > 0 mm")
+        if not (0 < mm <= MAX_THICKNESS_MM):
+            raise PhotodoseInputError(f"thickness_mm.{key}", value,
+                                      f"a thickness in (0, {MAX_THICKNESS_MM:g}] mm (omit it for semi-infinite)")
         by_name[key]["thickness_mm"] = mm
         by_name[key]["source"] = "given by the user"
     return result
