@@ -89,3 +89,14 @@ def test_bad_device_file_exit_code_2_names_file_and_field(tmp_path):
     assert proc.returncode == 2
     assert str(path) in proc.stderr.replace("\n", "") and "total_power_mw" in proc.stderr
     assert "Traceback" not in proc.stderr
+
+
+def test_device_list_never_splits_an_id():
+    result = runner.invoke(app, ["device", "list"], env={"COLUMNS": "80"})
+    assert result.exit_code == 0
+    assert "mitored-mitopro-1500-plus" in result.stdout and "platinumled-biomax-600" in result.stdout
+
+
+def test_protocol_list_never_splits_an_id():
+    result = runner.invoke(app, ["protocols", "list"], env={"COLUMNS": "80"})
+    assert "muscle-recovery-shoulders-upper-back" in result.stdout

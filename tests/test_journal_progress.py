@@ -35,3 +35,19 @@ def test_png_and_plotly_figures(journal, tmp_path):
     assert {"dose knee", "dose forearm", "cumulative knee", "phq9", "pain (knee)"} <= set(names)
     lines = [s["y0"] for s in fig.layout.shapes]
     assert pytest.approx(8.5) in lines and 5 in lines  # PHQ-9 response (50 % of 17) and remission (< 5)
+
+
+def test_png_legends_sit_beside_the_axes_not_over_the_data(journal, tmp_path, monkeypatch):
+    import matplotlib.pyplot as plt
+
+    figures = []
+    monkeypatch.setattr(plt, "close", figures.append)
+    plot_progress_png(progress_series(journal, populate(journal).id), tmp_path / "progress.png")
+    fig = figures[0]
+    renderer = fig.canvas.get_renderer()
+    for ax in fig.axes:
+        legend = ax.get_legend()
+        if legend is not None:
+            assert legend.get_window_extent(renderer).x0 >= ax.get_window_extent(renderer).x1
+    monkeypatch.undo()
+    plt.close(fig)

@@ -84,3 +84,12 @@ def test_demo_plan_writes_report(tmp_path):
     assert p["device"] == "generic-panel-660-850" and p["site"] == "knee" and p["skin_type"] == "III"
     assert {r["wavelength_nm"] for r in p["surface"]["by_wavelength"]} == {660.0, 850.0}
     assert path.endswith("plan.html")
+
+
+def test_cli_plan_says_why_it_is_refused_or_cautioned():
+    from typer.testing import CliRunner
+
+    result = CliRunner().invoke(app, ["plan", "--device", "joovv-solo-3", "--condition", "knee-osteoarthritis",
+                                      "--distance", "15 cm", "--max-minutes", "20"])
+    assert result.exit_code == 0
+    assert "safety fail:" in result.stdout and "remedy:" in result.stdout

@@ -142,7 +142,8 @@ def _render_device_list(console, rows) -> None:
     from rich.table import Table
 
     table = Table(title="devices")
-    for col in ("id", "kind", "wavelengths nm", "default distance cm", "origin"):
+    table.add_column("id", no_wrap=True)  # ids are typed back in: never split them
+    for col in ("kind", "wavelengths nm", "default distance cm", "origin"):
         table.add_column(col, overflow="fold")
     for r in rows:
         table.add_row(r["id"], r["kind"], ", ".join(f"{w:g}" for w in r["wavelengths_nm"]),

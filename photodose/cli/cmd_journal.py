@@ -306,11 +306,17 @@ def _history(site, profile, db, as_json) -> None:
             "cumulative": {s: _plain(cumulative_dose(journal, person.id, s).course) for s in sites}}
 
     def render(c, d):
-        table = Table("id", "start", "site", "device", "min", "mW/cm²", "J/cm² surface", "J/cm² target",
-                      title=f"sessions of {d['profile']}")
+        table = Table(title=f"sessions of {d['profile']}")
+        table.add_column("id")
+        table.add_column("start", no_wrap=True)
+        table.add_column("site")
+        table.add_column("device", overflow="fold")
+        for col in ("min", "mW/cm²", "J/cm² surface", "J/cm² target"):
+            table.add_column(col)
         for s in d["sessions"]:
             target = "" if s["target_fluence_j_cm2"] is None else f"{s['target_fluence_j_cm2']:.3g}"
-            table.add_row(str(s["id"]), s["start_at"], s["site"], s["device_id"], f"{s['duration_s'] / 60:g}",
+            table.add_row(str(s["id"]), s["start_at"][:16].replace("T", " "), s["site"], s["device_id"],
+                          f"{s['duration_s'] / 60:g}",
                           f"{s['surface_irradiance_mw_cm2']:.3g}", f"{s['surface_fluence_j_cm2']:.3g}", target)
         c.print(table)
         scores = Table("recorded", "instrument", "site", "total/value", "band", title="outcomes")

@@ -82,6 +82,12 @@ def render_plan(console, plan: dict) -> None:
     for label, text in reporting_rows(plan["reporting_parameters"]):
         params.add_row(label, text)
     console.print(params)
+    for check in plan["safety"]["checks"]:  # a caution or refusal must say why, not just its status
+        if check["status"] != "ok":
+            colour = "bold red" if check["status"] == "fail" else "yellow"
+            remedy = f" [bold]remedy:[/] {escape(check['remedy'])}" if check.get("remedy") else ""
+            console.print(f"[{colour}]safety {check['status']}:[/] {check['name']}: {escape(check['message'])}{remedy}",
+                          highlight=False)
     for r in plan["reasons"]:
         console.print(f"[cyan]why:[/] {escape(r)}", highlight=False)
     for w in plan["warnings"]:
@@ -95,13 +101,13 @@ def _render_protocols(console, data: dict) -> None:
     from rich.table import Table
 
     table = Table(title="photodose protocols")
-    for col in ("id", "name", "nm", "target", "window (J/cm2)", "evidence"):
+    table.add_column("id", no_wrap=True)  # ids are typed back in: never split or truncate them
+    for col in ("nm", "target depth", "window (J/cm2)", "evidence"):  # the name: `photodose protocols show ID`
         table.add_column(col)
     for p in data["protocols"]:
         w = p["target_window"] or p["skin_window"]
         where = "target" if p["target_window"] else "skin"
-        table.add_row(p["id"], p["name"], ", ".join(f"{x:g}" for x in p["wavelengths_nm"]),
-                      f"{p['target']['tissue']} {p['target']['depth_mm']:g} mm",
+        table.add_row(p["id"], ", ".join(f"{x:g}" for x in p["wavelengths_nm"]), f"{p['target']['depth_mm']:g} mm",
                       f"{w['low_j_cm2']:g}-{w['high_j_cm2']:g} at {where}" + (" (unsourced)" if w["unsourced"] else ""),
                       p["evidence"]["level"])
     console.print(table)

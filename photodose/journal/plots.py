@@ -12,7 +12,9 @@ TITLES = ("Surface dose per session (J/cm²)", "Cumulative surface dose per site
 
 
 def _remission_label(series) -> str:
-    return f"{series.label} remission < {series.remission_line:g} ({series.remission_source})"
+    """Short legend text; the full source stays in the JSON and the web page's hover text."""
+    flag = " (UNVERIFIED)" if "unsourced" in series.remission_source or "UNVERIFIED" in series.remission_source else ""
+    return f"{series.label} remission < {series.remission_line:g}{flag}"
 
 
 def plot_progress_png(series: ProgressSeries, path: str | Path) -> Path:
@@ -37,12 +39,12 @@ def plot_progress_png(series: ProgressSeries, path: str | Path) -> Path:
     for ax, title in zip((ax_dose, ax_cum, ax_score), TITLES):
         ax.set_title(title)
         ax.set_ylim(bottom=0)
-        if ax.get_legend_handles_labels()[0]:
-            ax.legend(fontsize=7)
+        if ax.get_legend_handles_labels()[0]:  # beside the axes, never over the data
+            ax.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.01, 1.0), borderaxespad=0.0)
     fig.autofmt_xdate()
     fig.tight_layout()
     path = Path(path)
-    fig.savefig(path, dpi=100)
+    fig.savefig(path, dpi=100, bbox_inches="tight")
     plt.close(fig)
     return path
 
