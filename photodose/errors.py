@@ -18,6 +18,10 @@ class PhotodoseInputError(ValueError):
         where = f"{source}: " if source else ""
         super().__init__(f"{where}{field}={value!r} is not allowed; {allowed}")
 
+    def __reduce__(self):
+        """Rebuild from the same fields (pickling, e.g. when Dask sends the error from a worker)."""
+        return (type(self), (self.field, self.value, self.allowed, self.source))
+
 
 def require_in_range(field: str, value: float, low: float | None = None, high: float | None = None,
                      *, low_inclusive: bool = True, high_inclusive: bool = True, source: str | None = None) -> float:

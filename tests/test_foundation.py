@@ -96,3 +96,11 @@ def test_os_error_becomes_one_line_exit_2(monkeypatch, capsys):
     code, err = _run_main(["irradiance"], capsys)
     assert code == 2
     assert err.strip() == "error: cannot use /root/x.png: Permission denied"
+
+
+def test_input_error_survives_pickling():
+    import pickle
+
+    err = pickle.loads(pickle.dumps(PhotodoseInputError("photons", -5, "at least 1", "run.mci: line 3")))
+    assert (err.field, err.value, err.allowed, err.source) == ("photons", -5, "at least 1", "run.mci: line 3")
+    assert str(err) == "run.mci: line 3: photons=-5 is not allowed; at least 1"

@@ -110,3 +110,20 @@ def test_cli_reports_unreachable_scheduler(tmp_path, capsys, monkeypatch):
               "--scheduler", "tcp://127.0.0.1:1", "--json"])
     assert exit_info.value.code == 2
     assert "tcp://127.0.0.1:1" in capsys.readouterr().err
+
+
+def test_mc_command_on_an_existing_scheduler_matches_the_threaded_run(client, tmp_path, capsys):
+    import json
+
+    from photodose.cli import main
+
+    stack_file = tmp_path / "forearm.json"
+    stack_file.write_text(json.dumps(STACK.to_json_dict()))
+    runs = {}
+    for label, extra in (("threads", []), ("dask", ["--scheduler", client.scheduler.address])):
+        with pytest.raises(SystemExit) as exit_info:
+            main(["mc", str(stack_file), "--photons", "4000", "--seed", "5", "--beam", "wide", "--json", *extra])
+        assert exit_info.value.code == 0
+        runs[label] = json.loads(capsys.readouterr().out)
+    for key in ("diffuse_reflectance", "absorbed", "transmittance", "layer_absorbed", "stderr"):
+        assert runs["dask"][key] == runs["threads"][key]

@@ -132,6 +132,8 @@ def register(app: typer.Typer) -> None:
         beam: Annotated[str, typer.Option(help="pencil | flat:RADIUS_MM | gaussian:RADIUS_MM | wide")] = "pencil",
         incidence: Annotated[str, typer.Option(help="collimated | cone:DEG | lambertian")] = "collimated",
         threads: Annotated[Optional[int], typer.Option(help="Worker threads (default: all cores).")] = None,
+        scheduler: Annotated[Optional[str], typer.Option(help="Run the batches on Dask: tcp://HOST:8786 of an "
+                                                         "existing cluster, or 'local' for a local cluster.")] = None,
         out: Annotated[Optional[Path], typer.Option(help="Write MCML .mco output here (several runs: "
                                                          "FILE_1.mco, ... or into a folder).")] = None,
         depth_profile: Annotated[bool, typer.Option("--depth-profile", help="Add depth_mm and "
@@ -157,8 +159,15 @@ def register(app: typer.Typer) -> None:
                 if bar is not None:
                     task = bar.add_task(f"run {index}/{len(runs)}", total=n)
                     callback = lambda done, total, task=task: bar.update(task, completed=done, total=total)
-                result = run_mc(run.stack, n, seed=seed, beam=beam_spec, incidence=incidence_spec,
-                                grid=run.grid or Grid(), threads=threads, progress=callback)
+                if scheduler is None:
+                    result = run_mc(run.stack, n, seed=seed, beam=beam_spec, incidence=incidence_spec,
+                                    grid=run.grid or Grid(), threads=threads, progress=callback)
+                else:
+                    from ..scale.distributed import run_mc_distributed
+
+                    result = run_mc_distributed(run.stack, n, seed, beam_spec, incidence_spec, run.grid or Grid(),
+                                                scheduler=None if scheduler == "local" else scheduler,
+                                                progress=callback or False)
                 item = {"input": input_path.name, **result.summary()}
                 if depth_profile:
                     item["depth_mm"] = result.depth_mm

@@ -26,8 +26,12 @@ class SchedulerUnreachable(PhotodoseInputError):
 
     def __init__(self, address: str, timeout_s: float, reason: str):
         super().__init__("scheduler", address, f"a reachable Dask scheduler; none answered within {timeout_s:g} s")
+        self.timeout_s, self.reason = timeout_s, reason
         self.args = (f"no Dask scheduler answered at {address} within {timeout_s:g} s ({reason}); check the "
                      "address and port, and that the scheduler is running and reachable from here",)
+
+    def __reduce__(self):
+        return (type(self), (self.value, self.timeout_s, self.reason))
 
 
 def check_address(address: str) -> str:

@@ -38,12 +38,12 @@ class SweepReport:
 
 def compute_point(point: AtlasPoint) -> dict:
     """Run one grid point (one thread) and return its store row."""
-    from ..transport.depth_dose import _code_version
+    from ..transport.depth_dose import code_version
     from ..transport.montecarlo import run_mc
 
     result = run_mc(point.stack, point.photons, seed=point.seed, beam=point.beam, incidence=point.incidence,
                     grid=point.grid, threads=1)
-    return result_row(point, result, _code_version())
+    return result_row(point, result, code_version())
 
 
 def missing_points(points: Sequence[AtlasPoint], store_dir: str | Path) -> list[AtlasPoint]:

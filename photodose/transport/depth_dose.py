@@ -59,7 +59,7 @@ def depth_grid(max_depth_mm: float) -> Grid:
     return Grid(dz_mm=dz, nz=int(math.ceil(max_depth_mm / dz)) + 2, dr_mm=1.0, nr=1, na=1)
 
 
-def _code_version() -> str:
+def code_version() -> str:
     """photodose's version plus a digest of the Monte Carlo sources, so a changed kernel misses the cache."""
     from . import montecarlo
 
@@ -74,7 +74,7 @@ def _mc_profile(stack: LayerStack, photons: int, seed: int, grid: Grid) -> tuple
     beam, incidence = Beam(kind="wide"), Incidence()
     key = cache.cache_key({"stack": stack.to_json_dict(), "method": "mc", "photons": photons, "seed": seed,
                            "grid": vars(grid), "beam": beam.model_dump(), "incidence": incidence.model_dump(),
-                           "code": _code_version()})
+                           "code": code_version()})
     hit = cache.load(key)
     if hit is not None:
         return hit, True
