@@ -4,7 +4,8 @@
 Presets are either Jacques 2013 / mcxyz2 chromophore parameter sets, or tissues published only as measured
 values at one or two wavelengths ("anchored"): those are turned into the same parameters by
 :func:`resolve_anchored` (assumed composition + flat residual absorption, power-law scattering through the
-anchor), an assumption that every result from them states in ``data_note``.
+anchor), an assumption that every result from them states in ``data_note``. Chromophore presets may state
+blood as total hemoglobin (µM) and borrow another preset's scattering (:func:`resolve_composition`).
 """
 
 from __future__ import annotations
@@ -19,7 +20,8 @@ from pydantic import BaseModel, ConfigDict
 
 from ..errors import PhotodoseInputError, require_choice
 from ..transport.layers import Layer
-from .chromophores import MELANIN_MODELS, absorption_per_cm, data_notes, reduced_scattering_per_cm
+from .chromophores import (HEMOGLOBIN_MOLAR_MASS_G_PER_MOL, MELANIN_MODELS, WHOLE_BLOOD_HEMOGLOBIN_G_PER_L,
+                           absorption_per_cm, data_notes, reduced_scattering_per_cm)
 from .datafiles import canonical_name, load_yaml
 from .phototypes import melanosome_fraction, normalise_skin_type
 
@@ -47,6 +49,7 @@ class TissuePreset(BaseModel):
     model: Literal["chromophore", "anchored"]
     pigmented: bool = False
     blood_fraction: float = 0.0
+    total_hemoglobin_um: float | None = None
     saturation: float = 0.75
     water_fraction: float = 0.0
     fat_fraction: float = 0.0
@@ -57,6 +60,7 @@ class TissuePreset(BaseModel):
     baseline_mua_per_cm: float = 0.0
     anchor: tuple[Anchor, ...] = ()
     residual_as: Literal["flat", "blood"] = "flat"
+    scattering_from: str | None = None
     g: float
     n: float
     source: str
@@ -134,10 +138,32 @@ def resolve_anchored(preset: TissuePreset) -> TissuePreset:
     return preset.model_copy(update=update)
 
 
+def blood_fraction_from_hemoglobin_um(total_hemoglobin_um: float) -> float:
+    """Whole-blood volume fraction B holding ``total_hemoglobin_um`` (µM of hemoglobin, tetramer) in tissue.
+
+    B = THb * M_Hb / C_blood with M_Hb = 64500 g/mol and C_blood = 150 g/L, the basis of the whole-blood
+    spectra in Jacques' library (Prahl's conversion); e.g. 12.5 µM -> B = 0.0054.
+    """
+    return total_hemoglobin_um * 1e-6 * HEMOGLOBIN_MOLAR_MASS_G_PER_MOL / WHOLE_BLOOD_HEMOGLOBIN_G_PER_L
+
+
+def resolve_composition(preset: TissuePreset, presets: dict[str, TissuePreset]) -> TissuePreset:
+    """Blood fraction from a stated total hemoglobin (µM), scattering copied from another resolved preset."""
+    update = {}
+    if preset.total_hemoglobin_um is not None:
+        update["blood_fraction"] = blood_fraction_from_hemoglobin_um(preset.total_hemoglobin_um)
+    if preset.scattering_from is not None:
+        donor = presets[preset.scattering_from]
+        update.update(musp_500nm_per_cm=donor.musp_500nm_per_cm, rayleigh_fraction=donor.rayleigh_fraction,
+                      mie_power=donor.mie_power)
+    return preset.model_copy(update=update)
+
+
 @lru_cache(maxsize=1)
 def _presets() -> dict[str, TissuePreset]:
     raw = load_yaml("tissues.yaml")["tissues"]
-    return {name: resolve_anchored(TissuePreset(name=name, **fields)) for name, fields in raw.items()}
+    resolved = {name: resolve_anchored(TissuePreset(name=name, **fields)) for name, fields in raw.items()}
+    return {name: resolve_composition(preset, resolved) for name, preset in resolved.items()}
 
 
 TISSUES: tuple[str, ...] = tuple(load_yaml("tissues.yaml")["tissues"])
