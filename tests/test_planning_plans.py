@@ -93,3 +93,24 @@ def test_cli_plan_says_why_it_is_refused_or_cautioned():
                                       "--distance", "15 cm", "--max-minutes", "20"])
     assert result.exit_code == 0
     assert "safety fail:" in result.stdout and "remedy:" in result.stdout
+
+
+def test_plan_flags_another_site_and_a_target_the_light_barely_reaches():
+    on_face = plan(PlanRequest(device=PANEL, condition="knee-osteoarthritis", site="face"))
+    assert any("not the protocol's site (knee)" in w for w in on_face["warnings"])
+    hip = plan(PlanRequest(device=PANEL, condition="hip"))
+    share = hip["target"]["fluence_j_cm2"] / hip["surface"]["fluence_j_cm2"]
+    flagged = any("of the skin dose reaches the target" in w for w in hip["warnings"])
+    assert flagged == (hip["window"]["basis"] == "skin" and share < 0.01)
+    knee = plan(PlanRequest(device=PANEL, condition="knee-osteoarthritis"))
+    assert not any("not the protocol's site" in w for w in knee["warnings"])
+
+
+@pytest.mark.parametrize("args", [["--window", "10..1"], ["--window", "nan..10"], ["--window", "1..1e9"],
+                                  ["--distance-range", "30 cm..10 cm"]])
+def test_bad_custom_window_or_range_is_one_clear_line(args, capsys):
+    argv = ["plan", "--device", PANEL, "--site", "knee", "--target-depth-mm", "5", "--window", "1..10", *args]
+    with pytest.raises(SystemExit) as info:
+        main(argv)
+    err = capsys.readouterr().err
+    assert info.value.code == 2 and args[0].lstrip("-") in err and "input={" not in err

@@ -12,12 +12,19 @@ from ._output import JsonFlag, emit, require_output_path
 NOTE = "photodose informs; it does not diagnose or prescribe."
 
 
+MAX_WINDOW_J_CM2 = 1000.0  # input ceiling for a custom dose window (photodose choice, unsourced)
+
+
 def _parse_window(text: str) -> tuple[float, float]:
+    allowed = f"LOW..HIGH in J/cm2 with 0 < LOW < HIGH <= {MAX_WINDOW_J_CM2:g}, e.g. 1..10"
     lo, sep, hi = str(text).partition("..")
     try:
-        return float(lo), float(hi)
+        low, high = float(lo), float(hi)
     except ValueError:
-        raise PhotodoseInputError("window", text, "LOW..HIGH in J/cm2, e.g. 1..10") from None
+        raise PhotodoseInputError("window", text, allowed) from None
+    if not (0 < low < high <= MAX_WINDOW_J_CM2):  # also refuses NaN
+        raise PhotodoseInputError("window", text, allowed)
+    return low, high
 
 
 def _parse_range_mm(text: str) -> tuple[float, float]:
@@ -26,7 +33,10 @@ def _parse_range_mm(text: str) -> tuple[float, float]:
     lo, sep, hi = str(text).partition("..")
     if not sep:
         raise PhotodoseInputError("distance-range", text, "MIN..MAX with units, e.g. '10 cm..40 cm'")
-    return parse_length_mm(lo, "distance-range"), parse_length_mm(hi, "distance-range")
+    low, high = parse_length_mm(lo, "distance-range"), parse_length_mm(hi, "distance-range")
+    if low > high:
+        raise PhotodoseInputError("distance-range", text, "MIN..MAX with MIN <= MAX, e.g. '10 cm..40 cm'")
+    return low, high
 
 
 def _parse_thickness(items: list[str] | None) -> dict[str, float] | None:

@@ -130,6 +130,7 @@ def plan(req: PlanRequest) -> dict:
         warnings.append("no plan meets every constraint; blocked by: " + ", ".join(sol.blocking))
         warnings.extend(sol.messages)
     _protocol_warnings(protocol, channels, goal.window, warnings)
+    _reach_warnings(req, protocol, tissue.site, goal, dose, warnings)
     if window["verdict"] != "inside":
         warnings.append(f"{goal.basis} dose {window['fluence_j_cm2']:.3g} J/cm2 is {window['verdict']} the window")
 
@@ -226,6 +227,23 @@ def _protocol_warnings(protocol, channels, window, warnings: list) -> None:
         warnings.append(f"evidence: {protocol.evidence.level} - {protocol.evidence.statement}")
     if protocol.site_note:
         warnings.append(protocol.site_note)
+
+
+# photodose display choice (unsourced): below this share of the skin dose, a skin-window verdict is flagged as
+# saying nothing about the target.
+NEGLIGIBLE_TARGET_SHARE = 0.01
+
+
+def _reach_warnings(req: PlanRequest, protocol, site: str, goal: Goal, dose: dict, warnings: list) -> None:
+    """Flag a plan whose verdict could mislead: another site than the protocol's, or a target the light barely reaches."""
+    if protocol is not None and req.site and site != protocol.site:
+        warnings.append(f"site {site} is not the protocol's site ({protocol.site}): its target depth and dose window "
+                        f"were set for {protocol.site}")
+    skin_j_cm2, target_j_cm2 = dose["surface"]["fluence_j_cm2"], dose["target"]["fluence_j_cm2"]
+    if goal.basis == "skin" and skin_j_cm2 > 0 and target_j_cm2 < NEGLIGIBLE_TARGET_SHARE * skin_j_cm2:
+        warnings.append(f"only {100 * target_j_cm2 / skin_j_cm2:.2g} % of the skin dose reaches the target at "
+                        f"{goal.target_depth_mm:g} mm ({target_j_cm2:.2g} J/cm2): the verdict is about the skin, "
+                        "not the target (photodose flags shares under 1 %, a display choice)")
 
 
 def _protocol_doc(protocol) -> dict | None:
