@@ -144,3 +144,11 @@ def test_cli_error_is_one_line_in_a_real_process(db):
     assert result.returncode == 2
     assert "Traceback" not in result.stderr and "exactly 9" in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_phq9_item_9_alert_reaches_the_person(db, capsys):
+    run_json(capsys, "profile", "add", "bo")
+    logged = run_json(capsys, "log", "outcome", "phq9", "--items", "0,0,0,0,0,0,0,0,1", "--at", "2026-11-01 09:00")
+    assert logged["band"] == "minimal" and len(logged["alerts"]) == 1 and "item 9" in logged["alerts"][0]
+    quiet = run_json(capsys, "log", "outcome", "phq9", "--items", "3,3,3,3,3,3,3,3,0", "--at", "2026-11-02 09:00")
+    assert quiet["alerts"] == []

@@ -117,3 +117,15 @@ def test_no_licensed_items_shipped():
     assert not {"bdi", "bdi2", "bdi-ii", "womac"} & set(instrument_ids())
     assert get_instrument("qids16").item_labels == ()
     assert len(get_instrument("phq9").item_labels) == 9
+
+
+@pytest.mark.parametrize("instrument,item,n", [("phq9", 9, 9), ("qids16", 12, 16)])
+def test_self_harm_item_above_zero_raises_an_alert(instrument, item, n):
+    inst = get_instrument(instrument)
+    quiet = [3] * n
+    quiet[item - 1] = 0
+    assert inst.alerts(quiet) == []  # a high total alone is not this alert
+    flagged = list(quiet)
+    flagged[item - 1] = 1
+    (alert,) = inst.alerts(flagged)
+    assert f"item {item}" in alert and "doctor" in alert

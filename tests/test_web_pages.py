@@ -158,3 +158,11 @@ def test_qids_items_and_hamd_total(client):
                     follow_redirects=False)
     assert r.status_code == 303
     assert [o["instrument"] for o in client.get("/api/profiles/1/outcomes").json()] == ["qids16", "hamd17"]
+
+
+def test_phq9_item_9_shows_an_alert_on_the_journal_page(client):
+    answered = {f"item{i}": "0" for i in range(1, 9)} | {"item9": "1"}
+    r = client.post("/journal/phq9", data=answered | {"csrf_token": csrf_of(client)})
+    assert r.status_code == 200 and 'role="alert"' in r.text and "crisis line" in r.text
+    api = client.post("/api/profiles/1/outcomes", json={"instrument": "phq9", "items": [0] * 8 + [2]}).json()
+    assert "item 9" in api["alerts"][0]

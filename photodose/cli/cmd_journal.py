@@ -152,14 +152,16 @@ def _read_json(path: Path, field: str) -> Any:
         raise PhotodoseInputError(field, str(path), f"a readable JSON file ({exc})") from None
 
 
-def _emit_outcome(row, as_json: bool) -> None:
+def _emit_outcome(row, as_json: bool, alerts: list[str] | None = None) -> None:
     def render(c, d):
         what = d["metric_name"] or d["instrument"]
         value = d["total"] if d["total"] is not None else d["metric_value"]
         band = f" ({d['band']})" if d["band"] else ""
         c.print(f"logged {what}: {value}{band} at {d['recorded_at']}", highlight=False)
+        for alert in d["alerts"]:
+            c.print(f"[bold red]important:[/] {alert}", highlight=False)
 
-    emit(_plain(row), as_json, render)
+    emit({**_plain(row), "alerts": alerts or []}, as_json, render)
 
 
 def _outcome_app() -> typer.Typer:
@@ -169,10 +171,12 @@ def _outcome_app() -> typer.Typer:
         from ..journal.repository import log_outcome
         from ..outcomes import score_items
 
+        from ..outcomes import get_instrument
+
         score = score_items(instrument, _parse_items(items))
         journal = _open(db)
         _emit_outcome(log_outcome(journal, _profile(journal, profile).id, score, recorded_at=_parse_at(at),
-                                  notes=notes), as_json)
+                                  notes=notes), as_json, get_instrument(instrument).alerts(score.items))
 
     def _log_total(instrument: str, total: float, site, at, notes, profile, db, as_json) -> None:
         from ..journal.repository import log_outcome

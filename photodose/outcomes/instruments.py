@@ -43,6 +43,13 @@ class Instrument:
     clinically_important_fraction: float | None = None
     clinically_important_source: str | None = None
     item_labels: tuple[str, ...] = ()
+    alert_items: tuple[tuple[int, float, str, str], ...] = ()  # (item, above, what it asks, source)
+
+    def alerts(self, items) -> list[str]:
+        """Messages for answered items that must reach a clinician now (e.g. PHQ-9 item 9 above 0)."""
+        return [f"item {item} ({what}) was answered {items[item - 1]}: please tell a doctor or a crisis line now; "
+                f"photodose cannot assess this ({source})"
+                for item, above, what, source in self.alert_items if items and items[item - 1] > above]
 
     def band(self, total: float) -> str | None:
         """Severity band label for ``total`` (None when the instrument has no bands)."""
@@ -80,6 +87,7 @@ def _build(key: str, d: dict) -> Instrument:
         clinically_important_fraction=important.get("fraction"),
         clinically_important_source=important.get("source"),
         item_labels=_item_labels(d.get("items_file")),
+        alert_items=tuple((a["item"], a["above"], a["what"], a["source"]) for a in d.get("alert_items", [])),
     )
 
 

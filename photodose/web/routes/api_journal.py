@@ -116,7 +116,7 @@ def log_outcome(request: Request, profile_id: ProfileId, body: OutcomeIn) -> dic
         score = score_total(instrument.id, body.total)
     row = repository.log_outcome(journal(request), pid, score, site=body.site, notes=body.notes,
                                  recorded_at=datetime.now().replace(microsecond=0))
-    return _outcome_json(row)
+    return {**_outcome_json(row), "alerts": instrument.alerts(score.items) if score.items else []}
 
 
 @router.get("/profiles/{profile_id}/progress")

@@ -74,7 +74,8 @@ async def log_phq9(request: Request):
             score = score_items(PHQ9, [form.get(f"item{i}") for i in range(1, n_items + 1)])
             repository.log_outcome(journal(request), profile.id, score, recorded_at=datetime.now().replace(microsecond=0),
                                    notes=str(form.get("notes") or "") or None)
-            return RedirectResponse(f"/journal?logged=phq9&total={score.total:g}", status_code=303)
+            alert = "&alert=1" if get_instrument(PHQ9).alerts(score.items) else ""
+            return RedirectResponse(f"/journal?logged=phq9&total={score.total:g}{alert}", status_code=303)
         except PhotodoseInputError as exc:
             errors = errors_from(exc, [f"item{i}" for i in range(1, n_items + 1)],
                                  {f"phq9 item {i}": f"item{i}" for i in range(1, n_items + 1)})
@@ -116,7 +117,8 @@ async def log_other_outcome(request: Request):
         else:
             score = score_total(instrument.id, text)
         repository.log_outcome(journal(request), profile.id, score, recorded_at=datetime.now().replace(microsecond=0))
-        return RedirectResponse(f"/journal?logged={instrument.id}&total={score.total:g}", status_code=303)
+        alert = "&alert=1" if score.items and instrument.alerts(score.items) else ""
+        return RedirectResponse(f"/journal?logged={instrument.id}&total={score.total:g}{alert}", status_code=303)
     except PhotodoseInputError as exc:
         field = "instrument" if exc.field == "instrument" else "scores"
         return _journal_page(request, status_code=422, errors={field: str(exc)}, values=values_of(form),
