@@ -178,3 +178,24 @@ def test_database_location(tmp_path, monkeypatch):
     assert resolve_db_url("postgresql://u@host/db") == "postgresql://u@host/db"
     j = open_journal()
     assert (tmp_path / "env.sqlite").exists() and current_revision(j.engine) == head_revision()
+
+
+@pytest.mark.parametrize("table,field,value,match", [
+    ("sessions", "duration_s", -5.0, r"sessions\[0\]\.duration_s"),
+    ("sessions", "start_at", "2099-01-01T08:00:00", r"sessions\[0\]\.start_at.*future"),
+    ("sessions", "site", "mars", r"sessions\[0\]\.site"),
+    ("outcomes", "total", 27.0, r"outcomes\[0\]\.total"),
+    ("outcomes", "item_scores", [9, 9], r"outcomes\[0\]\.items"),
+    ("outcomes", "recorded_at", "2099-01-01T08:00:00", r"outcomes\[0\]\.recorded_at.*future"),
+])
+def test_import_checks_rows_like_logging_and_writes_nothing(journal, tmp_path, table, field, value, match):
+    data = export_profile(journal, populate(journal).id)
+    rows = data[table] if table == "sessions" else [o for o in data[table] if o["item_scores"]]
+    rows[0][field] = value
+    if table == "outcomes":
+        data[table] = rows + [o for o in data[table] if not o["item_scores"]]
+    other = open_journal(str(tmp_path / "other.sqlite"))
+    with pytest.raises(PhotodoseInputError, match=match) as info:
+        import_profile(other, data, source="edited.json")
+    assert info.value.source == "edited.json"
+    assert counts(tmp_path / "other.sqlite")["profiles"] == 0

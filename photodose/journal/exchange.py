@@ -60,6 +60,54 @@ def _row_kwargs(model: type[Base], record: dict[str, Any], source: str) -> dict[
     return kwargs
 
 
+def _check_session(kwargs: dict[str, Any]) -> None:
+    from ..errors import require_in_range
+    from .repository import require_past
+    from .sites import require_site
+
+    kwargs["site"] = require_site(kwargs.get("site") or "")
+    require_past("start_at", kwargs.get("start_at") or datetime.max)
+    require_in_range("duration_s", kwargs.get("duration_s"), 0, 24 * 3600, low_inclusive=False)
+    require_in_range("distance_mm", kwargs.get("distance_mm"), 0, None)  # no ceiling: older journals round-trip
+    for key in ("surface_irradiance_mw_cm2", "surface_fluence_j_cm2", "target_fluence_j_cm2", "planned_seconds"):
+        if kwargs.get(key) is not None:
+            require_in_range(key, kwargs[key], 0, None)
+
+
+def _check_outcome(kwargs: dict[str, Any]) -> None:
+    from ..errors import require_in_range
+    from ..outcomes import score_items, score_total
+    from .repository import require_past
+    from .sites import require_site
+
+    require_past("recorded_at", kwargs.get("recorded_at") or datetime.max)
+    if kwargs.get("site") is not None:
+        kwargs["site"] = require_site(kwargs["site"])
+    if kwargs.get("instrument") == "custom":
+        if kwargs.get("metric_value") is not None:
+            require_in_range("metric_value", kwargs["metric_value"])
+        return
+    items = kwargs.get("item_scores")
+    score = score_items(kwargs.get("instrument"), items) if items is not None else \
+        score_total(kwargs.get("instrument"), kwargs.get("total"))
+    if kwargs.get("total") != score.total:
+        raise PhotodoseInputError("total", kwargs.get("total"), f"{score.total:g}, the score of its items")
+
+
+_CHECKS = {TherapySession: _check_session, Outcome: _check_outcome}
+
+
+def _checked(model: type[Base], kwargs: dict[str, Any], where: str, source: str) -> dict[str, Any]:
+    """``kwargs`` validated by the same rules as logging (an export may have been edited by hand)."""
+    check = _CHECKS.get(model)
+    if check is not None:
+        try:
+            check(kwargs)
+        except PhotodoseInputError as exc:
+            raise PhotodoseInputError(f"{where}.{exc.field}", exc.value, exc.allowed, source) from None
+    return kwargs
+
+
 def export_profile(db: Journal, profile_id: int) -> dict[str, Any]:
     """Everything stored for one profile as a JSON-ready object (ids included, for references only)."""
     with db.read() as s:
@@ -93,8 +141,8 @@ def import_profile(db: Journal, data: dict[str, Any], rename: str | None = None,
         s.flush()
         plan_ids: dict[int, int] = {}
         for key, model in CHILD_TABLES.items():
-            for record in data.get(key, []):
-                kwargs = _row_kwargs(model, record, source)
+            for index, record in enumerate(data.get(key, [])):
+                kwargs = _checked(model, _row_kwargs(model, record, source), f"{key}[{index}]", source)
                 if model is TherapySession and kwargs.get("plan_id") is not None:
                     kwargs["plan_id"] = plan_ids[kwargs["plan_id"]]
                 row = model(profile_id=profile.id, **kwargs)
