@@ -104,3 +104,18 @@ def test_input_error_survives_pickling():
     err = pickle.loads(pickle.dumps(PhotodoseInputError("photons", -5, "at least 1", "run.mci: line 3")))
     assert (err.field, err.value, err.allowed, err.source) == ("photons", -5, "at least 1", "run.mci: line 3")
     assert str(err) == "run.mci: line 3: photons=-5 is not allowed; at least 1"
+
+
+# photodose safety screen (cmd_safety.py): tests/test_safety_* belongs to the safety engineers.
+@pytest.mark.parametrize("answers,extra,match", [
+    ("answered_at: 2099-01-01T00:00:00\nanswers: {cancer: no}\n", [], "answered_at.*future"),
+    ("answers: {cancer: no}\n", ["--site", "mars"], "site='mars'"),
+])
+def test_screening_refuses_future_answers_and_unknown_sites(tmp_path, capsys, answers, extra, match):
+    import re
+
+    path = tmp_path / "answers.yaml"
+    path.write_text(answers)
+    code, err = _run_main(["safety", "screen", "--answers", str(path), "--save", str(tmp_path / "saved.json"),
+                           *extra], capsys)
+    assert code == 2 and re.search(match, err) and not (tmp_path / "saved.json").exists()

@@ -76,7 +76,15 @@ def _read_answers(path: Path, now):
         if not isinstance(value, bool):
             raise PhotodoseInputError(f"answers.{key}", value, "yes or no", str(path))
         answers[key] = value
-    return ScreeningAnswers(answered_at=doc.get("answered_at", now), answers=answers)
+    given = ScreeningAnswers(answered_at=doc.get("answered_at", now), answers=answers)
+    from datetime import timedelta
+
+    from ..safety._time import as_utc
+
+    if as_utc(given.answered_at) > as_utc(now) + timedelta(minutes=1):
+        raise PhotodoseInputError("answered_at", given.answered_at.isoformat(),
+                                  f"must not be in the future (now {now:%Y-%m-%d %H:%M} UTC)", str(path))
+    return given
 
 
 def register(app: typer.Typer) -> None:
@@ -135,6 +143,10 @@ def screen_command(
 
     if save is not None:
         require_output_path("save", save, (".json",))
+    if site.strip().lower() != "unspecified":
+        from ..journal.sites import require_site
+
+        site = require_site(site)
     now = datetime.now(timezone.utc)
     questionnaire = load_questionnaire()
     if answers is not None:
