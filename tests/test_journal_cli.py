@@ -97,6 +97,8 @@ def test_log_session_from_plan_stores_target_dose(db, capsys, tmp_path):
     (["log", "outcome", "phq9", "--items", "1,2,0,1,1,0,2,1,4"], "item 9"),
     (["log", "outcome", "pain", "--site", "knee", "--score", "11"], "pain total"),
     (["log", "outcome", "hamd17", "--total", "60"], "hamd17 total"),
+    (["log", "session", "--site", "knee", "--device", "flat-40", "--distance", "nan cm", "--minutes", "12"], "distance"),
+    (["log", "outcome", "custom", "wrinkles", "--value", "inf"], "value"),
 ])
 def test_refusals_exit_2_and_write_nothing(db, capsys, args, needle):
     run_json(capsys, "profile", "add", "ann")
@@ -152,3 +154,21 @@ def test_phq9_item_9_alert_reaches_the_person(db, capsys):
     assert logged["band"] == "minimal" and len(logged["alerts"]) == 1 and "item 9" in logged["alerts"][0]
     quiet = run_json(capsys, "log", "outcome", "phq9", "--items", "3,3,3,3,3,3,3,3,0", "--at", "2026-11-02 09:00")
     assert quiet["alerts"] == []
+
+
+@pytest.mark.parametrize("text,needle", [('{"foo": 1}', "question ids"), ("[1, 2]", "mapping"),
+                                         ("answered_at: 2099-01-01T00:00:00\nanswers: {cancer: no}\n", "future")])
+def test_profile_answers_are_checked_like_the_screening(db, capsys, tmp_path, text, needle):
+    path = tmp_path / "answers.yaml"
+    path.write_text(text)
+    code, _, err = run(capsys, "profile", "add", "ann", "--answers", str(path))
+    assert code == 2 and needle in err
+    assert run_json(capsys, "profile", "list")["profiles"] == []
+
+
+def test_profile_keeps_the_date_the_answers_were_given(db, capsys, tmp_path):
+    path = tmp_path / "answers.yaml"
+    path.write_text("answered_at: 2026-01-05T10:00:00\nanswers: {cancer: no, epilepsy: yes}\n")
+    added = run_json(capsys, "profile", "add", "ann", "--answers", str(path))
+    assert added["contraindication_answers"]["answers"] == {"cancer": False, "epilepsy": True}
+    assert added["contraindications_answered_at"].startswith("2026-01-05")

@@ -81,7 +81,8 @@ def _profile_app() -> typer.Typer:
     def add(name: str,
             skin_type: Annotated[Optional[str], typer.Option("--skin-type", help="Fitzpatrick phototype I-VI")] = None,
             fat: Annotated[Optional[list[str]], typer.Option("--fat", help='Fat thickness per site: knee="8 mm"')] = None,
-            answers: Annotated[Optional[Path], typer.Option("--answers", help="Contraindication answers (JSON file)")] = None,
+            answers: Annotated[Optional[Path], typer.Option(
+                "--answers", help="Contraindication answers: YAML/JSON file, e.g. from `photodose safety screen --save`")] = None,
             db: DbOption = None, as_json: JsonFlag = False) -> None:
         """Add a profile (name or pseudonym)."""
         from ..journal.repository import add_profile
@@ -95,9 +96,17 @@ def _profile_app() -> typer.Typer:
                 raise PhotodoseInputError("fat", entry, 'SITE=LENGTH, e.g. knee="8 mm"')
             measurements = measurements or {}
             measurements.setdefault(require_site(site), {})["fat_thickness_mm"] = parse_length_mm(length, "fat")
-        answer_data = _read_json(answers, "answers") if answers else None
+        answer_data, answered_at = None, None
+        if answers is not None:  # the screening's own reader: known question ids, yes/no, not dated in the future
+            from datetime import timezone
+
+            from .cmd_safety import read_answers_file
+
+            given = read_answers_file(answers, datetime.now(timezone.utc))
+            answer_data = json.loads(given.to_json())
+            answered_at = given.answered_at.astimezone().replace(tzinfo=None, microsecond=0)  # journal: local time
         profile = add_profile(_open(db), name, skin_phototype=skin_type, body_measurements=measurements,
-                              contraindication_answers=answer_data)
+                              contraindication_answers=answer_data, answered_at=answered_at)
         emit(_plain(profile), as_json, lambda c, d: c.print(f"profile {d['name']} added (id {d['id']})"))
 
     @app.command("list")

@@ -53,7 +53,7 @@ def _render_screen(console, data: dict) -> None:
     console.print(f"status: [{_STYLE[data['status']]}]{data['status']}[/]  (source: {data['source']})")
 
 
-def _read_answers(path: Path, now):
+def read_answers_file(path: Path, now):
     """A YAML/JSON file: either {answered_at, answers: {id: yes/no}} or a plain {id: yes/no} mapping."""
     import yaml
 
@@ -150,7 +150,7 @@ def screen_command(
     now = datetime.now(timezone.utc)
     questionnaire = load_questionnaire()
     if answers is not None:
-        given = _read_answers(answers, now)
+        given = read_answers_file(answers, now)
     else:
         given = ScreeningAnswers(answered_at=now, questionnaire_version=questionnaire.version,
                                  answers={q.id: typer.confirm(q.text, default=False) for q in questionnaire.questions})
