@@ -60,9 +60,13 @@ def test_deeper_targets_get_less_dose():
     assert all(a > b for a, b in zip(doses, doses[1:]))
 
 
-def test_nir_beats_red_at_10_mm_at_equal_surface_dose():
-    red = compute_session_dose(contact_area_device(660, 50.0, 25.0), 0, 600, "knee", "III", target_depth_mm=10.0)
-    nir = compute_session_dose(contact_area_device(850, 50.0, 25.0), 0, 600, "knee", "III", target_depth_mm=10.0)
+# Sites whose 10 mm depth lies in perfused soft tissue (muscle or subcutaneous fat). Where 10 mm lies in bone
+# (hand, elbow; Jacques' skull parameters, blood fraction 0.0005, water-dominated), red and NIR reach it about
+# equally in this model, so the claim is tested where hemoglobin sets the attenuation.
+@pytest.mark.parametrize("site", ["forearm", "calf", "thigh", "shoulder"])
+def test_nir_beats_red_at_10_mm_at_equal_surface_dose(site):
+    red = compute_session_dose(contact_area_device(660, 50.0, 25.0), 0, 600, site, "III", target_depth_mm=10.0)
+    nir = compute_session_dose(contact_area_device(850, 50.0, 25.0), 0, 600, site, "III", target_depth_mm=10.0)
     assert red["surface"]["fluence_j_cm2"] == pytest.approx(nir["surface"]["fluence_j_cm2"])
     assert nir["target"]["fluence_j_cm2"] > 1.2 * red["target"]["fluence_j_cm2"]
 

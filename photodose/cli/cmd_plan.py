@@ -191,6 +191,8 @@ def register(app: typer.Typer) -> None:
         target_depth_mm: Annotated[Optional[float], typer.Option("--target-depth-mm", help="custom target depth")] = None,
         window: Annotated[Optional[str], typer.Option(help="custom target window LOW..HIGH J/cm2")] = None,
         goggles: Annotated[bool, typer.Option("--goggles", help="goggles rated for these wavelengths are worn")] = False,
+        transport: Annotated[str, typer.Option(help="depth model: fast | mc | mc:PHOTONS | atlas:DIR "
+                                                    "(an atlas from 'photodose atlas'; Monte Carlo outside it)")] = "fast",
         report: Annotated[Optional[str], typer.Option(help="write a self-contained HTML report")] = None,
         plot: Annotated[Optional[str], typer.Option(help="write the depth-dose PNG")] = None,
         as_json: JsonFlag = False,
@@ -216,7 +218,7 @@ def register(app: typer.Typer) -> None:
             max_irradiance_mw_cm2=None if max_irradiance is None else parse_irradiance_mw_cm2(max_irradiance,
                                                                                                 "max-irradiance"),
             distance_range_mm=None if distance_range is None else _parse_range_mm(distance_range),
-            safety={"goggles": goggles},
+            safety={"goggles": goggles}, transport=transport,
         )
         result = plan(req)
         if plot:

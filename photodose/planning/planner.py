@@ -19,11 +19,13 @@ from ..protocols.model import DoseWindow
 from .inverse import Constraints, solve
 from .reporting import SOURCE as JENKINS_CARROLL, reporting_parameters
 from .request import PlanRequest
+from .depth_model import parse_depth_model
 from .safety_link import safety_for_plan
 from .schedule import recommend_schedule
 from .session_dose import (TissueModel, channel_lights, channel_phis, load_device_any, session_dose_from_lights,
                            treatment_area_cm2)
 from .surface import SurfaceIrradiance, choose_channels
+from .tissue import model_notes
 from .windows import verdict, window_goal_j_cm2
 
 NOTE = "photodose informs; it does not diagnose or prescribe."
@@ -104,7 +106,8 @@ def plan(req: PlanRequest) -> dict:
     """Plan a session; returns the plan document (the ``photodose plan --json`` contract)."""
     device = load_device_any(req.device)
     protocol = get_protocol(req.condition) if req.condition else None
-    tissue = TissueModel(req.site or protocol.site, normalise_skin_type(req.skin_type), req.thickness_mm)
+    tissue = TissueModel(req.site or protocol.site, normalise_skin_type(req.skin_type), req.thickness_mm,
+                         parse_depth_model(req.transport))
     goal = resolve_goal(req, protocol)
     warnings: list[str] = []
 
@@ -131,6 +134,7 @@ def plan(req: PlanRequest) -> dict:
         warnings.extend(sol.messages)
     _protocol_warnings(protocol, channels, goal.window, warnings)
     _reach_warnings(req, protocol, tissue.site, goal, dose, warnings)
+    warnings.extend(model_notes(tissue.site, tissue.skin_type, tissue.depth_model))
     if window["verdict"] != "inside":
         warnings.append(f"{goal.basis} dose {window['fluence_j_cm2']:.3g} J/cm2 is {window['verdict']} the window")
 
@@ -169,7 +173,7 @@ def _reasons(channels, distance_reason: str, sol, goal: Goal, bounds: tuple, tis
         "J/cm2 = geometric middle sqrt(low x high) (log-dose middle of a biphasic window)",
         f"session time {sol.time_s:.0f} s {timing}; bounds {t_lo:.0f}-{t_hi:.0f} s ({t_source})",
         f"target depth {goal.target_depth_mm:g} mm: {goal.depth_source}",
-        f"dose at depth: wide-field fast transport model on the {tissue.site} stack, phototype {tissue.skin_type}, "
+        f"dose at depth: {tissue.depth_model.label()} on the {tissue.site} stack, phototype {tissue.skin_type}, "
         "integrated over each channel's emission spectrum",
         f"schedule: {schedule['source']}",
     ]

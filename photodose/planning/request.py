@@ -11,6 +11,7 @@ class PlanRequest(BaseModel):
     Give ``condition`` (a protocol id) or a custom target (``target_depth_mm`` with ``window_j_cm2``); a custom
     target overrides the protocol's. ``distance_mm`` None means: choose the distance (inverse planning).
     ``safety`` holds answers for the safety gate (contraindications, eye protection ...), passed through.
+    ``transport`` picks the depth model (``fast`` by default; see :mod:`photodose.planning.depth_model`).
     """
 
     model_config = ConfigDict(frozen=True, arbitrary_types_allowed=True)
@@ -27,6 +28,7 @@ class PlanRequest(BaseModel):
     max_irradiance_mw_cm2: float | None = Field(None, gt=0)
     distance_range_mm: tuple[float, float] | None = None
     safety: dict | None = None
+    transport: object = None  # depth model: "fast" | "mc" | "mc:PHOTONS" | "atlas:DIR" or a DepthModel
 
     @model_validator(mode="after")
     def _what_to_plan(self) -> "PlanRequest":

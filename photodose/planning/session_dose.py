@@ -16,6 +16,7 @@ from ..dosimetry.arithmetic import energy_j, fluence_j_cm2
 from ..dosimetry.depth_dose import depth_fluence_j_cm2
 from ..optics.phototypes import normalise_skin_type
 from .surface import SurfaceIrradiance, choose_channels
+from .depth_model import DepthModel
 from .tissue import CURVE_DEPTHS_MM, channel_fluence_per_irradiance
 
 MM2_PER_CM2 = 100.0
@@ -40,9 +41,11 @@ class TissueModel:
     site: str
     skin_type: str = "III"
     thickness_mm: dict | None = None
+    depth_model: DepthModel = DepthModel()
 
     def phi(self, spectrum, depths_mm) -> np.ndarray:
-        return channel_fluence_per_irradiance(spectrum, self.site, self.skin_type, depths_mm, self.thickness_mm)
+        return channel_fluence_per_irradiance(spectrum, self.site, self.skin_type, depths_mm, self.thickness_mm,
+                                              model=self.depth_model)
 
 
 def treatment_area_cm2(device) -> float:

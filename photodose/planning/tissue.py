@@ -1,9 +1,10 @@
 """Fluence per unit irradiance phi(z; lambda) of a body site, from the optics and transport stages, cached.
 
-Edge module: it builds the site's layer stack (optics stage, ``body_stack``) and runs the transport stage's
-wide-field fast model (``fluence_per_irradiance(..., method="fast")``) once per
-(site, wavelength rounded to 1 nm, phototype, thickness overrides, depths); later calls are dictionary look-ups.
-Channel spectra are integrated with their emission samples (weights sum to 1).
+Edge module: it builds the site's layer stack (optics stage, ``body_stack``) and runs the chosen transport model
+(:class:`~photodose.planning.depth_model.DepthModel`: fast diffusion by default, Monte Carlo, or an atlas) once per
+(site, wavelength rounded to 1 nm, phototype, thickness overrides, depths, model); later calls are dictionary
+look-ups. Channel spectra are integrated with their emission samples (weights sum to 1). Notes from the model
+(an atlas falling back to Monte Carlo) are collected by :func:`model_notes`.
 """
 
 from __future__ import annotations
@@ -14,15 +15,39 @@ import numpy as np
 
 from ..dosimetry.depth_dose import spectral_fluence_per_irradiance
 from ..optics.sites import body_stack
+from .depth_model import DepthModel, open_atlas_cached
 
 SPECTRAL_SAMPLES = 5
 CURVE_DEPTHS_MM = tuple(float(z) for z in np.round(np.arange(0.0, 40.0 + 1e-9, 0.25), 4))
 
 
-def _fast_model(stack, depths_mm: np.ndarray) -> np.ndarray:
+FAST = DepthModel()
+_NOTES: dict[tuple, str] = {}
+
+
+def _transport_model(site: str, wavelength_nm: int, skin_type: str, thickness_key: tuple,
+                     depths_mm: np.ndarray, model: DepthModel) -> np.ndarray:
     from ..transport.depth_dose import fluence_per_irradiance
 
-    return np.asarray(fluence_per_irradiance(stack, depths_mm, method="fast").fluence_per_irradiance, float)
+    stack = _stack(site, wavelength_nm, skin_type, thickness_key)
+    if model.method == "fast":
+        result = fluence_per_irradiance(stack, depths_mm, method="fast")
+    elif model.method == "mc":
+        result = fluence_per_irradiance(stack, depths_mm, method="mc", photons=model.photons, seed=model.seed)
+    else:
+        from ..scale.atlas import fluence_per_irradiance_or_mc
+
+        key = (site, wavelength_nm, skin_type, thickness_key, model)
+        result = fluence_per_irradiance_or_mc(open_atlas_cached(model.atlas_dir), site, skin_type,
+                                              float(wavelength_nm), depths_mm, dict(thickness_key) or None,
+                                              photons=model.photons, seed=model.seed,
+                                              say_fn=lambda msg: _NOTES.__setitem__(key, f"{wavelength_nm} nm: {msg}"))
+    return np.asarray(result.fluence_per_irradiance, float)
+
+
+def model_notes(site: str, skin_type: str, model: DepthModel) -> list[str]:
+    """What the model said while answering for this site and phototype (e.g. an atlas falling back to MC)."""
+    return sorted(note for (s, _, k, _, m), note in _NOTES.items() if (s, k, m) == (site, skin_type, model))
 
 
 def _thickness_key(thickness_mm: dict[str, float] | None) -> tuple:
@@ -35,9 +60,10 @@ def _stack(site: str, wavelength_nm: int, skin_type: str, thickness_key: tuple):
 
 
 @lru_cache(maxsize=4096)
-def _phi(site: str, wavelength_nm: int, skin_type: str, thickness_key: tuple, depths_mm: tuple) -> np.ndarray:
-    stack = _stack(site, wavelength_nm, skin_type, thickness_key)
-    phi = np.nan_to_num(_fast_model(stack, np.asarray(depths_mm, float)), nan=0.0)
+def _phi(site: str, wavelength_nm: int, skin_type: str, thickness_key: tuple, depths_mm: tuple,
+         model: DepthModel) -> np.ndarray:
+    phi = np.nan_to_num(_transport_model(site, wavelength_nm, skin_type, thickness_key,
+                                         np.asarray(depths_mm, float), model), nan=0.0)
     phi.setflags(write=False)
     return phi
 
@@ -54,7 +80,7 @@ def _mua(site: str, wavelength_nm: int, skin_type: str, thickness_key: tuple, de
 
 def absorbed_per_irradiance_per_cm(spectrum, site: str, skin_type: str, depths_mm,
                                    thickness_mm: dict[str, float] | None = None,
-                                   samples: int = SPECTRAL_SAMPLES) -> np.ndarray:
+                                   samples: int = SPECTRAL_SAMPLES, model: DepthModel = FAST) -> np.ndarray:
     """Absorbed power density per unit irradiance sum_k w_k mua(z; lambda_k) phi(z; lambda_k) [1/cm].
 
     Times an irradiance in mW/cm^2 it gives mW/cm^3 (the heat source of the bioheat check).
@@ -64,25 +90,26 @@ def absorbed_per_irradiance_per_cm(spectrum, site: str, skin_type: str, depths_m
     nm, w = spectrum.samples(samples)
     return spectral_fluence_per_irradiance(
         lambda lam: _mua(site, int(round(lam)), skin_type, key, depths)
-        * fluence_per_irradiance(site, lam, skin_type, depths, thickness_mm), nm, w)
+        * fluence_per_irradiance(site, lam, skin_type, depths, thickness_mm, model), nm, w)
 
 
 def fluence_per_irradiance(site: str, wavelength_nm: float, skin_type: str, depths_mm,
-                           thickness_mm: dict[str, float] | None = None) -> np.ndarray:
-    """phi(z; lambda) [(mW/cm^2)/(mW/cm^2)] at ``depths_mm`` for a wide beam on ``site`` (fast model, cached)."""
+                           thickness_mm: dict[str, float] | None = None, model: DepthModel = FAST) -> np.ndarray:
+    """phi(z; lambda) [(mW/cm^2)/(mW/cm^2)] at ``depths_mm`` for a wide beam on ``site`` (cached)."""
     depths = tuple(float(z) for z in np.atleast_1d(depths_mm))
-    return _phi(site, int(round(wavelength_nm)), skin_type, _thickness_key(thickness_mm), depths)
+    return _phi(site, int(round(wavelength_nm)), skin_type, _thickness_key(thickness_mm), depths, model)
 
 
 def channel_fluence_per_irradiance(spectrum, site: str, skin_type: str, depths_mm,
                                    thickness_mm: dict[str, float] | None = None,
-                                   samples: int = SPECTRAL_SAMPLES) -> np.ndarray:
+                                   samples: int = SPECTRAL_SAMPLES, model: DepthModel = FAST) -> np.ndarray:
     """Spectrally weighted phi_ch(z) = sum_k w_k phi(z; lambda_k) over an EmissionSpectrum's samples."""
     nm, w = spectrum.samples(samples)
     return spectral_fluence_per_irradiance(
-        lambda lam: fluence_per_irradiance(site, lam, skin_type, depths_mm, thickness_mm), nm, w)
+        lambda lam: fluence_per_irradiance(site, lam, skin_type, depths_mm, thickness_mm, model), nm, w)
 
 
 def clear_cache() -> None:
     for cached in (_stack, _phi, _mua):
         cached.cache_clear()
+    _NOTES.clear()
