@@ -83,13 +83,12 @@ def test_elated2_scalp_and_cortical_dose():
     cortex = compute_session_dose(dev, 0.0, 1800, "forehead", "III", target_depth_mm=15.0)
     assert round(cortex["surface"]["fluence_j_cm2"], 1) == 65.2
     share_cortex = cortex["target"]["fluence_j_cm2"] / cortex["surface"]["fluence_j_cm2"]
-    # a fraction of the scalp dose, of the order of the head models (percent to a few tens of percent at the
-    # grey matter surface in this 1-D wide-field model)
-    assert 0.01 < share_cortex < 0.3
-    # Henderson & Morries 2015: 0.45-2.90 % of 810 nm light reached 3 cm depth
-    deep = compute_session_dose(dev, 0.0, 1800, "forehead", "III", target_depth_mm=30.0)
-    share_3cm = deep["target"]["fluence_j_cm2"] / deep["surface"]["fluence_j_cm2"]
-    assert 0.0045 <= share_3cm <= 0.029
+    # a few percent of the scalp dose reaches the cortex, as the head models report (the forehead stack uses the
+    # head tissues of Cassano et al. 2019, Neurophotonics 6(1) 015004, Table 1)
+    assert 0.01 < share_cortex < 0.10
+    # ... and it falls steeply into white matter (Cassano's mus' 49 /cm, mua 0.92 /cm at 810 nm)
+    deep = compute_session_dose(dev, 0.0, 1800, "forehead", "III", target_depth_mm=20.0)
+    assert deep["target"]["fluence_j_cm2"] < 0.1 * cortex["target"]["fluence_j_cm2"]
 
 
 def test_thickness_override_moves_dose():
