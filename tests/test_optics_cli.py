@@ -35,6 +35,17 @@ def test_stack_json_round_trips_into_layer_stack():
     assert stack == body_stack("thigh", 850, "V", {"subcutaneous_fat": 15, "dermis": 2.0})
 
 
+def test_stack_tissue_choice_reaches_the_json():
+    data = run_json(["stack", "lower_back", "--nm", "810", "--tissue", "subcutaneous_fat=subcutaneous_fat_bashkatov",
+                     "--thickness", "fat=5"])
+    fat = next(layer for layer in data["layers"] if layer["name"] == "subcutaneous_fat")
+    assert fat["tissue"] == "subcutaneous_fat_bashkatov"
+    assert fat["mua_per_cm"] == pytest.approx(tissue_properties("subcutaneous_fat_bashkatov", 810).mua_per_cm)
+    assert LayerStack.from_json_dict(data) == body_stack("lower_back", 810, "III", {"subcutaneous_fat": 5.0},
+                                                         {"subcutaneous_fat": "subcutaneous_fat_bashkatov"})
+    assert all(layer["tissue_source"] == "site preset" for layer in data["layers"] if layer is not fat)
+
+
 def test_listings():
     tissues = run_json(["tissues"])
     assert all(row["source"] for row in tissues)
@@ -52,6 +63,9 @@ def test_listings():
     (["stack", "forearm", "--nm", "300"], "300"),
     (["stack", "forearm", "--nm", "850", "--thickness", "dermis=-2"], "-2"),
     (["stack", "forearm", "--nm", "850", "--thickness", "liver=2"], "liver"),
+    (["stack", "forearm", "--nm", "850", "--tissue", "liver=dermis"], "liver"),
+    (["stack", "forearm", "--nm", "850", "--tissue", "fat=lard"], "lard"),
+    (["stack", "forearm", "--nm", "850", "--tissue", "subcutaneous_fat"], "LAYER=PRESET"),
 ])
 def test_bad_input_is_one_line_and_exit_2(args, named, capsys):
     with pytest.raises(SystemExit) as info:

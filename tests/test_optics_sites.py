@@ -110,3 +110,42 @@ def test_unknown_site_and_bad_wavelength():
 def test_impossible_thickness_overrides_are_refused_with_the_range(bad):
     with pytest.raises(PhotodoseInputError, match=r"\(0, 1000\] mm"):
         body_stack("knee", 850, thickness_mm={"subcutaneous_fat": bad})
+
+
+@pytest.mark.parametrize("site,layer,preset,nm", [
+    ("thigh", "subcutaneous_fat", "subcutaneous_fat_bashkatov", 810),
+    ("abdomen", "fat", "fat_cassano2019", 850),            # aliases for the layer and the preset
+    ("forehead", "grey_matter", "grey_matter", 660),       # Jacques' generic grey matter instead of Cassano 2019
+    ("forehead", "skull", "bone", 810),
+])
+def test_swapped_preset_layer_equals_that_presets_properties(site, layer, preset, nm):
+    stack = body_stack(site, nm, "IV", tissue={layer: preset})
+    default = body_stack(site, nm, "IV")
+    swapped = [i for i, (a, b) in enumerate(zip(stack.layers, default.layers)) if a != b]
+    assert len(swapped) == 1  # only the chosen layer changes
+    expected = tissue_properties(preset, nm, "IV").to_layer(default.layers[swapped[0]].name,
+                                                             default.layers[swapped[0]].thickness_mm)
+    assert stack.layers[swapped[0]] == expected
+    described = describe_stack(site, nm, "IV", tissue={layer: preset})["layers"][swapped[0]]
+    assert described["tissue"] == tissue_properties(preset, nm).tissue and "given by the user" in described["tissue_source"]
+
+
+def test_tissue_choice_and_thickness_override_combine():
+    stack = body_stack("thigh", 810, thickness_mm={"fat": 3.0}, tissue={"subcutaneous_fat": "fat_bashkatov"})
+    assert stack.layers[2] == tissue_properties("subcutaneous_fat_bashkatov", 810).to_layer("subcutaneous_fat", 3.0)
+
+
+def test_keeping_the_epidermis_preset_keeps_the_phototype():
+    dark = body_stack("forearm", 660, "VI", tissue={"epidermis": "epidermis"})
+    assert dark == body_stack("forearm", 660, "VI")
+    assert dark.layers[0].mua_per_cm > 5 * body_stack("forearm", 660, "I").layers[0].mua_per_cm
+
+
+@pytest.mark.parametrize("tissue,match", [
+    ({"liver": "dermis"}, r"tissue layer='liver'.*layers of site forearm: epidermis, dermis"),
+    ({"dermis": "liver"}, r"tissue.dermis='liver'.*tissue presets: .*subcutaneous_fat_bashkatov"),
+    ({"epidermis": "dermis"}, r"tissue.epidermis='dermis'.*melanin; pigmented presets: epidermis"),
+])
+def test_bad_tissue_choices_are_refused_naming_layer_or_preset(tissue, match):
+    with pytest.raises(PhotodoseInputError, match=match):
+        body_stack("forearm", 850, tissue=tissue)

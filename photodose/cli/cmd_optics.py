@@ -15,6 +15,9 @@ SkinTypeOption = Annotated[Optional[str], typer.Option("--skin-type", help="Fitz
 MelaninOption = Annotated[str, typer.Option("--melanin-model", help="Melanosome absorption: jacques2013 or omlc.")]
 ThicknessOption = Annotated[Optional[list[str]], typer.Option(
     "--thickness", help="Override a layer thickness: LAYER=MM (e.g. subcutaneous_fat=12 or fat='1.2 cm'); repeatable.")]
+TissueOption = Annotated[Optional[list[str]], typer.Option(
+    "--tissue", help="Choose a layer's tissue preset: LAYER=PRESET (e.g. subcutaneous_fat=subcutaneous_fat_bashkatov; "
+                     "see: photodose tissues); repeatable.")]
 
 
 def parse_thickness_overrides(items: list[str] | None) -> dict[str, float]:
@@ -33,6 +36,19 @@ def parse_thickness_overrides(items: list[str] | None) -> dict[str, float]:
             mm = parse_quantity(value, "mm", f"thickness_mm.{name.strip()}", default_unit="mm")
         overrides[name.strip()] = mm
     return overrides
+
+
+def parse_tissue_choices(items: list[str] | None) -> dict[str, str] | None:
+    """["fat=fat_bashkatov"] -> {"fat": "fat_bashkatov"} (names checked later against the site and the presets)."""
+    from ..errors import PhotodoseInputError
+
+    choices: dict[str, str] = {}
+    for item in items or []:
+        name, sep, preset = item.partition("=")
+        if not sep or not name.strip() or not preset.strip():
+            raise PhotodoseInputError("--tissue", item, "LAYER=PRESET, e.g. subcutaneous_fat=subcutaneous_fat_bashkatov")
+        choices[name.strip()] = preset.strip()
+    return choices or None
 
 
 def _fmt(x: float | None, digits: int = 4) -> str:
@@ -66,6 +82,10 @@ def render_stack(console, data: dict) -> None:
     console.print(table)
     sources = {layer["thickness_source"] for layer in data["layers"]}
     console.print(f"[dim]thicknesses: {'; '.join(sorted(sources))}. Optical sources: photodose tissues[/]")
+    for layer in data["layers"]:
+        if layer.get("tissue_source", "site preset") != "site preset":
+            console.print(f"layer {layer['name']}: tissue preset {layer['tissue']}, {layer['tissue_source']}",
+                          highlight=False)
     for note in dict.fromkeys(layer["data_note"] for layer in data["layers"] if layer["data_note"]):
         console.print(f"[yellow]note: {note}[/]")
 
@@ -84,11 +104,12 @@ def register(app: typer.Typer) -> None:
     @app.command("stack")
     def stack(site: Annotated[str, typer.Argument(help="Body site (see: photodose sites).")],
               nm: WavelengthOption, skin_type: SkinTypeOption = None,
-              thickness: ThicknessOption = None, as_json: JsonFlag = False) -> None:
+              thickness: ThicknessOption = None, tissue: TissueOption = None, as_json: JsonFlag = False) -> None:
         """Layer stack of a body site at one wavelength (skin type III unless given); --json feeds `photodose mc`."""
         from ..optics.sites import describe_stack
 
-        data = describe_stack(site, nm, skin_type or "III", parse_thickness_overrides(thickness))
+        data = describe_stack(site, nm, skin_type or "III", parse_thickness_overrides(thickness),
+                              parse_tissue_choices(tissue))
         emit(data, as_json, render_stack)
 
     @app.command("tissues")

@@ -2,8 +2,9 @@
 
 Layer thicknesses are typical values, unsourced, unless a layer's ``source`` cites an ultrasound or radiograph
 measurement (the data file says which, per layer); every one can be overridden per person by layer name
-(``{"subcutaneous_fat": 12.0}``). Tendon, ligament and fascia layers use the dermis preset as a stand-in (no
-such preset exists) and their ``source`` says so. The epidermis takes its melanosome
+(``{"subcutaneous_fat": 12.0}``), and so can each layer's tissue preset (``{"subcutaneous_fat":
+"subcutaneous_fat_bashkatov"}``), where the sources disagree. Tendon, ligament and fascia layers use the dermis
+preset as a stand-in (no such preset exists) and their ``source`` says so. The epidermis takes its melanosome
 fraction from the skin phototype; optical properties come from :func:`photodose.optics.tissues.tissue_properties`.
 The surface faces air (n_above = 1.0); below the last layer lies more of the same tissue (n_below = its n), so
 a semi-infinite last layer, or one made finite by an override, reflects nothing back at its bottom.
@@ -11,12 +12,11 @@ a semi-infinite last layer, or one made finite by an override, reflects nothing 
 
 from __future__ import annotations
 
-
 from ..errors import PhotodoseInputError
 from ..transport.layers import LayerStack
 from .datafiles import canonical_name, load_yaml, normalise_key
 from .phototypes import normalise_skin_type
-from .tissues import check_wavelength_nm, tissue_properties
+from .tissues import check_wavelength_nm, resolve_tissue_name, tissue_presets, tissue_properties
 
 N_AIR = 1.0
 MAX_THICKNESS_MM = 1000.0  # input ceiling for an overridden layer (1 m): thicker is not a body layer
@@ -41,6 +41,15 @@ def site_layers(site: str) -> list[dict]:
             for layer in data["sites"][resolve_site_name(site)]["layers"]]
 
 
+def _layer_key(given_name: str, by_name: dict, field: str, site: str) -> str:
+    """Layer name as the site names it (``fat`` also names ``subcutaneous_fat``); unknown names are refused."""
+    key = normalise_key(given_name)
+    key = key if key in by_name else load_yaml("tissues.yaml").get("aliases", {}).get(key, key)
+    if key not in by_name:
+        raise PhotodoseInputError(field, given_name, f"layers of site {site or '?'}: " + ", ".join(by_name))
+    return key
+
+
 def apply_thickness_overrides(layers: list[dict], thickness_mm: dict[str, float] | None,
                               site: str = "") -> list[dict]:
     """Copy of ``layers`` with thicknesses replaced by name (``fat`` also names ``subcutaneous_fat``).
@@ -49,12 +58,8 @@ def apply_thickness_overrides(layers: list[dict], thickness_mm: dict[str, float]
     """
     result = [dict(layer) for layer in layers]
     by_name = {layer["name"]: layer for layer in result}
-    tissue_aliases = load_yaml("tissues.yaml").get("aliases", {})
     for given_name, value in (thickness_mm or {}).items():
-        key = normalise_key(given_name)
-        key = key if key in by_name else tissue_aliases.get(key, key)
-        if key not in by_name:
-            raise PhotodoseInputError("thickness layer", given_name, f"layers of site {site or '?'}: " + ", ".join(by_name))
+        key = _layer_key(given_name, by_name, "thickness layer", site)
         try:
             mm = float(value)
         except (TypeError, ValueError):
@@ -67,29 +72,71 @@ def apply_thickness_overrides(layers: list[dict], thickness_mm: dict[str, float]
     return result
 
 
+def resolve_tissue_choices(site: str, tissue: dict[str, str] | None) -> dict[str, str]:
+    """``{layer: preset}`` with the site's layer names and canonical preset names (aliases resolved), validated.
+
+    A layer whose site preset is pigmented (the epidermis, which carries the skin phototype's melanin) only takes
+    a pigmented preset: swapping it for a melanin-free one would silently drop the phototype, so it is refused.
+    Unknown layers or presets raise PhotodoseInputError naming them and what is allowed.
+    """
+    name = resolve_site_name(site)
+    by_name = {layer["name"]: layer for layer in site_layers(name)}
+    presets = tissue_presets()
+    chosen: dict[str, str] = {}
+    for given_layer, given_preset in (tissue or {}).items():
+        key = _layer_key(given_layer, by_name, "tissue layer", name)
+        try:
+            preset = resolve_tissue_name(given_preset)
+        except PhotodoseInputError:
+            raise PhotodoseInputError(f"tissue.{key}", given_preset, "tissue presets: " + ", ".join(presets)) from None
+        if presets[by_name[key]["tissue"]].pigmented and not presets[preset].pigmented:
+            pigmented = ", ".join(p for p, v in presets.items() if v.pigmented)
+            raise PhotodoseInputError(f"tissue.{key}", given_preset,
+                                      f"layer {key} carries the skin phototype's melanin; pigmented presets: {pigmented}")
+        chosen[key] = preset
+    return chosen
+
+
+def apply_tissue_choices(layers: list[dict], tissue: dict[str, str] | None, site: str) -> list[dict]:
+    """Copy of ``layers`` with tissue presets replaced by layer name (see :func:`resolve_tissue_choices`).
+
+    Each layer gains ``site_tissue`` (the site's own preset) so a swap stays visible.
+    """
+    chosen = resolve_tissue_choices(site, tissue)
+    return [dict(layer, tissue=chosen.get(layer["name"], layer["tissue"]), site_tissue=layer["tissue"])
+            for layer in layers]
+
+
 def body_stack(site: str, wavelength_nm: float, skin_type: str = "III",
-               thickness_mm: dict[str, float] | None = None) -> LayerStack:
+               thickness_mm: dict[str, float] | None = None, tissue: dict[str, str] | None = None) -> LayerStack:
     """Layer stack of a body site at one wavelength (400-1400 nm) for a skin phototype (I-VI).
 
-    ``thickness_mm`` overrides layer thicknesses by layer name (see :func:`site_layers`). The last layer is
-    semi-infinite unless overridden. Optical properties: :func:`photodose.optics.tissues.tissue_properties`.
+    ``thickness_mm`` overrides layer thicknesses by layer name (see :func:`site_layers`); ``tissue`` overrides
+    layer tissue presets by layer name (see :func:`resolve_tissue_choices`). The last layer is semi-infinite
+    unless overridden. Optical properties: :func:`photodose.optics.tissues.tissue_properties`.
     """
-    return LayerStack.model_validate(describe_stack(site, wavelength_nm, skin_type, thickness_mm))
+    return LayerStack.model_validate(describe_stack(site, wavelength_nm, skin_type, thickness_mm, tissue))
 
 
 def describe_stack(site: str, wavelength_nm: float, skin_type: str = "III",
-                   thickness_mm: dict[str, float] | None = None) -> dict:
-    """The stack as a JSON-ready dict (LayerStack's JSON layers format plus site, tissue, mus', sources, notes)."""
+                   thickness_mm: dict[str, float] | None = None, tissue: dict[str, str] | None = None) -> dict:
+    """The stack as a JSON-ready dict (LayerStack's JSON layers format plus site, tissue, mus', sources, notes).
+
+    Each layer's ``tissue`` is the preset used; ``tissue_source`` says whether it is the site's or given by the user.
+    """
     name = resolve_site_name(site)
     nm = float(check_wavelength_nm(float(wavelength_nm)))
     roman = normalise_skin_type(skin_type)
     layers = []
-    for layer in apply_thickness_overrides(site_layers(name), thickness_mm, name):
+    for layer in apply_tissue_choices(apply_thickness_overrides(site_layers(name), thickness_mm, name), tissue, name):
         optics = tissue_properties(layer["tissue"], nm, skin_type=roman)
+        swapped = layer["tissue"] != layer["site_tissue"]
         layers.append({"name": layer["name"], "tissue": optics.tissue, "thickness_mm": layer["thickness_mm"],
                        "mua_per_cm": optics.mua_per_cm, "mus_per_cm": optics.mus_per_cm,
                        "musp_per_cm": optics.musp_per_cm, "g": optics.g, "n": optics.n,
-                       "thickness_source": layer["source"], "optics_source": optics.source,
-                       "data_note": optics.data_note})
+                       "thickness_source": layer["source"],
+                       "tissue_source": (f"given by the user (site preset: {layer['site_tissue']})" if swapped
+                                         else "site preset"),
+                       "optics_source": optics.source, "data_note": optics.data_note})
     return {"site": name, "wavelength_nm": nm, "skin_type": roman, "n_above": N_AIR,
             "n_below": layers[-1]["n"], "layers": layers}
