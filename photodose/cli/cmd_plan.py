@@ -84,6 +84,7 @@ def render_plan(console, plan: dict) -> None:
     for k, v in rows:
         table.add_row(k, str(v))
     console.print(table)
+    _render_fat_sensitivity(console, plan["target"].get("sensitivity", {}).get("subcutaneous_fat_preset"))
     from ..planning.reporting import reporting_rows
 
     params = Table(title="Dose and beam parameters (Jenkins & Carroll 2011)")
@@ -105,6 +106,17 @@ def render_plan(console, plan: dict) -> None:
     for c in plan["citations"]:
         console.print(f"  - {c['text']}", highlight=False)
     console.print(f"[italic]{NOTE}[/]")
+
+
+def _render_fat_sensitivity(console, fat: dict | None) -> None:
+    """One line: the target dose under each subcutaneous-fat preset (the sources disagree)."""
+    if not fat:
+        return
+    doses = ", ".join(f"{r['fluence_j_cm2']:.3g} with {r['tissue']}" + (" (used)" if r["used_by_plan"] else "")
+                      for r in fat["by_preset"])
+    spread = f"x{fat['spread_factor']:.3g} spread" if fat["spread_factor"] else "no light with one preset"
+    console.print(f"[yellow]fat-preset sensitivity:[/] target dose {doses} J/cm2 ({spread}, fast model; "
+                  "choose with --tissue subcutaneous_fat=PRESET)", highlight=False)
 
 
 def _render_protocols(console, data: dict) -> None:
@@ -188,6 +200,8 @@ def register(app: typer.Typer) -> None:
         max_irradiance: Annotated[Optional[str], typer.Option("--max-irradiance", help="e.g. '50 mW/cm2'")] = None,
         distance_range: Annotated[Optional[str], typer.Option("--distance-range", help="e.g. '10 cm..40 cm'")] = None,
         thickness: Annotated[Optional[list[str]], typer.Option(help="layer override LAYER=LENGTH; repeat")] = None,
+        tissue: Annotated[Optional[list[str]], typer.Option(
+            help="layer tissue preset LAYER=PRESET, e.g. subcutaneous_fat=subcutaneous_fat_bashkatov; repeat")] = None,
         target_depth_mm: Annotated[Optional[float], typer.Option("--target-depth-mm", help="custom target depth")] = None,
         window: Annotated[Optional[str], typer.Option(help="custom target window LOW..HIGH J/cm2")] = None,
         goggles: Annotated[bool, typer.Option("--goggles", help="goggles rated for these wavelengths are worn")] = False,
@@ -200,6 +214,7 @@ def register(app: typer.Typer) -> None:
         """Plan a session: distance, time, dose at skin and target, window verdict, schedule, safety."""
         from ..planning.planner import plan
         from ..planning.request import PlanRequest
+        from .cmd_optics import parse_tissue_choices
         from ..units import parse_irradiance_mw_cm2, parse_length_mm
 
         if plot:
@@ -212,7 +227,8 @@ def register(app: typer.Typer) -> None:
         req = PlanRequest(
             device=device, channels=channel or None,
             distance_mm=None if distance is None else parse_length_mm(distance, "distance"),
-            site=site, skin_type=skin_type, thickness_mm=_parse_thickness(thickness), condition=condition,
+            site=site, skin_type=skin_type, thickness_mm=_parse_thickness(thickness),
+            tissue=parse_tissue_choices(tissue), condition=condition,
             target_depth_mm=target_depth_mm, window_j_cm2=None if window is None else _parse_window(window),
             max_minutes=max_minutes,
             max_irradiance_mw_cm2=None if max_irradiance is None else parse_irradiance_mw_cm2(max_irradiance,

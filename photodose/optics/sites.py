@@ -12,6 +12,8 @@ a semi-infinite last layer, or one made finite by an override, reflects nothing 
 
 from __future__ import annotations
 
+import numpy as np
+
 from ..errors import PhotodoseInputError
 from ..transport.layers import LayerStack
 from .datafiles import canonical_name, load_yaml, normalise_key
@@ -97,6 +99,21 @@ def resolve_tissue_choices(site: str, tissue: dict[str, str] | None) -> dict[str
     return chosen
 
 
+def tissue_swaps(site: str, tissue: dict[str, str] | None) -> dict[str, str]:
+    """The validated choices (:func:`resolve_tissue_choices`) that differ from the site's own presets."""
+    own = {layer["name"]: layer["tissue"] for layer in site_layers(site)}
+    return {layer: preset for layer, preset in resolve_tissue_choices(site, tissue).items() if own[layer] != preset}
+
+
+def layer_table(site: str, thickness_mm: dict[str, float] | None = None,
+                tissue: dict[str, str] | None = None) -> list[dict]:
+    """The site's layers after thickness overrides and tissue choices, each with ``top_mm`` (depth of its top)."""
+    name = resolve_site_name(site)
+    layers = apply_tissue_choices(apply_thickness_overrides(site_layers(name), thickness_mm, name), tissue, name)
+    tops_mm = np.concatenate([[0.0], np.cumsum([layer["thickness_mm"] or 0.0 for layer in layers[:-1]])])
+    return [dict(layer, top_mm=float(top)) for layer, top in zip(layers, tops_mm)]
+
+
 def apply_tissue_choices(layers: list[dict], tissue: dict[str, str] | None, site: str) -> list[dict]:
     """Copy of ``layers`` with tissue presets replaced by layer name (see :func:`resolve_tissue_choices`).
 
@@ -128,7 +145,7 @@ def describe_stack(site: str, wavelength_nm: float, skin_type: str = "III",
     nm = float(check_wavelength_nm(float(wavelength_nm)))
     roman = normalise_skin_type(skin_type)
     layers = []
-    for layer in apply_tissue_choices(apply_thickness_overrides(site_layers(name), thickness_mm, name), tissue, name):
+    for layer in layer_table(name, thickness_mm, tissue):
         optics = tissue_properties(layer["tissue"], nm, skin_type=roman)
         swapped = layer["tissue"] != layer["site_tissue"]
         layers.append({"name": layer["name"], "tissue": optics.tissue, "thickness_mm": layer["thickness_mm"],

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..optics.phototypes import normalise_skin_type
+from ..optics.sites import site_layers
 from ..protocols.library import citations_for, get_protocol
 from ..protocols.model import DoseWindow
 from .inverse import Constraints, solve
@@ -22,6 +23,7 @@ from .request import PlanRequest
 from .depth_model import parse_depth_model
 from .safety_link import safety_for_plan
 from .schedule import recommend_schedule
+from .sensitivity import fat_preset_sensitivity
 from .session_dose import (TissueModel, channel_lights, channel_phis, load_device_any, session_dose_from_lights,
                            treatment_area_cm2)
 from .surface import SurfaceIrradiance, choose_channels
@@ -107,7 +109,7 @@ def plan(req: PlanRequest) -> dict:
     device = load_device_any(req.device)
     protocol = get_protocol(req.condition) if req.condition else None
     tissue = TissueModel(req.site or protocol.site, normalise_skin_type(req.skin_type), req.thickness_mm,
-                         parse_depth_model(req.transport))
+                         parse_depth_model(req.transport), req.tissue)
     goal = resolve_goal(req, protocol)
     warnings: list[str] = []
 
@@ -123,8 +125,9 @@ def plan(req: PlanRequest) -> dict:
     sol = solve(distances, rate, surf, peak, goal.goal_j_cm2,
                 Constraints(t_lo, t_hi, irr_limit, skin_bounds, t_source, irr_source), preferred)
 
-    dose = session_dose_from_lights(channel_lights(channels, surface, sol.distance_mm, phis), sol.time_s,
-                                    treatment_area_cm2(device), goal.target_depth_mm)
+    lights = channel_lights(channels, surface, sol.distance_mm, phis)
+    dose = session_dose_from_lights(lights, sol.time_s, treatment_area_cm2(device), goal.target_depth_mm)
+    fat = fat_preset_sensitivity(tissue, channels, lights, sol.time_s, goal.target_depth_mm, goal.target_window)
     skin_doc = _window_doc(goal.skin_window, dose["surface"]["fluence_j_cm2"], "skin")
     target_doc = _window_doc(goal.target_window, dose["target"]["fluence_j_cm2"], "target")
     window = dict(target_doc if goal.basis == "target" else skin_doc, basis=goal.basis)
@@ -146,7 +149,8 @@ def plan(req: PlanRequest) -> dict:
         "session_seconds": round(dose["session_seconds"], 1), "distance_mm": sol.distance_mm,
         "surface": dose["surface"], "area_cm2": dose["area_cm2"], "energy_j": dose["energy_j"],
         "target": dict(dose["target"], tissue=protocol.target.tissue if (protocol and req.target_depth_mm is None)
-                       else "custom target"),
+                       else "custom target", sensitivity={"subcutaneous_fat_preset": fat} if fat else {}),
+        "tissue_presets": dict(tissue.tissue or {}),
         "window": window, "windows": {"skin": skin_doc, "target": target_doc},
         "schedule": schedule, "depth_dose": dose["depth_dose"],
         "constraints": {"min_session_s": t_lo, "max_session_s": t_hi, "max_irradiance_mw_cm2": irr_limit,
@@ -175,8 +179,18 @@ def _reasons(channels, distance_reason: str, sol, goal: Goal, bounds: tuple, tis
         f"target depth {goal.target_depth_mm:g} mm: {goal.depth_source}",
         f"dose at depth: {tissue.depth_model.label()} on the {tissue.site} stack, phototype {tissue.skin_type}, "
         "integrated over each channel's emission spectrum",
+        *_tissue_reasons(tissue),
         f"schedule: {schedule['source']}",
     ]
+
+
+def _tissue_reasons(tissue) -> list[str]:
+    """One line naming the layers whose tissue preset the user swapped, with the site's own presets."""
+    if not tissue.tissue:
+        return []
+    own = {layer["name"]: layer["tissue"] for layer in site_layers(tissue.site)}
+    return ["tissue presets chosen by the user: " + ", ".join(
+        f"{layer} = {preset} (instead of the site's {own[layer]})" for layer, preset in tissue.tissue.items())]
 
 
 def _apply_safety(doc: dict, safety: dict) -> dict:

@@ -11,6 +11,7 @@ class PlanRequest(BaseModel):
     Give ``condition`` (a protocol id) or a custom target (``target_depth_mm`` with ``window_j_cm2``); a custom
     target overrides the protocol's. ``distance_mm`` None means: choose the distance (inverse planning).
     ``safety`` holds answers for the safety gate (contraindications, eye protection ...), passed through.
+    ``tissue`` swaps layer tissue presets by layer name (``{"subcutaneous_fat": "subcutaneous_fat_bashkatov"}``).
     ``transport`` picks the depth model (``fast`` by default; see :mod:`photodose.planning.depth_model`).
     """
 
@@ -21,6 +22,7 @@ class PlanRequest(BaseModel):
     site: str | None = None
     skin_type: str = "III"
     thickness_mm: dict[str, float] | None = None
+    tissue: dict[str, str] | None = None  # layer -> tissue preset (photodose tissues), e.g. a fat preset
     condition: str | None = None
     target_depth_mm: float | None = Field(None, ge=0, le=40)
     window_j_cm2: tuple[float, float] | None = None

@@ -15,6 +15,7 @@ import numpy as np
 from ..dosimetry.arithmetic import energy_j, fluence_j_cm2
 from ..dosimetry.depth_dose import depth_fluence_j_cm2
 from ..optics.phototypes import normalise_skin_type
+from ..optics.sites import tissue_swaps
 from .surface import SurfaceIrradiance, choose_channels
 from .depth_model import DepthModel
 from .tissue import CURVE_DEPTHS_MM, channel_fluence_per_irradiance
@@ -36,16 +37,24 @@ class ChannelLight:
 
 @dataclass(frozen=True)
 class TissueModel:
-    """The tissue the light enters: body site, phototype, thickness overrides."""
+    """The tissue the light enters: body site, phototype, thickness overrides, tissue-preset choices.
+
+    ``tissue`` (layer -> preset) is validated and kept canonical, holding only the presets that differ from the
+    site's own, so equivalent spellings share the cached phi and the default stack's cache.
+    """
 
     site: str
     skin_type: str = "III"
     thickness_mm: dict | None = None
     depth_model: DepthModel = DepthModel()
+    tissue: dict | None = None
+
+    def __post_init__(self):
+        object.__setattr__(self, "tissue", tissue_swaps(self.site, self.tissue) or None)
 
     def phi(self, spectrum, depths_mm) -> np.ndarray:
         return channel_fluence_per_irradiance(spectrum, self.site, self.skin_type, depths_mm, self.thickness_mm,
-                                              model=self.depth_model)
+                                              model=self.depth_model, tissue=self.tissue)
 
 
 def treatment_area_cm2(device) -> float:
@@ -112,8 +121,10 @@ def load_device_any(device):
 
 def compute_session_dose(device, distance_mm: float, session_seconds: float, site: str, skin_type: str = "III",
                          channels: list[str] | None = None, target_depth_mm: float | None = None,
-                         thickness_mm: dict[str, float] | None = None) -> dict:
+                         thickness_mm: dict[str, float] | None = None, tissue: dict[str, str] | None = None) -> dict:
     """Dose of one session with ``device`` (object, catalog id or file) at ``distance_mm`` for ``session_seconds``.
+
+    ``tissue`` chooses layer presets (layer -> preset); the result then names them under ``"tissue"``.
 
     Returns {"session_seconds", "distance_mm", "device", "site", "skin_type", "surface": {"irradiance_mw_cm2",
     "peak_irradiance_mw_cm2", "fluence_j_cm2", "by_wavelength": [...]}, "area_cm2", "energy_j",
@@ -124,10 +135,11 @@ def compute_session_dose(device, distance_mm: float, session_seconds: float, sit
     device = load_device_any(device)
     require_in_range("session_seconds", session_seconds, 0, 86400)
     require_in_range("distance_mm", distance_mm, 0, 5000)
-    tissue = TissueModel(site, normalise_skin_type(skin_type), thickness_mm)
+    tissue = TissueModel(site, normalise_skin_type(skin_type), thickness_mm, tissue=tissue)
     chosen = choose_channels(device, channels)
     surface = SurfaceIrradiance(device, [c.id for c in chosen])
     lights = channel_lights(chosen, surface, distance_mm, channel_phis(chosen, tissue, target_depth_mm))
     doc = session_dose_from_lights(lights, session_seconds, treatment_area_cm2(device), target_depth_mm)
+    chosen = {"tissue": tissue.tissue} if tissue.tissue else {}
     return {"device": device.id, "distance_mm": float(distance_mm), "site": site, "skin_type": tissue.skin_type,
-            **doc}
+            **chosen, **doc}

@@ -2,9 +2,10 @@
 
 Edge module: it builds the site's layer stack (optics stage, ``body_stack``) and runs the chosen transport model
 (:class:`~photodose.planning.depth_model.DepthModel`: fast diffusion by default, Monte Carlo, or an atlas) once per
-(site, wavelength rounded to 1 nm, phototype, thickness overrides, depths, model); later calls are dictionary
-look-ups. Channel spectra are integrated with their emission samples (weights sum to 1). Notes from the model
-(an atlas falling back to Monte Carlo) are collected by :func:`model_notes`.
+(site, wavelength rounded to 1 nm, phototype, thickness overrides, tissue-preset choices, depths, model); later
+calls are dictionary look-ups. Channel spectra are integrated with their emission samples (weights sum to 1). Notes
+from the model (an atlas falling back to Monte Carlo, or skipped for a tissue-preset choice) are collected by
+:func:`model_notes`.
 """
 
 from __future__ import annotations
@@ -25,19 +26,23 @@ FAST = DepthModel()
 _NOTES: dict[tuple, str] = {}
 
 
-def _transport_model(site: str, wavelength_nm: int, skin_type: str, thickness_key: tuple,
+def _transport_model(site: str, wavelength_nm: int, skin_type: str, thickness_key: tuple, tissue_key: tuple,
                      depths_mm: np.ndarray, model: DepthModel) -> np.ndarray:
     from ..transport.depth_dose import fluence_per_irradiance
 
-    stack = _stack(site, wavelength_nm, skin_type, thickness_key)
+    stack = _stack(site, wavelength_nm, skin_type, thickness_key, tissue_key)
+    key = (site, wavelength_nm, skin_type, thickness_key, tissue_key, model)
+    if model.method == "atlas" and tissue_key:  # an atlas holds the sites' own presets only
+        _NOTES[key] = (f"{wavelength_nm} nm: the atlas holds the sites' own tissue presets, not the chosen "
+                       f"{', '.join(f'{layer}={preset}' for layer, preset in tissue_key)}; "
+                       f"running Monte Carlo with {model.photons:,} photons")
     if model.method == "fast":
         result = fluence_per_irradiance(stack, depths_mm, method="fast")
-    elif model.method == "mc":
+    elif model.method == "mc" or tissue_key:
         result = fluence_per_irradiance(stack, depths_mm, method="mc", photons=model.photons, seed=model.seed)
     else:
         from ..scale.atlas import fluence_per_irradiance_or_mc
 
-        key = (site, wavelength_nm, skin_type, thickness_key, model)
         result = fluence_per_irradiance_or_mc(open_atlas_cached(model.atlas_dir), site, skin_type,
                                               float(wavelength_nm), depths_mm, dict(thickness_key) or None,
                                               photons=model.photons, seed=model.seed,
@@ -47,30 +52,36 @@ def _transport_model(site: str, wavelength_nm: int, skin_type: str, thickness_ke
 
 def model_notes(site: str, skin_type: str, model: DepthModel) -> list[str]:
     """What the model said while answering for this site and phototype (e.g. an atlas falling back to MC)."""
-    return sorted(note for (s, _, k, _, m), note in _NOTES.items() if (s, k, m) == (site, skin_type, model))
+    return sorted(note for (s, _, k, _, _, m), note in _NOTES.items() if (s, k, m) == (site, skin_type, model))
 
 
 def _thickness_key(thickness_mm: dict[str, float] | None) -> tuple:
     return tuple(sorted((str(k), float(v)) for k, v in (thickness_mm or {}).items()))
 
 
+def _tissue_key(tissue: dict[str, str] | None) -> tuple:
+    return tuple(sorted((str(k), str(v)) for k, v in (tissue or {}).items()))
+
+
 @lru_cache(maxsize=1024)
-def _stack(site: str, wavelength_nm: int, skin_type: str, thickness_key: tuple):
-    return body_stack(site, float(wavelength_nm), skin_type=skin_type, thickness_mm=dict(thickness_key) or None)
+def _stack(site: str, wavelength_nm: int, skin_type: str, thickness_key: tuple, tissue_key: tuple = ()):
+    return body_stack(site, float(wavelength_nm), skin_type=skin_type, thickness_mm=dict(thickness_key) or None,
+                      tissue=dict(tissue_key) or None)
 
 
 @lru_cache(maxsize=4096)
-def _phi(site: str, wavelength_nm: int, skin_type: str, thickness_key: tuple, depths_mm: tuple,
+def _phi(site: str, wavelength_nm: int, skin_type: str, thickness_key: tuple, tissue_key: tuple, depths_mm: tuple,
          model: DepthModel) -> np.ndarray:
-    phi = np.nan_to_num(_transport_model(site, wavelength_nm, skin_type, thickness_key,
+    phi = np.nan_to_num(_transport_model(site, wavelength_nm, skin_type, thickness_key, tissue_key,
                                          np.asarray(depths_mm, float), model), nan=0.0)
     phi.setflags(write=False)
     return phi
 
 
 @lru_cache(maxsize=1024)
-def _mua(site: str, wavelength_nm: int, skin_type: str, thickness_key: tuple, depths_mm: tuple) -> np.ndarray:
-    stack = _stack(site, wavelength_nm, skin_type, thickness_key)
+def _mua(site: str, wavelength_nm: int, skin_type: str, thickness_key: tuple, tissue_key: tuple,
+         depths_mm: tuple) -> np.ndarray:
+    stack = _stack(site, wavelength_nm, skin_type, thickness_key, tissue_key)
     bounds_mm = stack.boundaries_cm() * 10.0
     layer = np.clip(np.searchsorted(bounds_mm, np.asarray(depths_mm), side="right") - 1, 0, len(stack.layers) - 1)
     mua = np.array([stack.layers[k].mua_per_cm for k in layer])
@@ -80,33 +91,40 @@ def _mua(site: str, wavelength_nm: int, skin_type: str, thickness_key: tuple, de
 
 def absorbed_per_irradiance_per_cm(spectrum, site: str, skin_type: str, depths_mm,
                                    thickness_mm: dict[str, float] | None = None,
-                                   samples: int = SPECTRAL_SAMPLES, model: DepthModel = FAST) -> np.ndarray:
+                                   samples: int = SPECTRAL_SAMPLES, model: DepthModel = FAST,
+                                   tissue: dict[str, str] | None = None) -> np.ndarray:
     """Absorbed power density per unit irradiance sum_k w_k mua(z; lambda_k) phi(z; lambda_k) [1/cm].
 
     Times an irradiance in mW/cm^2 it gives mW/cm^3 (the heat source of the bioheat check).
     """
     depths = tuple(float(z) for z in np.atleast_1d(depths_mm))
-    key = _thickness_key(thickness_mm)
+    keys = (_thickness_key(thickness_mm), _tissue_key(tissue))
     nm, w = spectrum.samples(samples)
     return spectral_fluence_per_irradiance(
-        lambda lam: _mua(site, int(round(lam)), skin_type, key, depths)
-        * fluence_per_irradiance(site, lam, skin_type, depths, thickness_mm, model), nm, w)
+        lambda lam: _mua(site, int(round(lam)), skin_type, *keys, depths)
+        * fluence_per_irradiance(site, lam, skin_type, depths, thickness_mm, model, tissue), nm, w)
 
 
 def fluence_per_irradiance(site: str, wavelength_nm: float, skin_type: str, depths_mm,
-                           thickness_mm: dict[str, float] | None = None, model: DepthModel = FAST) -> np.ndarray:
-    """phi(z; lambda) [(mW/cm^2)/(mW/cm^2)] at ``depths_mm`` for a wide beam on ``site`` (cached)."""
+                           thickness_mm: dict[str, float] | None = None, model: DepthModel = FAST,
+                           tissue: dict[str, str] | None = None) -> np.ndarray:
+    """phi(z; lambda) [(mW/cm^2)/(mW/cm^2)] at ``depths_mm`` for a wide beam on ``site`` (cached).
+
+    ``tissue`` chooses layer presets (layer -> preset, see :func:`photodose.optics.sites.resolve_tissue_choices`).
+    """
     depths = tuple(float(z) for z in np.atleast_1d(depths_mm))
-    return _phi(site, int(round(wavelength_nm)), skin_type, _thickness_key(thickness_mm), depths, model)
+    return _phi(site, int(round(wavelength_nm)), skin_type, _thickness_key(thickness_mm), _tissue_key(tissue),
+                depths, model)
 
 
 def channel_fluence_per_irradiance(spectrum, site: str, skin_type: str, depths_mm,
                                    thickness_mm: dict[str, float] | None = None,
-                                   samples: int = SPECTRAL_SAMPLES, model: DepthModel = FAST) -> np.ndarray:
+                                   samples: int = SPECTRAL_SAMPLES, model: DepthModel = FAST,
+                                   tissue: dict[str, str] | None = None) -> np.ndarray:
     """Spectrally weighted phi_ch(z) = sum_k w_k phi(z; lambda_k) over an EmissionSpectrum's samples."""
     nm, w = spectrum.samples(samples)
     return spectral_fluence_per_irradiance(
-        lambda lam: fluence_per_irradiance(site, lam, skin_type, depths_mm, thickness_mm, model), nm, w)
+        lambda lam: fluence_per_irradiance(site, lam, skin_type, depths_mm, thickness_mm, model, tissue), nm, w)
 
 
 def clear_cache() -> None:
