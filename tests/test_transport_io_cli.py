@@ -96,3 +96,12 @@ def test_bad_json_layer_exits_2_naming_the_field(tmp_path):
     proc = subprocess.run([sys.executable, "-m", "photodose", "fast", str(path), "--json"],
                           capture_output=True, text=True)
     assert proc.returncode == 2 and "bad.json" in proc.stderr and "layers.1.g" in proc.stderr
+
+
+@pytest.mark.parametrize("depths", ["0:1e9:1", "0:10:1e-9", "-1,2", "nan", ""])
+def test_fast_refuses_depth_grids_that_are_negative_huge_or_endless(depths):
+    from photodose.cli.cmd_transport import parse_depths_mm
+    from photodose.errors import PhotodoseInputError
+
+    with pytest.raises(PhotodoseInputError, match=r"\[0, 1000\] mm"):
+        parse_depths_mm(depths)

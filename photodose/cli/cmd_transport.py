@@ -52,19 +52,29 @@ def parse_photons(text: str) -> int:
     return int(value)
 
 
+MAX_DEPTH_MM = 1000.0  # input ceiling (1 m): deeper is outside any body
+MAX_DEPTH_POINTS = 10_000
+
+
 def parse_depths_mm(text: str):
     """Depths in mm as ``START:STOP:STEP`` (STOP included) or a comma list ``0.5,1,2``."""
     import numpy as np
 
+    allowed = (f"START:STOP:STEP (e.g. 0:10:0.5) or a list (0.5,1,2); depths in [0, {MAX_DEPTH_MM:g}] mm, "
+               f"at most {MAX_DEPTH_POINTS} of them")
     try:
         if ":" in text:
             start, stop, step = (float(x) for x in text.split(":"))
-            if not step > 0 or stop < start:
+            if not (step > 0 and 0 <= start <= stop <= MAX_DEPTH_MM and (stop - start) / step < MAX_DEPTH_POINTS):
                 raise ValueError
-            return np.arange(start, stop + step / 2, step)
-        return np.array([float(x) for x in text.split(",")])
+            depths = np.arange(start, stop + step / 2, step)
+        else:
+            depths = np.array([float(x) for x in text.split(",")])
+        if not (0 < depths.size <= MAX_DEPTH_POINTS and np.all((depths >= 0) & (depths <= MAX_DEPTH_MM))):
+            raise ValueError  # also refuses NaN
+        return depths
     except ValueError:
-        raise PhotodoseInputError("depth-mm", text, "START:STOP:STEP (e.g. 0:10:0.5) or a list (0.5,1,2)") from None
+        raise PhotodoseInputError("depth-mm", text, allowed) from None
 
 
 def _out_paths(out: Path | None, runs: list[_Run]) -> list[Path | None]:
