@@ -3,7 +3,8 @@
 Steps: resolve the protocol (or custom target) and the device channels; compute each channel's spectrally
 weighted fluence per irradiance at the target (cached, fast model); scan distances (or take the given one)
 and solve for the time that puts the planning dose at the window's geometric middle (:mod:`.inverse`);
-evaluate the session (:mod:`.session_dose`); judge skin and target against their windows; add the schedule,
+evaluate the session (:mod:`.session_dose`) and, where fat lies above the target, the same session under each fat
+preset (:mod:`.sensitivity`); judge skin and target against their windows; add the schedule,
 the Jenkins & Carroll parameter table, reasons, warnings, citations; pass the plan through the safety gate.
 """
 
