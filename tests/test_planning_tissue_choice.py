@@ -134,3 +134,23 @@ def test_cli_plan_refuses_unknown_layer_or_preset(tissue, named, capsys):
     assert info.value.code == 2
     err = capsys.readouterr().err.strip()
     assert len(err.splitlines()) == 1 and named in err and "allowed" in err
+
+
+def test_safety_heat_source_follows_the_tissue_choice():
+    # the bioheat check's source term sum_k mua(z) phi(z) uses the chosen presets: Bashkatov's fat absorbs ~35x
+    # more than the default, so the heat deposited inside the fat layer (thigh: 1.6-11.6 mm) rises
+    from photodose.planning.tissue import CURVE_DEPTHS_MM, absorbed_per_irradiance_per_cm
+    from photodose.optics.emission import EmissionSpectrum
+
+    spectrum = EmissionSpectrum.gaussian(850, 30)
+    depths = np.asarray(CURVE_DEPTHS_MM)
+    in_fat = (depths > 3.0) & (depths < 10.0)
+    default = absorbed_per_irradiance_per_cm(spectrum, "thigh", "III", CURVE_DEPTHS_MM)
+    bashkatov = absorbed_per_irradiance_per_cm(spectrum, "thigh", "III", CURVE_DEPTHS_MM,
+                                               tissue={"subcutaneous_fat": "subcutaneous_fat_bashkatov"})
+    assert bashkatov[in_fat][0] > 5 * default[in_fat][0]
+    req = dict(device="generic-panel-660-850", condition="muscle-recovery-thighs-glutes", distance_mm=300.0)
+    heat_default = next(c for c in plan(PlanRequest(**req))["safety"]["checks"] if c["name"] == "skin:heating")
+    heat_bashkatov = next(c for c in plan(PlanRequest(**req, tissue={"subcutaneous_fat": "fat_bashkatov"}))
+                          ["safety"]["checks"] if c["name"] == "skin:heating")
+    assert heat_bashkatov["value"] != pytest.approx(heat_default["value"], rel=1e-6)

@@ -3,7 +3,7 @@
 Public API::
 
     tissue_properties(tissue, wavelength_nm, skin_type=None, melanin_model="jacques2013") -> TissueOptics
-    body_stack(site, wavelength_nm, skin_type="III", thickness_mm=None) -> LayerStack
+    body_stack(site, wavelength_nm, skin_type="III", thickness_mm=None, tissue=None) -> LayerStack
     site_layers(site) -> list[dict];  melanosome_fraction(skin_type) -> float
     TISSUES, SITES, PHOTOTYPES
 """

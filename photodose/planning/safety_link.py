@@ -54,7 +54,7 @@ def build_context(plan_doc: dict, device, channels, req, surface, tissue):
                      "peak_irradiance_mw_cm2": rows[ch.id].get("peak_pulse_irradiance_mw_cm2")} for ch in channels]
     heat = sum(rows[ch.id]["mean_irradiance_mw_cm2"]
                * absorbed_per_irradiance_per_cm(ch.spectrum, tissue.site, tissue.skin_type, CURVE_DEPTHS_MM,
-                                                tissue.thickness_mm, model=tissue.depth_model)
+                                                tissue.thickness_mm, model=tissue.depth_model, tissue=tissue.tissue)
                for ch in channels) / MW_PER_W
     protocol = plan_doc.get("protocol")
     person = dict(req.safety or {})
