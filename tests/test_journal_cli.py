@@ -99,6 +99,7 @@ def test_log_session_from_plan_stores_target_dose(db, capsys, tmp_path):
     (["log", "outcome", "hamd17", "--total", "60"], "hamd17 total"),
     (["log", "session", "--site", "knee", "--device", "flat-40", "--distance", "nan cm", "--minutes", "12"], "distance"),
     (["log", "outcome", "custom", "wrinkles", "--value", "inf"], "value"),
+    (["log", "outcome", "pain", "--site", "knee", "--score", "3", "--at", "1900-01-01 08:00"], "before 1960"),
 ])
 def test_refusals_exit_2_and_write_nothing(db, capsys, args, needle):
     run_json(capsys, "profile", "add", "ann")

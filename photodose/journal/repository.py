@@ -16,6 +16,7 @@ from .sites import require_site
 
 PHOTOTYPES = ("I", "II", "III", "IV", "V", "VI")
 CLOCK_SKEW = timedelta(minutes=1)
+EARLIEST = datetime(1960, 1, 1)  # the first laser; a journal entry dated earlier is a typing error
 
 
 def _now() -> datetime:
@@ -23,10 +24,13 @@ def _now() -> datetime:
 
 
 def require_past(field: str, when: datetime, now: datetime | None = None) -> datetime:
-    """``when`` if it is not in the future (local wall-clock time), else PhotodoseInputError."""
+    """``when`` if it lies between 1960 (the first laser: no light-therapy entry can be older) and now (local
+    wall-clock time), else PhotodoseInputError."""
     now = now or _now()
     if when > now + CLOCK_SKEW:
         raise PhotodoseInputError(field, when.isoformat(sep=" "), f"must not be in the future (now {now:%Y-%m-%d %H:%M})")
+    if when < EARLIEST:
+        raise PhotodoseInputError(field, when.isoformat(sep=" "), f"must not be before {EARLIEST:%Y-%m-%d}")
     return when
 
 
