@@ -31,3 +31,14 @@ def test_report_is_self_contained(knee_plan):
 def test_report_escapes_text(knee_plan):
     evil = dict(knee_plan, reasons=["<script>alert(1)</script>"])
     assert "<script>alert" not in render_plan_html(evil, depth_dose_png(knee_plan))
+
+
+def test_report_shows_fat_preset_sensitivity_and_tissue_choice(knee_plan):
+    html = render_plan_html(knee_plan, depth_dose_png(knee_plan))
+    rows = knee_plan["target"]["sensitivity"]["subcutaneous_fat_preset"]["by_preset"]
+    assert "depends on the fat model" in html
+    for row in rows:
+        assert row["tissue"] in html and f"{row['fluence_j_cm2']:.3g}" in html
+    chosen = plan(PlanRequest(device="generic-panel-660-850", condition="knee-osteoarthritis",
+                              tissue={"subcutaneous_fat": "subcutaneous_fat_bashkatov"}, safety={"goggles": True}))
+    assert "subcutaneous_fat = subcutaneous_fat_bashkatov" in render_plan_html(chosen, depth_dose_png(chosen))
