@@ -42,7 +42,7 @@ def _parse_reading(text: str):
 def _render_summary(console, data) -> None:
     from rich.table import Table
 
-    table = Table(title=f"{data['device']} at {data['distance_mm'] / 10:g} cm")
+    table = Table(title=f"{data['device']} at {data['distance_mm'] / 10:g} cm, over {data['area']}")
     for col in ("channel", "nm", "mean mW/cm²", "peak mW/cm²", "uniformity (min/max)"):
         table.add_column(col, justify="right")
     for row in data["channels"]:

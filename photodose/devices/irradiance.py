@@ -138,7 +138,21 @@ def irradiance_summary(device: Device, distance_mm: float, area_mm: tuple[float,
                 channel_irradiance_mw_cm2(device, channel, x, y, distance_mm, peak=True).max())
         rows.append(row)
     return {"device": device.id, "distance_mm": float(distance_mm), "channels": rows,
-            "total_mean_irradiance_mw_cm2": float(sum(r["mean_irradiance_mw_cm2"] for r in rows))}
+            "total_mean_irradiance_mw_cm2": float(sum(r["mean_irradiance_mw_cm2"] for r in rows)),
+            "area": _area_description(device, area_mm)}
+
+
+def _area_description(device: Device, area_mm: tuple[float, float] | None) -> str:
+    """Which area the mean, peak and uniformity are taken over (the same choice as :func:`_area_points`)."""
+    if area_mm is not None:
+        return f"{area_mm[0] / 10:g} cm x {area_mm[1] / 10:g} cm (given)"
+    if device.treatment_area_mm is not None:
+        w, h = device.treatment_area_mm
+        return f"{w / 10:g} cm x {h / 10:g} cm (the device's treatment area)"
+    if device.layout.kind == "beam":
+        return "the beam disc"
+    w, h = device.layout.extent_mm
+    return f"{w / 10:g} cm x {h / 10:g} cm (the emitting region)"
 
 
 def on_axis_irradiance_mw_cm2(device: Device, distances_mm, channels: list[str] | None = None, *,
