@@ -8,17 +8,12 @@ from photodose.errors import PhotodoseInputError
 from photodose.planning.depth_model import DepthModel, parse_depth_model
 from photodose.planning.planner import plan
 from photodose.planning.request import PlanRequest
-from photodose.planning.tissue import clear_cache, fluence_per_irradiance, model_notes
+from photodose.planning.tissue import fluence_per_irradiance, model_notes
 
 DEPTHS_MM = (1.0, 3.0, 6.0)
 
 
-@pytest.fixture(autouse=True)
-def private_cache(tmp_path, monkeypatch):
-    monkeypatch.setenv("PHOTODOSE_CACHE_DIR", str(tmp_path / "cache"))
-    clear_cache()
-    yield
-    clear_cache()
+pytestmark = pytest.mark.usefixtures("private_planning_cache")
 
 
 def test_parse_depth_model():

@@ -11,7 +11,7 @@ from photodose.planning.depth_model import DepthModel
 from photodose.planning.planner import plan
 from photodose.planning.request import PlanRequest
 from photodose.planning.session_dose import TissueModel, compute_session_dose
-from photodose.planning.tissue import _phi, clear_cache, fluence_per_irradiance, model_notes
+from photodose.planning.tissue import _phi, fluence_per_irradiance, model_notes
 from photodose.transport.depth_dose import fluence_per_irradiance as transport_phi
 
 PANEL = "generic-panel-660-850"
@@ -24,12 +24,7 @@ THIGH = dict(device=PANEL, condition="muscle-recovery-thighs-glutes", distance_m
 FAT_BOTTOM_MM = 0.1 + 1.5 + 5.0
 
 
-@pytest.fixture(autouse=True)
-def private_cache(tmp_path, monkeypatch):
-    monkeypatch.setenv("PHOTODOSE_CACHE_DIR", str(tmp_path / "cache"))
-    clear_cache()
-    yield
-    clear_cache()
+pytestmark = pytest.mark.usefixtures("private_planning_cache")
 
 
 def _fat_rows(doc: dict) -> dict:
