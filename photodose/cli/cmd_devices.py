@@ -42,7 +42,7 @@ def _parse_reading(text: str):
 def _render_summary(console, data) -> None:
     from rich.table import Table
 
-    table = Table(title=f"{data['device']} at {data['distance_mm'] / 10:g} cm, over {data['area']}")
+    table = Table(title=f"{data['device']} at {data['distance_mm'] / 10:g} cm")
     for col in ("channel", "nm", "mean mW/cm²", "peak mW/cm²", "uniformity (min/max)"):
         table.add_column(col, justify="right")
     for row in data["channels"]:
@@ -50,6 +50,8 @@ def _render_summary(console, data) -> None:
                       f"{row['peak_irradiance_mw_cm2']:.2f}", f"{row['uniformity']:.2f}")
     console.print(table)
     console.print(f"total mean irradiance: {data['total_mean_irradiance_mw_cm2']:.2f} mW/cm²")
+    if data.get("area_text"):
+        console.print(f"mean, peak and uniformity over {data['area_text']}", highlight=False)
 
 
 def _curve(device, start_mm: float, end_mm: float, channels) -> dict:
@@ -202,7 +204,7 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Irradiance a device puts on the skin: mean/peak/uniformity at a distance, or the on-axis curve."""
         from ..devices.catalog import load_device
-        from ..devices.irradiance import irradiance_summary
+        from ..devices.irradiance import area_description, irradiance_summary
         from ..units import parse_area_mm, parse_length_mm
 
         if plot is not None:
@@ -219,7 +221,8 @@ def register(app: typer.Typer) -> None:
             return
         distance_mm = parse_length_mm(distance) if distance is not None else dev.default_distance_mm
         area_mm = parse_area_mm(area) if area is not None else None
-        emit(irradiance_summary(dev, distance_mm, area_mm, channels), as_json, _render_summary)
+        summary = irradiance_summary(dev, distance_mm, area_mm, channels)
+        emit(summary, as_json, lambda c, d: _render_summary(c, {**d, "area_text": area_description(dev, area_mm)}))
 
     @app.command("calibrate")
     def calibrate_cmd(

@@ -138,12 +138,11 @@ def irradiance_summary(device: Device, distance_mm: float, area_mm: tuple[float,
                 channel_irradiance_mw_cm2(device, channel, x, y, distance_mm, peak=True).max())
         rows.append(row)
     return {"device": device.id, "distance_mm": float(distance_mm), "channels": rows,
-            "total_mean_irradiance_mw_cm2": float(sum(r["mean_irradiance_mw_cm2"] for r in rows)),
-            "area": _area_description(device, area_mm)}
+            "total_mean_irradiance_mw_cm2": float(sum(r["mean_irradiance_mw_cm2"] for r in rows))}
 
 
-def _area_description(device: Device, area_mm: tuple[float, float] | None) -> str:
-    """Which area the mean, peak and uniformity are taken over (the same choice as :func:`_area_points`)."""
+def area_description(device: Device, area_mm: tuple[float, float] | None) -> str:
+    """Which area :func:`irradiance_summary` takes its mean, peak and uniformity over (as :func:`_area_points`)."""
     if area_mm is not None:
         return f"{area_mm[0] / 10:g} cm x {area_mm[1] / 10:g} cm (given)"
     if device.treatment_area_mm is not None:
