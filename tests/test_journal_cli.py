@@ -173,3 +173,11 @@ def test_profile_keeps_the_date_the_answers_were_given(db, capsys, tmp_path):
     added = run_json(capsys, "profile", "add", "ann", "--answers", str(path))
     assert added["contraindication_answers"]["answers"] == {"cancer": False, "epilepsy": True}
     assert added["contraindications_answered_at"].startswith("2026-01-05")
+
+
+def test_profile_show_reads_as_a_record_not_python_dicts(db, capsys, tmp_path):
+    path = tmp_path / "answers.yaml"
+    path.write_text("answers: {cancer: yes, epilepsy: no}\n")
+    run_json(capsys, "profile", "add", "ann", "--fat", "knee=8 mm", "--answers", str(path))
+    code, out, _ = run(capsys, "profile", "show", "ann")
+    assert code == 0 and "knee 8 mm" in out and "yes to: cancer" in out and "{" not in out

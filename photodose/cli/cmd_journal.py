@@ -68,10 +68,26 @@ def _profile(journal, name: str | None):
     return get_profile(journal, name)
 
 
-def _print_record(console, data: dict) -> None:
-    for key, value in data.items():
-        if value is not None:
-            console.print(f"[bold]{key}[/]: {value}", highlight=False)
+def _render_profile(console, d: dict) -> None:
+    """A person's record for people: measurements per site, which screening answers were yes and when."""
+    from rich.table import Table
+
+    table = Table(title=f"profile {d['name']} (id {d['id']})", show_header=False)
+    table.add_row("skin phototype", d["skin_phototype"] or "not given")
+    fat = {site: m.get("fat_thickness_mm") for site, m in (d["body_measurements"] or {}).items()}
+    table.add_row("fat thickness", ", ".join(f"{site} {mm:g} mm" for site, mm in fat.items() if mm is not None)
+                  or "not given")
+    answers = (d["contraindication_answers"] or {}).get("answers")
+    if answers is None:
+        table.add_row("screening", "not answered (photodose safety screen)")
+    else:
+        yes = [q for q, a in answers.items() if a]
+        table.add_row("screening", f"answered {d['contraindications_answered_at']}; yes to: "
+                                   + (", ".join(yes) if yes else "none"))
+    table.add_row("devices in use", ", ".join(dev["device_id"] for dev in d["devices"]) or "none")
+    table.add_row("stored plans", ", ".join(f"#{p['id']} ({p['created_at'][:10]})" for p in d["plans"]) or "none")
+    table.add_row("created", d["created_at"])
+    console.print(table)
 
 
 def _profile_app() -> typer.Typer:
@@ -136,7 +152,7 @@ def _profile_app() -> typer.Typer:
         profile = _profile(journal, name)
         data = {**_plain(profile), "devices": _plain(list_devices(journal, profile.id)),
                 "plans": [{"id": p.id, "created_at": p.created_at.isoformat()} for p in list_plans(journal, profile.id)]}
-        emit(data, as_json, _print_record)
+        emit(data, as_json, _render_profile)
 
     @app.command("delete")
     def delete(name: str, yes: Annotated[bool, typer.Option("--yes", help="Confirm deleting all of its data")] = False,
