@@ -181,3 +181,16 @@ def test_profile_show_reads_as_a_record_not_python_dicts(db, capsys, tmp_path):
     run_json(capsys, "profile", "add", "ann", "--fat", "knee=8 mm", "--answers", str(path))
     code, out, _ = run(capsys, "profile", "show", "ann")
     assert code == 0 and "knee 8 mm" in out and "yes to: cancer" in out and "{" not in out
+
+
+@pytest.mark.parametrize("plan,needle", [({"foo": 1}, "missing"),
+                                         ({"session_seconds": None, "distance_mm": 150.0, "site": "knee",
+                                           "surface": {}, "target": {}, "schedule": {}, "status": "refused"},
+                                          "refused plan")])
+def test_log_plan_refuses_junk_and_refused_plans(db, capsys, tmp_path, plan, needle):
+    run_json(capsys, "profile", "add", "ann")
+    path = tmp_path / "plan.json"
+    path.write_text(json.dumps(plan))
+    code, _, err = run(capsys, "log", "plan", str(path))
+    assert code == 2 and needle in err
+    assert run_json(capsys, "profile", "show", "ann")["plans"] == []

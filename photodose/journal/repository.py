@@ -16,6 +16,7 @@ from .sites import require_site
 
 PHOTOTYPES = ("I", "II", "III", "IV", "V", "VI")
 CLOCK_SKEW = timedelta(minutes=1)
+PLAN_KEYS = ("session_seconds", "surface", "target", "schedule")  # what sessions and adherence read from a plan
 EARLIEST = datetime(1960, 1, 1)  # the first laser; a journal entry dated earlier is a typing error
 
 
@@ -104,9 +105,16 @@ def delete_profile(db: Journal, profile_id: int) -> None:
 # --- devices and plans ------------------------------------------------------------------------------------------
 
 def add_plan(db: Journal, profile_id: int, plan: dict[str, Any], created_at: datetime | None = None) -> Plan:
-    """Store a plan exactly as the planner produced it."""
+    """Store a plan exactly as the planner produced it; a plan the safety gate refused is not stored."""
     if not isinstance(plan, dict):
         raise PhotodoseInputError("plan", type(plan).__name__, "a JSON object as printed by `photodose plan --json`")
+    missing = [key for key in PLAN_KEYS if key not in plan]
+    if missing:
+        raise PhotodoseInputError("plan", ", ".join(missing) + " missing",
+                                  "a JSON object as printed by `photodose plan --json`")
+    if plan.get("status") == "refused" or plan["session_seconds"] is None:
+        raise PhotodoseInputError("plan.status", plan.get("status"),
+                                  "a plan the safety gate passed (ok or caution); a refused plan cannot be followed")
     with db.transaction() as s:
         row = Plan(profile_id=profile_id, plan=plan, created_at=created_at or _now())
         s.add(row)
