@@ -199,3 +199,13 @@ def test_import_checks_rows_like_logging_and_writes_nothing(journal, tmp_path, t
         import_profile(other, data, source="edited.json")
     assert info.value.source == "edited.json"
     assert counts(tmp_path / "other.sqlite")["profiles"] == 0
+
+
+@pytest.mark.parametrize("url", ["garbage://", "not-a-database-file"])
+def test_unopenable_database_is_one_clear_input_error(tmp_path, url):
+    if url == "not-a-database-file":
+        url = str(tmp_path / "notes.db")
+        (tmp_path / "notes.db").write_text("these are my notes, not a database\n" * 100)
+    with pytest.raises(PhotodoseInputError, match="db=") as info:
+        open_journal(url)
+    assert "\n" not in str(info.value)

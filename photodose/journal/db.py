@@ -99,13 +99,22 @@ def head_revision() -> str:
 def open_journal(url: str | None = None, *, migrate_to: str = "head") -> Journal:
     """Open (creating if needed) the journal at ``url`` (see :func:`photodose.journal.paths.resolve_db_url`)
     and upgrade its schema to ``migrate_to``."""
+    from sqlalchemy.exc import ArgumentError, DatabaseError, NoSuchModuleError
+
+    from ..errors import PhotodoseInputError
+
     resolved = resolve_db_url(url)
     if resolved.startswith("sqlite:///"):
         Path(resolved.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
-    engine = create_engine(resolved)
-    if engine.dialect.name == "sqlite":
-        _sqlite_pragmas(engine)
-    upgrade(engine, migrate_to)
+    try:
+        engine = create_engine(resolved)
+        if engine.dialect.name == "sqlite":
+            _sqlite_pragmas(engine)
+        upgrade(engine, migrate_to)
+    except (ArgumentError, NoSuchModuleError, ImportError, DatabaseError) as exc:  # one line, not a traceback
+        reason = " ".join(str(getattr(exc, "orig", None) or exc).split())[:200]
+        raise PhotodoseInputError("db", url or resolved, "a SQLite file or a database URL photodose can open "
+                                  f"(PostgreSQL needs its driver, e.g. psycopg): {reason}") from None
     reader = engine.execution_options(**{_READ_ONLY_OPTION: True})
     return Journal(resolved, engine, sessionmaker(engine, expire_on_commit=False),
                    sessionmaker(reader, expire_on_commit=False))
