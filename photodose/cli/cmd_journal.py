@@ -295,6 +295,10 @@ def _log_app() -> typer.Typer:
                           device_id=device, distance_mm=distance_mm, dose=dose, plan_id=plan,
                           planned_seconds=(stored.plan.get("session_seconds") if stored else None),
                           channels=channel_ids, notes=notes, warmth_0_10=warmth, comfort=comfort)
+        from ..journal.overdose import logged_session_warnings
+
+        warnings = logged_session_warnings(journal, person.id, site_name, start_at, row.surface_fluence_j_cm2,
+                                           row.id, stored.plan if stored else None)
 
         def render(c, d):
             target = "" if d["target_fluence_j_cm2"] is None else \
@@ -302,8 +306,11 @@ def _log_app() -> typer.Typer:
             c.print(f"logged session {d['id']}: {d['site']} {d['duration_s'] / 60:g} min, "
                     f"{d['surface_irradiance_mw_cm2']:.3g} mW/cm², surface {d['surface_fluence_j_cm2']:.3g} J/cm²"
                     + target, highlight=False)
+            for w in d["overdose_warnings"]:
+                c.print(f"[yellow]warning:[/] {w['message']} Next time: {w['remedy']} (bounds: {w['bounds']})",
+                        highlight=False)
 
-        emit(_plain(row), as_json, render)
+        emit(_plain(row) | {"overdose_warnings": warnings}, as_json, render)
 
     @app.command("plan")
     def plan_(file: Path, profile: ProfileOption = None, db: DbOption = None, as_json: JsonFlag = False) -> None:

@@ -7,6 +7,7 @@ from typing import Annotated, Optional
 import typer
 
 from ..errors import PhotodoseInputError
+from .cmd_journal import DbOption
 from ._output import JsonFlag, emit, require_output_path
 
 NOTE = "photodose informs; it does not diagnose or prescribe."
@@ -168,6 +169,22 @@ def _protocol_json(protocol) -> dict:
                                                       for c in citations_for(protocol)]}
 
 
+def _person_inputs(profile: str, db: str | None, site: str | None, condition: str | None):
+    """(profile row, planner inputs) from the journal for the plan's site (the protocol's when not given)."""
+    from ..journal import open_journal
+    from ..journal.repository import get_profile
+    from ..journal.sites import require_site
+    from ..planning.person import person_plan_inputs
+    from ..protocols import get_protocol
+
+    journal = open_journal(db)
+    person = get_profile(journal, profile)
+    plan_site = site or (get_protocol(condition).site if condition else None)
+    if plan_site is None:
+        raise PhotodoseInputError("site", None, "give --site (or --condition) to plan for a profile")
+    return person, person_plan_inputs(journal, person, require_site(plan_site))
+
+
 def register(app: typer.Typer) -> None:
     protocols_app = typer.Typer(help="The protocol library: conditions, windows, schedules, evidence, citations.",
                                 no_args_is_help=True)
@@ -192,7 +209,8 @@ def register(app: typer.Typer) -> None:
     def plan_command(
         device: Annotated[str, typer.Option(help="catalog id or device file")],
         site: Annotated[Optional[str], typer.Option(help="body site (default: the protocol's)")] = None,
-        skin_type: Annotated[str, typer.Option("--skin-type", help="Fitzpatrick phototype I-VI")] = "III",
+        skin_type: Annotated[Optional[str], typer.Option("--skin-type", help="Fitzpatrick phototype I-VI "
+                                                         "(default: the profile's, else III)")] = None,
         condition: Annotated[Optional[str], typer.Option(help="protocol id (photodose protocols list)")] = None,
         distance: Annotated[Optional[str], typer.Option(help="distance with unit, e.g. '15 cm'; omit to choose")] = None,
         channel: Annotated[Optional[list[str]], typer.Option(help="channel id or wavelength; repeat")] = None,
@@ -209,6 +227,10 @@ def register(app: typer.Typer) -> None:
                                                     "(an atlas from 'photodose atlas'; Monte Carlo outside it)")] = "fast",
         report: Annotated[Optional[str], typer.Option(help="write a self-contained HTML report")] = None,
         plot: Annotated[Optional[str], typer.Option(help="write the depth-dose PNG")] = None,
+        profile: Annotated[Optional[str], typer.Option(
+            "--profile", help="journal profile: its phototype, measured fat at the site, screening answers and "
+                              "earlier sessions at the site feed the plan and the safety gate")] = None,
+        db: DbOption = None,
         as_json: JsonFlag = False,
     ) -> None:
         """Plan a session: distance, time, dose at skin and target, window verdict, schedule, safety."""
@@ -224,19 +246,32 @@ def register(app: typer.Typer) -> None:
         if (target_depth_mm is None) != (window is None) and condition is None:
             raise PhotodoseInputError("target", f"depth={target_depth_mm}, window={window}",
                                       "a custom target needs both --target-depth-mm and --window (or give --condition)")
+        thickness_mm, safety, person = _parse_thickness(thickness), {"goggles": goggles}, None
+        if profile is not None:
+            person, inputs = _person_inputs(profile, db, site, condition)
+            skin_type = skin_type or inputs["skin_type"]
+            thickness_mm = {**(inputs["thickness_mm"] or {}), **(thickness_mm or {})} or None
+            safety |= inputs["safety"]
         req = PlanRequest(
             device=device, channels=channel or None,
             distance_mm=None if distance is None else parse_length_mm(distance, "distance"),
-            site=site, skin_type=skin_type, thickness_mm=_parse_thickness(thickness),
+            site=site, skin_type=skin_type or "III", thickness_mm=thickness_mm,
             tissue=parse_tissue_choices(tissue), condition=condition,
             target_depth_mm=target_depth_mm, window_j_cm2=None if window is None else _parse_window(window),
             max_minutes=max_minutes,
             max_irradiance_mw_cm2=None if max_irradiance is None else parse_irradiance_mw_cm2(max_irradiance,
                                                                                                 "max-irradiance"),
             distance_range_mm=None if distance_range is None else _parse_range_mm(distance_range),
-            safety={"goggles": goggles}, transport=transport,
+            safety=safety, transport=transport,
         )
         result = plan(req)
+        if person is not None:
+            result["profile"] = person.name
+            result["reasons"].append(
+                f"person: profile {person.name}: phototype {result['skin_type']}, fat thickness "
+                f"{(thickness_mm or {}).get('subcutaneous_fat', 'not measured')} mm, screening answers "
+                f"{'given' if safety.get('screening') else 'missing'}, {len(safety['prior_sessions'])} earlier "
+                f"session(s) at the site checked for overdose")
         if plot:
             from pathlib import Path
 

@@ -4,7 +4,9 @@ The context is filled from the plan: per-channel mean and pulse-peak irradiance 
 device kind, its luminous size (equivalent disc of the emitting area), irradiance against distance (so remedies
 can name a distance), session length, site, transcranial use, and the absorbed power density
 Q(z) = sum_ch E_ch sum_k w_k mua(z; lambda_k) phi(z; lambda_k) for the bioheat check. The person's screening
-answers, goggles, prior sessions and protocol bounds come from ``PlanRequest.safety`` when given.
+answers, goggles and prior sessions come from ``PlanRequest.safety`` when given (``photodose plan --profile`` and
+the web app fill them from the journal: ``planning.person``); the overdose bounds come from the protocol
+(:func:`protocol_bounds`) unless the request gives its own.
 """
 
 from __future__ import annotations
@@ -17,6 +19,24 @@ from .tissue import CURVE_DEPTHS_MM, absorbed_per_irradiance_per_cm
 
 VISIBLE_MAX_NM = 700.0
 MW_PER_W = 1000.0
+# photodose default, unsourced: sessions on one site on different days, as the seeds' 3-5 sessions a week imply
+MIN_HOURS_BETWEEN_SESSIONS = 20.0
+
+
+# Without a protocol (a session logged without a plan): the seed documents' commonly quoted window top, 60 J/cm2,
+# as the day's bound at one site, and their 3-5 sessions a week (pbm_facts.md section 1; no primary source).
+DEFAULT_BOUNDS = {"max_fluence_per_day_j_cm2": 60.0, "max_sessions_per_week": 5,
+                  "min_hours_between_sessions": MIN_HOURS_BETWEEN_SESSIONS}
+
+
+def protocol_bounds(protocol) -> dict:
+    """Overdose bounds of a protocol (hormesis: more is not better): a day's surface fluence at one site at most
+    the top of the protocol's skin window, at most its schedule's sessions per week (the top of its range), and
+    sessions at least MIN_HOURS_BETWEEN_SESSIONS apart."""
+    schedule = protocol.schedule
+    per_week = schedule.sessions_per_week_range[1] if schedule.sessions_per_week_range else schedule.sessions_per_week
+    return {"max_fluence_per_day_j_cm2": protocol.skin_window.high_j_cm2 if protocol.skin_window else None,
+            "max_sessions_per_week": per_week, "min_hours_between_sessions": MIN_HOURS_BETWEEN_SESSIONS}
 
 
 def safety_for_plan(plan_doc: dict, device, channels, req, surface, tissue) -> dict:
@@ -58,6 +78,10 @@ def build_context(plan_doc: dict, device, channels, req, surface, tissue):
                for ch in channels) / MW_PER_W
     protocol = plan_doc.get("protocol")
     person = dict(req.safety or {})
+    if protocol and "bounds" not in person:
+        from ..protocols import get_protocol
+
+        person["bounds"] = protocol_bounds(get_protocol(protocol["id"]))
     return SafetyContext(
         device_kind=device.kind, is_laser=device.kind == "laser_probe", channels=ctx_channels,
         source_diameter_mm=math.sqrt(4 * device.emitting_area_mm2 / math.pi),

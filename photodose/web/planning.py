@@ -1,7 +1,7 @@
 """The plan form's choices and one call from typed form values to the planner's plan document.
 
-Devices are picked by catalog id only (never a file path from the browser); the profile's stored screening
-answers go to the safety gate with the plan.
+Devices are picked by catalog id only (never a file path from the browser); for a profile, its measured fat at
+the site, screening answers and earlier sessions go to the plan and the safety gate (``planning.person``).
 """
 
 from __future__ import annotations
@@ -43,8 +43,9 @@ def load_catalog_device(device_id: str):
 
 
 def make_plan(*, device: str, site: str, skin_type: str, condition: str, distance: str | None = None,
-              max_minutes: float | None = None, goggles: bool = False, screening: dict | None = None) -> dict:
-    """The planner's plan document for these choices (``distance`` typed with a unit, e.g. "15 cm")."""
+              max_minutes: float | None = None, goggles: bool = False, person: tuple | None = None) -> dict:
+    """The planner's plan document for these choices (``distance`` typed with a unit, e.g. "15 cm");
+    ``person`` = (journal, profile) plans for that profile."""
     from ..planning.planner import plan
     from ..planning.request import PlanRequest
     from ..units import parse_length_mm
@@ -55,9 +56,13 @@ def make_plan(*, device: str, site: str, skin_type: str, condition: str, distanc
     distance_mm = parse_length_mm(distance, "distance") if distance not in (None, "") else None
     if distance_mm is not None and distance_mm > 3000:
         raise PhotodoseInputError("distance", distance, "at most 3 m (3000 mm)")
-    safety = {"goggles": bool(goggles)}
-    if screening:
-        safety["screening"] = screening
+    safety, thickness_mm = {"goggles": bool(goggles)}, None
+    if person is not None:
+        from ..planning.person import person_plan_inputs
+
+        inputs = person_plan_inputs(*person, site)
+        safety |= inputs["safety"]
+        thickness_mm = inputs["thickness_mm"]
     request = PlanRequest(device=load_catalog_device(device), site=site, skin_type=skin_type, condition=condition,
-                          distance_mm=distance_mm, max_minutes=max_minutes, safety=safety)
+                          distance_mm=distance_mm, max_minutes=max_minutes, safety=safety, thickness_mm=thickness_mm)
     return plan(request)

@@ -11,7 +11,6 @@ from ...journal import repository
 from .. import devices, planning, screening
 from ..profiles import journal, owned_profile
 from .api_models import CalibrationIn, PlanQuery, ScreeningIn
-from .plan_pages import screening_answers
 
 router = APIRouter(prefix="/api", tags=["library"])
 DeviceId = Annotated[str, Path(max_length=200, description="catalog device id")]
@@ -61,10 +60,10 @@ def list_sites() -> list[str]:
 def make_plan(request: Request, body: PlanQuery) -> dict:
     """Plan a session: the ``photodose plan --json`` document (session_seconds, distance_mm, surface, target,
     window, schedule, warnings, reporting_parameters, citations, safety, depth_dose ...)."""
-    answers = screening_answers(owned_profile(request, body.profile_id)) if body.profile_id else None
+    person = (journal(request), owned_profile(request, body.profile_id)) if body.profile_id else None
     return planning.make_plan(device=body.device, site=body.site, skin_type=body.skin_type, condition=body.condition,
                               distance=body.distance, max_minutes=body.max_minutes, goggles=body.goggles,
-                              screening=answers)
+                              person=person)
 
 
 @router.get("/screening/questions")

@@ -29,12 +29,10 @@ def _plan_page(request: Request, *, status_code: int = 200, **context):
                   defaults=planning.DEFAULTS, reporting_source=REPORTING_SOURCE, **context)
 
 
-def screening_answers(profile) -> dict | None:
-    """The profile's stored screening answers in the safety gate's form, if any."""
-    answers = getattr(profile, "contraindication_answers", None)
-    if not answers or "answers" not in answers:
-        return None
-    return answers
+
+def _person(request: Request, profile) -> tuple | None:
+    """(journal, profile) for planning, or None without a profile."""
+    return None if profile is None else (journal(request), profile)
 
 
 @router.get("/")
@@ -57,7 +55,7 @@ async def make_plan(request: Request):
                                   skin_type=values.get("skin_type", ""), condition=values.get("condition", ""),
                                   distance=values.get("distance", "").strip() or None, max_minutes=max_minutes,
                                   goggles=bool(form.get("goggles")),
-                                  screening=screening_answers(active_profile(request)))
+                                  person=_person(request, active_profile(request)))
     except PhotodoseInputError as exc:
         return _plan_page(request, status_code=422, values=values,
                           errors=errors_from(exc, FIELDS, {"skin_phototype": "skin_type", "distance_mm": "distance"}))

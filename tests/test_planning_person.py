@@ -1,0 +1,109 @@
+"""Planning for a person: ``photodose plan --profile`` takes phototype, measured fat, screening answers and
+earlier sessions from the journal; the safety gate's overdose and screening checks then see real data."""
+
+import json
+from datetime import datetime, timedelta
+
+import pytest
+
+from photodose.cli import main
+from photodose.journal import open_journal
+from photodose.journal.dosing import compute_session_dose
+from photodose.journal.repository import add_profile, log_session, set_contraindication_answers
+from photodose.planning.safety_link import DEFAULT_BOUNDS, MIN_HOURS_BETWEEN_SESSIONS
+
+NO_CONCERNS = {q: False for q in ("photosensitive_disorder", "photosensitizing_medication", "pregnant_or_breastfeeding",
+                                  "cancer", "skin_cancer_history", "implant_in_field", "autoimmune", "bipolar",
+                                  "eye_condition", "recent_skin_procedure", "darker_skin", "epilepsy")}
+PLAN = ["plan", "--device", "generic-panel-660-850", "--condition", "knee-osteoarthritis", "--json"]
+
+
+@pytest.fixture
+def journal_url(tmp_path, monkeypatch):
+    monkeypatch.setenv("PHOTODOSE_HOME", str(tmp_path))
+    url = str(tmp_path / "journal.sqlite")
+    journal = open_journal(url)
+    profile = add_profile(journal, "sam", skin_phototype="V", body_measurements={"knee": {"fat_thickness_mm": 9.0}})
+    return url, journal, profile
+
+
+def run(args, capsys):
+    with pytest.raises(SystemExit) as info:
+        main(args)
+    out = capsys.readouterr()
+    return info.value.code, out
+
+
+def log_knee(journal, profile, when, minutes=15.0):
+    dose = compute_session_dose("generic-panel-660-850", 200.0, minutes * 60, "knee")
+    return log_session(journal, profile.id, start_at=when, duration_s=minutes * 60, site="knee",
+                       device_id="generic-panel-660-850", distance_mm=200.0, dose=dose)
+
+
+def checks_of(plan: dict) -> dict:
+    return {c["name"]: c for c in plan["safety"]["checks"]}
+
+
+def test_profile_supplies_phototype_fat_and_screening(journal_url, capsys):
+    url, journal, profile = journal_url
+    set_contraindication_answers(journal, profile.id, {"answered_at": datetime.now().isoformat(),
+                                                       "questionnaire_version": 1, "answers": NO_CONCERNS})
+    code, out = run(PLAN + ["--profile", "sam", "--db", url], capsys)
+    assert code == 0, out.err
+    plan = json.loads(out.out)
+    assert plan["skin_type"] == "V" and plan["profile"] == "sam"
+    assert any("fat thickness 9.0 mm" in r for r in plan["reasons"])
+    checks = checks_of(plan)
+    assert "No contraindication screening answers." not in checks.get("screening", {}).get("message", "")
+    assert checks["overdose:day"]["status"] == "ok"
+    # the measured 9 mm of fat (default 4 mm) lowers the dose at the 10 mm target, same session
+    thin = json.loads(run(PLAN + ["--skin-type", "V", "--distance", f"{plan['distance_mm']} mm"], capsys)[1].out)
+    assert plan["target"]["fluence_j_cm2"] != pytest.approx(thin["target"]["fluence_j_cm2"], rel=1e-3)
+
+
+def test_earlier_sessions_today_refuse_the_plan_with_remedies(journal_url, capsys):
+    url, journal, profile = journal_url
+    now = datetime.now()
+    for hours in (3, 2):
+        log_knee(journal, profile, now - timedelta(hours=hours), minutes=20)
+    code, out = run(PLAN + ["--profile", "sam", "--db", url], capsys)
+    plan = json.loads(out.out)
+    checks = checks_of(plan)
+    assert plan["safety"]["status"] == "refused" and plan["session_seconds"] is None
+    assert checks["overdose:interval"]["status"] == "fail"
+    assert checks["overdose:interval"]["limit"] == MIN_HOURS_BETWEEN_SESSIONS
+    assert "later" in checks["overdose:interval"]["remedy"]
+    assert any("2 earlier session(s)" in r for r in plan["reasons"])
+
+
+def test_stale_screening_answers_are_asked_again(journal_url, capsys):
+    url, journal, profile = journal_url
+    old = (datetime.now() - timedelta(days=400)).isoformat()
+    set_contraindication_answers(journal, profile.id, {"answered_at": old, "questionnaire_version": 1,
+                                                       "answers": NO_CONCERNS})
+    plan = json.loads(run(PLAN + ["--profile", "sam", "--db", url], capsys)[1].out)
+    assert checks_of(plan)["screening:stale"]["status"] == "caution"
+
+
+def test_unknown_profile_is_refused(journal_url, capsys):
+    url, _, _ = journal_url
+    code, out = run(PLAN + ["--profile", "nobody", "--db", url], capsys)
+    assert code == 2 and "nobody" in out.err
+
+
+def test_logging_warns_about_overdose_but_keeps_the_session(journal_url, capsys):
+    url, journal, profile = journal_url
+    log = ["log", "session", "--site", "knee", "--device", "generic-panel-660-850", "--distance", "20 cm",
+           "--minutes", "15", "--db", url, "--json"]
+    first = json.loads(run(log, capsys)[1].out)
+    assert first["overdose_warnings"] == []
+    second = json.loads(run(log, capsys)[1].out)
+    names = {w["name"] for w in second["overdose_warnings"]}
+    assert "overdose:interval" in names and all(w["remedy"] for w in second["overdose_warnings"])
+    assert "seed documents" in second["overdose_warnings"][0]["bounds"]
+    # the day's bound of the seed defaults: the third 15-minute session pushes the knee past 60 J/cm2
+    third = json.loads(run(log, capsys)[1].out)
+    assert third["surface_fluence_j_cm2"] * 3 > DEFAULT_BOUNDS["max_fluence_per_day_j_cm2"]
+    assert "overdose:day" in {w["name"] for w in third["overdose_warnings"]}
+    history = json.loads(run(["history", "--db", url, "--json"], capsys)[1].out)
+    assert len(history["sessions"]) == 3  # warned, never refused: nothing lost
