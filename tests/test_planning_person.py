@@ -107,3 +107,17 @@ def test_logging_warns_about_overdose_but_keeps_the_session(journal_url, capsys)
     assert "overdose:day" in {w["name"] for w in third["overdose_warnings"]}
     history = json.loads(run(["history", "--db", url, "--json"], capsys)[1].out)
     assert len(history["sessions"]) == 3  # warned, never refused: nothing lost
+
+
+def test_screening_answers_can_be_given_again_for_a_profile(journal_url, tmp_path, capsys):
+    url, journal, profile = journal_url
+    answers = tmp_path / "answers.json"
+    answers.write_text(json.dumps({"answered_at": datetime.now().astimezone().isoformat(), "questionnaire_version": 1,
+                                   "answers": NO_CONCERNS | {"photosensitizing_medication": True}}))
+    code, out = run(["safety", "screen", "--answers", str(answers), "--site", "knee", "--profile", "sam",
+                     "--db", url, "--json"], capsys)
+    assert code == 0, out.err
+    plan = json.loads(run(PLAN + ["--profile", "sam", "--db", url], capsys)[1].out)
+    screening = [c for c in plan["safety"]["checks"] if c["name"].startswith("screening")]
+    assert screening and all("No contraindication screening answers" not in c["message"] for c in screening)
+    assert any("photosensitizing" in c["name"] or "medication" in c["message"].lower() for c in screening)

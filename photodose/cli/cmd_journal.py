@@ -116,11 +116,9 @@ def _profile_app() -> typer.Typer:
         if answers is not None:  # the screening's own reader: known question ids, yes/no, not dated in the future
             from datetime import timezone
 
-            from .cmd_safety import read_answers_file
+            from .cmd_safety import journal_answer_fields, read_answers_file
 
-            given = read_answers_file(answers, datetime.now(timezone.utc))
-            answer_data = json.loads(given.to_json())
-            answered_at = given.answered_at.astimezone().replace(tzinfo=None, microsecond=0)  # journal: local time
+            answer_data, answered_at = journal_answer_fields(read_answers_file(answers, datetime.now(timezone.utc)))
         profile = add_profile(_open(db), name, skin_phototype=skin_type, body_measurements=measurements,
                               contraindication_answers=answer_data, answered_at=answered_at)
         emit(_plain(profile), as_json, lambda c, d: c.print(f"profile {d['name']} added (id {d['id']})"))

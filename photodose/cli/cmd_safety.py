@@ -126,6 +126,13 @@ def device_command(
     emit(data, as_json, _render_device)
 
 
+def journal_answer_fields(given) -> tuple[dict, "datetime"]:
+    """Screening answers as the journal stores them: (answers as JSON-ready dict, answered_at in local time)."""
+    import json
+
+    return json.loads(given.to_json()), given.answered_at.astimezone().replace(tzinfo=None, microsecond=0)
+
+
 @safety_app.command("screen")
 def screen_command(
     answers: Annotated[Optional[Path], typer.Option("--answers", help="YAML/JSON file of answers (else asked).")] = None,
@@ -133,6 +140,9 @@ def screen_command(
     transcranial: Annotated[bool, typer.Option("--transcranial", help="Transcranial use.")] = False,
     pulsed_visible: Annotated[bool, typer.Option("--pulsed-visible", help="Pulsed (flashing) visible light.")] = False,
     save: Annotated[Optional[Path], typer.Option("--save", help="Write the answers as JSON (for the journal).")] = None,
+    profile: Annotated[Optional[str], typer.Option(
+        "--profile", help="Store the answers (and their date) with this journal profile; plans for it use them.")] = None,
+    db: Annotated[Optional[str], typer.Option("--db", envvar="PHOTODOSE_DB", help="Journal database URL or file.")] = None,
     as_json: JsonFlag = False,
 ) -> None:
     """Contraindication screening: ask the questions (or read --answers) and print each answer's verdict."""
@@ -156,9 +166,15 @@ def screen_command(
                                  answers={q.id: typer.confirm(q.text, default=False) for q in questionnaire.questions})
     if save is not None:
         save.write_text(given.to_json() + "\n", encoding="utf-8")
+    if profile is not None:
+        from ..journal import open_journal
+        from ..journal.repository import get_profile, set_contraindication_answers
+
+        journal = open_journal(db)
+        set_contraindication_answers(journal, get_profile(journal, profile).id, *journal_answer_fields(given))
     checks = evaluate_screening(given, site.strip().lower(), transcranial, pulsed_visible, questionnaire)
     data = {"site": site, "transcranial": transcranial, "pulsed_visible": pulsed_visible,
             "answered_at": given.answered_at.isoformat(), "answers": given.answers,
             "status": overall_status(checks), "source": questionnaire.source,
-            "checks": [c.model_dump() for c in checks]}
+            "checks": [c.model_dump() for c in checks], "profile": profile}
     emit(data, as_json, _render_screen)
