@@ -70,6 +70,35 @@ class MaxIrradiance(Sourced):
     value_mw_cm2: float = Field(gt=0)
 
 
+class LaserPoints(Sourced):
+    """WALT 2010 per-point laser dosing: joules per treatment over a number of points (pbm_facts.md s.4).
+
+    ``energy_j`` is the energy per treatment (all points); ``min_j_per_point`` / ``max_irradiance_mw_cm2`` only
+    where the table gives them. The per-point time, probe power and wavelength bounds are the table's header.
+    ``unverified`` marks entries the reference could not check.
+    """
+
+    points_min: int = Field(ge=1)
+    points_max: int = Field(ge=1)
+    energy_j: float = Field(gt=0)
+    min_j_per_point: float | None = Field(default=None, gt=0)
+    max_irradiance_mw_cm2: float | None = Field(default=None, gt=0)
+    seconds_per_point: tuple[float, float]
+    power_mw: tuple[float, float]
+    wavelength_nm: tuple[float, float]
+    unverified: bool = False
+
+    @model_validator(mode="after")
+    def _ordered(self) -> "LaserPoints":
+        for name in ("seconds_per_point", "power_mw", "wavelength_nm"):
+            low, high = getattr(self, name)
+            if not 0 < low <= high:
+                raise ValueError(f"laser_points.{name} must be 0 < low <= high, got {low}-{high}")
+        if self.points_max < self.points_min:
+            raise ValueError(f"laser_points: points_max {self.points_max} < points_min {self.points_min}")
+        return self
+
+
 class Evidence(BaseModel):
     model_config = ConfigDict(frozen=True, extra="ignore")
     level: str
@@ -96,6 +125,7 @@ class Protocol(BaseModel):
     max_irradiance: MaxIrradiance | None = None
     reference_dose: str | None = None
     reference_irradiance_mw_cm2: float | None = None
+    laser_points: LaserPoints | None = None
     evidence: Evidence
 
     @field_validator("site")
@@ -115,7 +145,8 @@ class Protocol(BaseModel):
 
     def citation_keys(self) -> list[str]:
         """Every citation key the entry uses, in first-use order."""
-        parts = [self.evidence, self.skin_window, self.target_window, self.session, self.schedule, self.max_irradiance]
+        parts = [self.evidence, self.skin_window, self.target_window, self.session, self.schedule, self.max_irradiance,
+                 self.laser_points]
         keys: list[str] = []
         for part in parts:
             for key in getattr(part, "citations", ()) or ():
