@@ -66,6 +66,7 @@ def test_fast_prints_diffusion_profile():
     data = _json(["fast", str(DATA / "forearm_660nm.json"), "--depth-mm", "0:2:0.5", "--json"])
     assert data["depth_mm"] == [0.0, 0.5, 1.0, 1.5, 2.0] and data["method"] == "fast"
     assert all(v > 0 for v in data["fluence_per_irradiance"]) and "diffusion" in data["validity"]
+    assert data["stderr"] is None  # a deterministic model has no statistical uncertainty
 
 
 @pytest.mark.parametrize("args, message", [

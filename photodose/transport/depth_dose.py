@@ -47,7 +47,8 @@ class DepthFluence:
 
     def to_json_dict(self) -> dict:
         return {"depth_mm": self.depth_mm.tolist(), "fluence_per_irradiance": self.fluence_per_irradiance.tolist(),
-                "stderr": self.stderr.tolist(), "method": self.method, "validity": self.validity}
+                "stderr": None if self.method == "fast" else self.stderr.tolist(),  # a deterministic model has none
+                "method": self.method, "validity": self.validity}
 
 
 def depth_grid(max_depth_mm: float) -> Grid:
