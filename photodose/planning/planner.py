@@ -18,14 +18,15 @@ from ..optics.phototypes import normalise_skin_type
 from ..optics.sites import site_layers
 from ..protocols.library import citations_for, get_protocol
 from ..protocols.model import DoseWindow
-from .inverse import Constraints, solve
+from .inverse import Constraints, Solution, solve
+from .points import SMALL_BEAM_NOTE, plan_points, point_protocol, points_doc, points_reasons, points_window
 from .reporting import SOURCE as JENKINS_CARROLL, reporting_parameters
 from .request import PlanRequest
 from .depth_model import parse_depth_model
 from .safety_link import safety_for_plan
 from .schedule import recommend_schedule
 from .sensitivity import fat_preset_sensitivity
-from .session_dose import (TissueModel, channel_lights, channel_phis, load_device_any, session_dose_from_lights,
+from .session_dose import (MM2_PER_CM2, TissueModel, channel_lights, channel_phis, load_device_any, session_dose_from_lights,
                            treatment_area_cm2)
 from .surface import SurfaceIrradiance, choose_channels
 from .tissue import model_notes
@@ -118,28 +119,48 @@ def plan(req: PlanRequest) -> dict:
     surface = SurfaceIrradiance(device, [c.id for c in channels])
     phis = channel_phis(channels, tissue, goal.target_depth_mm)
     distances, preferred, distance_reason = _distances(req, device)
-    rate, surf, peak = _scan(channels, surface, phis, distances, goal.basis)
-    t_lo, t_hi, t_source = _session_bounds(protocol, req, warnings)
+    laser_points = point_protocol(device, protocol)
     irr_limit, irr_source = _irradiance_limit(protocol, req)
-    skin_bounds = ((goal.skin_window.low_j_cm2, goal.skin_window.high_j_cm2)
-                   if (goal.skin_window and goal.basis == "target") else None)
-    sol = solve(distances, rate, surf, peak, goal.goal_j_cm2,
-                Constraints(t_lo, t_hi, irr_limit, skin_bounds, t_source, irr_source), preferred)
+    if laser_points is None:
+        rate, surf, peak = _scan(channels, surface, phis, distances, goal.basis)
+        t_lo, t_hi, t_source = _session_bounds(protocol, req, warnings)
+        skin_bounds = ((goal.skin_window.low_j_cm2, goal.skin_window.high_j_cm2)
+                       if (goal.skin_window and goal.basis == "target") else None)
+        sol = solve(distances, rate, surf, peak, goal.goal_j_cm2,
+                    Constraints(t_lo, t_hi, irr_limit, skin_bounds, t_source, irr_source), preferred)
+        points, dose_time_s, area_cm2 = None, sol.time_s, treatment_area_cm2(device)
+    else:
+        points = plan_points(laser_points, sum(device.average_power_mw(c) for c in channels),
+                             device.emitting_area_mm2 / MM2_PER_CM2, [c.wavelength_nm for c in channels],
+                             max_session_s=None if req.max_minutes is None else req.max_minutes * 60,
+                             max_irradiance_mw_cm2=req.max_irradiance_mw_cm2)
+        sol = Solution(preferred, points.session_seconds, not points.blocking, points.blocking, points.messages)
+        dose_time_s, area_cm2 = points.seconds_per_point, points.beam_area_cm2
+        t_lo, t_hi = (points.count * t for t in laser_points.seconds_per_point)
+        t_source = "WALT 2010: points x 20-300 s per point"
+        warnings.extend(points.warnings + [SMALL_BEAM_NOTE.format(area_cm2=points.beam_area_cm2)])
 
     lights = channel_lights(channels, surface, sol.distance_mm, phis)
-    dose = session_dose_from_lights(lights, sol.time_s, treatment_area_cm2(device), goal.target_depth_mm)
-    fat = fat_preset_sensitivity(tissue, channels, lights, sol.time_s, goal.target_depth_mm, goal.target_window)
+    dose = session_dose_from_lights(lights, dose_time_s, area_cm2, goal.target_depth_mm)
+    fat = fat_preset_sensitivity(tissue, channels, lights, dose_time_s, goal.target_depth_mm, goal.target_window)
     skin_doc = _window_doc(goal.skin_window, dose["surface"]["fluence_j_cm2"], "skin")
     target_doc = _window_doc(goal.target_window, dose["target"]["fluence_j_cm2"], "target")
-    window = dict(target_doc if goal.basis == "target" else skin_doc, basis=goal.basis)
+    if points is None:
+        window = dict(target_doc if goal.basis == "target" else skin_doc, basis=goal.basis)
+    else:
+        window = points_window(points, skin_doc)
+        dose = dict(dose, session_seconds=points.session_seconds, energy_j=points.total_energy_j)
     schedule = recommend_schedule(protocol)
     if not sol.feasible:
         warnings.append("no plan meets every constraint; blocked by: " + ", ".join(sol.blocking))
         warnings.extend(sol.messages)
-    _protocol_warnings(protocol, channels, goal.window, warnings)
+    _protocol_warnings(protocol, channels, goal.window if points is None else None, warnings)
     _reach_warnings(req, protocol, tissue.site, goal, dose, warnings)
     warnings.extend(model_notes(tissue.site, tissue.skin_type, tissue.depth_model))
-    if window["verdict"] != "inside":
+    if points is not None and window["verdict"] != "inside":
+        warnings.append(f"{points.j_per_point:.3g} J per point is {window['verdict']} the WALT 2010 dose "
+                        f"{points.required_j_per_point:.3g} J per point")
+    elif window["verdict"] != "inside":
         warnings.append(f"{goal.basis} dose {window['fluence_j_cm2']:.3g} J/cm2 is {window['verdict']} the window")
 
     doc = {
@@ -156,17 +177,23 @@ def plan(req: PlanRequest) -> dict:
         "schedule": schedule, "depth_dose": dose["depth_dose"],
         "constraints": {"min_session_s": t_lo, "max_session_s": t_hi, "max_irradiance_mw_cm2": irr_limit,
                         "blocking": sol.blocking},
-        "reasons": _reasons(channels, distance_reason, sol, goal, (t_lo, t_hi, t_source), tissue, schedule),
+        "reasons": _reasons(channels, distance_reason, sol, goal, (t_lo, t_hi, t_source), tissue, schedule,
+                            points_reasons(points, laser_points) if points else None),
         "warnings": warnings,
         "reporting_parameters": reporting_parameters(device, channels, dose, sol.distance_mm, tissue.site,
-                                                     protocol.target.tissue if protocol else None, schedule),
+                                                     protocol.target.tissue if protocol else None, schedule,
+                                                     points),
         "citations": _citations(protocol),
         "note": NOTE,
     }
+    if points is not None:
+        doc["points"] = points_doc(points, dose["target"]["fluence_j_cm2"])
     return _apply_safety(doc, safety_for_plan(doc, device, channels, req, surface, tissue))
 
 
-def _reasons(channels, distance_reason: str, sol, goal: Goal, bounds: tuple, tissue, schedule: dict) -> list[str]:
+def _reasons(channels, distance_reason: str, sol, goal: Goal, bounds: tuple, tissue, schedule: dict,
+             dose_reasons: list[str] | None = None) -> list[str]:
+    """Why each choice; ``dose_reasons`` (a point plan's) replace the window-goal and session-time lines."""
     t_lo, t_hi, t_source = bounds
     w = goal.window
     timing = ("= 1000 x goal / dose rate" if sol.feasible
@@ -174,9 +201,10 @@ def _reasons(channels, distance_reason: str, sol, goal: Goal, bounds: tuple, tis
     return [
         f"channels: {', '.join(f'{c.id} ({c.wavelength_nm:g} nm)' for c in channels)}",
         distance_reason + f": {sol.distance_mm:g} mm",
-        f"planning on the {goal.basis} window {w.low_j_cm2:g}-{w.high_j_cm2:g} J/cm2; goal {goal.goal_j_cm2:.3g} "
-        "J/cm2 = geometric middle sqrt(low x high) (log-dose middle of a biphasic window)",
-        f"session time {sol.time_s:.0f} s {timing}; bounds {t_lo:.0f}-{t_hi:.0f} s ({t_source})",
+        *(dose_reasons or [
+            f"planning on the {goal.basis} window {w.low_j_cm2:g}-{w.high_j_cm2:g} J/cm2; goal "
+            f"{goal.goal_j_cm2:.3g} J/cm2 = geometric middle sqrt(low x high) (log-dose middle of a biphasic window)",
+            f"session time {sol.time_s:.0f} s {timing}; bounds {t_lo:.0f}-{t_hi:.0f} s ({t_source})"]),
         f"target depth {goal.target_depth_mm:g} mm: {goal.depth_source}",
         f"dose at depth: {tissue.depth_model.label()} on the {tissue.site} stack, phototype {tissue.skin_type}, "
         "integrated over each channel's emission spectrum",
@@ -234,7 +262,7 @@ def _irradiance_limit(protocol, req: PlanRequest) -> tuple[float | None, str]:
 
 
 def _protocol_warnings(protocol, channels, window, warnings: list) -> None:
-    if window.unsourced:
+    if window is not None and window.unsourced:
         warnings.append(f"the dose window is unsourced: {window.source}")
     if protocol is None:
         return

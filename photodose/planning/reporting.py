@@ -21,8 +21,11 @@ def _pulse_text(device, channel) -> str:
 
 
 def reporting_parameters(device, channels, dose: dict, distance_mm: float, site: str, target_tissue: str | None,
-                         schedule: dict) -> dict:
-    """The Jenkins & Carroll table as a dict of stable keys (one row per item, per channel where it varies)."""
+                         schedule: dict, points=None) -> dict:
+    """The Jenkins & Carroll table as a dict of stable keys (one row per item, per channel where it varies).
+
+    ``points`` (a :class:`~photodose.planning.points.PointPlan`) adds the per-point rows of a laser-point plan.
+    """
     area_cm2 = dose["area_cm2"]
     rows = {r["channel"]: r for r in dose["surface"]["by_wavelength"]}
     per_channel = [{
@@ -36,7 +39,11 @@ def reporting_parameters(device, channels, dose: dict, distance_mm: float, site:
     } for ch in channels]
     technique = "contact" if getattr(device, "contact", False) else f"projection at {distance_mm:.0f} mm"
     location = site if not target_tissue else f"{site} (target: {target_tissue})"
+    per_point = {} if points is None else {"points_per_treatment": points.count,
+                                           "energy_per_point_j": points.j_per_point,
+                                           "irradiation_time_per_point_s": points.seconds_per_point}
     return {
+        **per_point,
         "wavelength_nm": [p["wavelength_nm"] for p in per_channel],
         "power_mw": sum(p["power_at_skin_mw"] for p in per_channel),
         "irradiation_time_s": dose["session_seconds"],
@@ -61,7 +68,9 @@ LABELS = {
     "wavelength_nm": "Wavelength (nm)", "power_mw": "Power at the skin over the area (mW)",
     "irradiation_time_s": "Irradiation time (s)", "beam_area_cm2": "Beam area at the skin (cm2)",
     "pulse_parameters": "Pulse parameters", "anatomical_location": "Anatomical location",
-    "number_of_treatments": "Number of treatments", "interval_between_treatments": "Interval between treatments",
+    "number_of_treatments": "Number of treatments", "points_per_treatment": "Points per treatment",
+    "energy_per_point_j": "Energy per point (J)", "irradiation_time_per_point_s": "Irradiation time per point (s)",
+    "interval_between_treatments": "Interval between treatments",
     "energy_j": "Energy (J)", "energy_density_j_cm2": "Energy density (J/cm2)",
     "irradiance_mw_cm2": "Irradiance (mW/cm2)", "coherence": "Coherence",
     "application_technique": "Application technique", "beam_profile": "Beam profile",
