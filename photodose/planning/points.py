@@ -149,7 +149,10 @@ def points_window(pp: PointPlan, skin_doc: dict | None) -> dict:
             "j_per_point": pp.j_per_point, "required_j_per_point": pp.required_j_per_point, "verdict": pp.verdict,
             "low_j_cm2": shown.get("low_j_cm2"), "high_j_cm2": shown.get("high_j_cm2"),
             "goal_j_cm2": shown.get("goal_j_cm2"), "fluence_j_cm2": pp.skin_fluence_per_point_j_cm2,
-            "source": pp.source, "unsourced": False, "citations": ["walt2010"]}
+            "source": (f"judged on energy per point: {pp.j_per_point:.3g} J per point against WALT 2010's "
+                       f"{pp.required_j_per_point:.3g} J per point ({pp.source}); the J/cm2 range shown is the seed "
+                       "skin window (unsourced), not judged"),
+            "unsourced": False, "citations": ["walt2010"]}
 
 
 def points_reasons(pp: PointPlan, lp) -> list[str]:
