@@ -153,3 +153,17 @@ def test_cli_plan_json_has_points(capsys):
     out = json.loads(capsys.readouterr().out)
     assert out["session_seconds"] == pytest.approx(40.0)
     assert set(out["points"]) >= {"count", "j_per_point", "seconds_per_point", "total_energy_j", "source"}
+
+
+def test_point_plans_show_what_is_judged_not_the_seed_window(tmp_path):
+    from photodose.planning.planner import plan as make_plan
+    from photodose.planning.request import PlanRequest
+    from photodose.reports.html import render_plan_html
+    from photodose.reports.plots import depth_dose_png
+    from photodose.cli.cmd_plan import _window_text
+
+    doc = make_plan(PlanRequest(device="generic-laser-probe-808", condition="lateral-epicondylitis",
+                                safety={"goggles": True}))
+    text = _window_text(doc["window"])
+    assert text == f"2 J per point vs WALT 2 J per point: {doc['window']['verdict']}"
+    assert "J per point vs WALT 2 J per point" in render_plan_html(doc, depth_dose_png(doc))

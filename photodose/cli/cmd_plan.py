@@ -74,8 +74,7 @@ def render_plan(console, plan: dict) -> None:
                    f"{plan['target']['fluence_j_cm2']:.3g} J/cm2 ("
                    + ", ".join(f"{r['wavelength_nm']:g} nm {r['fluence_j_cm2']:.3g}" for r in plan['target']['by_wavelength'])
                    + ")"),
-        (f"window ({plan['window']['basis']})", f"{plan['window']['low_j_cm2']:g}-{plan['window']['high_j_cm2']:g} J/cm2: "
-                                                f"{plan['window']['verdict']}" + (" (unsourced)" if plan['window']['unsourced'] else "")),
+        (f"window ({plan['window']['basis']})", _window_text(plan["window"])),
         ("schedule", f"{plan['schedule']['sessions_per_week']} per week for {plan['schedule']['weeks']} weeks"
                      + (" (unsourced)" if plan['schedule']['unsourced'] else "")),
         ("safety", plan["safety"]["status"]),
@@ -167,6 +166,15 @@ def _protocol_json(protocol) -> dict:
 
     return protocol.model_dump() | {"citation_list": [c.model_dump() | {"text": c.short()}
                                                       for c in citations_for(protocol)]}
+
+
+def _window_text(window: dict) -> str:
+    """What the verdict judges: energy per point against WALT for laser-point plans, else the fluence window."""
+    if window.get("basis") == "energy_per_point":
+        return (f"{window['j_per_point']:g} J per point vs WALT {window['required_j_per_point']:g} J per point: "
+                f"{window['verdict']}")
+    return (f"{window['low_j_cm2']:g}-{window['high_j_cm2']:g} J/cm2: {window['verdict']}"
+            + (" (unsourced)" if window["unsourced"] else ""))
 
 
 def _person_inputs(profile: str, db: str | None, site: str | None, condition: str | None):
