@@ -119,3 +119,16 @@ def test_screening_refuses_future_answers_and_unknown_sites(tmp_path, capsys, an
     code, err = _run_main(["safety", "screen", "--answers", str(path), "--save", str(tmp_path / "saved.json"),
                            *extra], capsys)
     assert code == 2 and re.search(match, err) and not (tmp_path / "saved.json").exists()
+
+
+def test_help_groups_commands_along_the_data_flow():
+    from photodose.cli import HELP_PANELS
+
+    result = CliRunner().invoke(app, ["--help"], env={"COLUMNS": "120"})
+    assert result.exit_code == 0
+    text = result.output
+    positions = [text.index(panel) for panel in ("Start here", "Tissue and light transport", "Devices", "Journal")]
+    assert positions == sorted(positions)
+    # every registered command sits in a panel
+    registered = {info.name for info in [*app.registered_commands, *app.registered_groups]}
+    assert registered <= {name for names in HELP_PANELS.values() for name in names}

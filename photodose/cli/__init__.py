@@ -39,7 +39,35 @@ def _register_commands() -> None:
             module.register(app)
 
 
+# Help panels in the order of the data flow (DESIGN.md); a command not named here stays under "Commands".
+HELP_PANELS = {
+    "Start here": ("demo", "plan", "serve", "protocols"),
+    "Tissue and light transport": ("optics", "stack", "tissues", "sites", "mc", "fast"),
+    "Devices": ("irradiance", "calibrate", "device"),
+    "Safety": ("safety",),
+    "Journal": ("profile", "log", "history", "progress", "export", "import"),
+    "Scale-out": ("atlas", "atlas-query"),
+    "About": ("version",),
+}
+
+
+def _assign_help_panels() -> None:
+    """Put each command in its panel and list commands in the panels' order (others last)."""
+    order = {name: (rank, i) for rank, names in enumerate(HELP_PANELS.values()) for i, name in enumerate(names)}
+    panel_of = {name: panel for panel, names in HELP_PANELS.items() for name in names}
+
+    def name_of(info) -> str | None:
+        return info.name or (info.callback.__name__.replace("_", "-") if info.callback else None)
+
+    for info in [*app.registered_commands, *app.registered_groups]:
+        if name_of(info) in panel_of:
+            info.rich_help_panel = panel_of[name_of(info)]
+    for infos in (app.registered_commands, app.registered_groups):
+        infos.sort(key=lambda info: order.get(name_of(info), (len(HELP_PANELS), 0)))
+
+
 _register_commands()
+_assign_help_panels()
 
 
 def main(argv: list[str] | None = None) -> None:
