@@ -168,3 +168,11 @@ def test_phq9_item_9_shows_an_alert_on_the_journal_page(client):
     assert r.status_code == 200 and 'role="alert"' in r.text and "crisis line" in r.text
     api = client.post("/api/profiles/1/outcomes", json={"instrument": "phq9", "items": [0] * 8 + [2]}).json()
     assert "item 9" in api["alerts"][0]
+
+
+def test_laser_point_plan_page_shows_energy_per_point(client):
+    r = client.post("/plan", data={"device": "generic-laser-probe-808", "site": "elbow", "skin_type": "III",
+                                   "condition": "lateral-epicondylitis", "goggles": "1",
+                                   "csrf_token": csrf_of(client)})
+    assert r.status_code == 200
+    assert "J per point against WALT" in r.text and "Dose window 4" not in r.text
