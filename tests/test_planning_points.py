@@ -74,10 +74,30 @@ def test_lateral_epicondylitis_with_the_100_mw_probe():
     assert "walt2010" in pts["citations"] and "lateral epicondylitis" in pts["source"]
     assert p["status"] == "planned" and p["window"]["basis"] == "energy_per_point"
     assert p["window"]["verdict"] == "inside" and "energy per point" in p["window"]["judged_on"]
-    # target dose = transport's fluence per irradiance x skin fluence per point
+    # target dose = wide-field fluence per irradiance x skin fluence per point x finite-beam ratio
     row = p["target"]["by_wavelength"][0]
-    assert row["fluence_j_cm2"] == pytest.approx(row["fluence_per_irradiance"] * 2.0, rel=1e-6)
+    assert row["fluence_j_cm2"] == pytest.approx(row["fluence_per_irradiance"] * 2.0 * row["finite_beam_ratio"],
+                                                 rel=1e-6)
     assert pts["target_fluence_per_point_j_cm2"] == pytest.approx(p["target"]["fluence_j_cm2"])
+    assert pts["finite_beam_ratio"] == pytest.approx(row["finite_beam_ratio"])
+    assert pts["finite_beam_stderr"] == pytest.approx(row["finite_beam_stderr"]) and pts["finite_beam_stderr"] > 0
+
+
+def test_the_1_cm2_probe_loses_light_sideways_at_the_tendon():
+    """A 5.64 mm radius beam on the elbow at 5 mm: the on-axis dose is well below the wide-field estimate."""
+    from photodose.optics.sites import body_stack
+    from photodose.transport.finite_beam import beam_axis_ratio
+
+    p = _plan(PROBE, "lateral-epicondylitis")
+    row, pts = p["target"]["by_wavelength"][0], p["points"]
+    wide_j_cm2 = row["fluence_per_irradiance"] * pts["skin_fluence_per_point_j_cm2"]      # the plan before
+    assert p["target"]["fluence_j_cm2"] < wide_j_cm2 - 3 * pts["finite_beam_stderr"] * wide_j_cm2
+    fb = beam_axis_ratio(body_stack("elbow", 808.0, skin_type="III"), 10 * math.sqrt(1 / math.pi),
+                         [p["target"]["depth_mm"]], photons=20_000, seed=1)
+    assert pts["finite_beam_ratio"] == pytest.approx(float(fb.ratio[0]))
+    assert any(f"finite-beam ratio {pts['finite_beam_ratio']:.3f} +/- {pts['finite_beam_stderr']:.3f}" in r
+               for r in p["reasons"])
+    assert not any("upper estimate" in w for w in p["warnings"])
     assert any("middle of the range rounded up" in r for r in p["reasons"])
     rows = dict(reporting_rows(p["reporting_parameters"]))
     assert rows["Points per treatment"] == "2" and rows["Energy per point (J)"] == "2"

@@ -19,7 +19,7 @@ from ..optics.sites import site_layers
 from ..protocols.library import citations_for, get_protocol
 from ..protocols.model import DoseWindow
 from .inverse import Constraints, Solution, solve
-from .points import SMALL_BEAM_NOTE, plan_points, point_protocol, points_doc, points_reasons, points_window
+from .points import finite_beam_dose, plan_points, point_protocol, points_doc, points_reasons, points_window
 from .reporting import SOURCE as JENKINS_CARROLL, reporting_parameters
 from .request import PlanRequest
 from .depth_model import parse_depth_model
@@ -138,10 +138,13 @@ def plan(req: PlanRequest) -> dict:
         dose_time_s, area_cm2 = points.seconds_per_point, points.beam_area_cm2
         t_lo, t_hi = (points.count * t for t in laser_points.seconds_per_point)
         t_source = "WALT 2010: points x 20-300 s per point"
-        warnings.extend(points.warnings + [SMALL_BEAM_NOTE.format(area_cm2=points.beam_area_cm2)])
+        warnings.extend(points.warnings)
 
     lights = channel_lights(channels, surface, sol.distance_mm, phis)
     dose = session_dose_from_lights(lights, dose_time_s, area_cm2, goal.target_depth_mm)
+    beam = None
+    if points is not None:
+        dose, beam = finite_beam_dose(dose, tissue, points.beam_area_cm2)
     fat = fat_preset_sensitivity(tissue, channels, lights, dose_time_s, goal.target_depth_mm, goal.target_window)
     skin_doc = _window_doc(goal.skin_window, dose["surface"]["fluence_j_cm2"], "skin")
     target_doc = _window_doc(goal.target_window, dose["target"]["fluence_j_cm2"], "target")
@@ -178,7 +181,7 @@ def plan(req: PlanRequest) -> dict:
         "constraints": {"min_session_s": t_lo, "max_session_s": t_hi, "max_irradiance_mw_cm2": irr_limit,
                         "blocking": sol.blocking},
         "reasons": _reasons(channels, distance_reason, sol, goal, (t_lo, t_hi, t_source), tissue, schedule,
-                            points_reasons(points, laser_points) if points else None),
+                            points_reasons(points, laser_points, beam) if points else None),
         "warnings": warnings,
         "reporting_parameters": reporting_parameters(device, channels, dose, sol.distance_mm, tissue.site,
                                                      protocol.target.tissue if protocol else None, schedule,
@@ -187,7 +190,7 @@ def plan(req: PlanRequest) -> dict:
         "note": NOTE,
     }
     if points is not None:
-        doc["points"] = points_doc(points, dose["target"]["fluence_j_cm2"])
+        doc["points"] = points_doc(points, dose["target"]["fluence_j_cm2"] if dose["target"] else None, beam)
     return _apply_safety(doc, safety_for_plan(doc, device, channels, req, surface, tissue))
 
 

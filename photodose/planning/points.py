@@ -11,6 +11,13 @@ WALT doses 780-860 nm GaAlAs lasers per treatment: ``energy_j`` joules over N po
 
 The verdict is judged on the energy per point: "inside" when the delivered J per point meets the table's
 dose, "below" when a session cap cuts it short. The table gives no upper dose, so there is no "above".
+
+Dose at the target depth per point: H_target = phi_wide(z) x H_pt x ratio(z), with phi_wide the wide-field
+fluence per irradiance of the planner's transport model and ratio the finite-beam correction of
+:func:`photodose.transport.finite_beam.beam_axis_ratio` (on-axis fluence under a flat disc of the probe's area,
+radius sqrt(A / pi), over the wide-field value). photodose choice: the ratio is computed at each channel's centre
+wavelength (not integrated over its spectrum: a laser line is narrow) with FINITE_BEAM_PHOTONS photons, seed 1.
+The depth-dose curve stays wide-field.
 """
 
 from __future__ import annotations
@@ -26,8 +33,8 @@ JUDGED_ON = ("energy per point (WALT 2010 dose table): inside when the J deliver
              "dose (energy per treatment / points, raised to its minimum J per point where given); the table "
              "gives no upper dose. The skin window shown is the seed window, for reference only (not judged).")
 
-SMALL_BEAM_NOTE = ("dose at depth uses the wide-field transport model; a {area_cm2:.3g} cm2 beam loses light sideways "
-                   "that a wide field gets back, so the dose at depth per point is an upper estimate (photodose note)")
+FINITE_BEAM_PHOTONS = 20_000   # a few seconds the first time (then cached); stderr a few percent
+FINITE_BEAM_SEED = 1
 
 
 def points_count(points_min: int, points_max: int) -> int:
@@ -132,13 +139,71 @@ def plan_points(laser_points, power_mw: float, beam_area_cm2: float, wavelengths
                      blocking, messages, warnings)
 
 
-def points_doc(pp: PointPlan, target_fluence_per_point_j_cm2: float | None) -> dict:
+@dataclass(frozen=True)
+class BeamCorrection:
+    """The finite-beam ratio applied to the target dose (fluence-weighted over channels) and its stderr."""
+
+    ratio: float
+    stderr: float
+    radius_mm: float
+    depth_mm: float
+    photons: int
+
+
+def beam_radius_mm(beam_area_cm2: float) -> float:
+    """Radius of a flat disc of ``beam_area_cm2`` [mm]: 10 sqrt(A / pi) (1 cm2 -> 5.64 mm)."""
+    return 10.0 * math.sqrt(beam_area_cm2 / math.pi)
+
+
+def finite_beam_dose(dose: dict, tissue, beam_area_cm2: float,
+                     photons: int = FINITE_BEAM_PHOTONS) -> tuple[dict, BeamCorrection | None]:
+    """``dose`` with each target row's fluence times the finite-beam ratio at its centre wavelength.
+
+    ``tissue`` is the plan's TissueModel (site, phototype, thickness overrides, tissue presets). Rows gain
+    ``finite_beam_ratio`` and ``finite_beam_stderr``; the wide-field ``fluence_per_irradiance`` is kept.
+    Returns (dose, None) when the plan has no target depth.
+    """
+    from ..optics.sites import body_stack
+    from ..transport.finite_beam import beam_axis_ratio
+
+    target = dose.get("target")
+    if not target:
+        return dose, None
+    radius_mm, depth_mm = beam_radius_mm(beam_area_cm2), float(target["depth_mm"])
+    rows, wide_total, se2 = [], 0.0, 0.0
+    for row in target["by_wavelength"]:
+        stack = body_stack(tissue.site, row["wavelength_nm"], skin_type=tissue.skin_type,
+                           thickness_mm=tissue.thickness_mm, tissue=tissue.tissue)
+        fb = beam_axis_ratio(stack, radius_mm, [depth_mm], photons=photons, seed=FINITE_BEAM_SEED)
+        ratio, stderr = float(fb.ratio[0]), float(fb.stderr[0])
+        rows.append(dict(row, fluence_j_cm2=row["fluence_j_cm2"] * ratio, finite_beam_ratio=ratio,
+                         finite_beam_stderr=stderr))
+        wide_total += row["fluence_j_cm2"]
+        se2 += (row["fluence_j_cm2"] * stderr) ** 2
+    total = sum(r["fluence_j_cm2"] for r in rows)
+    ratio = total / wide_total if wide_total > 0 else float(rows[0]["finite_beam_ratio"])
+    stderr = math.sqrt(se2) / wide_total if wide_total > 0 else float(rows[0]["finite_beam_stderr"])
+    corrected = dict(dose, target=dict(target, fluence_j_cm2=total, by_wavelength=rows))
+    return corrected, BeamCorrection(ratio, stderr, radius_mm, depth_mm, photons)
+
+
+def finite_beam_reason(beam: BeamCorrection) -> str:
+    """The reason line for the finite-beam correction of the target dose."""
+    return (f"dose at depth per point x finite-beam ratio {beam.ratio:.3f} +/- {beam.stderr:.3f} (stderr): on-axis "
+            f"fluence under a flat {beam.radius_mm:.2f} mm radius beam over the wide-field value at "
+            f"{beam.depth_mm:g} mm (Monte Carlo, {beam.photons:,} photons, seed {FINITE_BEAM_SEED}, at the channel's "
+            "centre wavelength); a small beam loses light sideways that a wide field gets back")
+
+
+def points_doc(pp: PointPlan, target_fluence_per_point_j_cm2: float | None,
+               beam: BeamCorrection | None = None) -> dict:
     """The plan's ``points`` object (stable keys)."""
     return {"count": pp.count, "j_per_point": pp.j_per_point, "required_j_per_point": pp.required_j_per_point,
             "seconds_per_point": pp.seconds_per_point, "total_energy_j": pp.total_energy_j,
             "power_mw": pp.power_mw, "beam_area_cm2": pp.beam_area_cm2, "irradiance_mw_cm2": pp.irradiance_mw_cm2,
             "skin_fluence_per_point_j_cm2": pp.skin_fluence_per_point_j_cm2,
             "target_fluence_per_point_j_cm2": target_fluence_per_point_j_cm2,
+            "finite_beam_ratio": beam.ratio if beam else None, "finite_beam_stderr": beam.stderr if beam else None,
             "source": pp.source, "citations": ["walt2010"]}
 
 
@@ -155,8 +220,8 @@ def points_window(pp: PointPlan, skin_doc: dict | None) -> dict:
             "unsourced": False, "citations": ["walt2010"]}
 
 
-def points_reasons(pp: PointPlan, lp) -> list[str]:
-    """Reasons for a point plan's count, energy and time."""
+def points_reasons(pp: PointPlan, lp, beam: BeamCorrection | None = None) -> list[str]:
+    """Reasons for a point plan's count, energy and time (and the finite-beam correction when applied)."""
     raised = (f", raised to the table's minimum {lp.min_j_per_point:g} J per point"
               if lp.min_j_per_point and lp.min_j_per_point > lp.energy_j / pp.count else "")
     return [
@@ -168,6 +233,7 @@ def points_reasons(pp: PointPlan, lp) -> list[str]:
         f"= {pp.count} points x {pp.seconds_per_point:.1f} s",
         f"skin fluence per point {pp.skin_fluence_per_point_j_cm2:.3g} J/cm2 = J per point / beam area "
         f"{pp.beam_area_cm2:.3g} cm2; irradiance {pp.irradiance_mw_cm2:.3g} mW/cm2; dose at depth per point = "
-        "fluence per irradiance x skin fluence per point",
+        "fluence per irradiance x skin fluence per point" + (" x finite-beam ratio" if beam else ""),
+        *([finite_beam_reason(beam)] if beam else []),
         "verdict judged on " + JUDGED_ON,
     ]
