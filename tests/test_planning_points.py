@@ -187,3 +187,13 @@ def test_point_plans_show_what_is_judged_not_the_seed_window(tmp_path):
     text = _window_text(doc["window"])
     assert text == f"2 J per point vs WALT 2 J per point: {doc['window']['verdict']}"
     assert "J per point vs WALT 2 J per point" in render_plan_html(doc, depth_dose_png(doc))
+
+
+def test_fat_sensitivity_of_a_point_plan_says_it_is_wide_field():
+    from photodose.planning.planner import plan as make_plan
+    from photodose.planning.request import PlanRequest
+
+    doc = make_plan(PlanRequest(device="generic-laser-probe-808", condition="lateral-epicondylitis",
+                                safety={"goggles": True}))
+    fat = doc["target"]["sensitivity"]["subcutaneous_fat_preset"]
+    assert "wide-field values" in fat["model"] and f"{doc['points']['finite_beam_ratio']:.2f}" in fat["model"]

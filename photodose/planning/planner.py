@@ -146,6 +146,9 @@ def plan(req: PlanRequest) -> dict:
     if points is not None:
         dose, beam = finite_beam_dose(dose, tissue, points.beam_area_cm2)
     fat = fat_preset_sensitivity(tissue, channels, lights, dose_time_s, goal.target_depth_mm, goal.target_window)
+    if fat and points is not None and beam is not None:  # the finite-beam ratio is only known for the plan's presets
+        fat["model"] += (f"; wide-field values: this plan's own target dose also applies the finite-beam ratio "
+                         f"{beam.ratio:.2f} (computed for its presets only)")
     skin_doc = _window_doc(goal.skin_window, dose["surface"]["fluence_j_cm2"], "skin")
     target_doc = _window_doc(goal.target_window, dose["target"]["fluence_j_cm2"], "target")
     if points is None:
