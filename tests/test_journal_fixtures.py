@@ -6,7 +6,8 @@ import pytest
 
 from photodose.journal import open_journal
 from photodose.journal import repository as repo
-from photodose.journal.dosing import SessionDose, fluence_j_cm2
+from photodose.dosimetry.arithmetic import fluence_j_cm2
+from photodose.journal.dosing import SessionDose
 from photodose.outcomes import score_items, score_total
 
 PLAN = {"session_seconds": 600, "distance_mm": 150.0, "site": "knee",

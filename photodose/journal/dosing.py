@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from ..dosimetry.arithmetic import fluence_j_cm2
 from ..errors import PhotodoseInputError
 
 
@@ -18,11 +19,6 @@ class SessionDose:
     surface_fluence_j_cm2: float
     target_depth_mm: float | None = None
     target_fluence_j_cm2: float | None = None
-
-
-def fluence_j_cm2(irradiance_mw_cm2: float, time_s: float) -> float:
-    """Radiant exposure H = E t / 1000 (E in mW/cm2, t in s, H in J/cm2); pbm_facts.md section 1."""
-    return irradiance_mw_cm2 * time_s / 1000.0
 
 
 def device_irradiance_mw_cm2(device_id: str, distance_mm: float, channels: list[str] | None = None) -> float:
@@ -67,4 +63,4 @@ def compute_session_dose(device_id: str, distance_mm: float, duration_s: float, 
     irradiance = device_irradiance_mw_cm2(device_id, distance_mm, channels)
     depth_mm, target = (None, None) if plan is None else target_dose_from_plan(
         plan, site, device_id, duration_s, irradiance)
-    return SessionDose(irradiance, fluence_j_cm2(irradiance, duration_s), depth_mm, target)
+    return SessionDose(irradiance, float(fluence_j_cm2(irradiance, duration_s)), depth_mm, target)

@@ -6,7 +6,8 @@ from datetime import datetime, timedelta
 
 from ..errors import PhotodoseInputError
 from ..journal import repository
-from ..journal.dosing import SessionDose, fluence_j_cm2, target_dose_from_plan
+from ..dosimetry.arithmetic import fluence_j_cm2
+from ..journal.dosing import SessionDose, target_dose_from_plan
 
 
 def plan_field(plan: dict, *names, default=None):
@@ -30,7 +31,7 @@ def log_from_plan(db, profile_id: int, plan_id: int, duration_s: float, *, notes
         raise PhotodoseInputError("plan", plan_id, "a plan with site, device and surface irradiance")
     end = (ended_at or datetime.now()).replace(microsecond=0)
     depth_mm, target = target_dose_from_plan(stored, site, device_id, duration_s, float(irradiance))
-    dose = SessionDose(float(irradiance), fluence_j_cm2(float(irradiance), duration_s), depth_mm, target)
+    dose = SessionDose(float(irradiance), float(fluence_j_cm2(float(irradiance), duration_s)), depth_mm, target)
     return repository.log_session(
         db, profile_id, start_at=end - timedelta(seconds=round(duration_s)), duration_s=duration_s, site=site,
         device_id=str(device_id), distance_mm=float(stored.get("distance_mm") or 0.0), dose=dose, plan_id=plan_id,
