@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -126,7 +127,7 @@ def device_command(
     emit(data, as_json, _render_device)
 
 
-def journal_answer_fields(given) -> tuple[dict, "datetime"]:
+def journal_answer_fields(given) -> tuple[dict, datetime]:
     """Screening answers as the journal stores them: (answers as JSON-ready dict, answered_at in local time)."""
     import json
 
@@ -146,7 +147,7 @@ def screen_command(
     as_json: JsonFlag = False,
 ) -> None:
     """Contraindication screening: ask the questions (or read --answers) and print each answer's verdict."""
-    from datetime import datetime, timezone
+    from datetime import timezone
 
     from ..safety.checks import overall_status
     from ..safety.screening import ScreeningAnswers, evaluate_screening, load_questionnaire

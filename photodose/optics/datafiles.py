@@ -2,18 +2,14 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
-
-import yaml
-
+from .. import package_data
 from ..errors import PhotodoseInputError
-from .spectra import read_data_text
+from .spectra import DATA_PACKAGE
 
 
-@lru_cache(maxsize=None)
 def load_yaml(filename: str) -> dict:
     """Parsed YAML file from ``photodose/optics/data`` (cached; treat the result as read-only)."""
-    return yaml.safe_load(read_data_text(filename))
+    return package_data.load_yaml(DATA_PACKAGE, filename)
 
 
 def normalise_key(name: str) -> str:

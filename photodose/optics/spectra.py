@@ -10,9 +10,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import lru_cache
-from importlib import resources
 
 import numpy as np
+
+from ..package_data import read_text
 
 DATA_PACKAGE = "photodose.optics.data"
 
@@ -59,7 +60,7 @@ class SpectralTable:
 
 def read_data_text(filename: str) -> str:
     """Text of a packaged data file in ``photodose/optics/data``."""
-    return resources.files(DATA_PACKAGE).joinpath(filename).read_text(encoding="utf-8")
+    return read_text(DATA_PACKAGE, filename)
 
 
 def parse_table(text: str, name: str = "table", filename: str = "") -> SpectralTable:

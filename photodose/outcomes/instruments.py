@@ -5,11 +5,9 @@ from __future__ import annotations
 import csv
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
-
-import yaml
 
 from ..errors import require_choice
+from ..package_data import load_yaml, read_text
 
 _DATA = "photodose.outcomes.data"
 
@@ -59,15 +57,14 @@ class Instrument:
         return None
 
 
-@lru_cache(maxsize=1)
 def _raw() -> dict:
-    return yaml.safe_load(resources.files(_DATA).joinpath("instruments.yaml").read_text(encoding="utf-8"))
+    return load_yaml(_DATA, "instruments.yaml")
 
 
 def _item_labels(filename: str | None) -> tuple[str, ...]:
     if not filename:
         return ()
-    text = resources.files(_DATA).joinpath(filename).read_text(encoding="utf-8")
+    text = read_text(_DATA, filename)
     rows = csv.DictReader((ln for ln in text.splitlines() if not ln.startswith("#")), delimiter="\t")
     return tuple(r["label"] for r in sorted(rows, key=lambda r: int(r["item"])))
 

@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 from functools import lru_cache
-from importlib import resources
-
-import yaml
 
 from ..errors import require_choice
+from ..package_data import load_yaml
 from .model import Citation, Protocol
 
 
 def _read_yaml(name: str) -> dict:
-    return yaml.safe_load(resources.files(__package__).joinpath("data", name).read_text(encoding="utf-8"))
+    return load_yaml(__package__, "data", name)
 
 
 @lru_cache(maxsize=1)

@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import base64
-from importlib import resources
 
+from ..package_data import read_text
 from ..planning.reporting import reporting_rows
 
 
 def _template():
     import jinja2
 
-    text = resources.files(__package__).joinpath("templates", "plan_report.html").read_text(encoding="utf-8")
+    text = read_text(__package__, "templates", "plan_report.html")
     env = jinja2.Environment(autoescape=jinja2.select_autoescape(default=True, default_for_string=True))
     return env.from_string(text)
 

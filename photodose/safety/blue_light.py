@@ -13,11 +13,11 @@ from __future__ import annotations
 
 import math
 from functools import lru_cache
-from importlib import resources
 
 import numpy as np
 
 from ..optics.emission import WAVELENGTH_MAX_NM, WAVELENGTH_MIN_NM, EmissionSpectrum
+from ..package_data import read_text
 
 BLUE_LIGHT_BAND_NM = (300.0, 700.0)
 BLUE_LIGHT_LONG_TERM_W_M2_SR = 100.0
@@ -30,7 +30,7 @@ SPECTRUM_SAMPLES = 15
 @lru_cache(maxsize=1)
 def blue_light_table() -> tuple[np.ndarray, np.ndarray]:
     """(wavelength_nm, B) rows of ``data/blue_light_hazard.csv``."""
-    text = resources.files("photodose.safety").joinpath("data", "blue_light_hazard.csv").read_text(encoding="utf-8")
+    text = read_text("photodose.safety", "data", "blue_light_hazard.csv")
     rows = [line.split(",") for line in text.splitlines() if line and not line.startswith("#")][1:]
     table = np.array(rows, dtype=float)
     return table[:, 0], table[:, 1]

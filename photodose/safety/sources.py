@@ -2,17 +2,13 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
-from importlib import resources
-
-import yaml
+from .. import package_data
 
 
-@lru_cache(maxsize=None)
+
 def load_yaml(name: str) -> dict:
-    """Load one of the safety stage's package data files (``photodose/safety/data/<name>``)."""
-    text = resources.files("photodose.safety").joinpath("data", name).read_text(encoding="utf-8")
-    return yaml.safe_load(text)
+    """Load one of the safety stage's package data files (``photodose/safety/data/<name>``; cached)."""
+    return package_data.load_yaml("photodose.safety", "data", name)
 
 
 def source(key: str) -> str:
