@@ -9,7 +9,7 @@ from photodose.journal import cumulative_dose, sessions_for_site
 from photodose.journal import repository as repo
 from photodose.journal.adherence import plan_adherence, weekly_adherence
 from photodose.journal.dosing import compute_session_dose, target_dose_from_plan
-from test_journal_fixtures import PLAN, journal, log  # noqa: F401  (fixture)
+from test_journal_fixtures import PLAN, log
 
 
 @pytest.fixture

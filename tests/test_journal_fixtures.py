@@ -1,10 +1,8 @@
-"""Shared helpers for the journal tests (no tests here): a journal on a real SQLite file, a populated profile."""
+"""Shared helpers for the journal tests (no tests here): a populated profile (the journal fixture is in conftest.py)."""
 
 from datetime import datetime, timedelta
 
-import pytest
 
-from photodose.journal import open_journal
 from photodose.journal import repository as repo
 from photodose.dosimetry.arithmetic import fluence_j_cm2
 from photodose.journal.dosing import SessionDose
@@ -50,9 +48,3 @@ def populate(journal, name="ann"):
                            file_path="/photos/day 1.jpg", recorded_at=start)
     return p
 
-
-@pytest.fixture
-def journal(tmp_path):
-    j = open_journal(str(tmp_path / "journal.sqlite"))
-    yield j
-    j.close()

@@ -4,7 +4,7 @@ import pytest
 
 from photodose.journal.plots import plot_progress_png, progress_figure
 from photodose.journal.progress import progress_series, progress_summary
-from test_journal_fixtures import journal, populate  # noqa: F401  (fixture)
+from test_journal_fixtures import populate
 
 
 def test_series_and_summary(journal):

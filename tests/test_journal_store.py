@@ -12,7 +12,7 @@ from photodose.journal import repository as repo
 from photodose.journal.db import current_revision, head_revision, integrity_check
 from photodose.journal.exchange import export_profile, import_profile, read_export, write_export
 from photodose.outcomes import score_items
-from test_journal_fixtures import journal, log, populate  # noqa: F401  (fixture)
+from test_journal_fixtures import log, populate
 
 TABLES = ("profiles", "devices", "plans", "sessions", "outcomes")
 

@@ -20,7 +20,7 @@ from photodose.scale.store import chunk_path, completed_keys, read_store
 from photodose.scale.sweep import sweep_on_client
 from photodose.transport import cache
 from photodose.transport.depth_dose import fluence_per_irradiance
-from test_scale_fixtures import client, run_while_killing_a_worker  # noqa: F401  (fixture)
+from test_scale_fixtures import run_while_killing_a_worker
 
 PHOTONS, MAX_DEPTH_MM = 12_000, 5.0   # knee photons are slow: a grid point takes about a second
 SWEEP = dict(sites=["knee"], skin_types=["I"], wavelengths_nm=[700, 800], thickness_grid={"fat": [2, 6]},
@@ -33,10 +33,10 @@ def points():
 
 
 @pytest.fixture(scope="module")
-def reference(client, points, tmp_path_factory):
+def reference(dask_cluster_client, points, tmp_path_factory):
     """An undisturbed sweep: its store directory."""
     store = tmp_path_factory.mktemp("reference")
-    report = sweep_on_client(client, points, store)
+    report = sweep_on_client(dask_cluster_client, points, store)
     assert (report.points, report.computed, report.reused) == (4, 4, 0)
     return store
 
@@ -75,29 +75,29 @@ def test_stored_point_is_the_single_process_monte_carlo_answer(reference, tmp_pa
     assert np.array_equal(from_atlas.stderr, local.stderr)
 
 
-def test_interrupted_sweep_resumes_without_recomputing(client, points, reference, tmp_path):
+def test_interrupted_sweep_resumes_without_recomputing(dask_cluster_client, points, reference, tmp_path):
     store = tmp_path / "atlas"
 
     def interrupt_after_first(done, total):
         raise KeyboardInterrupt
 
     with pytest.raises(KeyboardInterrupt):
-        sweep_on_client(client, points, store, progress=interrupt_after_first)
+        sweep_on_client(dask_cluster_client, points, store, progress=interrupt_after_first)
     kept = completed_keys(store)
     assert len(kept) == 1
-    resumed = sweep_on_client(client, points, store)
+    resumed = sweep_on_client(dask_cluster_client, points, store)
     assert (resumed.computed, resumed.reused) == (3, 1)
     assert kept.isdisjoint(resumed.computed_keys)
     assert stored_numbers(store) == stored_numbers(reference)
 
     lost = points[2].key
     chunk_path(store, lost).unlink()
-    again = sweep_on_client(client, points, store)
+    again = sweep_on_client(dask_cluster_client, points, store)
     assert again.computed_keys == [lost] and again.reused == 3
     assert stored_numbers(store) == stored_numbers(reference)
 
 
-def test_cli_extends_a_store_on_an_existing_scheduler(client, reference, tmp_path, capsys):
+def test_cli_extends_a_store_on_an_existing_scheduler(dask_cluster_client, reference, tmp_path, capsys):
     from photodose.cli import main
 
     store = tmp_path / "atlas"
@@ -107,16 +107,16 @@ def test_cli_extends_a_store_on_an_existing_scheduler(client, reference, tmp_pat
     with pytest.raises(SystemExit) as exit_info:
         main(["atlas", "--nm", "700..800:50", "--site", "knee", "--skin-type", "I", "--thickness", "fat=2,6",
               "--photons", str(PHOTONS), "--max-depth-mm", str(MAX_DEPTH_MM), "--store", str(store),
-              "--scheduler", client.scheduler.address, "--json"])
+              "--scheduler", dask_cluster_client.scheduler.address, "--json"])
     assert exit_info.value.code == 0
     report = json.loads(capsys.readouterr().out)
     assert (report["points"], report["computed"], report["reused"]) == (6, 2, 4)
     assert sorted(open_atlas(store).query(site="knee")["wavelength_nm"].to_pylist()) == [700, 700, 750, 750, 800, 800]
 
 
-def test_worker_killed_during_sweep_gives_same_numbers(client, points, reference, tmp_path):
+def test_worker_killed_during_sweep_gives_same_numbers(dask_cluster_client, points, reference, tmp_path):
     store = tmp_path / "atlas"
-    report = run_while_killing_a_worker(client, lambda: sweep_on_client(client, points, store))
+    report = run_while_killing_a_worker(dask_cluster_client, lambda: sweep_on_client(dask_cluster_client, points, store))
     assert report.computed == 4
     assert stored_numbers(store) == stored_numbers(reference)
 

@@ -19,7 +19,7 @@ from photodose.scale.distributed import iter_completed, run_mc_distributed, run_
 from photodose.transport.beams import Beam, Incidence
 from photodose.transport.montecarlo import merge_batches, run_batch, run_mc
 from photodose.transport.result import Grid
-from test_scale_fixtures import client, run_while_killing_a_worker  # noqa: F401  (fixture)
+from test_scale_fixtures import run_while_killing_a_worker
 
 STACK = body_stack("forearm", 810, "III")
 WIDE, WIDE_GRID = Beam(kind="wide"), Grid(dz_mm=0.1, nz=40, dr_mm=1.0, nr=1, na=3)
@@ -44,9 +44,9 @@ def assert_same_numbers(a, b) -> None:
 
 
 @pytest.mark.parametrize("beam, grid", [(WIDE, WIDE_GRID), (FLAT, FLAT_GRID)])
-def test_split_run_equals_single_process_merge(client, beam, grid):
+def test_split_run_equals_single_process_merge(dask_cluster_client, beam, grid):
     photons, batches, seed = 3000, 6, 11
-    split = run_mc_on_client(client, STACK, photons, seed, beam, Incidence(), grid, batches)
+    split = run_mc_on_client(dask_cluster_client, STACK, photons, seed, beam, Incidence(), grid, batches)
     assert split.extra["dask_workers"] == 2
     sizes = [500] * 6
     shuffled = [run_batch(STACK, sizes[i], seed, i, beam, Incidence(), grid) for i in (4, 1, 5, 0, 3, 2)]
@@ -54,21 +54,21 @@ def test_split_run_equals_single_process_merge(client, beam, grid):
     assert_same_numbers(split, run_mc(STACK, photons, seed, beam, Incidence(), grid, batches=batches))
 
 
-def test_run_on_a_named_scheduler_reports_progress(client):
+def test_run_on_a_named_scheduler_reports_progress(dask_cluster_client):
     seen = []
     result = run_mc_distributed(STACK, 2000, 9, WIDE, Incidence(), WIDE_GRID, batches=4,
-                                scheduler=client.scheduler.address, progress=lambda done, total: seen.append((done, total)),
+                                scheduler=dask_cluster_client.scheduler.address, progress=lambda done, total: seen.append((done, total)),
                                 say_fn=seen.append)
     steps = [s for s in seen if isinstance(s, tuple)]
     assert len(steps) == 4 and steps[-1] == (2000, 2000) and all(a[0] < b[0] for a, b in zip(steps, steps[1:]))
     assert_same_numbers(result, run_mc(STACK, 2000, 9, WIDE, Incidence(), WIDE_GRID, batches=4))
 
 
-def test_completion_order_does_not_matter(client):
+def test_completion_order_does_not_matter(dask_cluster_client):
     """Results are taken in completion order (unequal batches finish out of index order); merged sorted by
     batch index they equal the single-process merge."""
     sizes = [1500, 1000, 500, 20, 10]
-    futures = {i: client.submit(run_batch, STACK, n, 5, i, WIDE, Incidence(), WIDE_GRID, pure=False)
+    futures = {i: dask_cluster_client.submit(run_batch, STACK, n, 5, i, WIDE, Incidence(), WIDE_GRID, pure=False)
                for i, n in enumerate(sizes)}
     arrived = list(iter_completed(futures))
     local = [run_batch(STACK, n, 5, i, WIDE, Incidence(), WIDE_GRID) for i, n in enumerate(sizes)]
@@ -77,12 +77,12 @@ def test_completion_order_does_not_matter(client):
     assert_same_numbers(merge_batches([done[i] for i in sorted(done)]), merge_batches(local))
 
 
-def test_worker_killed_mid_run_gives_same_numbers(client):
+def test_worker_killed_mid_run_gives_same_numbers(dask_cluster_client):
     """SIGKILL a worker while it traces a batch: the nanny restarts it, Dask reruns the batch, numbers unchanged."""
     stack = body_stack("knee", 800, "III")  # slow photons: a batch of 12000 takes about a second
     photons, batches, seed = 48_000, 4, 3
     split = run_while_killing_a_worker(
-        client, lambda: run_mc_on_client(client, stack, photons, seed, WIDE, Incidence(), WIDE_GRID, batches))
+        dask_cluster_client, lambda: run_mc_on_client(dask_cluster_client, stack, photons, seed, WIDE, Incidence(), WIDE_GRID, batches))
     assert_same_numbers(split, run_mc(stack, photons, seed, WIDE, Incidence(), WIDE_GRID, batches=batches))
 
 
@@ -112,7 +112,7 @@ def test_cli_reports_unreachable_scheduler(tmp_path, capsys, monkeypatch):
     assert "tcp://127.0.0.1:1" in capsys.readouterr().err
 
 
-def test_mc_command_on_an_existing_scheduler_matches_the_threaded_run(client, tmp_path, capsys):
+def test_mc_command_on_an_existing_scheduler_matches_the_threaded_run(dask_cluster_client, tmp_path, capsys):
     import json
 
     from photodose.cli import main
@@ -120,7 +120,7 @@ def test_mc_command_on_an_existing_scheduler_matches_the_threaded_run(client, tm
     stack_file = tmp_path / "forearm.json"
     stack_file.write_text(json.dumps(STACK.to_json_dict()))
     runs = {}
-    for label, extra in (("threads", []), ("dask", ["--scheduler", client.scheduler.address])):
+    for label, extra in (("threads", []), ("dask", ["--scheduler", dask_cluster_client.scheduler.address])):
         with pytest.raises(SystemExit) as exit_info:
             main(["mc", str(stack_file), "--photons", "4000", "--seed", "5", "--beam", "wide", "--json", *extra])
         assert exit_info.value.code == 0

@@ -1,4 +1,4 @@
-"""Shared by the scale tests: a two-worker LocalCluster per module, and a worker killed in the middle of a run."""
+"""Shared by the scale tests: a worker killed in the middle of a run (the cluster fixture is in conftest.py)."""
 
 from __future__ import annotations
 
@@ -8,19 +8,7 @@ import threading
 import time
 from typing import Callable, TypeVar
 
-import pytest
-
-from photodose.scale.cluster import dask_client
-
 T = TypeVar("T")
-
-
-@pytest.fixture(scope="module")
-def client():
-    """A real dask.distributed LocalCluster with two single-threaded worker processes (closed after the module)."""
-    with dask_client(n_workers=2) as c:
-        c.wait_for_workers(2, timeout=60)
-        yield c
 
 
 def run_while_killing_a_worker(client, run: Callable[[], T], settle_s: float = 0.3) -> T:
