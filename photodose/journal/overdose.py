@@ -10,18 +10,26 @@ from __future__ import annotations
 from datetime import datetime
 
 
+def prior_site_sessions(journal, profile_id: int, site: str, until: datetime | None = None,
+                        exclude_session_id: int | None = None) -> list:
+    """The profile's sessions at ``site`` (before ``until``) as the safety gate's overdose ``Session`` records."""
+    from ..safety.overdose import Session
+    from .cumulative import sessions_for_site
+
+    return [Session(start=s.start_at, site=site, fluence_j_cm2=s.surface_fluence_j_cm2)
+            for s in sessions_for_site(journal, profile_id, site, until=until) if s.session_id != exclude_session_id]
+
+
 def logged_session_warnings(journal, profile_id: int, site: str, start_at: datetime, fluence_j_cm2: float,
                             session_id: int, plan: dict | None = None) -> list[dict]:
     """Failed overdose checks (as dicts: name, message, remedy, source) for the session ``session_id``."""
     from ..planning.safety_link import DEFAULT_BOUNDS, protocol_bounds
     from ..protocols import get_protocol
     from ..safety.overdose import ProtocolBounds, Session, evaluate_overdose
-    from .cumulative import sessions_for_site
 
     protocol_id = ((plan or {}).get("protocol") or {}).get("id")
     bounds = protocol_bounds(get_protocol(protocol_id)) if protocol_id else DEFAULT_BOUNDS
-    prior = [Session(start=s.start_at, site=site, fluence_j_cm2=s.surface_fluence_j_cm2)
-             for s in sessions_for_site(journal, profile_id, site) if s.session_id != session_id]
+    prior = prior_site_sessions(journal, profile_id, site, exclude_session_id=session_id)
     planned = Session(start=start_at, site=site, fluence_j_cm2=fluence_j_cm2)
     source = f"protocol {protocol_id}" if protocol_id else "seed documents' defaults (pbm_facts.md section 1; unsourced)"
     return [{"name": c.name, "message": c.message, "remedy": c.remedy, "bounds": source}

@@ -17,7 +17,7 @@ def person_plan_inputs(journal, profile, site: str, now: datetime | None = None)
     ``safety`` carries screening answers (None when never answered), prior sessions at the site, ``now`` and the
     planned start (now).
     """
-    from ..journal.cumulative import sessions_for_site
+    from ..journal.overdose import prior_site_sessions
     from ..safety.screening import ScreeningAnswers
 
     now = now or datetime.now()
@@ -28,8 +28,7 @@ def person_plan_inputs(journal, profile, site: str, now: datetime | None = None)
     except ValueError:
         raise PhotodoseInputError("contraindication_answers", f"profile {profile.name}",
                                   "answers the screening can read; answer the screening again") from None
-    prior = [{"start": s.start_at, "site": site, "fluence_j_cm2": s.surface_fluence_j_cm2}
-             for s in sessions_for_site(journal, profile.id, site, until=now)]
+    prior = prior_site_sessions(journal, profile.id, site, until=now)
     return {
         "skin_type": profile.skin_phototype,
         "thickness_mm": {"subcutaneous_fat": float(fat_mm)} if fat_mm else None,
