@@ -6,17 +6,17 @@ from functools import lru_cache
 
 from ..errors import require_choice
 from ..package_data import load_yaml
-from .model import Citation, Protocol
+from ..bibliography import Citation, bibliography
+from .model import Protocol
 
 
 def _read_yaml(name: str) -> dict:
     return load_yaml(__package__, "data", name)
 
 
-@lru_cache(maxsize=1)
 def load_citations() -> dict[str, Citation]:
-    """Citation registry keyed by citation key."""
-    return {key: Citation(key=key, **entry) for key, entry in _read_yaml("citations.yaml").items()}
+    """Citation registry keyed by citation key (the package bibliography)."""
+    return bibliography()
 
 
 @lru_cache(maxsize=1)

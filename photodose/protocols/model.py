@@ -4,28 +4,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-
-class Citation(BaseModel):
-    """A checkable reference (authors, year, title, journal; DOI / PMID where verified)."""
-
-    model_config = ConfigDict(frozen=True, extra="ignore")
-    key: str
-    authors: str
-    year: int
-    title: str
-    journal: str
-    volume_pages: str | None = None
-    doi: str | None = None
-    pmid: str | None = None
-    pmcid: str | None = None
-    verified_by: str
-
-    def short(self) -> str:
-        """One line: authors (year) journal volume; DOI/PMID."""
-        ids = "; ".join(x for x in (f"doi:{self.doi}" if self.doi else "", f"PMID {self.pmid}" if self.pmid else "",
-                                    self.pmcid or "") if x)
-        vp = f" {self.volume_pages}" if self.volume_pages else ""
-        return f"{self.authors} ({self.year}). {self.title}. {self.journal}{vp}." + (f" {ids}" if ids else "")
+from ..bibliography import Citation
 
 
 class Sourced(BaseModel):
