@@ -26,7 +26,10 @@ class PlanRequest(BaseModel):
     condition: str | None = None
     target_depth_mm: float | None = Field(None, ge=0, le=40)
     window_j_cm2: tuple[float, float] | None = None
+    minutes: float | None = Field(None, gt=0, le=240)       # fixed session length
+    min_minutes: float | None = Field(None, gt=0, le=240)
     max_minutes: float | None = Field(None, gt=0, le=240)
+    eye_distance_mm: float | None = Field(None, ge=0, le=10000)  # where the eye is, for sites away from the head
     max_irradiance_mw_cm2: float | None = Field(None, gt=0)
     distance_range_mm: tuple[float, float] | None = None
     safety: dict | None = None
