@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, Float, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import JSON, DateTime, Float, ForeignKey, Index, Integer, String, Text, func, text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 
@@ -19,9 +19,11 @@ class Base(DeclarativeBase):
 
 class Profile(Base):
     __tablename__ = "profiles"
+    # rev 0004: a name is unique per owner (web account, or the local user), not across the journal
+    __table_args__ = (Index("uq_profiles_owner_name", func.coalesce(text("owner"), ""), "name", unique=True),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    name: Mapped[str] = mapped_column(String(200), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
     skin_phototype: Mapped[str | None] = mapped_column(String(8))
     body_measurements: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     contraindication_answers: Mapped[dict[str, Any] | None] = mapped_column(JSON)
@@ -106,6 +108,19 @@ class Outcome(Base):
     file_path: Mapped[str | None] = mapped_column(Text)
 
     profile: Mapped[Profile] = relationship(back_populates="outcomes")
+
+
+class WebSession(Base):
+    """A web login (rev 0004): the cookie carries a random token, this row its sha256. Logout deletes the row;
+    a password change or a removed user no longer matches ``credential``. Not part of a profile's export."""
+
+    __tablename__ = "web_sessions"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user: Mapped[str] = mapped_column(String(100), index=True)
+    credential: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime]
+    last_seen_at: Mapped[datetime]
 
 
 TABLES: tuple[type[Base], ...] = (Profile, DeviceInUse, Plan, TherapySession, Outcome)
