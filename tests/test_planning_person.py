@@ -100,7 +100,8 @@ def test_logging_warns_about_overdose_but_keeps_the_session(journal_url, capsys)
     second = json.loads(run(log, capsys)[1].out)
     names = {w["name"] for w in second["overdose_warnings"]}
     assert "overdose:interval" in names and all(w["remedy"] for w in second["overdose_warnings"])
-    assert "seed documents" in second["overdose_warnings"][0]["bounds"]
+    bounds = second["overdose_warnings"][0]["bounds"]
+    assert "photodose defaults" in bounds and "unsourced" in bounds and "seed" not in bounds
     # the day's bound of the seed defaults: the third 15-minute session pushes the knee past 60 J/cm2
     third = json.loads(run(log, capsys)[1].out)
     assert third["surface_fluence_j_cm2"] * 3 > DEFAULT_BOUNDS["max_fluence_per_day_j_cm2"]

@@ -1,5 +1,5 @@
 """Overdose check of a session just logged: the day's and week's dose at its site against the bounds of the
-plan's protocol (or, without a plan, the seed documents' defaults), and sessions too close together.
+plan's protocol (or, without a plan, photodose's unsourced defaults), and sessions too close together.
 
 The session happened, so it is logged whatever the result; the failed checks come back as warnings with the
 change that would have passed them (the safety stage's ``evaluate_overdose``).
@@ -23,7 +23,7 @@ def prior_site_sessions(journal, profile_id: int, site: str, until: datetime | N
 def logged_session_warnings(journal, profile_id: int, site: str, start_at: datetime, fluence_j_cm2: float,
                             session_id: int, plan: dict | None = None) -> list[dict]:
     """Failed overdose checks (as dicts: name, message, remedy, source) for the session ``session_id``."""
-    from ..planning.safety_link import DEFAULT_BOUNDS, protocol_bounds
+    from ..planning.safety_link import DEFAULT_BOUNDS, DEFAULT_BOUNDS_SOURCE, protocol_bounds
     from ..protocols import get_protocol
     from ..safety.overdose import ProtocolBounds, Session, evaluate_overdose
 
@@ -31,6 +31,7 @@ def logged_session_warnings(journal, profile_id: int, site: str, start_at: datet
     bounds = protocol_bounds(get_protocol(protocol_id)) if protocol_id else DEFAULT_BOUNDS
     prior = prior_site_sessions(journal, profile_id, site, exclude_session_id=session_id)
     planned = Session(start=start_at, site=site, fluence_j_cm2=fluence_j_cm2)
-    source = f"protocol {protocol_id}" if protocol_id else "seed documents' defaults (pbm_facts.md section 1; unsourced)"
+    source = (f"photodose defaults from protocol {protocol_id} (photodose assumption (unsourced))" if protocol_id
+              else DEFAULT_BOUNDS_SOURCE)
     return [{"name": c.name, "message": c.message, "remedy": c.remedy, "bounds": source}
             for c in evaluate_overdose(prior, planned, ProtocolBounds(**bounds)) if c.status == "fail"]

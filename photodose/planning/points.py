@@ -1,4 +1,4 @@
-"""Per-point planning for a contact laser probe, after the WALT 2010 dose table (pbm_facts.md s.4).
+"""Per-point planning for a contact laser probe, after the WALT 2010 dose table (bibliography key walt2010).
 
 WALT doses 780-860 nm GaAlAs lasers per treatment: ``energy_j`` joules over N points, 20-300 s per point,
 5-500 mW, with a minimum J per point or a maximum irradiance where the table gives one. Model:

@@ -19,20 +19,25 @@ from .tissue import CURVE_DEPTHS_MM, absorbed_per_irradiance_per_cm
 
 VISIBLE_MAX_NM = 700.0
 MW_PER_W = 1000.0
-# photodose default, unsourced: sessions on one site on different days, as the seeds' 3-5 sessions a week imply
+# photodose default, unsourced: sessions on one site on different days, as a 3-5 sessions a week schedule implies
 MIN_HOURS_BETWEEN_SESSIONS = 20.0
 
 
-# Without a protocol (a session logged without a plan): the seed documents' commonly quoted window top, 60 J/cm2,
-# as the day's bound at one site, and their 3-5 sessions a week (pbm_facts.md section 1; no primary source).
+# Without a protocol (a session logged without a plan): photodose defaults, not published limits (photodose
+# assumption (unsourced)): the top of the commonly quoted 4-60 J/cm2 window as the day's bound at one site, and
+# at most 5 sessions a week. Huang et al. 2009 (huang2009) supports only that more is not better, not these numbers.
+DEFAULT_BOUNDS_SOURCE = ("photodose defaults without a protocol (photodose assumption (unsourced)): 60 J/cm2 a day "
+                         "at one site, 5 sessions a week, 20 h apart; not published limits (Huang et al. 2009 "
+                         "supports only that more is not better)")
 DEFAULT_BOUNDS = {"max_fluence_per_day_j_cm2": 60.0, "max_sessions_per_week": 5,
                   "min_hours_between_sessions": MIN_HOURS_BETWEEN_SESSIONS}
 
 
 def protocol_bounds(protocol) -> dict:
-    """Overdose bounds of a protocol (hormesis: more is not better): a day's surface fluence at one site at most
-    the top of the protocol's skin window, at most its schedule's sessions per week (the top of its range), and
-    sessions at least MIN_HOURS_BETWEEN_SESSIONS apart."""
+    """Overdose bounds of a protocol, photodose defaults (photodose assumption (unsourced)), not published limits:
+    a day's surface fluence at one site at most the top of the protocol's skin window, at most its schedule's
+    sessions per week (the top of its range), and sessions at least MIN_HOURS_BETWEEN_SESSIONS apart. Huang et al.
+    2009 (huang2009) supports only the principle (more is not better), none of these numbers."""
     schedule = protocol.schedule
     per_week = schedule.sessions_per_week_range[1] if schedule.sessions_per_week_range else schedule.sessions_per_week
     return {"max_fluence_per_day_j_cm2": protocol.skin_window.high_j_cm2 if protocol.skin_window else None,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, computed_field, field_validator, model_validator
 
 from ..bibliography import Citation
 
@@ -50,7 +50,7 @@ class MaxIrradiance(Sourced):
 
 
 class LaserPoints(Sourced):
-    """WALT 2010 per-point laser dosing: joules per treatment over a number of points (pbm_facts.md s.4).
+    """WALT 2010 per-point laser dosing: joules per treatment over a number of points (bibliography key walt2010).
 
     ``energy_j`` is the energy per treatment (all points); ``min_j_per_point`` / ``max_irradiance_mw_cm2`` only
     where the table gives them. The per-point time, probe power and wavelength bounds are the table's header.
@@ -78,11 +78,31 @@ class LaserPoints(Sourced):
         return self
 
 
+PHOTODOSE_GRADES = ("early", "mixed")  # evidence levels that are photodose's own grading, not a published scale
+
+
 class Evidence(BaseModel):
+    """How much the literature supports a protocol. ``level`` is either a description of the evidence ("randomized
+    sham-controlled trials", "consensus dose table") or, for "early" and "mixed", photodose's own grading
+    (``graded_by: photodose``): no published evidence scale assigns those words. ``label`` is the level as shown."""
+
     model_config = ConfigDict(frozen=True, extra="ignore")
     level: str
     statement: str
     citations: tuple[str, ...] = ()
+    graded_by: str | None = None
+
+    @model_validator(mode="after")
+    def _grading_said(self) -> "Evidence":
+        if self.level in PHOTODOSE_GRADES and self.graded_by != "photodose":
+            raise ValueError(f"evidence level {self.level!r} is photodose's grading: set graded_by: photodose")
+        return self
+
+    @computed_field
+    @property
+    def label(self) -> str:
+        """The level as shown to a person: photodose's grades say so."""
+        return f"{self.level} (photodose's grading)" if self.graded_by == "photodose" else self.level
 
 
 class Protocol(BaseModel):

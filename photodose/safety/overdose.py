@@ -1,7 +1,9 @@
 """Overdose: cumulative fluence per body site per day and per week, and sessions too close together.
 
-Hormesis (biphasic dose response, Huang et al., Dose-Response 7 (2009) 358-383; pbm_facts.md section 1): more is
-not better, so the protocol's bounds are upper limits. The bounds come from the protocol (the planner passes them).
+The bounds are photodose defaults, not published overdose limits: the top of the protocol's skin window as the
+day's fluence at one site, the top of its schedule's sessions per week, and a minimum interval (the planner passes
+them; photodose assumption (unsourced)). Huang et al. 2009 (bibliography key huang2009, biphasic dose response)
+supports only the principle behind them, that more is not better; it gives none of these numbers.
 Windows (photodose's choice): "day" = the calendar date of the planned session; "week" = the 7 days ending at
 the planned session's start (rolling). Sites are compared case-insensitively. Naive datetimes are read as UTC.
 """
@@ -15,7 +17,8 @@ from pydantic import BaseModel, Field
 from ._time import as_utc
 from .checks import SafetyCheck
 
-SOURCE = "protocol bounds (passed by the planner); hormesis: Huang et al., Dose-Response 7 (2009) 358-383"
+SOURCE = ("photodose assumption (unsourced): the bounds are photodose defaults (the protocol's window top and "
+          "schedule), not published limits; Huang et al. 2009 (huang2009) supports only that more is not better")
 
 
 class Session(BaseModel):
