@@ -1,4 +1,4 @@
-"""Outcome instruments against pbm_facts.md section 7: band edges, scoring rules, response and remission."""
+"""Outcome instruments against their published sources: band edges, scoring rules, response and remission."""
 
 import pytest
 
@@ -19,7 +19,7 @@ def items_with_total(total: int, n: int, item_max: int = 3) -> list[int]:
     return items
 
 
-# (total, band) at every band edge, transcribed from pbm_facts.md section 7
+# (total, band) at every band edge: PHQ-9 Kroenke et al. 2001; QIDS-SR16 Rush et al. 2003; HAM-D17 unsourced
 PHQ9_EDGES = [(0, "minimal"), (4, "minimal"), (5, "mild"), (9, "mild"), (10, "moderate"), (14, "moderate"),
               (15, "moderately severe"), (19, "moderately severe"), (20, "severe"), (27, "severe")]
 QIDS_EDGES = [(0, "none"), (5, "none"), (6, "mild"), (10, "mild"), (11, "moderate"), (15, "moderate"),
@@ -35,7 +35,7 @@ def test_phq9_band_edges(total, band):
 
 
 def qids_reference_total(items: list[int]) -> int:
-    """The QIDS-SR16 rule as written in pbm_facts.md section 7 (1-based item numbers)."""
+    """The QIDS-SR16 rule as published with the instrument (Rush et al. 2003; 1-based item numbers)."""
     i = {k + 1: v for k, v in enumerate(items)}
     return (max(i[1], i[2], i[3], i[4]) + i[5] + max(i[6], i[7], i[8], i[9])
             + sum(i[k] for k in range(10, 15)) + max(i[15], i[16]))
@@ -94,9 +94,11 @@ def test_remission_rules_and_their_sources():
     assert is_remission("phq9", 4) is True and is_remission("phq9", 5) is False
     assert is_remission("qids16", 5) is True and is_remission("qids16", 6) is False
     assert is_remission("hamd17", 7) is True and is_remission("hamd17", 8) is False
-    assert "pbm_facts" in get_instrument("phq9").remission_source
-    for unsourced in ("qids16", "hamd17"):
-        assert get_instrument(unsourced).remission_source.startswith("unsourced")
+    assert get_instrument("phq9").remission_source.startswith("photodose assumption (unsourced)")
+    # STAR*D (Trivedi et al. 2006; Rush et al. 2006): remission = QIDS-SR16 <= 5 and HAM-D17 <= 7, sourced
+    for sourced in ("qids16", "hamd17"):
+        src = get_instrument(sourced).remission_source
+        assert "STAR*D" in src and "unsourced" not in src and "UNVERIFIED" not in src
     assert is_remission("pain", 0) is None
 
 
@@ -128,4 +130,5 @@ def test_self_harm_item_above_zero_raises_an_alert(instrument, item, n):
     flagged = list(quiet)
     flagged[item - 1] = 1
     (alert,) = inst.alerts(flagged)
-    assert f"item {item}" in alert and "doctor" in alert
+    assert f"item {item}" in alert and "local emergency number or a crisis line" in alert
+    assert alert.endswith("now.") and "photodose" not in alert and "unsourced" not in alert  # no bookkeeping tail

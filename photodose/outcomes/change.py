@@ -9,7 +9,7 @@ from .instruments import get_instrument, response_rule
 
 
 def is_response(baseline_total: float, current_total: float) -> bool | None:
-    """True when ``current`` is at least 50 % below ``baseline`` (pbm_facts.md section 7); None if baseline is 0."""
+    """True when ``current`` is at least 50 % below ``baseline`` (Trivedi et al. 2006); None if baseline is 0."""
     if baseline_total <= 0:
         return None
     fraction, _ = response_rule()

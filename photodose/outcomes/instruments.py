@@ -44,10 +44,10 @@ class Instrument:
     alert_items: tuple[tuple[int, float, str, str], ...] = ()  # (item, above, what it asks, source)
 
     def alerts(self, items) -> list[str]:
-        """Messages for answered items that must reach a clinician now (e.g. PHQ-9 item 9 above 0)."""
-        return [f"item {item} ({what}) was answered {items[item - 1]}: please tell a doctor or a crisis line now; "
-                f"photodose cannot assess this ({source})"
-                for item, above, what, source in self.alert_items if items and items[item - 1] > above]
+        """Messages for answered items that must reach the person now (e.g. PHQ-9 item 9 above 0)."""
+        return [f"You answered item {item} ({what}) with {items[item - 1]}: please contact your local emergency "
+                "number or a crisis line now."
+                for item, above, what, _source in self.alert_items if items and items[item - 1] > above]
 
     def band(self, total: float) -> str | None:
         """Severity band label for ``total`` (None when the instrument has no bands)."""
