@@ -1,8 +1,8 @@
 """Surface dose arithmetic of photobiomodulation.
 
 Model: fluence (radiant exposure) H [J/cm^2] = irradiance E [mW/cm^2] x time t [s] / 1000, and its
-inverses; energy Q [J] = H x area [cm^2]; power P [mW] = E x area. Source: the seed documents' dose rule
-(pbm_facts.md section 1) and Jenkins & Carroll, Photomed Laser Surg 29 (2011) 785-787 (energy, energy density).
+inverses; energy Q [J] = H x area [cm^2]; power P [mW] = E x area. Source: the definitions of radiant exposure,
+energy and energy density (Jenkins & Carroll, Photomed Laser Surg 29 (2011) 785-787, bibliography key jenkins2011).
 All functions accept numpy arrays.
 """
 

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 SEED_SCHEDULE = {"sessions_per_week": 3, "sessions_per_week_range": [3, 5], "weeks": 8, "unsourced": True,
-                 "source": "Seed documents: 3-5 sessions/week (pbm_facts.md s.1), lower end recommended; the 8-week "
-                           "course is a photodose review point, unsourced."}
+                 "source": "photodose assumption (unsourced): 3-5 sessions/week as commonly quoted for home PBM (no "
+                           "primary source), lower end recommended; the 8-week course is a photodose review point."}
 
 
 def recommend_schedule(protocol=None) -> dict:

@@ -11,7 +11,7 @@ from .bioheat import HeatSource, ThermalStack
 from .overdose import ProtocolBounds, Session
 from .screening import ScreeningAnswers
 
-MAX_SESSION_S = 3e4  # the laser skin MPE's upper time bound (ANSI Z136.1 / ICNIRP, pbm_facts.md section 5)
+MAX_SESSION_S = 3e4  # the laser skin MPE's upper time bound (ANSI Z136.1, bibliography key ansi_z136_1_2014)
 
 
 class Channel(BaseModel):
@@ -84,7 +84,7 @@ class SafetyContext(BaseModel):
 
     @property
     def session_fluence_j_cm2(self) -> float:
-        """Surface fluence of the planned session: irradiance mW/cm2 x time s / 1000 (pbm_facts.md section 1)."""
+        """Surface fluence of the planned session: irradiance mW/cm2 x time s / 1000 (radiant exposure; jenkins2011)."""
         return self.total_irradiance_mw_cm2 * self.session_seconds / 1000.0
 
     def alpha_rad(self) -> float | None:

@@ -1,7 +1,8 @@
 """Contraindication screening: the questionnaire (``data/screening.yaml``), stored answers, and their verdicts.
 
 Each "yes" maps to ok / caution / do_not_use for the treated site and protocol (transcranial, pulsed visible
-light), with its reason and source (seed documents, pbm_facts.md section 6, unless a rule says otherwise).
+light), with its reason and source (a commonly listed precaution, photodose assumption (unsourced), unless a rule
+says otherwise).
 """
 
 from __future__ import annotations
