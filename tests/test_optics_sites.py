@@ -116,7 +116,7 @@ def test_impossible_thickness_overrides_are_refused_with_the_range(bad):
     ("thigh", "subcutaneous_fat", "subcutaneous_fat_bashkatov", 810),
     ("abdomen", "fat", "fat_cassano2019", 850),            # aliases for the layer and the preset
     ("forehead", "grey_matter", "grey_matter", 660),       # Jacques' generic grey matter instead of Cassano 2019
-    ("forehead", "skull", "bone", 810),
+    ("forehead", "skull", "skull", 810),
 ])
 def test_swapped_preset_layer_equals_that_presets_properties(site, layer, preset, nm):
     stack = body_stack(site, nm, "IV", tissue={layer: preset})

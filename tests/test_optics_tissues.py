@@ -175,7 +175,7 @@ def test_wavelength_outside_400_1400_is_refused(nm):
 def test_unknown_tissue_names_the_choices_and_aliases_work():
     with pytest.raises(PhotodoseInputError, match="allowed: epidermis"):
         tissue_properties("liver", 800)
-    assert tissue_properties("Bone", 800).tissue == "skull"
+    assert tissue_properties("Bone", 800).tissue == "skull_cassano2019"
     assert tissue_properties("gray matter", 800).tissue == "grey_matter"
 
 

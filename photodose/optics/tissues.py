@@ -67,6 +67,7 @@ class TissuePreset(BaseModel):
     n_source: str
     g_source: str | None = None
     composition_source: str | None = None
+    citations: tuple[str, ...] = ()   # keys of photodose.bibliography for the preset's published values
 
 
 @dataclass(frozen=True)
