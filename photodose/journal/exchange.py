@@ -23,6 +23,7 @@ from sqlalchemy import JSON, DateTime, Float, Integer, select
 from ..errors import PhotodoseInputError
 from .db import Journal, head_revision
 from .models import Base, DeviceInUse, Outcome, Plan, Profile, TherapySession
+from .repository import owned_by
 
 FORMAT = "photodose-journal"
 FORMAT_VERSION = 1
@@ -122,8 +123,10 @@ def export_profile(db: Journal, profile_id: int) -> dict[str, Any]:
     return data
 
 
-def import_profile(db: Journal, data: dict[str, Any], rename: str | None = None, source: str = "import") -> Profile:
-    """Create a new profile from an export object (refused, writing nothing, if the name is taken)."""
+def import_profile(db: Journal, data: dict[str, Any], rename: str | None = None, source: str = "import",
+                   owner: str | None = None) -> Profile:
+    """Create a new profile owned by ``owner`` (None: the local user; never the export's own owner) from an export
+    object (refused, writing nothing, if ``owner`` already has a profile of that name)."""
     if not isinstance(data, dict) or data.get("format") != FORMAT:
         raise PhotodoseInputError("format", data.get("format") if isinstance(data, dict) else type(data).__name__,
                                   f"a {FORMAT} export", source)
@@ -132,8 +135,9 @@ def import_profile(db: Journal, data: dict[str, Any], rename: str | None = None,
     fields = _row_kwargs(Profile, data["profile"], source)
     if rename:
         fields["name"] = rename
+    fields["owner"] = owner
     with db.transaction() as s:
-        if s.scalar(select(Profile.id).where(Profile.name == fields["name"])) is not None:
+        if s.scalar(select(Profile.id).where(Profile.name == fields.get("name"), owned_by(owner))) is not None:
             raise PhotodoseInputError("name", fields["name"], "a profile with this name exists; import with --as NEW",
                                       source)
         profile = Profile(**fields)

@@ -44,8 +44,10 @@ def _blank_to_none(text: str | None) -> str | None:
 def add_profile(db: Journal, name: str, *, skin_phototype: str | None = None,
                 body_measurements: dict[str, Any] | None = None,
                 contraindication_answers: dict[str, Any] | None = None,
-                answered_at: datetime | None = None, created_at: datetime | None = None) -> Profile:
-    """Create a profile (a person's name or pseudonym must be unique in the journal)."""
+                answered_at: datetime | None = None, created_at: datetime | None = None,
+                owner: str | None = None) -> Profile:
+    """Create a profile (a person's name or pseudonym must be unique among its ``owner``'s profiles: a web
+    account's name, or None for the local user; another owner's names are neither checked nor revealed)."""
     name = (name or "").strip()
     if not name:
         raise PhotodoseInputError("name", name, "a non-empty name or pseudonym")
@@ -53,13 +55,18 @@ def add_profile(db: Journal, name: str, *, skin_phototype: str | None = None,
     if contraindication_answers is not None and answered_at is None:
         answered_at = _now()
     with db.transaction() as s:
-        if s.scalar(select(Profile.id).where(Profile.name == name)) is not None:
+        if s.scalar(select(Profile.id).where(Profile.name == name, owned_by(owner))) is not None:
             raise PhotodoseInputError("name", name, "a profile with this name exists; choose another")
-        profile = Profile(name=name, skin_phototype=phototype, body_measurements=body_measurements,
+        profile = Profile(name=name, owner=owner, skin_phototype=phototype, body_measurements=body_measurements,
                           contraindication_answers=contraindication_answers,
                           contraindications_answered_at=answered_at, created_at=created_at or _now())
         s.add(profile)
     return profile
+
+
+def owned_by(owner: str | None):
+    """SQL condition: the profile belongs to ``owner`` (None: the local user)."""
+    return Profile.owner.is_(None) if owner is None else Profile.owner == owner
 
 
 def list_profiles(db: Journal) -> list[Profile]:
