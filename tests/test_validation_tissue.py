@@ -1,0 +1,188 @@
+"""Validation against measured tissue data (issue 12, item 7): presets, stacks and the Monte Carlo vs measurements.
+
+Each case copies the study's numbers (abstract-level: the full texts were not available here, so beam size, detector
+aperture and per-sample spread are not known unless stated) and simulates the study's geometry as far as it is given.
+Where photodose agrees, the band is the study's own spread. Where it does not, the test holds the present disagreement
+(its sign and size) so that a change to a preset or to the kernel that moves it shows up; docs/validation.md lists
+every case, measured vs predicted, and why photodose falls outside. A disagreement that should disappear once the
+model is right is an ``xfail(strict=True)``: it fails loudly the day it starts to pass.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+from photodose.bibliography import bibliography
+from photodose.optics.sites import body_stack
+from photodose.optics.tissues import tissue_presets, tissue_properties
+from photodose.transport.beams import Beam
+from photodose.transport.depth_dose import fluence_per_irradiance
+from photodose.transport.layers import LayerStack
+from photodose.transport.montecarlo import run_mc
+from photodose.transport.result import Grid
+
+N_AIR = 1.0
+SCALARS_ONLY = Grid(nz=10, na=1)   # only Rd, A and Tt are read: the smallest tally grid
+
+# Lapchak et al. 2015 (lapchak2015), abstract: 800 nm, 700 mW/cm2 on dry human calvaria; mean thickness 7.19 mm at
+# bregma and 5.91 mm at the parietal skull; 4.18 % and 4.24 % of the applied light transmitted; hydration changed
+# it by an insignificant 9.2-13.4 %. Beam size, detector and the spread between skulls were not read.
+LAPCHAK2015_NM = 800.0
+LAPCHAK2015_CALVARIA = {"bregma": (7.19, 0.0418), "parietal": (5.91, 0.0424)}   # thickness mm, transmitted fraction
+
+# Hudson et al. 2013 (hudson2013), abstract: 1 W/cm2 at 808 and 980 nm through bovine tissue 18-95 mm thick;
+# 1 mW/cm2 (a transmitted fraction of 1e-3) was reached at 3.4 cm (808 nm) and 2.2 cm (980 nm). One sample per
+# thickness, no spread given; tissue type, beam size and detector not read.
+HUDSON2013_FRACTION = 1e-3
+HUDSON2013_DEPTH_MM = {808.0: 34.0, 980.0: 22.0}
+
+# Henderson & Morries 2015 (henderson2015), abstract: at 10-15 W, 0.45-2.90 % of 810 nm light penetrated 3 cm of
+# tissue (after "3 cm of skull and brain"; the tissue, beam and detector are not given in the abstract).
+HENDERSON2015_NM = 810.0
+HENDERSON2015_DEPTH_MM = 30.0
+HENDERSON2015_FRACTION = (0.0045, 0.0290)
+
+# Jagdeo et al. 2012 (jagdeo2012), abstract: in a formalin-fixed cadaver head 830 nm light "measurably penetrates
+# soft tissue, bone and brain", red 633 nm transmission is "negligible" under the same conditions.
+JAGDEO2012_NM = {"nir": 830.0, "red": 633.0}
+
+
+def slab_transmittance(tissue: str, nm: float, thickness_mm: float, photons: int, seed: int) -> tuple[float, float]:
+    """Total transmittance (and its standard error) of a slab of ``tissue`` in air, collimated normal beam.
+
+    The total transmittance is what a detector that collects all the light leaving the far side reads per unit
+    incident power, for any beam; a smaller detector reads less (so the model is an upper bound where the study's
+    aperture is unknown).
+    """
+    layer = tissue_properties(tissue, nm).to_layer(tissue, thickness_mm)
+    stack = LayerStack(n_above=N_AIR, n_below=N_AIR, layers=[layer])
+    result = run_mc(stack, photons, seed=seed, grid=SCALARS_ONLY)
+    return result.transmittance, result.stderr["transmittance"]
+
+
+def depth_of_fraction_mm(tissue: str, nm: float, fraction: float, thicknesses_mm, photons: int, seed: int) -> float:
+    """Slab thickness at which the Monte Carlo total transmittance equals ``fraction`` (log-linear interpolation)."""
+    t = np.array([slab_transmittance(tissue, nm, d, photons, seed + i)[0] for i, d in enumerate(thicknesses_mm)])
+    assert t[0] > fraction > t[-1], f"{fraction} not bracketed by {t} over {thicknesses_mm} mm at {nm} nm"
+    return float(np.interp(-math.log(fraction), -np.log(t), np.asarray(thicknesses_mm, dtype=float)))
+
+
+# --- the presets' sources ---------------------------------------------------------------------------------------
+
+
+def test_every_preset_citation_is_a_bibliography_key():
+    keys = bibliography()
+    for name, preset in tissue_presets().items():
+        for key in preset.citations:
+            assert key in keys, f"{name} cites {key!r}, which is not in the bibliography"
+
+
+def test_bone_layers_use_the_preset_checked_against_lapchak2015():
+    # every site's bone or skull layer is Cassano's skull (the preset closest to the dry-calvaria measurement)
+    from photodose.optics.sites import SITES, site_layers
+    bone_layers = [(site, layer["tissue"]) for site in SITES for layer in site_layers(site)
+                   if layer["name"] in ("bone", "skull")]
+    assert bone_layers and {tissue for _, tissue in bone_layers} == {"skull_cassano2019"}
+    assert tissue_properties("bone", 800).tissue == "skull_cassano2019"
+
+
+# --- Lapchak et al. 2015: 800 nm through dry human calvaria -----------------------------------------------------
+
+
+@pytest.mark.parametrize("site", sorted(LAPCHAK2015_CALVARIA))
+def test_lapchak2015_dry_human_calvaria_transmittance_800nm(site):
+    """Cassano's skull over-predicts the measured 4.2 % by 1.9x (bregma) and 2.6x (parietal); Jacques' by 3.7-4.3x.
+
+    The band [1.5, 3.0] x measured holds photodose's present over-prediction: the study's per-skull spread was not
+    read, so no agreement band can be justified. Likely causes, none measured here: dry calvaria scatter more than
+    living bone (air in the diploe), and a detector smaller than the transmitted light's spread reads less than the
+    total transmittance simulated here. Statistical error of the Monte Carlo: < 2 % of the value (50,000 photons).
+    """
+    thickness_mm, measured = LAPCHAK2015_CALVARIA[site]
+    predicted, stderr = slab_transmittance("skull_cassano2019", LAPCHAK2015_NM, thickness_mm, 50_000, seed=201)
+    assert stderr < 0.02 * predicted
+    assert 1.5 * measured < predicted < 3.0 * measured, f"{site}: {predicted:.4f} vs measured {measured}"
+    jacques, _ = slab_transmittance("skull", LAPCHAK2015_NM, thickness_mm, 50_000, seed=202)
+    assert jacques > 3.0 * measured and jacques > predicted   # the replaced preset is further from the measurement
+
+
+# --- Hudson et al. 2013: 808 vs 980 nm through thick (bovine) tissue --------------------------------------------
+
+
+def test_hudson2013_808nm_reaches_deeper_than_980nm_through_thick_tissue():
+    """Depth at which 0.1 % of the light is left: measured 34 mm (808 nm) and 22 mm (980 nm); predicted 27 and 20 mm.
+
+    Simulated as slabs of the muscle preset (Cassano 2019, human) in air, total transmittance: the study's bovine
+    tissue is ex vivo (less blood than living muscle) and its tissue type, beam and detector were not read. The
+    order (808 nm deeper) is the study's finding and is held exactly; the depths are held in [0.7, 1.0] x measured,
+    the present under-prediction (21 % at 808 nm, 8 % at 980 nm), since no spread was reported.
+    """
+    depth = {nm: depth_of_fraction_mm("muscle", nm, HUDSON2013_FRACTION, (14, 18, 22, 26, 30, 34), 40_000, seed=300)
+             for nm in HUDSON2013_DEPTH_MM}
+    assert depth[808.0] > depth[980.0]
+    for nm, measured in HUDSON2013_DEPTH_MM.items():
+        assert 0.7 * measured <= depth[nm] <= 1.0 * measured, f"{nm} nm: {depth[nm]:.1f} mm vs measured {measured}"
+
+
+# --- Jagdeo et al. 2012: near infrared penetrates the head, red does not ----------------------------------------
+
+
+def test_jagdeo2012_830nm_reaches_below_the_skull_far_more_than_633nm():
+    """Fluence below the forehead stack's skull (10.6 mm): 830 nm at least 5x 633 nm (predicted about 10x).
+
+    Jagdeo's head was formalin-fixed and its thicknesses were not read: only the study's qualitative finding (NIR
+    measurable, red negligible) is tested, as a ratio well above 1.
+    """
+    layers = body_stack("forehead", 830).layers
+    below_skull_mm = sum(layer.thickness_mm for layer in layers[:3]) + 0.05
+    phi = {band: float(fluence_per_irradiance(body_stack("forehead", nm), [below_skull_mm]).fluence_per_irradiance[0])
+           for band, nm in JAGDEO2012_NM.items()}
+    assert phi["nir"] > 5.0 * phi["red"] > 0
+
+
+# --- Henderson & Morries 2015: 0.45-2.90 % of 810 nm at 3 cm ----------------------------------------------------
+
+
+@pytest.mark.xfail(strict=True, reason="the forehead stack's white matter (Cassano 2019: mus 380 /cm, mua 0.92 /cm "
+                   "at 810 nm) leaves < 1e-6 of the light at 30 mm, far below Henderson & Morries' 0.45 %; see "
+                   "docs/validation.md")
+def test_henderson2015_810nm_fraction_at_3cm_in_the_forehead_stack():
+    phi = fluence_per_irradiance(body_stack("forehead", HENDERSON2015_NM), [HENDERSON2015_DEPTH_MM])
+    low, high = HENDERSON2015_FRACTION
+    assert low <= float(phi.fluence_per_irradiance[0]) <= high
+
+
+# --- the knee: 850 nm out-penetrates 660 nm below the skin ------------------------------------------------------
+
+KNEE_DEPTHS_MM = np.arange(10.0, 30.5, 1.0)
+
+
+def test_knee_850nm_outpenetrates_660nm_from_10_to_30mm_fast_model():
+    """In the knee stack the fluence at 850 nm exceeds that at 660 nm at every depth from 10 to 30 mm.
+
+    Source of the expectation: near infrared penetrates head tissue and bone where red does not (Jagdeo et al.
+    2012, cadaver); with the bone modelled as Jacques' skull (0.05 % blood) photodose had 660 nm ahead below ~12 mm.
+    The margin grows with depth (850/660 about 1.4 at 10 mm, 3 at 30 mm).
+    """
+    phi = {nm: fluence_per_irradiance(body_stack("knee", nm), KNEE_DEPTHS_MM).fluence_per_irradiance
+           for nm in (660, 850)}
+    assert np.all(phi[850] > phi[660])
+    ratio = phi[850] / phi[660]
+    assert ratio[0] > 1.2 and np.all(np.diff(ratio) > 0)
+
+
+@pytest.mark.slow
+def test_knee_850nm_outpenetrates_660nm_from_10_to_30mm_monte_carlo():
+    """The same with the Monte Carlo kernel (wide beam, 100,000 photons): the difference exceeds 3 standard errors."""
+    grid = Grid(dz_mm=0.5, nz=62, na=1)
+    results = {nm: run_mc(body_stack("knee", nm), 100_000, seed=410, beam=Beam(kind="wide"), grid=grid)
+               for nm in (660, 850)}
+    depth = results[660].depth_mm
+    rows = [i for i, z in enumerate(depth) if 10.0 <= z <= 30.0]
+    for i in rows:
+        a, b = results[660], results[850]
+        margin = 3.0 * math.hypot(a.fluence_z_stderr[i], b.fluence_z_stderr[i])
+        assert b.fluence_per_irradiance[i] - a.fluence_per_irradiance[i] > margin, f"{depth[i]} mm"
