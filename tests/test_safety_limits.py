@@ -1,4 +1,4 @@
-"""Limit formulas at known points (IEC 62471:2006 / ICNIRP 2013; ANSI Z136.1), pbm_facts.md section 5."""
+"""Limit formulas at known points (IEC 62471:2006 4.3.5-4.3.7 / ICNIRP 2013 / Directive 2006/25/EC Annex I; ANSI Z136.1)."""
 
 import math
 
@@ -51,7 +51,46 @@ def test_disc_radiance_reproduces_the_disc_irradiance_formula():
     assert eye.disc_radiance_w_m2_sr(1000.0, alpha) == pytest.approx(2000.0 / math.pi)
     assert eye.disc_angular_subtense_rad(10.0, 0.0) == pytest.approx(math.pi)
     assert eye.disc_angular_subtense_rad(300.0, 150.0) == pytest.approx(math.pi / 2)
-    assert eye.retinal_thermal_limit_w_m2_sr(0.1) == pytest.approx(60000.0)
+    assert eye.retinal_thermal_weak_stimulus_limit_w_m2_sr(0.1) == pytest.approx(60000.0)
+
+
+# IEC 62471:2006 4.3.5 / 4.3.6, written out again from Directive 2006/25/EC Annex I Table 1.1 (C_alpha in mrad):
+# g: 2.8e7 / C_alpha (t > 10 s), h: 5e7 / (C_alpha t^0.25), C_alpha = 1.7 below 1.7 mrad, 100 above 100 mrad;
+# j: 6e6 / C_alpha (t > 10 s), k: 5e7 / (C_alpha t^0.25), C_alpha = 11 below 11 mrad, 100 above 100 mrad.
+@pytest.mark.parametrize("alpha_mrad, c_alpha", [(0.5, 1.7), (1.7, 1.7), (20.0, 20.0), (100.0, 100.0), (650.0, 100.0)])
+def test_retinal_thermal_limit_with_alpha_within_the_standards_bounds(alpha_mrad, c_alpha):
+    alpha = alpha_mrad / 1000
+    assert eye.retinal_thermal_limit_w_m2_sr(alpha, 1.0) == pytest.approx(5e7 / c_alpha)
+    assert eye.retinal_thermal_limit_w_m2_sr(alpha, 10.0) == pytest.approx(5e7 / (c_alpha * 10 ** 0.25))
+    # beyond the standard's 10 s assessment time the 10 s value holds: 2.8e7 / C_alpha within 0.5 %
+    assert eye.retinal_thermal_limit_w_m2_sr(alpha, 600.0) == pytest.approx(2.8e7 / c_alpha, rel=5e-3)
+
+
+@pytest.mark.parametrize("alpha_mrad, c_alpha", [(1.0, 11.0), (11.0, 11.0), (50.0, 50.0), (100.0, 100.0),
+                                                 (3000.0, 100.0)])
+def test_weak_stimulus_limit_with_alpha_within_the_standards_bounds(alpha_mrad, c_alpha):
+    alpha = alpha_mrad / 1000
+    assert eye.retinal_thermal_weak_stimulus_limit_w_m2_sr(alpha, 600.0) == pytest.approx(6e6 / c_alpha)
+    assert eye.retinal_thermal_weak_stimulus_limit_w_m2_sr(alpha, 2.0) == pytest.approx(5e7 / (c_alpha * 2 ** 0.25))
+
+
+# IEC 62471:2006 Table 4.2, R(lambda) 380-500 nm, as transcribed from EN 62471 in ISETCam (s_safetyHazardFunctions.m)
+R_380_500 = {380: 0.1, 385: 0.13, 390: 0.25, 395: 0.5, 400: 1.0, 405: 2.0, 410: 4.0, 415: 8.0, 420: 9.0, 425: 9.5,
+             430: 9.8, 435: 10.0, 440: 10.0, 445: 9.7, 450: 9.4, 455: 9.0, 460: 8.0, 465: 7.0, 470: 6.2, 475: 5.5,
+             480: 4.5, 485: 4.0, 490: 2.2, 495: 1.6, 500: 1.0}
+
+
+@pytest.mark.parametrize("nm", sorted(R_380_500))
+def test_burn_hazard_function_380_500_nm_is_the_standards_table_and_ten_times_b(nm):
+    from photodose.safety.blue_light import blue_light_weight
+
+    assert eye.burn_hazard_weight(nm) == pytest.approx(R_380_500[nm], rel=1e-9)
+    if nm < 500:  # the standard defines R = 10 B here: B from a different transcription (luxpy)
+        assert eye.burn_hazard_weight(nm) == pytest.approx(10 * blue_light_weight(nm), rel=1e-6)
+
+
+def test_burn_hazard_function_is_zero_outside_380_1400_nm():
+    assert eye.burn_hazard_weight(379.9) == 0.0 and eye.burn_hazard_weight(1400.1) == 0.0
 
 
 def test_skin_thermal_limit_only_up_to_10_s():

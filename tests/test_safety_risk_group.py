@@ -37,7 +37,9 @@ def test_synthetic_nir_panels(mw_cm2, group):
 
 def test_red_only_panel_is_exempt_and_lasers_have_no_group():
     red = evaluate_exposure(_nir(50, channels=[Channel(wavelength_nm=660, irradiance_mw_cm2=50)]))
-    assert red.risk_group == "exempt" and red.risk_groups == {"infrared_eye": "exempt", "blue_light": "exempt"}
+    # visible channels count for the retinal thermal hazard (R(lambda) over 380-1400 nm, IEC 62471 4.3.5)
+    assert red.risk_group == "exempt" and red.risk_groups == {"infrared_eye": "exempt", "retinal_thermal": "exempt",
+                                                              "blue_light": "exempt"}
     laser = evaluate_exposure(_nir(50, is_laser=True, goggles=True))
     assert laser.risk_group is None and laser.risk_groups == {}
 
@@ -47,6 +49,15 @@ def test_small_nir_source_is_not_exempt_for_retinal_thermal_and_says_so():
     report = evaluate_exposure(_nir(30, source_diameter_mm=0.2, distance_mm=10))
     assert report.risk_groups == {"infrared_eye": "RG1", "retinal_thermal": "not exempt"}
     assert report.risk_group == "at least RG1 (retinal_thermal: not exempt, RG1-RG3 limits not sourced)"
+
+
+def test_small_red_source_is_judged_on_the_visible_retinal_thermal_limit():
+    # 0.2 mm red emitter at 10 mm, 30 mW/cm2 at 660 nm: L = 300 / (pi sin^2(0.01)) = 9.5e5 W m-2 sr-1, bright
+    # (far above 10 cd/m2): L_R against 28117 / alpha with alpha = 0.02 rad -> 1.4e6: exempt; at 100 mW/cm2 not.
+    assert evaluate_exposure(_nir(30, channels=[Channel(wavelength_nm=660, irradiance_mw_cm2=30)], source_diameter_mm=0.2,
+                                  distance_mm=10)).risk_groups["retinal_thermal"] == "exempt"
+    assert evaluate_exposure(_nir(100, channels=[Channel(wavelength_nm=660, irradiance_mw_cm2=100)],
+                                  source_diameter_mm=0.2, distance_mm=10)).risk_groups["retinal_thermal"] == "not exempt"
 
 
 def test_unknown_source_size_leaves_retinal_hazards_unassessed():

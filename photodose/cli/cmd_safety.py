@@ -37,8 +37,11 @@ def _render_checks(console, checks: list[dict], title: str) -> None:
 
 
 def _render_device(console, data: dict) -> None:
-    _render_checks(console, data["checks"], f"{data['device']} at {data['distance_mm'] / 10:g} cm for "
-                                            f"{data['session_seconds'] / 60:g} min")
+    _render_checks(console, data["checks"], f"{data['device']} on the {data['site']} at "
+                                            f"{data['distance_mm'] / 10:g} cm for {data['session_seconds'] / 60:g} min")
+    if data.get("site_note"):
+        console.print(data["site_note"], style="dim", highlight=False)
+    console.print(f"eye: {data['eye']['assumption']}", highlight=False)
     allowed = data["unprotected_viewing_allowed_s"]
     console.print(f"status: [{_STYLE[data['status']]}]{data['status']}[/]   IEC 62471 risk group at "
                   f"{data['distance_mm'] / 10:g} cm: {data['risk_group'] or 'n/a'}", highlight=False)
@@ -97,31 +100,66 @@ def device_command(
     device: Annotated[str, typer.Argument(help="Device id from the catalog, or a device file.")],
     distance: Annotated[str, typer.Option(help="Distance from the device, with units, e.g. '15 cm'.")],
     minutes: Annotated[float, typer.Option(help="Session length in minutes.")] = 20.0,
+    site: Annotated[Optional[str], typer.Option(
+        help="Body site treated (face, forehead, knee ...). Default: face for masks, forehead for headsets, "
+             "else thigh (a stated default). Head sites and head-worn devices put the eye in the beam.")] = None,
+    eye_distance: Annotated[Optional[str], typer.Option(
+        "--eye-distance", help="Where the eye is, from the device's face, e.g. '80 cm' (default: in the beam for "
+                               "head sites, else 60 cm, 45 deg off axis: a photodose assumption).")] = None,
+    channels: Annotated[Optional[list[str]], typer.Option(
+        "--channel", help="Channel id or wavelength to use (repeat; default: all enabled).")] = None,
+    skin_type: Annotated[str, typer.Option("--skin-type", help="Fitzpatrick phototype I-VI (heating).")] = "III",
+    condition: Annotated[Optional[str], typer.Option(
+        help="Protocol id: its overdose bounds join the checks (as in 'photodose plan').")] = None,
     goggles: Annotated[bool, typer.Option("--goggles/--no-goggles", help="Goggles rated for the wavelengths.")] = False,
     as_json: JsonFlag = False,
 ) -> None:
-    """Eye and skin checks of DEVICE at a distance for a session: allowed times, risk group, goggles.
+    """Safety verdict for one session of DEVICE: eye (where the eye is), skin, heating and screening checks.
 
-    The IEC 62471 risk group is given at the use distance (what the person gets) and at the standard's 200 mm.
+    The same verdict as 'photodose plan' and 'photodose log session' for the same session (one function:
+    planning.safety_link.session_safety). The IEC 62471 risk group is given at the use distance and at the
+    standard's 200 mm.
     """
     from ..devices.catalog import load_device
     from ..errors import require_in_range
+    from ..optics.phototypes import normalise_skin_type
+    from ..planning.safety_link import default_site, protocol_bounds, session_safety
+    from ..planning.session_dose import TissueModel
+    from ..planning.surface import choose_channels
     from ..safety.context import MAX_SESSION_S
     from ..safety.eye_checks import risk_group, risk_groups_by_hazard
     from ..safety.from_device import device_context_fields
-    from ..safety.gate import SafetyContext, evaluate_exposure
+    from ..safety.gate import SafetyContext
     from ..safety.risk_group import reference_distance_mm
     from ..units import parse_length_mm
 
     distance_mm = parse_length_mm(distance, "distance")
+    eye_mm = parse_length_mm(eye_distance, "eye-distance", allow_zero=False) if eye_distance is not None else None
     seconds = require_in_range("minutes", minutes, 0, MAX_SESSION_S / 60, low_inclusive=False) * 60.0
     model = load_device(device)
-    ctx = SafetyContext(**device_context_fields(model, distance_mm), session_seconds=seconds, goggles=goggles)
-    report = evaluate_exposure(ctx)
+    chosen = choose_channels(model, channels)
+    site_given = site is not None
+    if site is not None:
+        from ..journal.sites import require_site
+
+        site = require_site(site)
+    else:
+        site = default_site(model.kind)
+    person = {}
+    if condition is not None:
+        from ..protocols import get_protocol
+
+        person["bounds"] = protocol_bounds(get_protocol(condition))
+    verdict = session_safety(model, site=site, distance_mm=distance_mm, session_seconds=seconds, channels=chosen,
+                             tissue=TissueModel(site, normalise_skin_type(skin_type)), eye_distance_mm=eye_mm,
+                             goggles=goggles, person=person)
     reference_mm = reference_distance_mm()
     reference = SafetyContext(**device_context_fields(model, reference_mm), session_seconds=seconds)
-    data = {"device": model.id, "distance_mm": distance_mm, "session_seconds": seconds, "goggles": goggles,
-            **report.model_dump(), "reference_distance_mm": reference_mm,
+    data = {"device": model.id, "site": site,
+            "site_note": None if site_given else "site not given: the device kind's usual site, else the thigh "
+                                                 "(photodose assumption (unsourced))",
+            "distance_mm": distance_mm, "session_seconds": seconds, "goggles": goggles,
+            "eye": verdict.eye.doc(), **verdict.doc(), "reference_distance_mm": reference_mm,
             "risk_group_at_reference_distance": risk_group(reference),
             "risk_groups_at_reference_distance": risk_groups_by_hazard(reference)}
     emit(data, as_json, _render_device)

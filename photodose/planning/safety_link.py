@@ -1,6 +1,7 @@
-"""Pass a plan through the safety gate (``photodose.safety.gate.evaluate``); return {"status", "checks", ...}.
+"""One safety verdict for one session (:func:`session_safety`), used by ``plan``, ``safety device`` and ``log session``.
 
-The context is filled from the plan: per-channel mean and pulse-peak irradiance at the chosen distance, the
+The context is filled from the session: per-channel mean irradiance at the skin (spatial and pulse peak for the short skin limit), the
+irradiance at the eye where the eye is (:mod:`photodose.safety.eye_geometry`), the
 device kind, its luminous size (equivalent disc of the emitting area), irradiance against distance (so remedies
 can name a distance), session length, site, transcranial use, and the absorbed power density
 Q(z) = sum_ch E_ch sum_k w_k mua(z; lambda_k) phi(z; lambda_k) for the bioheat check. The person's screening
@@ -14,7 +15,10 @@ from __future__ import annotations
 import math
 
 import numpy as np
+from pydantic import BaseModel, ConfigDict
 
+from ..safety.checks import SafetyReport
+from ..safety.eye_geometry import EyeGeometry
 from .tissue import CURVE_DEPTHS_MM, absorbed_per_irradiance_per_cm
 
 VISIBLE_MAX_NM = 700.0
@@ -44,15 +48,116 @@ def protocol_bounds(protocol) -> dict:
             "max_sessions_per_week": per_week, "min_hours_between_sessions": MIN_HOURS_BETWEEN_SESSIONS}
 
 
-def safety_for_plan(plan_doc: dict, device, channels, req, surface, tissue) -> dict:
-    """The gate's verdict on the plan as a JSON-ready dict."""
+DEFAULT_SITE_BY_KIND = {"mask": "face", "headset": "forehead"}
+# photodose assumption (unsourced): `safety device` without --site judges a body device on the thigh (eye off axis)
+DEFAULT_BODY_SITE = "thigh"
+
+
+def default_site(device_kind: str) -> str:
+    """The site a device kind is usually used on (mask: face, headset: forehead), else DEFAULT_BODY_SITE."""
+    return DEFAULT_SITE_BY_KIND.get(device_kind, DEFAULT_BODY_SITE)
+
+
+class SessionSafety(BaseModel):
+    """The gate's verdict on one session (``report``) and where the eye was assumed to be (``eye``)."""
+
+    model_config = ConfigDict(frozen=True)
+    report: SafetyReport
+    eye: EyeGeometry
+
+    def doc(self) -> dict:
+        """The JSON-ready verdict: what ``plan --json`` holds as ``safety`` and ``safety device --json`` prints."""
+        return self.report.model_dump()
+
+
+def session_context(device, *, site: str, distance_mm: float, session_seconds: float, channels=None,
+                    surface=None, tissue=None, eye_distance_mm: float | None = None, goggles: bool = False,
+                    transcranial: bool | None = None, person: dict | None = None):
+    """The gate's :class:`SafetyContext` for one session of ``device`` at ``site`` (see :func:`session_safety`)."""
+    from ..safety.from_device import classification_channels, eye_channels
+    from ..safety.eye_geometry import canonical_site, eye_geometry
+    from ..safety.gate import SafetyContext
+    from .session_dose import TissueModel
+    from .surface import SurfaceIrradiance, choose_channels
+
+    channels = list(channels) if channels is not None else choose_channels(device, None)
+    surface = surface or SurfaceIrradiance(device, [c.id for c in channels])
+    site = canonical_site(site)
+    tissue = tissue or TissueModel(site)
+    person = dict(person or {})
+    goggles = bool(person.pop("goggles", goggles))
+    rows = surface.at(distance_mm)
+    skin = [{"wavelength_nm": ch.wavelength_nm, "spectrum": ch.spectrum,
+             "irradiance_mw_cm2": rows[ch.id]["mean_irradiance_mw_cm2"],
+             "peak_irradiance_mw_cm2": max(rows[ch.id]["peak_irradiance_mw_cm2"],
+                                           rows[ch.id].get("peak_pulse_irradiance_mw_cm2") or 0.0)}
+            for ch in channels]
+    heat = sum(rows[ch.id]["mean_irradiance_mw_cm2"]
+               * absorbed_per_irradiance_per_cm(ch.spectrum, tissue.site, tissue.skin_type, CURVE_DEPTHS_MM,
+                                                tissue.thickness_mm, model=tissue.depth_model, tissue=tissue.tissue)
+               for ch in channels) / MW_PER_W
+    geometry = eye_geometry(site, device.kind, distance_mm, eye_distance_mm)
+    at_eye, alpha_eye = eye_channels(device, channels, geometry)
+    return SafetyContext(
+        device_kind=device.kind, is_laser=device.kind == "laser_probe", channels=skin,
+        source_diameter_mm=math.sqrt(4 * device.emitting_area_mm2 / math.pi),
+        irradiance_vs_distance=_distance_points(device, [c.id for c in channels], distance_mm),
+        distance_mm=distance_mm, session_seconds=max(session_seconds, 1e-3), site=site,
+        transcranial=(site == "forehead") if transcranial is None else transcranial,
+        pulsed_visible=any(device.pulsing_for(c) is not None and c.wavelength_nm < VISIBLE_MAX_NM for c in channels),
+        goggles=goggles, eye=geometry, eye_channels=at_eye, eye_alpha_rad=alpha_eye,
+        classification_channels=classification_channels(device, channels, distance_mm),
+        heat_source={"depth_mm": list(CURVE_DEPTHS_MM), "w_per_cm3": [float(q) for q in heat]},
+        **person,
+    )
+
+
+def session_safety(device, *, site: str, distance_mm: float, session_seconds: float, channels=None,
+                   surface=None, tissue=None, eye_distance_mm: float | None = None, goggles: bool = False,
+                   transcranial: bool | None = None, person: dict | None = None) -> SessionSafety:
+    """ONE safety verdict for one session: what ``plan``, ``safety device`` and ``log session`` all show.
+
+    device: a device model; channels: its channels used (default: the enabled ones); site: body site (aliases
+    resolved); distance_mm: skin to device; session_seconds: session length; tissue: a
+    :class:`~photodose.planning.session_dose.TissueModel` (default: the site's stack, phototype III, fast model)
+    for the heating source Q(z) = sum_ch E_ch absorbed_per_irradiance(z); eye_distance_mm: where the eye is
+    (``--eye-distance``; default: :func:`photodose.safety.eye_geometry.eye_geometry`); person: the gate's
+    person fields (``screening``, ``now``, ``planned_start``, ``prior_sessions``, ``bounds``, ``goggles``), as
+    ``PlanRequest.safety`` holds them. ``surface`` (a SurfaceIrradiance) only shares the plan's cached rows.
+    """
     from ..safety.gate import evaluate
 
-    report = evaluate(build_context(plan_doc, device, channels, req, surface, tissue))
-    return {"status": report.status, "checks": [c.model_dump() for c in report.checks],
-            "risk_group": report.risk_group, "risk_groups": report.risk_groups,
-            "goggles_required": report.goggles_required,
-            "unprotected_viewing_allowed_s": report.unprotected_viewing_allowed_s}
+    ctx = session_context(device, site=site, distance_mm=distance_mm, session_seconds=session_seconds,
+                          channels=channels, surface=surface, tissue=tissue, eye_distance_mm=eye_distance_mm,
+                          goggles=goggles, transcranial=transcranial, person=person)
+    return SessionSafety(report=evaluate(ctx), eye=ctx.eye)
+
+
+def safety_for_plan(plan_doc: dict, device, channels, req, surface, tissue) -> dict:
+    """The gate's verdict on the plan as a JSON-ready dict (:func:`session_safety` on the plan's session).
+
+    Also sets ``plan_doc["eye"]`` (the plan's ``eye``: ``{"in_beam", "distance_mm", "assumption"}``).
+    """
+    verdict = session_safety(device, site=tissue.site, distance_mm=plan_doc["distance_mm"],
+                             session_seconds=plan_doc["session_seconds"], channels=channels, surface=surface,
+                             tissue=tissue, eye_distance_mm=getattr(req, "eye_distance_mm", None),
+                             transcranial=_transcranial(plan_doc, tissue), person=_person(plan_doc, req))
+    plan_doc["eye"] = verdict.eye.doc()
+    return verdict.doc()
+
+
+def _transcranial(plan_doc: dict, tissue) -> bool:
+    return bool(plan_doc.get("protocol") and plan_doc.get("category") == "transcranial") or tissue.site == "forehead"
+
+
+def _person(plan_doc: dict, req) -> dict:
+    protocol = plan_doc.get("protocol")
+    person = dict(req.safety or {})
+    if protocol and "bounds" not in person:
+        from ..protocols import get_protocol
+
+        person["bounds"] = protocol_bounds(get_protocol(protocol["id"]))
+    return person
 
 
 def _distance_points(device, channel_ids, distance_mm: float) -> list[dict] | None:
@@ -69,31 +174,8 @@ def _distance_points(device, channel_ids, distance_mm: float) -> list[dict] | No
 
 
 def build_context(plan_doc: dict, device, channels, req, surface, tissue):
-    """Fill the gate's SafetyContext from the plan."""
-    from ..safety.gate import SafetyContext
-
-    distance = plan_doc["distance_mm"]
-    rows = surface.at(distance)
-    ctx_channels = [{"wavelength_nm": ch.wavelength_nm, "spectrum": ch.spectrum,
-                     "irradiance_mw_cm2": rows[ch.id]["mean_irradiance_mw_cm2"],
-                     "peak_irradiance_mw_cm2": rows[ch.id].get("peak_pulse_irradiance_mw_cm2")} for ch in channels]
-    heat = sum(rows[ch.id]["mean_irradiance_mw_cm2"]
-               * absorbed_per_irradiance_per_cm(ch.spectrum, tissue.site, tissue.skin_type, CURVE_DEPTHS_MM,
-                                                tissue.thickness_mm, model=tissue.depth_model, tissue=tissue.tissue)
-               for ch in channels) / MW_PER_W
-    protocol = plan_doc.get("protocol")
-    person = dict(req.safety or {})
-    if protocol and "bounds" not in person:
-        from ..protocols import get_protocol
-
-        person["bounds"] = protocol_bounds(get_protocol(protocol["id"]))
-    return SafetyContext(
-        device_kind=device.kind, is_laser=device.kind == "laser_probe", channels=ctx_channels,
-        source_diameter_mm=math.sqrt(4 * device.emitting_area_mm2 / math.pi),
-        irradiance_vs_distance=_distance_points(device, [c.id for c in channels], distance),
-        distance_mm=distance, session_seconds=max(plan_doc["session_seconds"], 1e-3), site=tissue.site,
-        transcranial=bool(protocol and plan_doc.get("category") == "transcranial") or tissue.site == "forehead",
-        pulsed_visible=any(device.pulsing_for(c) is not None and c.wavelength_nm < VISIBLE_MAX_NM for c in channels),
-        heat_source={"depth_mm": list(CURVE_DEPTHS_MM), "w_per_cm3": [float(q) for q in heat]},
-        **person,
-    )
+    """The gate's SafetyContext for a plan (the context :func:`safety_for_plan` judges)."""
+    return session_context(device, site=tissue.site, distance_mm=plan_doc["distance_mm"],
+                           session_seconds=plan_doc["session_seconds"], channels=channels, surface=surface,
+                           tissue=tissue, eye_distance_mm=getattr(req, "eye_distance_mm", None),
+                           transcranial=_transcranial(plan_doc, tissue), person=_person(plan_doc, req))

@@ -8,6 +8,7 @@ from pydantic import BaseModel, Field, model_validator
 
 from ..optics.emission import EmissionSpectrum
 from .bioheat import HeatSource, ThermalStack
+from .eye_geometry import EyeGeometry
 from .overdose import ProtocolBounds, Session
 from .screening import ScreeningAnswers
 
@@ -17,8 +18,9 @@ MAX_SESSION_S = 3e4  # the laser skin MPE's upper time bound (ANSI Z136.1, bibli
 class Channel(BaseModel):
     """One emission band at the use distance: mean (time-averaged) and peak (pulsed) irradiance in mW/cm2.
 
-    The irradiance is the one at the skin; the eye checks assume the eye at the same distance looking at the
-    device (worst case). ``spectrum`` (optional) weights the blue-light hazard over the emission line; without it
+    In ``SafetyContext.channels`` the irradiance is the one at the skin; in ``SafetyContext.eye_channels`` the one
+    at the eye (without eye channels the eye checks assume the eye in the beam at the skin's irradiance, the worst
+    case). ``spectrum`` (optional) weights the blue-light hazard over the emission line; without it
     the blue-light check assumes a Gaussian line of photodose's default width at ``wavelength_nm``.
     """
 
@@ -53,6 +55,11 @@ class SafetyContext(BaseModel):
       ``irradiance_vs_distance`` (lets remedies say "move to X mm").
     - session: ``distance_mm``, ``session_seconds`` (0 < t <= 3e4 s), ``site`` (lower case, e.g. "knee",
       "forehead"), ``transcranial``, ``pulsed_visible``, ``goggles``, ``planned_start``.
+    - eye: ``eye`` (where the eye is, :class:`~photodose.safety.eye_geometry.EyeGeometry`), ``eye_channels`` (the
+      irradiance at the eye's position per channel) and ``eye_alpha_rad`` (the source's angular subtense seen from
+      there); without them the eye is taken in the beam at the skin's irradiance and ``alpha_rad()``.
+      ``classification_channels``: the spatial peak on the plane at ``distance_mm``, for the IEC 62471 risk group
+      (default: ``channels``).
     - heating: ``heat_source`` (absorbed W/cm3 vs depth at the planned irradiance), ``thermal_stack``
       (default: epidermis/dermis/fat/muscle, see data/thermal_tissue.yaml).
     - person: ``screening`` answers and ``now`` (for staleness); ``prior_sessions`` and ``bounds`` (protocol).
@@ -70,6 +77,10 @@ class SafetyContext(BaseModel):
     transcranial: bool = False
     pulsed_visible: bool = False
     goggles: bool = False
+    eye: EyeGeometry | None = None
+    eye_channels: list[Channel] | None = None
+    eye_alpha_rad: float | None = Field(default=None, gt=0, le=3.1416)
+    classification_channels: list[Channel] | None = None
     heat_source: HeatSource | None = None
     thermal_stack: ThermalStack | None = None
     screening: ScreeningAnswers | None = None
@@ -86,6 +97,23 @@ class SafetyContext(BaseModel):
     def session_fluence_j_cm2(self) -> float:
         """Surface fluence of the planned session: irradiance mW/cm2 x time s / 1000 (radiant exposure; jenkins2011)."""
         return self.total_irradiance_mw_cm2 * self.session_seconds / 1000.0
+
+    @property
+    def eye_in_beam(self) -> bool:
+        """True when the eye is in the beam (also when no eye geometry is given: the worst case)."""
+        return True if self.eye is None else self.eye.in_beam
+
+    def eye_exposure(self) -> list[Channel]:
+        """The channels' irradiance at the eye (``eye_channels``, else the skin's: eye in the beam)."""
+        return self.channels if self.eye_channels is None else self.eye_channels
+
+    def eye_alpha(self) -> float | None:
+        """Angular subtense of the source seen from the eye (``eye_alpha_rad``, else :meth:`alpha_rad`)."""
+        return self.alpha_rad() if self.eye_alpha_rad is None else self.eye_alpha_rad
+
+    def classification(self) -> list[Channel]:
+        """The channels the IEC 62471 risk group is computed from (``classification_channels`` or ``channels``)."""
+        return self.channels if self.classification_channels is None else self.classification_channels
 
     def alpha_rad(self) -> float | None:
         """Angular subtense of the source: given, or from the luminous diameter at the use distance."""

@@ -1,7 +1,16 @@
-"""Eye checks of the gate: infrared (cornea/lens), retinal thermal, blue light, laser. Pure over a SafetyContext.
+"""Eye checks of the gate: infrared (cornea/lens), retinal thermal, blue light, laser, in-beam. Pure over a SafetyContext.
 
-Each check is evaluated for an unprotected eye; goggles (assumed rated for the device's wavelengths) turn a
-failing or unassessed eye check into ok, and the message still says how long unprotected viewing is safe.
+The eye's exposure is the irradiance at the eye's position (``SafetyContext.eye_exposure``: in the beam, the spatial
+peak on the treatment plane; elsewhere, the device's emitter model evaluated off axis at the eye, see
+:mod:`photodose.safety.eye_geometry`), never a mean over the treatment area. Each check is evaluated for an
+unprotected eye; goggles (rated for the device's wavelengths) turn a failing or unassessed eye check into ok, and
+the message still says how long unprotected viewing is safe.
+
+Retinal thermal hazard (IEC 62471:2006 4.3.5 / 4.3.6): the source's radiance per channel is that of a uniform
+Lambertian disc with the emitting area's angular subtense alpha (limited to the standard's bounds in the limit);
+when the source's visible luminance is at least WEAK_STIMULUS_LUMINANCE_CD_M2 it is a strong visual stimulus and
+L_R (R(lambda) over 380-1400 nm) is held to 50000 / (alpha t^0.25) at t <= 10 s; otherwise the weak-stimulus
+limit holds L_IR (780-1400 nm) to 6000 / alpha (t > 10 s).
 """
 
 from __future__ import annotations
@@ -12,7 +21,8 @@ from . import eye_limits as eye
 from . import risk_group as rg
 from .blue_light import blue_light_allowed_time_s, spectral_blue_weight
 from .checks import SafetyCheck
-from .context import SafetyContext
+from .context import Channel, SafetyContext
+from .eye_geometry import EYELID_NOTE
 from .remedies import duration, either, reduce_irradiance
 from .risk_group import HazardGroup
 from .sources import source
@@ -20,15 +30,27 @@ from .sources import source
 GOGGLES = "wear goggles rated for these wavelengths"
 
 
+def _goggles_for(channels: list[Channel]) -> str:
+    nms = sorted({round(c.wavelength_nm) for c in channels if c.irradiance_mw_cm2 > 0})
+    return f"wear goggles rated for {' and '.join(f'{n} nm' for n in nms)}" if nms else GOGGLES
+
+
+def ir_irradiance_w_m2(channels: list[Channel]) -> float:
+    """E_IR: irradiance summed over channels in 780-3000 nm, W/m2 (1 mW/cm2 = 10 W/m2)."""
+    return 10.0 * sum(c.irradiance_mw_cm2 for c in channels if eye.in_band(c.wavelength_nm, eye.IR_EYE_BAND_NM))
+
+
 def ir_eye_irradiance_w_m2(ctx: SafetyContext) -> float:
-    """E_IR: mean irradiance summed over channels in 780-3000 nm, W/m2 (1 mW/cm2 = 10 W/m2)."""
-    return 10.0 * sum(c.irradiance_mw_cm2 for c in ctx.channels if eye.in_band(c.wavelength_nm, eye.IR_EYE_BAND_NM))
+    """E_IR at the eye's position, W/m2."""
+    return ir_irradiance_w_m2(ctx.eye_exposure())
 
 
-def retinal_ir_radiance_w_m2_sr(ctx: SafetyContext, alpha_rad: float) -> float:
-    """L_IR = sum over 780-1400 nm channels of R(nm) x disc radiance (see eye_limits.disc_radiance_w_m2_sr)."""
-    return sum(eye.burn_hazard_weight(c.wavelength_nm) * eye.disc_radiance_w_m2_sr(10.0 * c.irradiance_mw_cm2, alpha_rad)
-               for c in ctx.channels if eye.in_band(c.wavelength_nm, eye.RETINAL_THERMAL_BAND_NM))
+def _where(ctx: SafetyContext) -> str:
+    if ctx.eye is None:
+        return "eye assumed in the beam"
+    if ctx.eye.in_beam:
+        return "eye in the beam, at its peak"
+    return f"eye {ctx.eye.distance_mm / 10:g} cm from the device, {ctx.eye.off_axis_deg:g} deg off its axis"
 
 
 def _protect(check: SafetyCheck, goggles: bool) -> SafetyCheck:
@@ -38,47 +60,90 @@ def _protect(check: SafetyCheck, goggles: bool) -> SafetyCheck:
     return check
 
 
+def _move_away(ctx: SafetyContext, scale: float) -> str | None:
+    if ctx.eye_in_beam:
+        return reduce_irradiance(scale, ctx.irradiance_vs_distance, ctx.distance_mm)
+    return "keep your eyes further from the device and do not look into it"
+
+
 def ir_eye_check(ctx: SafetyContext) -> SafetyCheck:
     e_w_m2 = ir_eye_irradiance_w_m2(ctx)
     allowed_s = eye.ir_eye_allowed_time_s(e_w_m2)
     limit = eye.ir_eye_limit_w_m2(ctx.session_seconds)
     allowed_txt = "no time limit" if math.isinf(allowed_s) else f"{allowed_s:.0f} s"
-    msg = (f"Infrared at the eye {e_w_m2 / 10:.1f} mW/cm2; unprotected viewing is safe for {allowed_txt} "
-           f"(limit for this session {limit / 10:.1f} mW/cm2).")
+    msg = (f"Infrared at the eye {e_w_m2 / 10:.3g} mW/cm2 ({_where(ctx)}); unprotected viewing is safe for "
+           f"{allowed_txt} (limit for this session {limit / 10:.3g} mW/cm2).")
     ok = e_w_m2 <= limit
-    remedy = None if ok else either(GOGGLES, f"keep unprotected viewing under {duration(allowed_s)}",
-                                    reduce_irradiance(limit / e_w_m2, ctx.irradiance_vs_distance, ctx.distance_mm))
-    check = SafetyCheck(name="eye:infrared", status="ok" if ok else "fail", message=msg, value=e_w_m2 / 10.0,
-                        limit=limit / 10.0, unit="mW/cm2", source=source("ir_eye"), remedy=remedy)
-    return check
+    remedy = None if ok else either(_goggles_for(ctx.eye_exposure()),
+                                    f"keep unprotected viewing under {duration(allowed_s)}",
+                                    _move_away(ctx, limit / e_w_m2))
+    return SafetyCheck(name="eye:infrared", status="ok" if ok else "fail", message=msg, value=e_w_m2 / 10.0,
+                       limit=limit / 10.0, unit="mW/cm2", source=source("ir_eye"), remedy=remedy)
+
+
+def source_radiances_w_m2_sr(channels: list[Channel], alpha_rad: float, weight, band) -> float:
+    """sum over channels in ``band`` of (spectrum-averaged weight) x disc radiance of the channel at the eye."""
+    return sum(eye.spectral_weight(weight, c.wavelength_nm, c.spectrum)
+               * eye.disc_radiance_w_m2_sr(10.0 * c.irradiance_mw_cm2, alpha_rad)
+               for c in channels if eye.in_band(c.wavelength_nm, band) and c.irradiance_mw_cm2 > 0)
+
+
+def luminance_cd_m2(channels: list[Channel], alpha_rad: float) -> float:
+    """Visible luminance of the source seen from the eye: K_m x sum V(lambda)-weighted disc radiance, cd/m2."""
+    return eye.LUMINOUS_EFFICACY_LM_W * source_radiances_w_m2_sr(channels, alpha_rad, eye.photopic_weight,
+                                                                (360.0, 830.0))
+
+
+def retinal_thermal_terms(channels: list[Channel], alpha_rad: float, time_s: float) -> dict:
+    """The applicable retinal thermal quantity and limit: {"weak_stimulus", "luminance_cd_m2", "radiance", "limit"}.
+
+    Weak visual stimulus (luminance < WEAK_STIMULUS_LUMINANCE_CD_M2): L_IR over 780-1400 nm against
+    6000 / alpha (t > 10 s); otherwise L_R over 380-1400 nm against 50000 / (alpha min(t, 10 s)^0.25).
+    """
+    luminance = luminance_cd_m2(channels, alpha_rad)
+    weak = luminance < eye.WEAK_STIMULUS_LUMINANCE_CD_M2
+    if weak:
+        radiance = source_radiances_w_m2_sr(channels, alpha_rad, eye.burn_hazard_weight, eye.WEAK_STIMULUS_BAND_NM)
+        limit = eye.retinal_thermal_weak_stimulus_limit_w_m2_sr(alpha_rad, time_s)
+    else:
+        radiance = source_radiances_w_m2_sr(channels, alpha_rad, eye.burn_hazard_weight,
+                                            eye.RETINAL_THERMAL_BAND_NM)
+        limit = eye.retinal_thermal_limit_w_m2_sr(alpha_rad, time_s)
+    return {"weak_stimulus": weak, "luminance_cd_m2": luminance, "radiance": radiance, "limit": limit}
+
+
+def _retinal_relevant(channels: list[Channel]) -> bool:
+    return any(eye.in_band(c.wavelength_nm, eye.RETINAL_THERMAL_BAND_NM) and c.irradiance_mw_cm2 > 0
+               for c in channels)
 
 
 def retinal_thermal_check(ctx: SafetyContext) -> SafetyCheck | None:
-    if not any(eye.in_band(c.wavelength_nm, eye.RETINAL_THERMAL_BAND_NM) and c.irradiance_mw_cm2 > 0
-               for c in ctx.channels):
+    channels = ctx.eye_exposure()
+    if not _retinal_relevant(channels):
         return None
     name, src = "eye:retinal_thermal", source("retinal_thermal")
-    alpha = ctx.alpha_rad()
+    alpha = ctx.eye_alpha()
     if alpha is None:
-        return SafetyCheck(name=name, status="caution", source=src, remedy=GOGGLES,
+        return SafetyCheck(name=name, status="caution", source=src, remedy=_goggles_for(channels),
                            message="Retinal thermal hazard not assessed: the source size is unknown.")
-    if ctx.session_seconds <= 10.0:
-        return SafetyCheck(name=name, status="caution", source=src, remedy=GOGGLES,
-                           message="Retinal thermal hazard not assessed: the sourced limit covers t > 10 s only.")
-    radiance = retinal_ir_radiance_w_m2_sr(ctx, alpha)
-    limit = eye.retinal_thermal_limit_w_m2_sr(alpha)
-    ok = radiance < limit
+    terms = retinal_thermal_terms(channels, alpha, ctx.session_seconds)
+    radiance, limit = terms["radiance"], terms["limit"]
+    ok = radiance <= limit
+    kind = (f"weak visual stimulus ({terms['luminance_cd_m2']:.3g} cd/m2 < "
+            f"{eye.WEAK_STIMULUS_LUMINANCE_CD_M2:g}): L_IR over 780-1400 nm" if terms["weak_stimulus"]
+            else f"visible source ({terms['luminance_cd_m2']:.3g} cd/m2): L_R over 380-1400 nm")
     return SafetyCheck(
         name=name, status="ok" if ok else "fail", value=radiance, limit=limit, unit="W m-2 sr-1", source=src,
-        message=(f"Burn-weighted radiance {radiance:.0f} W m-2 sr-1 for a source subtending {alpha * 1000:.0f} mrad "
-                 f"(limit {limit:.0f}); radiance averaged over the luminous area (single emitters are brighter)."),
-        remedy=None if ok else either(GOGGLES, "do not look into the source"))
+        message=(f"Burn-weighted radiance {radiance:.3g} W m-2 sr-1, {kind}, source subtending {alpha * 1000:.3g} "
+                 f"mrad (limit {limit:.3g}); radiance averaged over the luminous area (single emitters are "
+                 "brighter)."),
+        remedy=None if ok else either(_goggles_for(channels), "do not look into the source"))
 
 
 def blue_weighted_irradiance_w_m2(ctx: SafetyContext) -> float:
-    """E_B: mean irradiance x spectrum-averaged B(lambda), summed over channels, W/m2 (see blue_light.py)."""
+    """E_B at the eye: irradiance x spectrum-averaged B(lambda), summed over channels, W/m2 (see blue_light.py)."""
     return 10.0 * sum(c.irradiance_mw_cm2 * spectral_blue_weight(c.wavelength_nm, c.spectrum)
-                      for c in ctx.channels if c.irradiance_mw_cm2 > 0)
+                      for c in ctx.eye_exposure() if c.irradiance_mw_cm2 > 0)
 
 
 def blue_light_radiance_w_m2_sr(ctx: SafetyContext) -> float | None:
@@ -87,7 +152,7 @@ def blue_light_radiance_w_m2_sr(ctx: SafetyContext) -> float | None:
     Not averaged over the standard's field of view: for sources smaller than that field this overestimates L_B
     (conservative).
     """
-    alpha = ctx.alpha_rad()
+    alpha = ctx.eye_alpha()
     if alpha is None:
         return None
     return eye.disc_radiance_w_m2_sr(blue_weighted_irradiance_w_m2(ctx), alpha)
@@ -101,7 +166,7 @@ def blue_light_check(ctx: SafetyContext) -> SafetyCheck | None:
     name, src = "eye:blue_light", source("blue_light")
     radiance = blue_light_radiance_w_m2_sr(ctx)
     if radiance is None:
-        return SafetyCheck(name=name, status="caution", source=src, remedy=GOGGLES,
+        return SafetyCheck(name=name, status="caution", source=src, remedy=_goggles_for(ctx.eye_exposure()),
                            message=f"Blue-light hazard not assessed: the source size is unknown "
                                    f"(B-weighted irradiance {e_b:.3g} W/m2).")
     t = ctx.session_seconds
@@ -109,7 +174,8 @@ def blue_light_check(ctx: SafetyContext) -> SafetyCheck | None:
     allowed_s = blue_light_allowed_time_s(radiance)
     allowed_txt = "without time limit" if math.isinf(allowed_s) else f"for {duration(allowed_s)}"
     ok = dose <= limit
-    remedy = None if ok else either(GOGGLES, f"keep unprotected viewing under {duration(allowed_s)}",
+    remedy = None if ok else either(_goggles_for(ctx.eye_exposure()),
+                                    f"keep unprotected viewing under {duration(allowed_s)}",
                                     f"use a lower power setting (at most {limit / dose:.0%} of the planned "
                                     "irradiance; moving away does not lower a source's radiance)")
     return SafetyCheck(
@@ -125,6 +191,19 @@ def laser_eye_check(ctx: SafetyContext) -> SafetyCheck:
                                "protected.")
 
 
+def in_beam_check(ctx: SafetyContext) -> SafetyCheck | None:
+    """An in-beam session (head site or head-worn device) needs goggles, whatever the limits say: one sentence."""
+    if ctx.eye is None or not ctx.eye.in_beam:
+        return None
+    goggles = _goggles_for(ctx.channels)
+    msg = f"Your eyes are in the beam ({ctx.eye.assumption.split(';')[0]}): {goggles}."
+    if ctx.goggles:
+        return SafetyCheck(name="eye:in_beam", status="ok", source=source("in_beam"),
+                           message=msg + " Eyes protected by goggles.")
+    return SafetyCheck(name="eye:in_beam", status="caution", source=source("in_beam"), message=msg,
+                       remedy=f"{goggles}; {EYELID_NOTE}")
+
+
 def eye_checks(ctx: SafetyContext) -> tuple[list[SafetyCheck], bool, float]:
     """(checks, goggles_required, unprotected_viewing_allowed_s) for the context."""
     if ctx.is_laser:
@@ -138,20 +217,26 @@ def eye_checks(ctx: SafetyContext) -> tuple[list[SafetyCheck], bool, float]:
             allowed_s = min(allowed_s, blue_light_allowed_time_s(blue_radiance))
         if any(c.name == "eye:retinal_thermal" and c.status == "fail" for c in unprotected):
             allowed_s = 0.0
-    goggles_required = any(c.status != "ok" for c in unprotected)
-    return [_protect(c, ctx.goggles) for c in unprotected], goggles_required, allowed_s
+    beam = in_beam_check(ctx)
+    goggles_required = any(c.status != "ok" for c in unprotected) or beam is not None
+    checks = [_protect(c, ctx.goggles) for c in unprotected] + ([beam] if beam else [])
+    return checks, goggles_required, allowed_s
 
 
 def hazard_groups(ctx: SafetyContext) -> list[HazardGroup]:
-    """IEC 62471 group per eye hazard at the context's distance (infrared always; retinal thermal and blue light
-    when the device emits in their bands)."""
-    groups = [rg.infrared_eye_group(ir_eye_irradiance_w_m2(ctx))]
-    if any(eye.in_band(c.wavelength_nm, eye.RETINAL_THERMAL_BAND_NM) and c.irradiance_mw_cm2 > 0 for c in ctx.channels):
+    """IEC 62471 group per eye hazard at the context's distance, on the plane's peak (``ctx.classification()``):
+    infrared always; retinal thermal and blue light when the device emits in their bands."""
+    channels = ctx.classification()
+    groups = [rg.infrared_eye_group(ir_irradiance_w_m2(channels))]
+    if _retinal_relevant(channels):
         alpha = ctx.alpha_rad()
-        radiance = retinal_ir_radiance_w_m2_sr(ctx, alpha) if alpha else None
-        groups.append(rg.retinal_thermal_group(radiance, alpha))
-    if blue_weighted_irradiance_w_m2(ctx) > 0:
-        groups.append(rg.blue_light_group(blue_light_radiance_w_m2_sr(ctx)))
+        terms = retinal_thermal_terms(channels, alpha, math.inf) if alpha else None
+        groups.append(rg.retinal_thermal_group(terms, alpha))
+    e_b = 10.0 * sum(c.irradiance_mw_cm2 * spectral_blue_weight(c.wavelength_nm, c.spectrum)
+                     for c in channels if c.irradiance_mw_cm2 > 0)
+    if e_b > 0:
+        alpha = ctx.alpha_rad()
+        groups.append(rg.blue_light_group(eye.disc_radiance_w_m2_sr(e_b, alpha) if alpha else None))
     return groups
 
 

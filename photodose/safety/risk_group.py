@@ -63,13 +63,18 @@ def blue_light_group(radiance_w_m2_sr: float | None) -> HazardGroup:
     return _exempt_or_not("blue_light", radiance_w_m2_sr, float(entry["exempt_limit"]), entry)
 
 
-def retinal_thermal_group(radiance_w_m2_sr: float | None, alpha_rad: float | None) -> HazardGroup:
-    """Exempt when L_IR <= 6000 / alpha; above: not exempt (RG1-RG3 unresolved); unknown alpha: not assessed."""
-    entry = _data()["retinal_thermal_weak_stimulus"]
-    limit = float(entry["exempt_limit_numerator"]) / alpha_rad if alpha_rad else None
-    if limit is None:
+def retinal_thermal_group(terms: dict | None, alpha_rad: float | None) -> HazardGroup:
+    """Exempt when the applicable retinal thermal quantity is within its limit at every duration, else not exempt
+    (RG1-RG3 unresolved); unknown alpha: not assessed.
+
+    ``terms``: :func:`photodose.safety.eye_checks.retinal_thermal_terms` at t -> infinity: a weak visual stimulus
+    is judged on L_IR <= 6000 / alpha (780-1400 nm), a visible source on L_R <= 28117 / alpha (380-1400 nm, the
+    10 s value), alpha within the standard's bounds.
+    """
+    entry = _data()["retinal_thermal"]
+    if terms is None or not alpha_rad:
         return HazardGroup("retinal_thermal", NOT_ASSESSED, None, None, entry["unit"], entry["source"])
-    return _exempt_or_not("retinal_thermal", radiance_w_m2_sr, limit, entry)
+    return _exempt_or_not("retinal_thermal", terms["radiance"], float(terms["limit"]), entry)
 
 
 def overall_group(groups: list[HazardGroup]) -> str:
