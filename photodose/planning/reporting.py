@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from ..dosimetry.arithmetic import power_mw
 
-SOURCE = "Jenkins PA, Carroll JD (2011) Photomed Laser Surg 29(12):785-787, doi:10.1089/pho.2011.9895 (jenkins2011)"
+SOURCE = "Jenkins PA, Carroll JD (2011) Photomed Laser Surg 29(12):785-787, doi:10.1089/pho.2011.9895"
 
 
 def _pulse_text(device, channel) -> str:
