@@ -2,8 +2,8 @@
 "seed documents" or a file-system path, and every citation key resolves in the one bibliography.
 
 The grep covers every file of the package (code, data, templates; not compiled caches) and the JSON and text
-output of the runs a person sees: a demo knee plan, a transcranial plan, a laser plan, contraindication
-screening and a PHQ-9 entry with item 9 above 0 (in a temporary PHOTODOSE_HOME).
+output of the runs a person sees: a demo knee plan, a transcranial plan, a laser plan, the demo's HTML report,
+contraindication screening and a PHQ-9 entry with item 9 above 0 (in a temporary PHOTODOSE_HOME).
 """
 
 from __future__ import annotations
@@ -78,8 +78,18 @@ def test_demo_plans_json_and_text_cite_no_notes(home, capsys, args):
     text = _run(capsys, args)
     hits = forbidden_hits(as_json, "json") + forbidden_hits(text, "text")
     assert not hits, "\n".join(hits)
-    keys = set(doc.get("citations") or [])
+    keys = {c["key"] if isinstance(c, dict) else c for c in doc.get("citations") or []}  # keys or {key, text}
     assert keys and keys <= set(bibliography()), keys - set(bibliography())
+
+
+@pytest.mark.slow
+def test_demo_html_report_cites_no_notes(home, capsys):
+    out = _run(capsys, ["demo", "--out", str(home / "demo"), "--json"])
+    pages = sorted((home / "demo").glob("*.html"))
+    assert pages
+    hits = forbidden_hits(out, "demo json") + [h for page in pages
+                                                for h in forbidden_hits(page.read_text(encoding="utf-8"), page.name)]
+    assert not hits, "\n".join(hits)
 
 
 def test_screening_and_phq9_item_9_output_cite_no_notes(home, capsys):
