@@ -4,18 +4,32 @@ approximation against full spectral integration."""
 
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 import pytest
 
 from photodose.bibliography import UNSOURCED, bibliography
 from photodose.errors import PhotodoseInputError
 from photodose.optics.sites import body_stack
-from photodose.planning.session_dose import (TissueModel, channel_lights, channel_phis, load_device_any,
-                                             session_dose_from_lights)
+from photodose.planning.session_dose import (
+    TissueModel,
+    channel_lights,
+    channel_phis,
+    load_device_any,
+    session_dose_from_lights,
+)
 from photodose.planning.surface import SurfaceIrradiance, choose_channels
 from photodose.planning.tissue import CURVE_DEPTHS_MM, fluence_per_irradiance
-from photodose.planning.uncertainty import (InputRange, _ranges_file, _solve, dose_distribution, input_ranges,
-                                            sample_layers, zero_width)
+from photodose.planning.uncertainty import (
+    InputRange,
+    _ranges_file,
+    _solve,
+    dose_distribution,
+    input_ranges,
+    sample_layers,
+    zero_width,
+)
 from photodose.planning.windows import window_goal_j_cm2
 from photodose.protocols.library import get_protocol
 from photodose.protocols.model import DoseWindow
@@ -93,8 +107,8 @@ def test_batched_diffusion_reproduces_the_scalar_solver(site, nm):
     many = diffusion_fluence_per_irradiance_batch(mua, mus, np.broadcast_to(a["g"], mua.shape), a["n"], thk, z)
     for s in range(len(factors)):
         scalar = diffusion_fluence_per_irradiance(LayerStack(n_above=1.0, n_below=stack.n_below, layers=[
-            dict(name=l.name, n=l.n, g=l.g, mua_per_cm=mua[s, i], mus_per_cm=mus[s, i],
-                 thickness_mm=None if np.isnan(thk[s, i]) else thk[s, i]) for i, l in enumerate(stack.layers)]), z)
+            {"name": l.name, "n": l.n, "g": l.g, "mua_per_cm": mua[s, i], "mus_per_cm": mus[s, i],
+             "thickness_mm": None if np.isnan(thk[s, i]) else thk[s, i]} for i, l in enumerate(stack.layers)]), z)
         np.testing.assert_allclose(many[s, z <= 36.0], scalar[z <= 36.0], rtol=1e-3)
 
 
@@ -140,7 +154,7 @@ def test_probabilities_lie_in_0_1_and_move_with_the_window(knee):
         probs.append((r.skin_probability_inside, r.target_probability_inside))
     for skin_p, target_p in probs:
         assert 0.0 <= skin_p <= 1.0 and 0.0 <= target_p <= 1.0
-    for (s_a, t_a), (s_b, t_b) in zip(probs, probs[1:]):
+    for (s_a, t_a), (s_b, t_b) in itertools.pairwise(probs):
         assert s_b <= s_a and t_b <= t_a
     assert probs[0][0] == 1.0 and probs[-1][0] == 0.0      # skin: output x distance spans about x0.6-x1.5
     assert probs[0][1] > 0.8 and probs[-1][1] < 0.2
@@ -174,7 +188,7 @@ def _target_doses(ctx: Context, ranges, n: int, seed: int, sampler: str) -> np.n
     output = values[next(r.name for r in ranges if r.name.startswith("device_output"))]
     total = np.zeros(n)
     for ch, light in zip(ctx.channels, ctx.lights):
-        ratio = u._tissue_ratios(ctx.tissue.site, ctx.tissue.skin_type, (), (), int(round(light.wavelength_nm)),
+        ratio = u._tissue_ratios(ctx.tissue.site, ctx.tissue.skin_type, (), (), round(light.wavelength_nm),
                                  depths, tuple(ranges), n, seed, sampler)
         total += light.irradiance_mw_cm2 * output * geometry[ch.id] * ctx.time_s / 1000 * light.phi_target * ratio[:, -1]
     return total

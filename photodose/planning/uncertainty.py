@@ -204,7 +204,7 @@ def input_ranges(tissue, channels, device, distance_mm: float, *, contact: bool 
     data = _ranges_file()
     out = []
     site_extra = data["thickness_by_site"].get(tissue.site, {})
-    user_set = set((tissue.thickness_mm or {}))
+    user_set = set(tissue.thickness_mm or {})
     for layer in layer_table(tissue.site, tissue.thickness_mm, tissue.tissue):
         if layer["thickness_mm"] is None:
             continue
@@ -274,7 +274,10 @@ def sample_layers(site: str, wavelength_nm: float, skin_type: str, thickness_mm:
     presets = tissue_presets()
     count = len(next(iter(values.values()))) if values else 1
     one = np.ones(count)
-    get = lambda name, default: values.get(name, default * one)  # noqa: E731
+
+    def get(name: str, default: float) -> np.ndarray:
+        return values.get(name, default * one)
+
     mua, mus, thk = [], [], []
     mel_nm = float(melanosome_mua_per_cm(wavelength_nm))
     for layer, row in zip(stack.layers, table):
@@ -388,7 +391,7 @@ def dose_distribution(tissue, channels, lights, session_s: float, target_depth_m
     curve = np.zeros((n_samples, len(CURVE_DEPTHS_MM)))
     skin = np.zeros(n_samples)
     for ch, light in zip(channels, lights):
-        ratio = _tissue_ratios(tissue.site, tissue.skin_type, *keys, int(round(light.wavelength_nm)), depths,
+        ratio = _tissue_ratios(tissue.site, tissue.skin_type, *keys, round(light.wavelength_nm), depths,
                                ranges, n_samples, seed, sampler)
         irradiance = light.irradiance_mw_cm2 * output * geometry[ch.id]
         skin = skin + fluence_j_cm2(irradiance, session_s)

@@ -24,7 +24,12 @@ import numpy as np
 from scipy.linalg import solve_banded
 
 from ..errors import PhotodoseInputError
-from .diffusion import _CELLS_PER_DIFFUSION, _CELLS_PER_MFP, _TAIL_DIFFUSION_LENGTHS, boundary_a
+from .diffusion import (
+    _CELLS_PER_DIFFUSION,
+    _CELLS_PER_MFP,
+    _TAIL_DIFFUSION_LENGTHS,
+    boundary_a,
+)
 
 _TAIL_GROWTH = 1.03  # cell-width growth in a semi-infinite tail (as the scalar solver)
 _MAX_CELLS_PER_LAYER = 20000
