@@ -97,3 +97,26 @@ def parse_area_mm(text: str, field: str = "area") -> tuple[float, float]:
         a = f"{a} {unit_b}"
     w, h = parse_length_mm(a, field, allow_zero=False), parse_length_mm(b, field, allow_zero=False)
     return w, h
+
+
+LENGTH_UNITS_MM = {"mm": 1.0, "cm": 10.0, "m": 1000.0, "in": 25.4, "ft": 304.8}
+
+
+def length_unit_typed(text: str | None) -> str:
+    """The length unit a person typed ("6 in" -> "in", "15 cm" -> "cm"); "mm" when none or not one of
+    :data:`LENGTH_UNITS_MM`. Answers are then shown in that unit."""
+    if not text:
+        return "mm"
+    t = _normalise(str(text).split("..")[0])
+    match = re.search(r"[a-zA-Z]+", t)
+    word = match.group(0).lower() if match else ""
+    aliases = {"inch": "in", "millimeter": "mm", "centimeter": "cm", "meter": "m", "foot": "ft", "feet": "ft",
+               "millimetre": "mm", "centimetre": "cm", "metre": "m"}
+    word = aliases.get(word.rstrip("s") if word.endswith("s") and word not in LENGTH_UNITS_MM else word, word)
+    return word if word in LENGTH_UNITS_MM else "mm"
+
+
+def format_length(mm: float, unit: str = "mm") -> str:
+    """``mm`` shown in ``unit`` with a sensible precision ("6 in", "15.2 cm", "152 mm")."""
+    value = mm / LENGTH_UNITS_MM[unit]
+    return f"{value:.3g} {unit}" if unit != "mm" else f"{value:.0f} mm"

@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 import pytest
 
 from photodose.cli import main
+from plan_json import journal_plan
 
 
 @pytest.fixture
@@ -75,9 +76,8 @@ def test_profile_log_history_progress_flow(db, capsys, tmp_path):
 def test_log_session_from_plan_stores_target_dose(db, capsys, tmp_path):
     run_json(capsys, "profile", "add", "ann")
     plan_file = tmp_path / "plan.json"
-    plan_file.write_text(json.dumps({"session_seconds": 600, "surface": {"irradiance_mw_cm2": 40.0},
-                                     "target": {"depth_mm": 12.0, "fluence_j_cm2": 2.4},
-                                     "schedule": {"sessions_per_week": 3, "weeks": 2}}))
+    plan = journal_plan(irradiance_mw_cm2=40.0, target_depth_mm=12.0, target_fluence_j_cm2=2.4, weeks=2)
+    plan_file.write_text(plan.model_copy(update={"device": "flat-40"}).model_dump_json())
     plan_id = run_json(capsys, "log", "plan", str(plan_file))["id"]
     session = run_json(capsys, "log", "session", "--site", "knee", "--device", "flat-40", "--distance", "15 cm",
                        "--minutes", "5", "--plan", str(plan_id), "--at", "2026-11-02 08:00")
@@ -183,10 +183,16 @@ def test_profile_show_reads_as_a_record_not_python_dicts(db, capsys, tmp_path):
     assert code == 0 and "knee 8 mm" in out and "yes to: cancer" in out and "{" not in out
 
 
-@pytest.mark.parametrize("plan,needle", [({"foo": 1}, "missing"),
+def _refused_plan() -> dict:
+    plan = journal_plan().model_dump(mode="json")
+    return plan | {"status": "refused", "session_seconds": None}
+
+
+@pytest.mark.parametrize("plan,needle", [({"foo": 1}, "plan.status"),
                                          ({"session_seconds": None, "distance_mm": 150.0, "site": "knee",
                                            "surface": {}, "target": {}, "schedule": {}, "status": "refused"},
-                                          "refused plan")])
+                                          "plan.device"),
+                                         (_refused_plan(), "refused plan")])
 def test_log_plan_refuses_junk_and_refused_plans(db, capsys, tmp_path, plan, needle):
     run_json(capsys, "profile", "add", "ann")
     path = tmp_path / "plan.json"

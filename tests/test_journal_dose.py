@@ -57,11 +57,18 @@ def test_real_catalog_device():
 
 def test_target_dose_scales_with_time_and_irradiance():
     # plan: 3 J/cm2 at 10 mm in 600 s at 50 mW/cm2 -> 0.005 J/cm2 per s at that irradiance
-    assert target_dose_from_plan(PLAN, "knee", "dev", 600, 50.0) == (10.0, pytest.approx(3.0))
-    assert target_dose_from_plan(PLAN, "knee", "dev", 300, 50.0)[1] == pytest.approx(1.5)
-    assert target_dose_from_plan(PLAN, "knee", "dev", 600, 25.0)[1] == pytest.approx(1.5)
-    assert target_dose_from_plan(PLAN, "forearm", "dev", 600, 50.0) == (None, None)
-    assert target_dose_from_plan({"session_seconds": 600}, "knee", "dev", 600, 50.0) == (None, None)
+    dev = PLAN.device
+    assert target_dose_from_plan(PLAN, "knee", dev, 600, 50.0) == (10.0, pytest.approx(3.0))
+    assert target_dose_from_plan(PLAN, "knee", dev, 300, 50.0)[1] == pytest.approx(1.5)
+    assert target_dose_from_plan(PLAN, "knee", dev, 600, 25.0)[1] == pytest.approx(1.5)
+    assert target_dose_from_plan(PLAN, "forearm", dev, 600, 50.0) == (None, None)
+    assert target_dose_from_plan(PLAN.model_copy(update={"target": None}), "knee", dev, 600, 50.0) == (None, None)
+
+
+def test_a_panel_plan_gives_no_target_dose_to_a_laser_session_logged_against_it():
+    """The untyped plan was read by the wrong key ("device_id"; the planner wrote "device"), so a panel plan's
+    target dose carried over to a laser-probe session (105.9 J/cm2 at 10 mm)."""
+    assert target_dose_from_plan(PLAN, "knee", "generic-laser-probe-808", 600, 50.0) == (None, None)
 
 
 def test_cumulative_dose_per_day_week_and_course(journal):
@@ -125,6 +132,5 @@ def test_plan_adherence_from_stored_plan(journal):
     log(journal, p.id, datetime(2026, 10, 6, 9))  # not logged against the plan: not counted
     a = plan_adherence(journal, p.id, plan.id, today=date(2026, 11, 2))
     assert [w.done for w in a.by_week] == [3, 2, 3, 3] and a.sessions_missed == 1
-    with pytest.raises(PhotodoseInputError, match="schedule"):
-        bare = repo.add_plan(journal, p.id, {"session_seconds": 600})
-        plan_adherence(journal, p.id, bare.id)
+    with pytest.raises(PhotodoseInputError, match="plan"):
+        repo.add_plan(journal, p.id, {"session_seconds": 600})  # not a plan: refused before it is stored

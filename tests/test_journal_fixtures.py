@@ -7,11 +7,9 @@ from photodose.journal import repository as repo
 from photodose.dosimetry.arithmetic import fluence_j_cm2
 from photodose.journal.dosing import SessionDose
 from photodose.outcomes import score_items, score_total
+from plan_json import journal_plan
 
-PLAN = {"session_seconds": 600, "distance_mm": 150.0, "site": "knee",
-        "surface": {"irradiance_mw_cm2": 50.0, "fluence_j_cm2": 30.0},
-        "target": {"depth_mm": 10.0, "fluence_j_cm2": 3.0},
-        "schedule": {"sessions_per_week": 3, "weeks": 4}}
+PLAN = journal_plan()  # a real Plan: 600 s at 50 mW/cm2, 3 J/cm2 at 10 mm, 3 a week for 4 weeks
 
 
 def dose(irradiance_mw_cm2: float, duration_s: float, target_j_cm2: float | None = None) -> SessionDose:

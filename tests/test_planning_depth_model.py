@@ -6,7 +6,7 @@ import pytest
 from photodose.devices.catalog import load_device
 from photodose.errors import PhotodoseInputError
 from photodose.planning.depth_model import DepthModel, parse_depth_model
-from photodose.planning.planner import plan
+from plan_json import plan
 from photodose.planning.request import PlanRequest
 from photodose.planning.tissue import fluence_per_irradiance, model_notes
 

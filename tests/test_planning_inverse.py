@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from photodose.planning.inverse import Constraints, solve
-from photodose.planning.planner import plan
+from plan_json import plan
 from photodose.planning.request import PlanRequest
 from photodose.planning.windows import verdict, window_goal_j_cm2
 

@@ -5,7 +5,7 @@ import json
 import pytest
 
 from photodose.cli import app, main
-from photodose.planning.planner import plan
+from plan_json import plan
 from photodose.planning.request import PlanRequest
 from photodose.protocols import list_protocols
 
@@ -78,11 +78,11 @@ def test_cli_bad_input_exits_2(argv, capsys):
 
 
 def test_demo_plan_writes_report(tmp_path):
-    from photodose.planning.demo import run_demo_plan
+    from photodose.usecases.demo import run_demo_plan
 
     p, path = run_demo_plan(tmp_path)
-    assert p["device"] == "generic-panel-660-850" and p["site"] == "knee" and p["skin_type"] == "III"
-    assert {r["wavelength_nm"] for r in p["surface"]["by_wavelength"]} == {660.0, 850.0}
+    assert (p.device, p.site, p.skin_type) == ("generic-panel-660-850", "knee", "III")
+    assert {r.wavelength_nm for r in p.surface.by_wavelength} == {660.0, 850.0}
     assert path.endswith("plan.html")
 
 

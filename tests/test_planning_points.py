@@ -12,7 +12,7 @@ import pytest
 
 from photodose.cli import main
 from photodose.planning import planner
-from photodose.planning.planner import plan
+from plan_json import plan
 from photodose.planning.points import points_count, required_j_per_point
 from photodose.planning.reporting import reporting_rows
 from photodose.planning.request import PlanRequest
@@ -147,7 +147,7 @@ def test_panel_plans_are_unchanged_by_laser_points(monkeypatch, condition):
     stripped = get_protocol(condition).model_copy(update={"laser_points": None})
     monkeypatch.setattr(planner, "get_protocol", lambda _id: stripped)
     without = _plan(PANEL, condition)
-    assert "points" not in with_points
+    assert with_points["points"] is None
     assert with_points["session_seconds"] == without["session_seconds"]
     assert with_points == without
 
@@ -155,7 +155,7 @@ def test_panel_plans_are_unchanged_by_laser_points(monkeypatch, condition):
 def test_laser_plan_without_laser_points_keeps_session_bounds():
     p = _plan(PROBE, "wound-healing")
     protocol = get_protocol("wound-healing")
-    assert "points" not in p and p["window"]["basis"] == "skin"
+    assert p["points"] is None and p["window"]["basis"] == "skin"
     # 100 mW/cm2 reaches the seed goal sqrt(4 x 60) J/cm2 in 155 s, under the 600 s minimum: clipped to it
     assert 1000 * math.sqrt(4 * 60) / 100 < protocol.session.min_s
     assert p["constraints"]["min_session_s"] == protocol.session.min_s
@@ -184,13 +184,13 @@ def test_point_plans_show_what_is_judged_not_the_seed_window(tmp_path):
 
     doc = make_plan(PlanRequest(device="generic-laser-probe-808", condition="lateral-epicondylitis",
                                 safety={"goggles": True}))
-    text = _window_text(doc["window"])
-    assert text == f"2 J per point vs WALT 2 J per point: {doc['window']['verdict']}"
+    text = _window_text(doc.window)
+    assert text == f"2 J per point vs WALT 2 J per point: {doc.window.verdict}"
     assert "J per point vs WALT 2 J per point" in render_plan_html(doc, depth_dose_png(doc))
 
 
 def test_fat_sensitivity_of_a_point_plan_says_it_is_wide_field():
-    from photodose.planning.planner import plan as make_plan
+    from plan_json import plan as make_plan
     from photodose.planning.request import PlanRequest
 
     doc = make_plan(PlanRequest(device="generic-laser-probe-808", condition="lateral-epicondylitis",

@@ -8,7 +8,7 @@ import pytest
 from photodose.cli import main
 from photodose.optics import body_stack, tissue_properties
 from photodose.planning.depth_model import DepthModel
-from photodose.planning.planner import plan
+from plan_json import plan
 from photodose.planning.request import PlanRequest
 from photodose.planning.session_dose import TissueModel, compute_session_dose
 from photodose.planning.tissue import _phi, fluence_per_irradiance, model_notes
@@ -75,7 +75,7 @@ def test_fat_sensitivity_judges_each_preset_against_the_target_window():
 def test_no_fat_sensitivity_when_the_target_lies_above_the_fat():
     doc = plan(PlanRequest(device=PANEL, site="thigh", target_depth_mm=1.0, window_j_cm2=(1.0, 10.0),
                            safety={"goggles": True}))
-    assert doc["target"]["sensitivity"] == {}
+    assert doc["target"]["sensitivity"] == {"subcutaneous_fat_preset": None}
 
 
 def test_cached_phi_is_kept_apart_per_tissue_choice():

@@ -13,7 +13,7 @@ from typing import Annotated
 
 import typer
 
-from ._output import JsonFlag, emit
+from ._output import JsonFlag, console, emit
 
 
 def register(app: typer.Typer) -> None:
@@ -23,14 +23,13 @@ def register(app: typer.Typer) -> None:
         as_json: JsonFlag = False,
     ) -> None:
         """Plan a knee session with a 660 + 850 nm panel (phototype III) and write the HTML report."""
-        from ..planning.demo import run_demo_plan
+        from ..usecases.demo import run_demo_plan
         from .cmd_plan import render_plan
 
         plan, report_path = run_demo_plan(out)
-        plan["report_path"] = str(Path(report_path).resolve())
-
-        def render(console, data: dict) -> None:
-            render_plan(console, data)
-            console.print(f"\n[bold]Report:[/] {data['report_path']}")
-
-        emit(plan, as_json, render)
+        report_path = str(Path(report_path).resolve())
+        if as_json:
+            emit(plan.model_dump(mode="json") | {"report_path": report_path}, True, render_plan)
+        else:
+            render_plan(console, plan)
+            console.print(f"\n[bold]Report:[/] {report_path}")

@@ -274,29 +274,16 @@ def _log_app() -> typer.Typer:
                 notes: NotesOption = None, profile: ProfileOption = None, db: DbOption = None,
                 as_json: JsonFlag = False) -> None:
         """Log a session; the surface dose is computed from the device catalog at the given distance."""
-        from ..journal.dosing import compute_session_dose
-        from ..journal.repository import get_plan, log_session
-        from ..journal.sites import require_site
         from ..units import parse_length_mm
+        from ..usecases.log_session import log_session
 
         journal = _open(db)
         person = _profile(journal, profile)
-        site_name = require_site(site)
-        distance_mm = parse_length_mm(distance, "distance")
-        duration_s = 60.0 * minutes
-        start_at = _parse_at(at)
-        stored = get_plan(journal, person.id, plan) if plan is not None else None
         channel_ids = [c.strip() for c in channels.split(",") if c.strip()] if channels else None
-        dose = compute_session_dose(device, distance_mm, duration_s, site_name,
-                                    stored.plan if stored else None, channel_ids)
-        row = log_session(journal, person.id, start_at=start_at, duration_s=duration_s, site=site_name,
-                          device_id=device, distance_mm=distance_mm, dose=dose, plan_id=plan,
-                          planned_seconds=(stored.plan.get("session_seconds") if stored else None),
-                          channels=channel_ids, notes=notes, warmth_0_10=warmth, comfort=comfort)
-        from ..journal.overdose import logged_session_warnings
-
-        warnings = logged_session_warnings(journal, person.id, site_name, start_at, row.surface_fluence_j_cm2,
-                                           row.id, stored.plan if stored else None)
+        logged = log_session(journal, person.id, site=site, device_id=device,
+                             distance_mm=parse_length_mm(distance, "distance"), duration_s=60.0 * minutes,
+                             start_at=_parse_at(at), plan_id=plan, channels=channel_ids, notes=notes,
+                             warmth_0_10=warmth, comfort=comfort)
 
         def render(c, d):
             target = "" if d["target_fluence_j_cm2"] is None else \
@@ -308,7 +295,8 @@ def _log_app() -> typer.Typer:
                 c.print(f"[yellow]warning:[/] {w['message']} Next time: {w['remedy']} (bounds: {w['bounds']})",
                         highlight=False)
 
-        emit(_plain(row) | {"overdose_warnings": warnings}, as_json, render)
+        emit(_plain(logged.session) | {"overdose_warnings": [w.model_dump() for w in logged.overdose_warnings]},
+             as_json, render)
 
     @app.command("plan")
     def plan_(file: Path, profile: ProfileOption = None, db: DbOption = None, as_json: JsonFlag = False) -> None:
@@ -385,8 +373,7 @@ def _progress(plot, profile, db, as_json) -> None:
     sites = sorted({s.site for s in list_sessions(journal, person.id)})
     adherence = []
     for p in list_plans(journal, person.id):
-        if "schedule" in p.plan:
-            adherence.append({"plan_id": p.id, **_plain(plan_adherence(journal, person.id, p.id))})
+        adherence.append({"plan_id": p.id, **_plain(plan_adherence(journal, person.id, p.id))})
     data = {"profile": person.name, "change_from_baseline": _plain(progress_summary(journal, person.id)),
             "dose_by_site": {s: _plain(cumulative_dose(journal, person.id, s)) for s in sites},
             "adherence": adherence, "plot": None}

@@ -8,7 +8,7 @@ import typer
 
 from ..errors import PhotodoseInputError
 from .cmd_journal import DbOption
-from ._output import JsonFlag, emit, require_output_path
+from ._output import JsonFlag, console, emit, require_output_path
 
 NOTE = "photodose informs; it does not diagnose or prescribe."
 
@@ -55,68 +55,130 @@ def _parse_thickness(items: list[str] | None) -> dict[str, float] | None:
     return out
 
 
-def render_plan(console, plan: dict) -> None:
+def render_plan(console, plan) -> None:
+    """The plan for people: the summary table, the distance x time options, safety, reasons, warnings, sources."""
     from rich.markup import escape
     from rich.table import Table
 
-    table = Table(title=f"photodose plan: {plan['protocol']['name'] if plan['protocol'] else 'custom target'}")
-    table.add_column("item")
-    table.add_column("value")
-    session = plan["session_seconds"]
-    rows = [
-        ("status", plan["status"]), ("device", plan["device"]),
-        ("site / phototype", f"{plan['site']} / {plan['skin_type']}"),
-        ("distance", f"{plan['distance_mm']:.0f} mm"),
-        ("session", "none (refused)" if session is None else f"{session:.0f} s ({session / 60:.1f} min)"),
-        ("surface", f"{plan['surface']['irradiance_mw_cm2']:.1f} mW/cm2, {plan['surface']['fluence_j_cm2']:.2f} J/cm2, "
-                    f"{plan['energy_j']:.0f} J over {plan['area_cm2']:.0f} cm2"),
-        ("target", f"{plan['target']['tissue']} at {plan['target']['depth_mm']:g} mm: "
-                   f"{plan['target']['fluence_j_cm2']:.3g} J/cm2 ("
-                   + ", ".join(f"{r['wavelength_nm']:g} nm {r['fluence_j_cm2']:.3g}" for r in plan['target']['by_wavelength'])
-                   + ")"),
-        (f"window ({plan['window']['basis']})", _window_text(plan["window"])),
-        ("schedule", f"{plan['schedule']['sessions_per_week']} per week for {plan['schedule']['weeks']} weeks"
-                     + (" (unsourced)" if plan['schedule']['unsourced'] else "")),
-        ("safety", plan["safety"]["status"]),
-    ]
-    if plan["protocol"]:
-        rows.append(("evidence", plan["protocol"]["evidence"]["level"]))
-    for k, v in rows:
-        table.add_row(k, str(v))
-    console.print(table)
-    _render_fat_sensitivity(console, plan["target"].get("sensitivity", {}).get("subcutaneous_fat_preset"))
+    from ..planning.plan_model import SAFETY_MEANING, STATUS_MEANING
     from ..planning.reporting import reporting_rows
 
+    table = Table(title=f"photodose plan: {plan.protocol.name if plan.protocol else 'custom target'}")
+    table.add_column("item")
+    table.add_column("value")
+    for k, v in plan_summary_rows(plan):
+        table.add_row(k, v)
+    console.print(table)
+    console.print(f"[bold]{plan.status}[/]: {STATUS_MEANING[plan.status]} "
+                  f"[bold]safety {plan.safety.status}[/]: {SAFETY_MEANING[plan.safety.status]}", highlight=False)
+    if plan.target is not None:
+        console.print(f"[cyan]target:[/] {escape(target_meaning(plan))}", highlight=False)
+    _render_fat_sensitivity(console, plan.target.sensitivity.subcutaneous_fat_preset if plan.target else None)
+    _render_options(console, plan)
     params = Table(title="Dose and beam parameters (Jenkins & Carroll 2011)")
     params.add_column("parameter")
     params.add_column("value")
-    for label, text in reporting_rows(plan["reporting_parameters"]):
+    for label, text in reporting_rows(plan.reporting_parameters):
         params.add_row(label, text)
     console.print(params)
-    for check in plan["safety"]["checks"]:  # a caution or refusal must say why, not just its status
-        if check["status"] != "ok":
-            colour = "bold red" if check["status"] == "fail" else "yellow"
-            remedy = f" [bold]remedy:[/] {escape(check['remedy'])}" if check.get("remedy") else ""
-            console.print(f"[{colour}]safety {check['status']}:[/] {check['name']}: {escape(check['message'])}{remedy}",
+    for check in plan.safety.checks:  # a caution or refusal must say why, not just its status
+        if check.status != "ok":
+            colour = "bold red" if check.status == "fail" else "yellow"
+            remedy = f" [bold]remedy:[/] {escape(check.remedy)}" if check.remedy else ""
+            console.print(f"[{colour}]safety {check.status}:[/] {check.name}: {escape(check.message)}{remedy}",
                           highlight=False)
-    for r in plan["reasons"]:
+    for r in plan.reasons:
         console.print(f"[cyan]why:[/] {escape(r)}", highlight=False)
-    for w in plan["warnings"]:
+    for w in plan.warnings:
         console.print(f"[yellow]warning:[/] {escape(w)}", highlight=False)
-    for c in plan["citations"]:
-        console.print(f"  - {c['text']}", highlight=False)
+    for c in plan.citations:
+        console.print(f"  - {c.text}", highlight=False)
     console.print(f"[italic]{NOTE}[/]")
 
 
-def _render_fat_sensitivity(console, fat: dict | None) -> None:
+def target_meaning(plan) -> str:
+    """One sentence: what the target number is and whether it is judged."""
+    from ..planning.plan_model import VERDICT_MEANING
+
+    t = plan.target
+    interval = (f" (5th-95th percentile {t.fluence_j_cm2_interval[0]:.3g}-{t.fluence_j_cm2_interval[1]:.3g})"
+                if t.fluence_j_cm2_interval else "")
+    judged = (f"judged against the target window: {plan.windows.target.verdict}, "
+              f"{VERDICT_MEANING[plan.windows.target.verdict]}" if t.judged and plan.windows.target
+              else "shown for comparison, not judged (no window is sourced as fluence at this depth)")
+    return (f"{t.fluence_j_cm2:.3g} J/cm2{interval} at {t.depth_mm:g} mm is fluence at the target; it can exceed "
+            f"the skin dose because light scattered back from below adds to it. It is {judged}.")
+
+
+def plan_summary_rows(plan) -> list[tuple[str, str]]:
+    """(label, text) rows of the plan summary, shared by the CLI table and the reports."""
+    session = plan.session_seconds
+    rows = [
+        ("status", plan.status), ("device", plan.device),
+        ("site / phototype", f"{plan.site} / {plan.skin_type}"),
+        ("distance", f"{plan.distance_mm:.0f} mm"),
+        ("session", "none (refused)" if session is None else f"{session:.0f} s ({session / 60:.1f} min)"),
+        ("skin (incident)", f"{plan.surface.irradiance_mw_cm2:.1f} mW/cm2, {plan.surface.fluence_j_cm2:.2f} J/cm2, "
+                            f"{plan.energy_j:.0f} J over {plan.area_cm2:.0f} cm2"),
+    ]
+    if plan.target is not None:
+        t = plan.target
+        interval = (f", 90 % interval {t.fluence_j_cm2_interval[0]:.3g}-{t.fluence_j_cm2_interval[1]:.3g}"
+                    if t.fluence_j_cm2_interval else "")
+        rows.append(("target (fluence)", f"{t.tissue} at {t.depth_mm:g} mm: {t.fluence_j_cm2:.3g} J/cm2{interval} ("
+                     + ", ".join(f"{r.wavelength_nm:g} nm {r.fluence_j_cm2:.3g}" for r in t.by_wavelength)
+                     + ")" + ("" if t.judged else "; for comparison")))
+    rows.append((f"window ({plan.window.basis})", _window_text(plan.window)))
+    rows.append(("schedule", f"{plan.schedule.sessions_per_week} per week for {plan.schedule.weeks} weeks"
+                 + (" (unsourced)" if plan.schedule.unsourced else "")))
+    if plan.earliest_start is not None:
+        rows.append(("earliest start", plan.earliest_start.strftime("%Y-%m-%d %H:%M")))
+    if plan.eye is not None:
+        rows.append(("eye", ("in the beam: " if plan.eye.in_beam else "out of the beam: ")
+                     + f"{plan.eye.distance_mm:.0f} mm; {plan.eye.assumption}"))
+    rows.append(("safety", plan.safety.status + (", goggles required" if plan.safety.goggles_required else "")))
+    if plan.protocol:
+        rows.append(("evidence", plan.protocol.evidence.level))
+    if plan.device_provenance is not None:
+        rows.append(("device model", plan.device_provenance.summary))
+    return rows
+
+
+def _render_options(console, plan) -> None:
+    """The distance x time table: skin dose and verdict per cell, in the units the person typed."""
+    from rich.table import Table
+
+    if not plan.options:
+        return
+    minutes = sorted({o.minutes for o in plan.options})
+    distances = list(dict.fromkeys(o.distance_text for o in plan.options))
+    cells = {(o.distance_text, o.minutes): o for o in plan.options}
+    table = Table(title="Options: skin dose (J/cm2) and window verdict")
+    table.add_column("distance")
+    for m in minutes:
+        table.add_column(f"{m:g} min")
+    for d in distances:
+        row = []
+        for m in minutes:
+            o = cells.get((d, m))
+            row.append("" if o is None else f"{o.skin_fluence_j_cm2:.3g} {o.verdict or ''}"
+                       + (" (refused)" if o.safety == "refused" else ""))
+        table.add_row(d, *row)
+    console.print(table)
+    console.print("inside: within the window; below: too little; above: more is not better; "
+                  "refused: the safety gate refuses that cell.", highlight=False)
+
+
+def _render_fat_sensitivity(console, fat) -> None:
     """One line: the target dose under each subcutaneous-fat preset (the sources disagree)."""
     if not fat:
         return
-    doses = ", ".join(f"{r['fluence_j_cm2']:.3g} with {r['tissue']}" + (" (used)" if r["used_by_plan"] else "")
-                      for r in fat["by_preset"])
-    spread = f"x{fat['spread_factor']:.3g} spread" if fat["spread_factor"] else "no light with one preset"
+    doses = ", ".join(f"{r.fluence_j_cm2:.3g} with {r.tissue}" + (" (used)" if r.used_by_plan else "")
+                      for r in fat.by_preset)
+    spread = f"x{fat.spread_factor:.3g} spread" if fat.spread_factor else "no light with one preset"
     console.print(f"[yellow]fat-preset sensitivity:[/] target dose {doses} J/cm2 ({spread}, fast model; "
-                  "choose with --tissue subcutaneous_fat=PRESET)", highlight=False)
+                  "a sensitivity detail: measure your fat with ultrasound and give --thickness, or choose with "
+                  "--tissue subcutaneous_fat=PRESET)", highlight=False)
 
 
 def _render_protocols(console, data: dict) -> None:
@@ -168,29 +230,27 @@ def _protocol_json(protocol) -> dict:
                                                       for c in citations_for(protocol)]}
 
 
-def _window_text(window: dict) -> str:
+def _window_text(window) -> str:
     """What the verdict judges: energy per point against WALT for laser-point plans, else the fluence window."""
-    if window.get("basis") == "energy_per_point":
-        return (f"{window['j_per_point']:g} J per point vs WALT {window['required_j_per_point']:g} J per point: "
-                f"{window['verdict']}")
-    return (f"{window['low_j_cm2']:g}-{window['high_j_cm2']:g} J/cm2: {window['verdict']}"
-            + (" (unsourced)" if window["unsourced"] else ""))
+    from ..planning.plan_model import VERDICT_MEANING
+
+    if window.basis == "energy_per_point":
+        return (f"{window.j_per_point:g} J per point vs WALT {window.required_j_per_point:g} J per point: "
+                f"{window.verdict}")
+    chance = f"; {100 * window.probability_inside:.0f} % chance inside" if window.probability_inside is not None else ""
+    return (f"{window.low_j_cm2:g}-{window.high_j_cm2:g} J/cm2 at the {window.at}: {window.verdict} "
+            f"({VERDICT_MEANING[window.verdict]}){chance}" + (" (unsourced)" if window.unsourced else ""))
 
 
-def _person_inputs(profile: str, db: str | None, site: str | None, condition: str | None):
-    """(profile row, planner inputs) from the journal for the plan's site (the protocol's when not given)."""
+def _profile_row(profile: str | None, db: str | None):
+    """(journal, profile row) for ``--profile``, or (None, None)."""
+    if profile is None:
+        return None, None
     from ..journal import open_journal
     from ..journal.repository import get_profile
-    from ..journal.sites import require_site
-    from ..planning.person import person_plan_inputs
-    from ..protocols import get_protocol
 
     journal = open_journal(db)
-    person = get_profile(journal, profile)
-    plan_site = site or (get_protocol(condition).site if condition else None)
-    if plan_site is None:
-        raise PhotodoseInputError("site", None, "give --site (or --condition) to plan for a profile")
-    return person, person_plan_inputs(journal, person, require_site(plan_site))
+    return journal, get_profile(journal, profile)
 
 
 def register(app: typer.Typer) -> None:
@@ -222,7 +282,12 @@ def register(app: typer.Typer) -> None:
         condition: Annotated[Optional[str], typer.Option(help="protocol id (photodose protocols list)")] = None,
         distance: Annotated[Optional[str], typer.Option(help="distance with unit, e.g. '15 cm'; omit to choose")] = None,
         channel: Annotated[Optional[list[str]], typer.Option(help="channel id or wavelength; repeat")] = None,
+        minutes: Annotated[Optional[float], typer.Option("--minutes", help="session length in minutes (fixed)")] = None,
+        min_minutes: Annotated[Optional[float], typer.Option("--min-minutes", help="shortest session")] = None,
         max_minutes: Annotated[Optional[float], typer.Option("--max-minutes", help="longest session")] = None,
+        eye_distance: Annotated[Optional[str], typer.Option(
+            "--eye-distance", help="where your eyes are from the device's face, e.g. '70 cm' (sites away from the "
+                                   "head; default: a stated viewing geometry)")] = None,
         max_irradiance: Annotated[Optional[str], typer.Option("--max-irradiance", help="e.g. '50 mW/cm2'")] = None,
         distance_range: Annotated[Optional[str], typer.Option("--distance-range", help="e.g. '10 cm..40 cm'")] = None,
         thickness: Annotated[Optional[list[str]], typer.Option(help="layer override LAYER=LENGTH; repeat")] = None,
@@ -242,8 +307,9 @@ def register(app: typer.Typer) -> None:
         as_json: JsonFlag = False,
     ) -> None:
         """Plan a session: distance, time, dose at skin and target, window verdict, schedule, safety."""
-        from ..planning.planner import plan
         from ..planning.request import PlanRequest
+        from ..units import length_unit_typed
+        from ..usecases import plan_for_profile
         from .cmd_optics import parse_tissue_choices
         from ..units import parse_irradiance_mw_cm2, parse_length_mm
 
@@ -254,42 +320,38 @@ def register(app: typer.Typer) -> None:
         if (target_depth_mm is None) != (window is None) and condition is None:
             raise PhotodoseInputError("target", f"depth={target_depth_mm}, window={window}",
                                       "a custom target needs both --target-depth-mm and --window (or give --condition)")
-        thickness_mm, safety, person = _parse_thickness(thickness), {"goggles": goggles}, None
-        if profile is not None:
-            person, inputs = _person_inputs(profile, db, site, condition)
-            skin_type = skin_type or inputs["skin_type"]
-            thickness_mm = {**(inputs["thickness_mm"] or {}), **(thickness_mm or {})} or None
-            safety |= inputs["safety"]
+        journal, person = _profile_row(profile, db)
         req = PlanRequest(
             device=device, channels=channel or None,
             distance_mm=None if distance is None else parse_length_mm(distance, "distance"),
-            site=site, skin_type=skin_type or "III", thickness_mm=thickness_mm,
+            site=site, skin_type=skin_type, thickness_mm=_parse_thickness(thickness),
             tissue=parse_tissue_choices(tissue), condition=condition,
             target_depth_mm=target_depth_mm, window_j_cm2=None if window is None else _parse_window(window),
-            max_minutes=max_minutes,
+            minutes=minutes, min_minutes=min_minutes, max_minutes=max_minutes,
             max_irradiance_mw_cm2=None if max_irradiance is None else parse_irradiance_mw_cm2(max_irradiance,
                                                                                                 "max-irradiance"),
             distance_range_mm=None if distance_range is None else _parse_range_mm(distance_range),
-            safety=safety, transport=transport,
+            eye_distance_mm=None if eye_distance is None else parse_length_mm(eye_distance, "eye-distance"),
+            distance_unit=length_unit_typed(distance or distance_range),
+            safety={"goggles": goggles}, transport=transport,
         )
-        result = plan(req)
-        if person is not None:
-            result["profile"] = person.name
-            result["reasons"].append(
-                f"person: profile {person.name}: phototype {result['skin_type']}, fat thickness "
-                f"{(thickness_mm or {}).get('subcutaneous_fat', 'not measured')} mm, screening answers "
-                f"{'given' if safety.get('screening') else 'missing'}, {len(safety['prior_sessions'])} earlier "
-                f"session(s) at the site checked for overdose")
+        result = plan_for_profile(req, journal, person)
+        out = {}
         if plot:
             from pathlib import Path
 
             from ..reports.plots import depth_dose_png
 
             Path(plot).write_bytes(depth_dose_png(result))
-            result["plot_path"] = plot
+            out["plot_path"] = plot
         if report:
             from ..planning.session_dose import load_device_any
             from ..reports.html import write_plan_report
 
-            result["report_path"] = write_plan_report(result, load_device_any(device), report)
-        emit(result, as_json, render_plan)
+            out["report_path"] = write_plan_report(result, load_device_any(device), report)
+        if as_json:
+            emit(result.model_dump(mode="json") | out, True, render_plan)
+        else:
+            render_plan(console, result)
+            for label, path in out.items():
+                console.print(f"{label.replace('_path', '')} written to {path}", highlight=False)

@@ -10,7 +10,7 @@ from datetime import date, datetime, timedelta
 from ..errors import PhotodoseInputError
 from .cumulative import iso_week_key
 from .db import Journal
-from .repository import get_plan, list_sessions
+from .repository import get_plan, list_sessions, stored_plan
 
 
 @dataclass(frozen=True)
@@ -79,16 +79,12 @@ def weekly_adherence(session_starts: list[datetime], sessions_per_week: int, wee
         longest_streak_weeks=longest, sessions_outside_course=outside)
 
 
-def plan_schedule(plan: dict) -> tuple[int, int]:
-    """(sessions_per_week, weeks) from a stored plan's ``schedule``."""
-    schedule = plan.get("schedule") or {}
-    try:
-        spw, weeks = int(schedule["sessions_per_week"]), int(schedule["weeks"])
-    except (KeyError, TypeError, ValueError):
-        raise PhotodoseInputError("plan.schedule", schedule,
-                                  'a plan with "schedule": {"sessions_per_week": N, "weeks": W}') from None
+def plan_schedule(plan) -> tuple[int, int]:
+    """(sessions_per_week, weeks) from a typed plan's ``schedule``."""
+    spw, weeks = plan.schedule.sessions_per_week, plan.schedule.weeks
     if spw < 1 or weeks < 1:
-        raise PhotodoseInputError("plan.schedule", schedule, "sessions_per_week and weeks of at least 1")
+        raise PhotodoseInputError("plan.schedule", f"{spw} per week for {weeks} weeks",
+                                  "sessions_per_week and weeks of at least 1")
     return spw, weeks
 
 
@@ -97,6 +93,6 @@ def plan_adherence(db: Journal, profile_id: int, plan_id: int, today: date | Non
     """Adherence to stored plan ``plan_id``: the sessions logged with that plan (``--plan ID``) against its
     schedule, from ``course_start`` (default: the day the plan was stored)."""
     plan = get_plan(db, profile_id, plan_id)
-    spw, weeks = plan_schedule(plan.plan)
+    spw, weeks = plan_schedule(stored_plan(plan))
     starts = [s.start_at for s in list_sessions(db, profile_id) if s.plan_id == plan_id]
     return weekly_adherence(starts, spw, weeks, course_start or plan.created_at.date(), today or date.today())

@@ -1,16 +1,19 @@
 """Dose of a logged session: surface irradiance from the device catalog, fluence = irradiance x time, and the
 target-depth fluence carried over from a stored plan.
 
-Fluence J/cm2 = irradiance mW/cm2 x time s / 1000 (pbm_facts.md section 1).
+Fluence J/cm2 = irradiance mW/cm2 x time s / 1000 (:func:`photodose.dosimetry.arithmetic.fluence_j_cm2`).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING
 
 from ..dosimetry.arithmetic import fluence_j_cm2
 from ..errors import PhotodoseInputError
+
+if TYPE_CHECKING:
+    from ..planning.plan_model import Plan
 
 
 @dataclass(frozen=True)
@@ -36,7 +39,7 @@ def device_irradiance_mw_cm2(device_id: str, distance_mm: float, channels: list[
     return float(irradiance_summary(device, distance_mm, channels=channels)["total_mean_irradiance_mw_cm2"])
 
 
-def target_dose_from_plan(plan: dict[str, Any], site: str, device_id: str, duration_s: float,
+def target_dose_from_plan(plan: Plan, site: str, device_id: str, duration_s: float,
                           surface_irradiance_mw_cm2: float) -> tuple[float | None, float | None]:
     """(target depth mm, target fluence J/cm2) carried over from a planner plan, else (None, None).
 
@@ -45,20 +48,18 @@ def target_dose_from_plan(plan: dict[str, Any], site: str, device_id: str, durat
     irradiance (light transport is linear in the incident irradiance). A plan for another site or device, or one
     without a target fluence, gives no target dose: it is not guessed.
     """
-    target = plan.get("target") or {}
-    planned_s = plan.get("session_seconds")
-    planned_irradiance = (plan.get("surface") or {}).get("irradiance_mw_cm2")
-    if target.get("fluence_j_cm2") is None or not planned_s or not planned_irradiance:
+    planned_s, planned_irradiance = plan.session_seconds, plan.surface.irradiance_mw_cm2
+    if plan.target is None or not planned_s or not planned_irradiance:
         return None, None
-    if plan.get("site") not in (None, site) or plan.get("device_id") not in (None, device_id):
+    if plan.site != site or plan.device != device_id:
         return None, None
-    per_second = float(target["fluence_j_cm2"]) / float(planned_s)
-    scale = surface_irradiance_mw_cm2 / float(planned_irradiance)
-    return target.get("depth_mm"), per_second * duration_s * scale
+    per_second = plan.target.fluence_j_cm2 / planned_s
+    scale = surface_irradiance_mw_cm2 / planned_irradiance
+    return plan.target.depth_mm, per_second * duration_s * scale
 
 
 def compute_session_dose(device_id: str, distance_mm: float, duration_s: float, site: str,
-                         plan: dict[str, Any] | None = None, channels: list[str] | None = None) -> SessionDose:
+                         plan: Plan | None = None, channels: list[str] | None = None) -> SessionDose:
     """Surface irradiance and fluence of a session from the device catalog, plus the plan's target dose."""
     irradiance = device_irradiance_mw_cm2(device_id, distance_mm, channels)
     depth_mm, target = (None, None) if plan is None else target_dose_from_plan(

@@ -21,13 +21,12 @@ def prior_site_sessions(journal, profile_id: int, site: str, until: datetime | N
 
 
 def logged_session_warnings(journal, profile_id: int, site: str, start_at: datetime, fluence_j_cm2: float,
-                            session_id: int, plan: dict | None = None) -> list[dict]:
+                            session_id: int, protocol_id: str | None = None) -> list[dict]:
     """Failed overdose checks (as dicts: name, message, remedy, source) for the session ``session_id``."""
     from ..planning.safety_link import DEFAULT_BOUNDS, DEFAULT_BOUNDS_SOURCE, protocol_bounds
     from ..protocols import get_protocol
     from ..safety.overdose import ProtocolBounds, Session, evaluate_overdose
 
-    protocol_id = ((plan or {}).get("protocol") or {}).get("id")
     bounds = protocol_bounds(get_protocol(protocol_id)) if protocol_id else DEFAULT_BOUNDS
     prior = prior_site_sessions(journal, profile_id, site, exclude_session_id=session_id)
     planned = Session(start=start_at, site=site, fluence_j_cm2=fluence_j_cm2)

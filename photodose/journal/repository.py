@@ -5,10 +5,12 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
+from pydantic import ValidationError
 from sqlalchemy import select
 
 from ..errors import PhotodoseInputError, require_choice, require_in_range
 from ..outcomes import Score
+from ..planning.plan_model import Plan as PlanResult, load_plan
 from .db import Journal
 from .dosing import SessionDose
 from .models import DeviceInUse, Outcome, Plan, Profile, TherapySession
@@ -16,7 +18,6 @@ from .sites import require_site
 
 PHOTOTYPES = ("I", "II", "III", "IV", "V", "VI")
 CLOCK_SKEW = timedelta(minutes=1)
-PLAN_KEYS = ("session_seconds", "surface", "target", "schedule")  # what sessions and adherence read from a plan
 EARLIEST = datetime(1960, 1, 1)  # the first laser; a journal entry dated earlier is a typing error
 
 
@@ -111,21 +112,39 @@ def delete_profile(db: Journal, profile_id: int) -> None:
 
 # --- devices and plans ------------------------------------------------------------------------------------------
 
-def add_plan(db: Journal, profile_id: int, plan: dict[str, Any], created_at: datetime | None = None) -> Plan:
-    """Store a plan exactly as the planner produced it; a plan the safety gate refused is not stored."""
-    if not isinstance(plan, dict):
-        raise PhotodoseInputError("plan", type(plan).__name__, "a JSON object as printed by `photodose plan --json`")
-    missing = [key for key in PLAN_KEYS if key not in plan]
-    if missing:
-        raise PhotodoseInputError("plan", ", ".join(missing) + " missing",
-                                  "a JSON object as printed by `photodose plan --json`")
-    if plan.get("status") == "refused" or plan["session_seconds"] is None:
-        raise PhotodoseInputError("plan.status", plan.get("status"),
+def typed_plan(plan: PlanResult | dict[str, Any] | Any, plan_id: int | None = None) -> PlanResult:
+    """The typed plan from a Plan or its JSON (any schema version: ``planning.plan_model.load_plan``);
+    anything else is refused naming the first field that does not fit."""
+    allowed = "a plan as printed by `photodose plan --json`"
+    if not isinstance(plan, (PlanResult, dict)):
+        raise PhotodoseInputError("plan", type(plan).__name__, allowed)
+    try:
+        return load_plan(plan)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"]) or "plan"
+        value = plan_id if plan_id is not None else str(first.get("input"))[:60]
+        raise PhotodoseInputError(f"plan.{where}" if where != "plan" else "plan", value,
+                                  f"{allowed} ({first['msg']})") from None
+
+
+def add_plan(db: Journal, profile_id: int, plan: PlanResult | dict[str, Any],
+             created_at: datetime | None = None) -> Plan:
+    """Store a plan (validated as a typed Plan and stored as its JSON); a plan the safety gate refused, or one
+    without a session time, is not stored."""
+    typed = typed_plan(plan)
+    if not typed.followable:
+        raise PhotodoseInputError("plan.status", typed.status,
                                   "a plan the safety gate passed (ok or caution); a refused plan cannot be followed")
     with db.transaction() as s:
-        row = Plan(profile_id=profile_id, plan=plan, created_at=created_at or _now())
+        row = Plan(profile_id=profile_id, plan=typed.model_dump(mode="json"), created_at=created_at or _now())
         s.add(row)
     return row
+
+
+def stored_plan(row: Plan) -> PlanResult:
+    """The typed plan of a stored plan row (read through the versioned loader)."""
+    return typed_plan(row.plan, row.id)
 
 
 def get_plan(db: Journal, profile_id: int, plan_id: int) -> Plan:

@@ -2,5 +2,5 @@
 
 Public API: :func:`photodose.planning.planner.plan` (with :class:`photodose.planning.request.PlanRequest`),
 :func:`photodose.planning.session_dose.compute_session_dose` (the journal's dose of one session) and
-:func:`photodose.planning.demo.run_demo_plan`.
+:class:`photodose.planning.plan_model.Plan` (the typed result).
 """

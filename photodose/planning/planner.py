@@ -19,6 +19,7 @@ from ..optics.sites import site_layers
 from ..protocols.library import citations_for, get_protocol
 from ..protocols.model import DoseWindow
 from .inverse import Constraints, Solution, solve
+from .plan_model import Plan
 from .points import finite_beam_dose, plan_points, point_protocol, points_doc, points_reasons, points_window
 from .reporting import SOURCE as JENKINS_CARROLL, reporting_parameters
 from .request import PlanRequest
@@ -106,11 +107,11 @@ def _scan(channels, surface, phis, distances, basis: str) -> tuple[list, list, l
     return rate, surf, peak
 
 
-def plan(req: PlanRequest) -> dict:
-    """Plan a session; returns the plan document (the ``photodose plan --json`` contract)."""
+def plan(req: PlanRequest) -> Plan:
+    """Plan a session: the typed :class:`~photodose.planning.plan_model.Plan` (the ``plan --json`` contract)."""
     device = load_device_any(req.device)
     protocol = get_protocol(req.condition) if req.condition else None
-    tissue = TissueModel(req.site or protocol.site, normalise_skin_type(req.skin_type), req.thickness_mm,
+    tissue = TissueModel(req.site or protocol.site, normalise_skin_type(req.skin_type or "III"), req.thickness_mm,
                          parse_depth_model(req.transport), req.tissue)
     goal = resolve_goal(req, protocol)
     warnings: list[str] = []
@@ -194,7 +195,7 @@ def plan(req: PlanRequest) -> dict:
     }
     if points is not None:
         doc["points"] = points_doc(points, dose["target"]["fluence_j_cm2"] if dose["target"] else None, beam)
-    return _apply_safety(doc, safety_for_plan(doc, device, channels, req, surface, tissue))
+    return Plan.model_validate(_apply_safety(doc, safety_for_plan(doc, device, channels, req, surface, tissue)))
 
 
 def _reasons(channels, distance_reason: str, sol, goal: Goal, bounds: tuple, tissue, schedule: dict,

@@ -76,8 +76,11 @@ LABELS = {
 }
 
 
-def reporting_rows(params: dict) -> list[tuple[str, str]]:
-    """(label, text) rows in Jenkins & Carroll order, for tables and the HTML report."""
+def reporting_rows(params) -> list[tuple[str, str]]:
+    """(label, text) rows in Jenkins & Carroll order, for tables and the HTML report (``params``: the plan's
+    ``reporting_parameters``, a model or its dict; absent items are left out)."""
+    params = {k: v for k, v in (params.model_dump() if hasattr(params, "model_dump") else params).items()
+              if v is not None}
     def fmt(v):
         if isinstance(v, float):
             return f"{v:.4g}"

@@ -20,7 +20,7 @@ class PlanRequest(BaseModel):
     channels: list[str] | None = None
     distance_mm: float | None = Field(None, ge=0, le=3000)
     site: str | None = None
-    skin_type: str = "III"
+    skin_type: str | None = "III"  # None: the profile's (usecases.plan_for_profile), else III
     thickness_mm: dict[str, float] | None = None
     tissue: dict[str, str] | None = None  # layer -> tissue preset (photodose tissues), e.g. a fat preset
     condition: str | None = None
@@ -29,6 +29,7 @@ class PlanRequest(BaseModel):
     minutes: float | None = Field(None, gt=0, le=240)       # fixed session length
     min_minutes: float | None = Field(None, gt=0, le=240)
     max_minutes: float | None = Field(None, gt=0, le=240)
+    distance_unit: str = "mm"  # the unit the person typed lengths in: the options table is shown in it
     eye_distance_mm: float | None = Field(None, ge=0, le=10000)  # where the eye is, for sites away from the head
     max_irradiance_mw_cm2: float | None = Field(None, gt=0)
     distance_range_mm: tuple[float, float] | None = None

@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 
 from ..package_data import read_text
+from ..planning.plan_model import Plan
 from ..planning.reporting import reporting_rows
 
 
@@ -16,22 +17,22 @@ def _template():
     return env.from_string(text)
 
 
-def render_plan_html(plan: dict, depth_png: bytes, irradiance_png: bytes | None = None) -> str:
+def render_plan_html(plan: Plan, depth_png: bytes, irradiance_png: bytes | None = None) -> str:
     """The report as one HTML string (plan, both figures, Jenkins & Carroll table, citations, note)."""
     def b64(png):
         return None if png is None else base64.b64encode(png).decode("ascii")
     return _template().render(plan=plan, depth_png=b64(depth_png), irradiance_png=b64(irradiance_png),
-                              reporting=reporting_rows(plan["reporting_parameters"]))
+                              reporting=reporting_rows(plan.reporting_parameters))
 
 
-def write_plan_report(plan: dict, device, path) -> str:
+def write_plan_report(plan: Plan, device, path) -> str:
     """Render the figures and write the HTML report to ``path``; returns the path."""
     from pathlib import Path
 
     from .plots import depth_dose_png, irradiance_distance_png
 
-    channel_ids = [r["channel"] for r in plan["surface"]["by_wavelength"]]
+    channel_ids = [r.channel for r in plan.surface.by_wavelength]
     html = render_plan_html(plan, depth_dose_png(plan),
-                            irradiance_distance_png(device, channel_ids, plan.get("distance_mm")))
+                            irradiance_distance_png(device, channel_ids, plan.distance_mm))
     Path(path).write_text(html, encoding="utf-8")
     return str(path)

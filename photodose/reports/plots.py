@@ -36,26 +36,31 @@ def _finish(fig, ax, xlabel: str, ylabel: str, title: str, log_x: bool) -> bytes
     return _png(fig)
 
 
-def depth_dose_png(plan: dict) -> bytes:
-    """Fluence against depth for each channel and in total (log axis), target marked, window shaded."""
+def depth_dose_png(plan) -> bytes:
+    """Fluence against depth for each channel and in total (log axis), target marked, window shaded, and the
+    5th-95th percentile band of the total where the plan sampled its inputs (``plan``: a planning Plan)."""
     plt = _pyplot()
-    curve = plan["depth_dose"]
-    z = np.asarray(curve["depth_mm"])
+    curve = plan.depth_dose
+    z = np.asarray(curve.depth_mm)
     fig, ax = plt.subplots(figsize=(7, 4.2))
-    for row in curve["by_wavelength"]:
-        ax.plot(z, np.maximum(row["fluence_j_cm2"], 1e-6), label=f"{row['wavelength_nm']:g} nm")
-    ax.plot(z, np.maximum(curve["total_j_cm2"], 1e-6), color="black", lw=2, label="total")
-    window, target = plan["window"], plan.get("target")
-    if window["basis"] == "target":
-        ax.axhspan(window["low_j_cm2"], window["high_j_cm2"], color="tab:green", alpha=0.15,
-                   label=f"target window {window['low_j_cm2']:g}-{window['high_j_cm2']:g} J/cm2")
-    else:
-        ax.axhspan(window["low_j_cm2"], window["high_j_cm2"], xmin=0, xmax=0.04, color="tab:green", alpha=0.4,
-                   label=f"skin window {window['low_j_cm2']:g}-{window['high_j_cm2']:g} J/cm2 (at the surface)")
+    for row in curve.by_wavelength:
+        ax.plot(z, np.maximum(row.fluence_j_cm2, 1e-6), label=f"{row.wavelength_nm:g} nm")
+    ax.plot(z, np.maximum(curve.total_j_cm2, 1e-6), color="black", lw=2, label="total")
+    if curve.total_j_cm2_p05 is not None and curve.total_j_cm2_p95 is not None:
+        ax.fill_between(z, np.maximum(curve.total_j_cm2_p05, 1e-6), np.maximum(curve.total_j_cm2_p95, 1e-6),
+                        color="grey", alpha=0.25, label="total, 5th-95th percentile (input uncertainty)")
+    window, target = plan.window, plan.target
+    if window.low_j_cm2 is not None and window.high_j_cm2 is not None:
+        if window.basis == "target":
+            ax.axhspan(window.low_j_cm2, window.high_j_cm2, color="tab:green", alpha=0.15,
+                       label=f"target window {window.low_j_cm2:g}-{window.high_j_cm2:g} J/cm2")
+        else:
+            ax.axhspan(window.low_j_cm2, window.high_j_cm2, xmin=0, xmax=0.04, color="tab:green", alpha=0.4,
+                       label=f"skin window {window.low_j_cm2:g}-{window.high_j_cm2:g} J/cm2 (at the surface)")
     if target:
-        ax.axvline(target["depth_mm"], color="tab:red", ls="--", label=f"target {target['depth_mm']:g} mm")
+        ax.axvline(target.depth_mm, color="tab:red", ls="--", label=f"target {target.depth_mm:g} mm")
     return _finish(fig, ax, "depth (mm)", "fluence per session (J/cm2)",
-                   f"Dose at depth: {plan.get('site')}, phototype {plan.get('skin_type')}", log_x=False)
+                   f"Dose at depth: {plan.site}, phototype {plan.skin_type}", log_x=False)
 
 
 def irradiance_distance_png(device, channel_ids: list[str], chosen_distance_mm: float | None = None,

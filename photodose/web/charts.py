@@ -12,27 +12,31 @@ def _colour(wavelength_nm: float) -> str:
     return next(c for limit, c in WAVELENGTH_COLOURS.items() if wavelength_nm < limit)
 
 
-def depth_dose_figure(plan: dict):
+def depth_dose_figure(plan):
     """Fluence (J/cm2) against depth (mm), per wavelength and total, with the plan's dose window shaded at the
-    depth it applies to (the skin, or the target depth) and the target depth marked."""
+    depth it applies to (the skin, or the target depth), the target depth marked and the total's 5th-95th
+    percentile band where the plan sampled its inputs (``plan``: a planning Plan)."""
     import plotly.graph_objects as go
 
-    curve = plan.get("depth_dose") or {}
-    depth = curve.get("depth_mm") or []
+    curve = plan.depth_dose
+    depth = curve.depth_mm
     fig = go.Figure()
-    for row in curve.get("by_wavelength") or []:
-        fig.add_trace(go.Scatter(x=depth, y=row["fluence_j_cm2"], mode="lines", name=f"{row['wavelength_nm']:g} nm",
-                                 line={"color": _colour(row["wavelength_nm"]), "width": 2}))
-    if curve.get("total_j_cm2"):
-        fig.add_trace(go.Scatter(x=depth, y=curve["total_j_cm2"], mode="lines", name="total",
-                                 line={"color": "#1c2430", "width": 3}))
-    window = plan.get("window") or {}
-    target_depth = (plan.get("target") or {}).get("depth_mm")
-    if window.get("low_j_cm2") is not None:
-        at_target = window.get("basis") == "target" and target_depth is not None
-        fig.add_hrect(y0=window["low_j_cm2"], y1=window["high_j_cm2"], fillcolor=WINDOW_COLOUR, opacity=0.18,
+    if curve.total_j_cm2_p05 is not None and curve.total_j_cm2_p95 is not None:
+        fig.add_trace(go.Scatter(x=depth + depth[::-1], y=curve.total_j_cm2_p95 + curve.total_j_cm2_p05[::-1],
+                                 fill="toself", fillcolor="rgba(28,36,48,0.15)", line={"width": 0},
+                                 name="total, 5th-95th percentile", hoverinfo="skip"))
+    for row in curve.by_wavelength:
+        fig.add_trace(go.Scatter(x=depth, y=row.fluence_j_cm2, mode="lines", name=f"{row.wavelength_nm:g} nm",
+                                 line={"color": _colour(row.wavelength_nm), "width": 2}))
+    fig.add_trace(go.Scatter(x=depth, y=curve.total_j_cm2, mode="lines", name="total",
+                             line={"color": "#1c2430", "width": 3}))
+    window = plan.window
+    target_depth = plan.target.depth_mm if plan.target else None
+    if window.low_j_cm2 is not None and window.high_j_cm2 is not None:
+        at_target = window.basis == "target" and target_depth is not None
+        fig.add_hrect(y0=window.low_j_cm2, y1=window.high_j_cm2, fillcolor=WINDOW_COLOUR, opacity=0.18,
                       line_width=0)
-        label = (f"dose window {window['low_j_cm2']:g}-{window['high_j_cm2']:g} J/cm² "
+        label = (f"dose window {window.low_j_cm2:g}-{window.high_j_cm2:g} J/cm² "
                  f"({'at the target' if at_target else 'at the skin'})")
         fig.add_trace(go.Scatter(x=[None], y=[None], mode="markers", name=label,  # legend entry for the band
                                  marker={"symbol": "square", "size": 14, "color": WINDOW_COLOUR, "opacity": 0.4}))

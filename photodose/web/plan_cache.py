@@ -13,11 +13,11 @@ class PlanCache:
     """Bounded (oldest dropped first), keyed by an unguessable token, each plan tied to the user who made it."""
 
     def __init__(self, max_plans: int = MAX_PLANS):
-        self._plans: OrderedDict[str, tuple[str, dict]] = OrderedDict()
+        self._plans: OrderedDict[str, tuple[str, object]] = OrderedDict()
         self._lock = threading.Lock()
         self._max = max_plans
 
-    def put(self, user: str, plan: dict) -> str:
+    def put(self, user: str, plan) -> str:
         token = secrets.token_urlsafe(16)
         with self._lock:
             self._plans[token] = (user, plan)
@@ -25,7 +25,7 @@ class PlanCache:
                 self._plans.popitem(last=False)
         return token
 
-    def get(self, user: str, token: str) -> dict | None:
+    def get(self, user: str, token: str):
         with self._lock:
             entry = self._plans.get(token)
         return entry[1] if entry and entry[0] == user else None

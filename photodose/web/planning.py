@@ -1,7 +1,7 @@
 """The plan form's choices and one call from typed form values to the planner's plan document.
 
 Devices are picked by catalog id only (never a file path from the browser); for a profile, its measured fat at
-the site, screening answers and earlier sessions go to the plan and the safety gate (``planning.person``).
+the site, screening answers and earlier sessions go to the plan and the safety gate (``usecases.plan_for_profile``).
 """
 
 from __future__ import annotations
@@ -42,27 +42,22 @@ def load_catalog_device(device_id: str):
     return load_device(require_choice("device", device_id, [d for d, _ in device_choices()]))
 
 
-def make_plan(*, device: str, site: str, skin_type: str, condition: str, distance: str | None = None,
-              max_minutes: float | None = None, goggles: bool = False, person: tuple | None = None) -> dict:
-    """The planner's plan document for these choices (``distance`` typed with a unit, e.g. "15 cm");
-    ``person`` = (journal, profile) plans for that profile."""
-    from ..planning.planner import plan
+def make_plan(*, device: str, site: str, skin_type: str | None, condition: str, distance: str | None = None,
+              minutes: float | None = None, max_minutes: float | None = None, goggles: bool = False,
+              person: tuple | None = None):
+    """The typed Plan for these choices (``distance`` typed with a unit, e.g. "15 cm"); ``person`` =
+    (journal, profile) plans for that profile (the same use case as ``photodose plan --profile``)."""
     from ..planning.request import PlanRequest
-    from ..units import parse_length_mm
+    from ..units import length_unit_typed, parse_length_mm
+    from ..usecases import plan_for_profile
 
     site = require_choice("site", site, site_choices())
-    skin_type = require_choice("skin_type", skin_type, PHOTOTYPES)
+    skin_type = None if skin_type in (None, "") else require_choice("skin_type", skin_type, PHOTOTYPES)
     condition = require_choice("condition", condition, [c for c, _ in condition_choices()])
     distance_mm = parse_length_mm(distance, "distance") if distance not in (None, "") else None
     if distance_mm is not None and distance_mm > 3000:
         raise PhotodoseInputError("distance", distance, "at most 3 m (3000 mm)")
-    safety, thickness_mm = {"goggles": bool(goggles)}, None
-    if person is not None:
-        from ..planning.person import person_plan_inputs
-
-        inputs = person_plan_inputs(*person, site)
-        safety |= inputs["safety"]
-        thickness_mm = inputs["thickness_mm"]
     request = PlanRequest(device=load_catalog_device(device), site=site, skin_type=skin_type, condition=condition,
-                          distance_mm=distance_mm, max_minutes=max_minutes, safety=safety, thickness_mm=thickness_mm)
-    return plan(request)
+                          distance_mm=distance_mm, minutes=minutes, max_minutes=max_minutes,
+                          distance_unit=length_unit_typed(distance), safety={"goggles": bool(goggles)})
+    return plan_for_profile(request, *(person or (None, None)))

@@ -12,7 +12,7 @@ from ...journal import exchange, repository
 from ...journal.progress import progress_series, progress_summary
 from ...outcomes import get_instrument, score_items, score_total
 from ..profiles import create_profile, journal, owned_profile, visible_profiles
-from ..sessions import log_from_plan
+from ...usecases.log_session import log_session_from_plan
 from .api_models import MAX_ID, OutcomeIn, PlanIn, ProfileIn, SessionIn
 
 router = APIRouter(prefix="/api", tags=["journal"])
@@ -23,10 +23,13 @@ def _profile_json(p) -> dict:
     return {"id": p.id, "name": p.name, "skin_phototype": p.skin_phototype, "created_at": p.created_at}
 
 
+SESSION_KEYS = ("id", "plan_id", "start_at", "duration_s", "site", "device_id", "distance_mm",
+                "surface_irradiance_mw_cm2", "surface_fluence_j_cm2", "target_depth_mm", "target_fluence_j_cm2",
+                "notes", "warmth_0_10")
+
+
 def _session_json(s) -> dict:
-    return {k: getattr(s, k) for k in ("id", "plan_id", "start_at", "duration_s", "site", "device_id", "distance_mm",
-                                       "surface_irradiance_mw_cm2", "surface_fluence_j_cm2", "target_depth_mm",
-                                       "target_fluence_j_cm2", "notes", "warmth_0_10")}
+    return {k: getattr(s, k) for k in SESSION_KEYS}
 
 
 def _outcome_json(o) -> dict:
@@ -91,9 +94,10 @@ def list_sessions(request: Request, profile_id: ProfileId) -> list[dict]:
 def log_session(request: Request, profile_id: ProfileId, body: SessionIn) -> dict:
     """Log a session that followed a saved plan for ``minutes`` (ending now)."""
     pid = owned_profile(request, profile_id).id
-    row = log_from_plan(journal(request), pid, body.plan_id, body.minutes * 60.0, notes=body.notes,
-                        warmth_0_10=body.warmth_0_10)
-    return _session_json(row)
+    logged = log_session_from_plan(journal(request), pid, body.plan_id, body.minutes * 60.0, notes=body.notes,
+                                   warmth_0_10=body.warmth_0_10)
+    return {k: logged.session[k] for k in SESSION_KEYS} | {
+        "overdose_warnings": [w.model_dump() for w in logged.overdose_warnings]}
 
 
 @router.get("/profiles/{profile_id}/outcomes")

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Path, Query, Request
 
 from ...errors import require_choice
 from ...journal import repository
+from ...planning.plan_model import Plan
 from .. import devices, planning, screening
 from ..profiles import journal, owned_profile
 from .api_models import CalibrationIn, PlanQuery, ScreeningIn
@@ -56,14 +57,15 @@ def list_sites() -> list[str]:
     return planning.site_choices()
 
 
-@router.post("/plan")
-def make_plan(request: Request, body: PlanQuery) -> dict:
-    """Plan a session: the ``photodose plan --json`` document (session_seconds, distance_mm, surface, target,
-    window, schedule, warnings, reporting_parameters, citations, safety, depth_dose ...)."""
+@router.post("/plan", response_model=Plan)
+def make_plan(request: Request, body: PlanQuery) -> Plan:
+    """Plan a session: the typed plan, exactly as ``photodose plan --json`` prints it. With ``profile_id``, the
+    profile's phototype (unless ``skin_type`` is given), measured fat, screening answers and earlier sessions
+    feed the plan, as ``photodose plan --profile`` does."""
     person = (journal(request), owned_profile(request, body.profile_id)) if body.profile_id else None
     return planning.make_plan(device=body.device, site=body.site, skin_type=body.skin_type, condition=body.condition,
-                              distance=body.distance, max_minutes=body.max_minutes, goggles=body.goggles,
-                              person=person)
+                              distance=body.distance, minutes=body.minutes, max_minutes=body.max_minutes,
+                              goggles=body.goggles, person=person)
 
 
 @router.get("/screening/questions")

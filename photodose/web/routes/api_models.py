@@ -40,14 +40,17 @@ class OutcomeIn(_Strict):
 class PlanQuery(_Strict):
     device: str = Field(min_length=1, max_length=200, description="catalog device id (GET /api/devices)")
     site: str = Field(min_length=1, max_length=100, description="body site (GET /api/sites)")
-    skin_type: str = Field(default="III", max_length=4, description="Fitzpatrick phototype I-VI")
+    skin_type: str | None = Field(default=None, max_length=4,
+                                  description="Fitzpatrick phototype I-VI (default: the profile's, else III)")
     condition: str = Field(min_length=1, max_length=100, description="protocol id (GET /api/protocols)")
     distance: str | None = Field(default=None, max_length=50, description='distance with a unit, e.g. "15 cm"; '
                                                                           "omitted: photodose chooses")
+    minutes: float | None = Field(default=None, gt=0, le=240, description="session length (fixed)")
     max_minutes: float | None = Field(default=None, gt=0, le=240)
     goggles: bool = False
     profile_id: int | None = Field(default=None, ge=1, le=MAX_ID,
-                                   description="use this profile's stored screening answers")
+                                   description="plan for this profile: its phototype, measured fat, screening "
+                                               "answers and earlier sessions")
 
 
 class ReadingIn(_Strict):

@@ -19,10 +19,18 @@ from ..forms import errors_from, number, values_of
 from ..pages import render
 from ..profiles import journal, require_active_profile
 from ..security import checked_form
-from ..sessions import log_from_plan
+from ...usecases.log_session import log_session_from_plan
 
 router = APIRouter(include_in_schema=False)
 PHQ9 = "phq9"
+
+
+def _readable_plan(row):
+    """The typed plan of a stored row, or None when this version cannot read it (the page still works)."""
+    try:
+        return repository.stored_plan(row)
+    except PhotodoseInputError:
+        return None
 
 
 def _journal_page(request: Request, *, status_code: int = 200, **context):
@@ -30,7 +38,7 @@ def _journal_page(request: Request, *, status_code: int = 200, **context):
     db = journal(request)
     phq9 = get_instrument(PHQ9)
     return render(request, "journal.html", status_code=status_code, active="journal",
-                  plans=list(reversed(repository.list_plans(db, profile.id))),
+                  plans=[(row, _readable_plan(row)) for row in reversed(repository.list_plans(db, profile.id))],
                   sessions=list(reversed(repository.list_sessions(db, profile.id)))[:20],
                   outcomes=list(reversed(repository.list_outcomes(db, profile.id)))[:20],
                   phq9=phq9, site_options=[(s, s) for s in known_sites()],
@@ -52,9 +60,11 @@ async def log_session(request: Request):
     warmth = number(form, "warmth", errors, low=0, high=10, required=False)
     if not errors:
         try:
-            log_from_plan(journal(request), profile.id, int(plan_id), minutes * 60.0,
-                          notes=str(form.get("notes") or "") or None,
-                          warmth_0_10=None if warmth is None else int(warmth))
+            logged = log_session_from_plan(journal(request), profile.id, int(plan_id), minutes * 60.0,
+                                           notes=str(form.get("notes") or "") or None,
+                                           warmth_0_10=None if warmth is None else int(warmth))
+            if logged.overdose_warnings:  # the session is kept; the warning is for next time
+                return _journal_page(request, overdose_warnings=logged.overdose_warnings)
             return RedirectResponse("/journal?logged=session", status_code=303)
         except PhotodoseInputError as exc:
             errors = errors_from(exc, ("minutes", "warmth", "notes"),

@@ -70,7 +70,7 @@ async def make_plan(request: Request):
     token = request.app.state.plan_cache.put(current_user(request), plan)
     return _plan_page(request, values=values, plan=plan, plan_token=token,
                       figure_json=depth_dose_figure(plan).to_json(),
-                      reporting=reporting_rows(plan["reporting_parameters"]))
+                      reporting=reporting_rows(plan.reporting_parameters))
 
 
 @router.post("/plan/save")
@@ -81,7 +81,7 @@ async def save_plan(request: Request):
     if plan is None:
         return _plan_page(request, status_code=422, values=dict(planning.DEFAULTS),
                           errors={"_form": "plan_token: this plan has expired; make it again"})
-    if plan.get("status") == "refused":
+    if not plan.followable:
         return _plan_page(request, status_code=422, values=dict(planning.DEFAULTS),
                           errors={"_form": "plan: a plan refused by the safety gate cannot be saved"})
     repository.add_plan(journal(request), profile.id, plan)

@@ -1,0 +1,354 @@
+"""The plan: photodose's main result, as frozen, documented pydantic models (the ``plan --json`` contract).
+
+Shaped after pvlib's ``ModelChainResult``: every field says what it is and carries its unit in its name
+(``_mm``, ``_s``/``_seconds``, ``_mw_cm2``, ``_j_cm2``, ``_j``). The CLI's ``--json``, ``/api/plan`` and the
+journal all print or store this model; :func:`load_plan` reads a stored plan of any schema version.
+
+Dose words, used the same way everywhere:
+- *skin* (incident) dose: radiant exposure at the skin surface, irradiance x time. The literature's dose windows
+  are stated in it, so ``window.verdict`` judges it.
+- *target* dose: fluence rate x time at the target depth. It can exceed the skin dose, because light scattered
+  back from deeper tissue adds to the light coming down. It is judged only where a window is sourced as fluence at
+  depth; otherwise it is shown for comparison.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from ..safety.checks import SafetyReport
+
+__all__ = [
+    "DepthDose", "DeviceProvenance", "DoseWindowResult", "EyeGeometry", "Plan", "PlanOption", "PointsSummary",
+    "Schedule", "STATUS_MEANING", "SurfaceDose", "TargetDose", "VERDICT_MEANING", "load_plan", "PLAN_SCHEMA_VERSION",
+]
+
+PLAN_SCHEMA_VERSION = 2
+
+PlanStatus = Literal["planned", "compromise", "no_feasible_plan", "refused"]
+
+STATUS_MEANING = {
+    "planned": "every constraint is met and the dose is inside its window.",
+    "compromise": "the dose is inside its window, but a preference (distance range, session bounds) could not be met.",
+    "no_feasible_plan": "no distance and time meet the constraints; the plan shown is the nearest, not a recommendation.",
+    "refused": "the safety gate refused this session; follow the remedies before using it.",
+}
+VERDICT_MEANING = {
+    "inside": "the dose lies within the window.",
+    "below": "the dose is under the window's low end: too little to expect the effect.",
+    "above": "the dose exceeds the window's high end: more is not better (biphasic dose response).",
+}
+SAFETY_MEANING = {
+    "ok": "no check found a problem.",
+    "caution": "usable, but read the cautions (for example unanswered screening questions).",
+    "refused": "a check failed: the session is not safe as planned.",
+}
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class WavelengthSurface(_Frozen):
+    """One channel at the skin."""
+
+    channel: str
+    wavelength_nm: float
+    irradiance_mw_cm2: float
+    peak_irradiance_mw_cm2: float
+    fluence_j_cm2: float
+
+
+class SurfaceDose(_Frozen):
+    """Light at the skin: mean and peak irradiance over the treatment area, and the session's incident dose."""
+
+    irradiance_mw_cm2: float
+    peak_irradiance_mw_cm2: float
+    fluence_j_cm2: float
+    by_wavelength: list[WavelengthSurface]
+
+
+class WavelengthTarget(_Frozen):
+    """One channel at the target: fluence per unit irradiance (dimensionless) and the fluence it gives."""
+
+    channel: str
+    wavelength_nm: float
+    fluence_per_irradiance: float | None
+    fluence_j_cm2: float
+    finite_beam_ratio: float | None = None
+    finite_beam_stderr: float | None = None
+
+
+class PresetDose(_Frozen):
+    tissue: str
+    fluence_j_cm2: float
+    verdict: str | None = None
+    used_by_plan: bool
+
+
+class FatSensitivity(_Frozen):
+    """The target dose under each subcutaneous-fat preset (a sensitivity detail)."""
+
+    layers: list[str]
+    model: str
+    by_preset: list[PresetDose]
+    low_j_cm2: float
+    high_j_cm2: float
+    spread_factor: float
+
+
+class TargetSensitivity(_Frozen):
+    subcutaneous_fat_preset: FatSensitivity | None = None
+
+
+class TargetDose(_Frozen):
+    """Fluence at the target depth; median and [5th, 95th] percentile over the input uncertainty where sampled."""
+
+    depth_mm: float
+    fluence_j_cm2: float
+    by_wavelength: list[WavelengthTarget]
+    tissue: str
+    sensitivity: TargetSensitivity = TargetSensitivity()
+    fluence_j_cm2_nominal: float | None = None
+    fluence_j_cm2_interval: tuple[float, float] | None = None
+    probability_inside: float | None = None
+    judged: bool = False
+    meaning: str = ("fluence at the target depth; it can exceed the skin dose because light scattered back from "
+                    "below adds to it")
+
+
+class DoseWindowResult(_Frozen):
+    """A dose window and the verdict on the dose it judges (J/cm2; a point plan judges J per point)."""
+
+    at: str
+    low_j_cm2: float | None
+    high_j_cm2: float | None
+    goal_j_cm2: float | None
+    fluence_j_cm2: float | None
+    verdict: Literal["inside", "below", "above"] | None
+    source: str
+    unsourced: bool
+    citations: list[str]
+    basis: str | None = None
+    judged_on: str | None = None
+    j_per_point: float | None = None
+    required_j_per_point: float | None = None
+    probability_inside: float | None = None
+
+
+class Windows(_Frozen):
+    skin: DoseWindowResult | None
+    target: DoseWindowResult | None
+
+
+class Schedule(_Frozen):
+    """How often: sessions per week (and its range), weeks, total, interval in days, and the source."""
+
+    sessions_per_week: int
+    sessions_per_week_range: tuple[int, int] | None = None
+    weeks: int
+    unsourced: bool
+    source: str
+    citations: list[str]
+    total_sessions: int
+    interval_days: float
+
+
+class WavelengthDepthDose(_Frozen):
+    channel: str
+    wavelength_nm: float
+    fluence_j_cm2: list[float]
+
+
+class DepthDose(_Frozen):
+    """Fluence against depth (mm) for the session, total and per channel; the uncertainty band where sampled."""
+
+    depth_mm: list[float]
+    total_j_cm2: list[float]
+    by_wavelength: list[WavelengthDepthDose]
+    total_j_cm2_p05: list[float] | None = None
+    total_j_cm2_p95: list[float] | None = None
+
+
+class PlanConstraints(_Frozen):
+    min_session_s: float
+    max_session_s: float
+    max_irradiance_mw_cm2: float | None
+    blocking: list[str]
+
+
+class Evidence(_Frozen):
+    level: str
+    statement: str
+
+
+class ProtocolSummary(_Frozen):
+    id: str
+    name: str
+    wavelengths_nm: list[float]
+    evidence: Evidence
+    reference_dose: str | None = None
+
+
+class ChannelParameters(_Frozen):
+    channel: str
+    wavelength_nm: float
+    spectral_width_fwhm_nm: float | None
+    device_output_power_mw: float
+    power_at_skin_mw: float
+    irradiance_mw_cm2: float
+    pulse_parameters: str
+
+
+class ReportingParameters(_Frozen):
+    """Jenkins & Carroll's (2011) dose and beam parameters of the session."""
+
+    wavelength_nm: list[float]
+    power_mw: float
+    irradiation_time_s: float
+    beam_area_cm2: float
+    pulse_parameters: list[str]
+    anatomical_location: str
+    number_of_treatments: int
+    interval_between_treatments: str
+    energy_j: float
+    energy_density_j_cm2: float
+    irradiance_mw_cm2: float
+    coherence: str
+    application_technique: str
+    beam_profile: str
+    per_channel: list[ChannelParameters]
+    source: str
+    points_per_treatment: int | None = None
+    energy_per_point_j: float | None = None
+    irradiation_time_per_point_s: float | None = None
+
+
+class CitationRef(_Frozen):
+    key: str
+    text: str
+    authors: str | None = None
+    year: int | None = None
+    title: str | None = None
+    journal: str | None = None
+    volume_pages: str | None = None
+    doi: str | None = None
+    pmid: str | None = None
+    pmcid: str | None = None
+    verified_by: str | None = None
+
+
+class PointsSummary(_Frozen):
+    """A contact laser plan per point (WALT 2010)."""
+
+    count: int
+    j_per_point: float
+    required_j_per_point: float
+    seconds_per_point: float
+    total_energy_j: float
+    power_mw: float
+    beam_area_cm2: float
+    irradiance_mw_cm2: float
+    skin_fluence_per_point_j_cm2: float
+    target_fluence_per_point_j_cm2: float | None
+    finite_beam_ratio: float | None
+    finite_beam_stderr: float | None
+    source: str
+    citations: list[str]
+
+
+class PlanOption(_Frozen):
+    """One cell of the distance x time table: the skin dose and its window verdict (and the safety status)."""
+
+    distance_mm: float
+    distance_text: str
+    minutes: float
+    skin_fluence_j_cm2: float
+    verdict: Literal["inside", "below", "above"] | None
+    safety: str | None = None
+
+
+class EyeGeometry(_Frozen):
+    """Where the eye is assumed during the session, for the eye checks."""
+
+    in_beam: bool
+    distance_mm: float
+    assumption: str
+
+
+class DeviceProvenance(_Frozen):
+    """Which of the device model's values are manufacturer claims, measurements, or assumptions."""
+
+    device: str
+    summary: str
+    claims: list[str] = Field(default_factory=list)
+    measurements: list[str] = Field(default_factory=list)
+    assumptions: list[str] = Field(default_factory=list)
+
+
+class Plan(_Frozen):
+    """A planned session and its course: distance, time, schedule, doses, verdicts, safety, reasons, sources.
+
+    ``status`` (see :data:`STATUS_MEANING`) is "refused" whenever ``safety.status`` is; a refused plan has
+    ``session_seconds`` None. ``window`` is the verdict that decides the plan (the skin window for incident-dose
+    windows, the target window where one is sourced as fluence at depth, J per point for laser point plans).
+    """
+
+    schema_version: int = PLAN_SCHEMA_VERSION
+    status: PlanStatus
+    status_meaning: str = ""
+    device: str
+    condition: str | None
+    category: str
+    protocol: ProtocolSummary | None
+    site: str
+    skin_type: str
+    session_seconds: float | None
+    distance_mm: float
+    surface: SurfaceDose
+    area_cm2: float
+    energy_j: float
+    target: TargetDose | None
+    tissue_presets: dict[str, str]
+    window: DoseWindowResult
+    windows: Windows
+    schedule: Schedule
+    depth_dose: DepthDose
+    constraints: PlanConstraints
+    reasons: list[str]
+    warnings: list[str]
+    reporting_parameters: ReportingParameters
+    citations: list[CitationRef]
+    note: str
+    safety: SafetyReport
+    points: PointsSummary | None = None
+    options: list[PlanOption] = Field(default_factory=list)
+    eye: EyeGeometry | None = None
+    device_provenance: DeviceProvenance | None = None
+    earliest_start: datetime | None = None
+    profile: str | None = None
+
+    @property
+    def followable(self) -> bool:
+        """A session a person may follow: the safety gate passed it (ok or caution) and it has a time."""
+        return self.status != "refused" and self.session_seconds is not None
+
+
+def load_plan(data: dict | Plan) -> Plan:
+    """A :class:`Plan` from its JSON of any schema version (version 1: the untyped plan stored before typing).
+
+    Version 1 plans lack ``schema_version``, ``options``, ``eye`` and ``device_provenance`` and may carry keys
+    no longer written; they are read with those fields empty.
+    """
+    if isinstance(data, Plan):
+        return data
+    doc = dict(data)
+    version = doc.get("schema_version", 1)
+    if version == 1:
+        known = set(Plan.model_fields)
+        doc = {k: v for k, v in doc.items() if k in known}
+        doc["schema_version"] = PLAN_SCHEMA_VERSION
+    return Plan.model_validate(doc)
