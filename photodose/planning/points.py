@@ -31,7 +31,8 @@ POINT_DEVICE_KIND = "laser_probe"
 REL_TOL = 1e-9
 JUDGED_ON = ("energy per point (WALT 2010 dose table): inside when the J delivered per point meets the table's "
              "dose (energy per treatment / points, raised to its minimum J per point where given); the table "
-             "gives no upper dose. The skin window shown is the seed window, for reference only (not judged).")
+             "gives no upper dose. The skin window shown is the commonly quoted 4-60 J/cm2 window (photodose "
+             "assumption (unsourced)), for reference only (not judged).")
 
 FINITE_BEAM_PHOTONS = 20_000   # a few seconds the first time (then cached); stderr a few percent
 FINITE_BEAM_SEED = 1
@@ -208,15 +209,15 @@ def points_doc(pp: PointPlan, target_fluence_per_point_j_cm2: float | None,
 
 
 def points_window(pp: PointPlan, skin_doc: dict | None) -> dict:
-    """The plan's ``window`` for a point plan: judged on J per point; the seed skin window kept for display."""
+    """The plan's ``window`` for a point plan: judged on J per point; the unsourced skin window kept for display."""
     shown = skin_doc or {}
     return {"basis": "energy_per_point", "at": "each point", "judged_on": JUDGED_ON,
             "j_per_point": pp.j_per_point, "required_j_per_point": pp.required_j_per_point, "verdict": pp.verdict,
             "low_j_cm2": shown.get("low_j_cm2"), "high_j_cm2": shown.get("high_j_cm2"),
             "goal_j_cm2": shown.get("goal_j_cm2"), "fluence_j_cm2": pp.skin_fluence_per_point_j_cm2,
             "source": (f"judged on energy per point: {pp.j_per_point:.3g} J per point against WALT 2010's "
-                       f"{pp.required_j_per_point:.3g} J per point ({pp.source}); the J/cm2 range shown is the seed "
-                       "skin window (unsourced), not judged"),
+                       f"{pp.required_j_per_point:.3g} J per point ({pp.source}); the J/cm2 range shown is the "
+                       "commonly quoted skin window (photodose assumption (unsourced)), not judged"),
             "unsourced": False, "citations": ["walt2010"]}
 
 
