@@ -45,6 +45,14 @@ HENDERSON2015_NM = 810.0
 HENDERSON2015_DEPTH_MM = 30.0
 HENDERSON2015_FRACTION = (0.0045, 0.0290)
 
+# Esnouf et al. 2007 (esnouf2007), abstract: human abdominal skin, dermatome samples up to 0.784 mm thick (ex vivo,
+# after abdominoplasty), 850 nm laser through a 0.28 mm probe, transmitted light on an Ophir Nova meter: intensity
+# reduced by 66 % through 0.784 mm. Phototype, probe-sample contact and spread not read.
+ESNOUF2007_NM = 850.0
+ESNOUF2007_THICKNESS_MM = 0.784
+ESNOUF2007_TRANSMITTED = 1.0 - 0.66
+EPIDERMIS_MM = 0.1   # the stacks' epidermis (typical value, unsourced); the rest of the sample is dermis
+
 # Jagdeo et al. 2012 (jagdeo2012), abstract: in a formalin-fixed cadaver head 830 nm light "measurably penetrates
 # soft tissue, bone and brain", red 633 nm transmission is "negligible" under the same conditions.
 JAGDEO2012_NM = {"nir": 830.0, "red": 633.0}
@@ -125,6 +133,30 @@ def test_hudson2013_808nm_reaches_deeper_than_980nm_through_thick_tissue():
     assert depth[808.0] > depth[980.0]
     for nm, measured in HUDSON2013_DEPTH_MM.items():
         assert 0.7 * measured <= depth[nm] <= 1.0 * measured, f"{nm} nm: {depth[nm]:.1f} mm vs measured {measured}"
+
+
+# --- Esnouf et al. 2007: 850 nm through 0.784 mm of human skin ---------------------------------------------------
+
+
+def skin_sample_transmittance(skin_type: str) -> float:
+    epidermis = tissue_properties("epidermis", ESNOUF2007_NM, skin_type=skin_type).to_layer("epidermis", EPIDERMIS_MM)
+    dermis = tissue_properties("dermis", ESNOUF2007_NM).to_layer("dermis", ESNOUF2007_THICKNESS_MM - EPIDERMIS_MM)
+    stack = LayerStack(n_above=N_AIR, n_below=N_AIR, layers=[epidermis, dermis])
+    return run_mc(stack, 50_000, seed=250, grid=SCALARS_ONLY).transmittance
+
+
+def test_esnouf2007_850nm_through_0p784mm_of_human_skin():
+    """Measured 34 % transmitted; predicted 55 % (type I) to 27 % (type VI), 49 % for type III.
+
+    The phototype of the samples is not in the abstract, so the measurement is first checked against the span the
+    model gives over phototypes I-VI (the spread the model itself cannot resolve): it lies inside. For a mid
+    phototype (III) photodose over-predicts by 1.4x; the band [1.2, 1.7] x measured holds that disagreement (no
+    spread reported). Likely causes, not measured here: a meter that does not collect all of the widely scattered
+    transmitted light, and the dermis preset's scattering (Jacques' generic dermis, mus' 12.6 /cm at 850 nm).
+    """
+    t = {st: skin_sample_transmittance(st) for st in ("I", "III", "VI")}
+    assert t["VI"] < ESNOUF2007_TRANSMITTED < t["I"]
+    assert 1.2 * ESNOUF2007_TRANSMITTED < t["III"] < 1.7 * ESNOUF2007_TRANSMITTED, t
 
 
 # --- Jagdeo et al. 2012: near infrared penetrates the head, red does not ----------------------------------------
