@@ -13,7 +13,7 @@ TITLES = ("Surface dose per session (J/cm²)", "Cumulative surface dose per site
 
 def _remission_label(series) -> str:
     """Short legend text; the full source stays in the JSON and the web page's hover text."""
-    flag = " (UNVERIFIED)" if "unsourced" in series.remission_source or "UNVERIFIED" in series.remission_source else ""
+    flag = " (unsourced)" if "unsourced" in series.remission_source or "UNVERIFIED" in series.remission_source else ""
     return f"{series.label} remission < {series.remission_line:g}{flag}"
 
 
