@@ -67,6 +67,7 @@ def uncertainty(repeat: int, default_device) -> None:
     from photodose.protocols.library import get_protocol
 
     print("\ndose distribution (64 scrambled Sobol samples, seed 0)")
+    rows = []
     print(f"{'device / protocol':58s} {'first (ms)':>11s} {'warm (ms)':>10s} {'warm plan + sampling (ms)':>26s}")
     for device_id, condition in UNCERTAINTY_CASES:
         device = load_device_any(device_id) if device_id else default_device
@@ -99,6 +100,18 @@ def uncertainty(repeat: int, default_device) -> None:
         label = f"{device.id} / {condition}"
         print(f"{label:58s} {first * 1e3:11.1f} {statistics.median(warm) * 1e3:10.1f} "
               f"{statistics.median(total) * 1e3:26.1f}" + ("  (plan samples itself)" if integrated else ""))
+        rows.append((label, doc, sample()))
+    print("\n(the plan's distance and session; target: median [5th, 95th percentile] J/cm2 and the deterministic "
+          "plan's; skin: incident J/cm2; P: share of samples inside the window, - where none)")
+    for label, doc, d in rows:
+        lo, hi = d.fluence_j_cm2_interval
+        s_lo, s_hi = d.skin_fluence_j_cm2_interval
+        p_skin, p_target = (("-" if p is None else f"{p:.2f}") for p in (d.skin_probability_inside,
+                                                                          d.target_probability_inside))
+        print(f"{label}: {doc['status']}, {doc['distance_mm']:g} mm, {doc['session_seconds'] or 0:.0f} s; target "
+              f"{d.target_depth_mm:g} mm {d.fluence_j_cm2:.3g} [{lo:.3g}, {hi:.3g}] (plan {d.nominal_fluence_j_cm2:.3g});"
+              f" skin {d.skin_fluence_j_cm2:.3g} [{s_lo:.3g}, {s_hi:.3g}] (plan {d.nominal_skin_fluence_j_cm2:.3g}); "
+              f"P skin {p_skin}, P target {p_target} (+/- {d.probability_standard_error:.2f})")
 
 
 def _distribution(tissue, channels, surface, distance_mm, session_s, depth_mm, protocol, device):

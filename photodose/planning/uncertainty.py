@@ -23,7 +23,8 @@ uncertainty. The ranges, each with its source or labelled "photodose assumption 
 (``planning/data/uncertainty.yaml``).
 
 Sampling: a scrambled Sobol sequence (:class:`scipy.stats.qmc.Sobol`, fixed seed, n = 64 by default) mapped through
-each input's inverse CDF. Quantiles (5th, 50th, 95th percentile) and window probabilities are taken over the
+each input's inverse CDF (the points are kept in the on-disk transport cache, so scipy.stats is imported once per
+machine, not per plan). Quantiles (5th, 50th, 95th percentile) and window probabilities are taken over the
 samples; ``probability_standard_error`` is the random-sampling bound sqrt(p (1 - p) / n) (scrambled QMC is
 usually better; the tests compare the quantiles with a plain random sample of 2,000).
 
@@ -38,11 +39,11 @@ own phi: a warm plan only multiplies arrays.
 from __future__ import annotations
 
 from functools import lru_cache
+from statistics import NormalDist
 from typing import Literal
 
 import numpy as np
 from pydantic import BaseModel, ConfigDict
-from scipy.stats import norm, qmc
 
 from ..bibliography import UNSOURCED, cite
 from ..dosimetry.arithmetic import fluence_j_cm2
@@ -52,7 +53,7 @@ from ..optics.chromophores import blood_mua_per_cm, melanosome_mua_per_cm
 from ..optics.phototypes import melanosome_fraction
 from ..optics.sites import body_stack, layer_table
 from ..optics.tissues import tissue_presets
-from ..package_data import load_yaml
+from ..package_data import read_text
 from ..transport.diffusion_batch import diffusion_fluence_per_irradiance_batch
 from .sensitivity import FAT_PRESETS
 from .surface import SurfaceIrradiance
@@ -107,7 +108,8 @@ class InputRange(BaseModel):
             return self.low + u * (self.high - self.low)
         if self.distribution == "loguniform":
             return np.exp(np.log(self.low) + u * (np.log(self.high) - np.log(self.low)))
-        z = norm.ppf(NORMAL_TAIL + u * (1.0 - 2.0 * NORMAL_TAIL))
+        inv_cdf = NormalDist().inv_cdf
+        z = np.array([inv_cdf(p) for p in np.ravel(NORMAL_TAIL + u * (1.0 - 2.0 * NORMAL_TAIL))]).reshape(u.shape)
         return self.centre + self.sd * z
 
     def describe(self) -> str:
@@ -164,7 +166,11 @@ class DoseDistribution(BaseModel):
 
 @lru_cache(maxsize=1)
 def _ranges_file() -> dict:
-    return load_yaml("photodose.planning", "data", "uncertainty.yaml")
+    """The ranges file, parsed with libyaml where present (the pure-Python parser costs ~25 ms per process)."""
+    import yaml
+
+    return yaml.load(read_text("photodose.planning", "data", "uncertainty.yaml"),
+                     Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
 
 
 def _range(name: str, kind: str, entry: dict, unit: str = "", **override) -> InputRange:
@@ -241,10 +247,31 @@ def zero_width(ranges) -> tuple[InputRange, ...]:
     return tuple(r.model_copy(update={"low": r.centre, "high": r.centre, "sd": 0.0}) for r in ranges)
 
 
+def _sobol(dim: int, n: int, seed: int) -> np.ndarray:
+    """Scrambled Sobol points, kept in the on-disk transport cache: importing scipy.stats costs 0.3-1.5 s per
+    process, more than the rest of a plan, and the points depend only on (dim, n, seed, scipy version)."""
+    import scipy
+
+    from ..transport import cache
+
+    key = cache.cache_key({"kind": "scrambled-sobol", "dim": dim, "n": n, "seed": seed, "scipy": scipy.__version__})
+    hit = cache.load(key)
+    if hit is not None and len(hit.get("u", ())) == n:
+        return np.array(hit["u"], float).reshape(n, dim)
+    from scipy.stats import qmc
+
+    u = qmc.Sobol(dim, scramble=True, seed=seed).random(n)
+    try:
+        cache.store(key, {"u": u.tolist()})
+    except OSError:  # a read-only cache folder only costs the import next time
+        pass
+    return u
+
+
 @lru_cache(maxsize=32)
 def _unit_sample(dim: int, n: int, seed: int, sampler: str) -> np.ndarray:
     if sampler == "sobol":
-        u = qmc.Sobol(dim, scramble=True, seed=seed).random(n)
+        u = _sobol(dim, n, seed)
     elif sampler == "random":
         u = np.random.default_rng(seed).random((n, dim))
     else:
