@@ -26,7 +26,7 @@ def make_app(tmp_path, monkeypatch, **kwargs):
 def client_for(app):
     from fastapi.testclient import TestClient
 
-    return TestClient(app)
+    return TestClient(app, base_url="http://127.0.0.1")  # a name the app serves (host allow-list)
 
 
 def csrf_of(client, path: str = "/profile") -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import secrets
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -9,8 +10,6 @@ from pathlib import Path
 from fastapi import FastAPI
 from fastapi.responses import FileResponse
 from fastapi.staticfiles import StaticFiles
-from starlette.middleware.sessions import SessionMiddleware
-
 from . import errors, security
 from .jobs import JobRunner
 from .plan_cache import PlanCache
@@ -26,15 +25,38 @@ def plotly_js_path() -> Path:
     return Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
 
 
-def create_app(db_url: str | None = None, *, require_login: bool = False, secret_key: str | None = None) -> FastAPI:
+def private_sqlite_file(db_url: str | None) -> None:
+    """Create the journal's SQLite file with mode 0600 (or take group and other access away from an existing one):
+    it holds health data. SQLite gives its -wal and -shm files the database file's permissions."""
+    from ..journal.paths import resolve_db_url
+
+    resolved = resolve_db_url(db_url)
+    if not resolved.startswith("sqlite:///") or resolved.endswith(":memory:"):
+        return
+    path = Path(resolved.removeprefix("sqlite:///"))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    except FileExistsError:
+        for file in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+            if file.exists() and file.stat().st_mode & 0o077:
+                os.chmod(file, 0o600)
+
+
+def create_app(db_url: str | None = None, *, require_login: bool = False, secret_key: str | None = None,
+               allowed_hosts: list[str] | None = None, tls: bool = False) -> FastAPI:
     """Build the web app over the journal at ``db_url`` (default: the journal's own default location).
 
     ``require_login``: every request needs a logged-in session (users from ``photodose serve --set-password``).
     ``secret_key`` signs the session cookies (random per process when not given).
+    ``allowed_hosts``: Host-header names served (default: the loopback names; see ``auth.allowed_hosts``).
+    ``tls``: served over HTTPS (Secure cookie, HSTS).
     """
     from ..journal import open_journal
+    from . import auth
     from .routes import ROUTERS
 
+    private_sqlite_file(db_url)
     journal = open_journal(db_url)
     jobs = JobRunner()
 
@@ -48,6 +70,9 @@ def create_app(db_url: str | None = None, *, require_login: bool = False, secret
                   description="photodose informs; it does not diagnose.", docs_url=None, redoc_url=None)
     app.state.journal = journal
     app.state.require_login = require_login
+    app.state.session_max_age_s = SESSION_MAX_AGE_S
+    app.state.tls = tls
+    app.state.login_throttle = auth.LoginThrottle()
     app.state.plan_cache = PlanCache()
     app.state.jobs = jobs
 
@@ -61,7 +86,6 @@ def create_app(db_url: str | None = None, *, require_login: bool = False, secret
     for router in ROUTERS:
         app.include_router(router)
     errors.install(app)
-    app.middleware("http")(security.gate)
-    app.add_middleware(SessionMiddleware, secret_key=secret_key or secrets.token_urlsafe(32),
-                       session_cookie="photodose_session", max_age=SESSION_MAX_AGE_S, same_site="lax")
+    security.install(app, allowed_hosts=allowed_hosts or auth.allowed_hosts("127.0.0.1"),
+                     secret_key=secret_key or secrets.token_urlsafe(32), max_age_s=SESSION_MAX_AGE_S, tls=tls)
     return app

@@ -11,6 +11,8 @@ from ..errors import PhotodoseInputError
 from .planning import load_catalog_device
 
 MAX_UPLOAD_BYTES = 200_000
+MAX_YAML_DEPTH = 16  # a device file nests 3-4 levels (device > channels > channel > tagged value)
+MAX_DEVICE_ID_CHARS = 100  # the id becomes a file name
 MAX_READINGS = 50
 CURVE_POINTS = 40
 CURVE_RANGE_MM = (10.0, 1000.0)
@@ -39,30 +41,82 @@ def summary_at(device_id: str, distance: str):
     from ..units import parse_length_mm
 
     device = load_catalog_device(device_id)
-    distance_mm = parse_length_mm(distance, "distance")
+    try:
+        distance_mm = parse_length_mm(distance, "distance")
+    except OverflowError:
+        raise PhotodoseInputError("distance", str(distance)[:40], "at most 3 m (3000 mm)") from None
     if distance_mm > 3000:
         raise PhotodoseInputError("distance", distance, "at most 3 m (3000 mm)")
     return device, irradiance_summary(device, distance_mm)
 
 
-def add_uploaded_device(filename: str, content: bytes):
-    """Validate an uploaded device file (YAML/TOML) and add it to the user's devices."""
-    from ..devices.catalog import add_user_device
-    from ..devices.files import DEVICE_FILE_SUFFIXES
+def check_yaml_shape(text: str, filename: str) -> None:
+    """Refuse YAML that is costly to load before loading it: anchors and aliases (a few hundred bytes of nested
+    aliases expand to gigabytes: the "billion laughs") and nesting deeper than ``MAX_YAML_DEPTH``. Uses the YAML
+    tokenizer, whose work is linear in the text."""
+    import yaml
 
-    suffix = Path(filename or "").suffix.lower()
+    openers = (yaml.BlockMappingStartToken, yaml.BlockSequenceStartToken, yaml.FlowMappingStartToken,
+               yaml.FlowSequenceStartToken)
+    closers = (yaml.BlockEndToken, yaml.FlowMappingEndToken, yaml.FlowSequenceEndToken)
+    depth = 0
+    try:
+        for token in yaml.scan(text, Loader=yaml.SafeLoader):
+            if isinstance(token, (yaml.AnchorToken, yaml.AliasToken)):
+                raise PhotodoseInputError("file", filename, "a device file without YAML anchors or aliases "
+                                          f"(&name / *name, line {token.start_mark.line + 1})")
+            if isinstance(token, openers):
+                depth += 1
+                if depth > MAX_YAML_DEPTH:
+                    raise PhotodoseInputError("file", filename, f"YAML nested at most {MAX_YAML_DEPTH} levels deep "
+                                              f"(line {token.start_mark.line + 1})")
+            elif isinstance(token, closers):
+                depth -= 1
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 1}" if mark is not None else ""
+        raise PhotodoseInputError("file", filename, f"valid YAML ({getattr(exc, 'problem', None) or 'syntax error'}"
+                                  f"{where})") from None
+
+
+def add_uploaded_device(filename: str, content: bytes):
+    """Validate an uploaded device file (YAML/TOML) and add it to the acting user's devices (a web user's own
+    folder: ``security.user_devices_folder``)."""
+    from ..devices.catalog import add_user_device
+    from ..devices.files import DEVICE_FILE_SUFFIXES, read_device_file
+
+    filename = str(filename or "")[:200]
+    suffix = Path(filename).suffix.lower()
     if suffix not in DEVICE_FILE_SUFFIXES:
         raise PhotodoseInputError("file", filename, "a device file ending in " + ", ".join(DEVICE_FILE_SUFFIXES))
     if not content or len(content) > MAX_UPLOAD_BYTES:
         raise PhotodoseInputError("file", f"{len(content)} bytes", f"a non-empty file of at most {MAX_UPLOAD_BYTES} bytes")
+    try:
+        text = content.decode("utf-8")
+    except UnicodeDecodeError:
+        raise PhotodoseInputError("file", filename, "a UTF-8 text file") from None
+    if suffix != ".toml":
+        check_yaml_shape(text, filename)
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / f"upload{suffix}"
         path.write_bytes(content)
         try:
+            device = read_device_file(path)
+            if len(device.id) > MAX_DEVICE_ID_CHARS:
+                raise PhotodoseInputError("id", device.id[:40] + "...", f"a device id of at most {MAX_DEVICE_ID_CHARS} "
+                                          "characters")
             return add_user_device(path)
         except PhotodoseInputError as exc:
-            value = filename if str(exc.value) == str(path) else exc.value
+            value = filename if str(exc.value) == str(path) else _short(exc.value)
             raise PhotodoseInputError(exc.field, value, exc.allowed, source=filename) from None
+        except RecursionError:
+            raise PhotodoseInputError("file", filename, "a device file nested less deeply") from None
+
+
+def _short(value, limit: int = 80):
+    """An offending value as shown back to the person: at most ``limit`` characters."""
+    text = str(value)
+    return value if len(text) <= limit else text[:limit] + "..."
 
 
 def parse_readings(text: str) -> list[tuple[float, float]]:

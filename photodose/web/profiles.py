@@ -47,8 +47,7 @@ def require_active_profile(request: Request) -> Profile:
 
 
 def create_profile(request: Request, name: str, skin_phototype: str | None) -> Profile:
-    db = journal(request)
-    profile = repository.add_profile(db, name, skin_phototype=skin_phototype or None)
-    owners.set_owner(db, profile.id, current_user(request))
+    profile = repository.add_profile(journal(request), name, skin_phototype=skin_phototype or None,
+                                     owner=owners.owner_value(current_user(request)))
     request.session["profile_id"] = profile.id
     return profile

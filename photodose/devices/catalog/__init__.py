@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import shutil
+from contextvars import ContextVar
 from functools import lru_cache
 from pathlib import Path
 
@@ -21,10 +22,16 @@ from ..model import Device
 
 CATALOG_DIR = Path(__file__).parent
 DEFAULT_DEVICE_ID = "generic-panel-660-850"
+# Set by the web app for each request of a logged-in web user: that user's own devices folder, so that users of
+# one server neither see nor overwrite each other's devices. None: the local user's folder below.
+USER_DEVICES_DIR: ContextVar[Path | None] = ContextVar("photodose_user_devices_dir", default=None)
 
 
 def user_devices_dir() -> Path:
     """Folder holding the user's device files (not created until a device is added)."""
+    override = USER_DEVICES_DIR.get()
+    if override is not None:
+        return override
     base = os.environ.get("PHOTODOSE_HOME") or platformdirs.user_data_dir("photodose")
     return Path(base) / "devices"
 

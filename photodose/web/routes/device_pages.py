@@ -57,7 +57,7 @@ async def upload_device(request: Request):
             raise PhotodoseInputError("file", None, "choose a device file (.yaml, .yml or .toml)")
         device = devices.add_uploaded_device(upload.filename, await upload.read(devices.MAX_UPLOAD_BYTES + 1))
     except PhotodoseInputError as exc:
-        return _page(request, DEFAULTS["device"], status_code=422, errors={"file": str(exc)})
+        return _page(request, DEFAULTS["device"], status_code=422, errors={"file": str(exc)[:500]})
     return _page(request, device.id, message=f"Added {device.name} ({device.id}) to your devices.")
 
 

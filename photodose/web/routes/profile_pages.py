@@ -6,6 +6,7 @@ import json
 
 from fastapi import APIRouter, HTTPException, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
+from sqlalchemy.exc import SQLAlchemyError
 
 from ...errors import PhotodoseInputError
 from ...journal import exchange, repository
@@ -71,13 +72,15 @@ async def import_profile(request: Request):
         except (UnicodeDecodeError, json.JSONDecodeError) as exc:
             raise PhotodoseInputError("file", getattr(upload, "filename", ""), f"a JSON export ({exc})") from None
         db = journal(request)
-        profile = exchange.import_profile(db, data, rename=str(form.get("rename") or "").strip() or None)
-        owners.set_owner(db, profile.id, current_user(request))
+        profile = exchange.import_profile(db, data, rename=str(form.get("rename") or "").strip() or None,
+                                          owner=owners.owner_value(current_user(request)))
         request.session["profile_id"] = profile.id
     except PhotodoseInputError as exc:
         errors = errors_from(exc, ("file", "rename"), {"name": "rename", "format": "file", "format_version": "file"})
-    except (KeyError, TypeError, ValueError) as exc:
-        errors = {"file": f"file: not a valid photodose export ({exc.__class__.__name__}: {exc})"}
+    except (KeyError, TypeError, ValueError, AttributeError, IndexError, SQLAlchemyError) as exc:
+        # a hand-edited or truncated export: refused as a whole (the import is one transaction)
+        reason = " ".join(str(getattr(exc, "orig", None) or exc).split())[:160]
+        errors = {"file": f"file: not a valid photodose export ({exc.__class__.__name__}: {reason})"}
     if errors:
         return render(request, "profile.html", status_code=422, active="profile", values=values_of(form),
                       errors=errors)
