@@ -70,7 +70,6 @@ def home(tmp_path, monkeypatch):
     return tmp_path
 
 
-@pytest.mark.slow
 @pytest.mark.parametrize("args", [KNEE, TPBM, LASER], ids=["knee-panel", "tpbm-headset", "laser-probe"])
 def test_demo_plans_json_and_text_cite_no_notes(home, capsys, args):
     as_json = _run(capsys, args + ["--json"])
@@ -82,7 +81,6 @@ def test_demo_plans_json_and_text_cite_no_notes(home, capsys, args):
     assert keys and keys <= set(bibliography()), keys - set(bibliography())
 
 
-@pytest.mark.slow
 def test_demo_html_report_cites_no_notes(home, capsys):
     out = _run(capsys, ["demo", "--out", str(home / "demo"), "--json"])
     pages = sorted((home / "demo").glob("*.html"))
