@@ -27,6 +27,7 @@ from photodose.planning.uncertainty import (
     _solve,
     dose_distribution,
     input_ranges,
+    is_tissue_input,
     sample_layers,
     zero_width,
 )
@@ -202,8 +203,7 @@ def test_centre_wavelength_change_matches_full_spectral_integration(knee):
     from photodose.planning.uncertainty import _values
 
     ranges = tuple(knee.ranges())
-    tissue_names = {r.name for r in ranges if r.name.startswith("thickness.") or r.name in
-                    ("melanin", "blood_volume", "saturation", "scattering", "fat_absorption")}
+    tissue_names = {r.name for r in ranges if is_tissue_input(r.name)}
     values = {k: v for k, v in _values(ranges, 64, 0, "sobol").items() if k in tissue_names}
     z = [knee.depth_mm]
     for ch, light in zip(knee.channels, knee.lights):

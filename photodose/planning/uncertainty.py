@@ -12,7 +12,7 @@ Model. The plan's deterministic dose at depth z is D(z) = sum_ch H_ch phi_ch(z) 
   (the plan's distance and the two ends of the distance range);
 - ``r_ch,s``: the tissue's relative change, from the 1-D delta-Eddington diffusion model
   (:mod:`photodose.transport.diffusion`) at the channel's centre wavelength, for the sampled layer thicknesses,
-  epidermal melanosome fraction, blood volume, blood saturation, scattering amplitude and fat absorption
+  epidermal melanosome fraction, blood volume (per layer), blood saturation, scattering amplitude and fat absorption
   (:func:`sample_layers`), over the same model with the nominal inputs. The plan's own phi_ch (spectrally
   integrated; fast, Monte Carlo or atlas) is kept and only scaled, so zero-width ranges return the plan's dose
   exactly, and the relative change is assumed the same across a channel's emission band (checked against full
@@ -61,7 +61,7 @@ from .tissue import CURVE_DEPTHS_MM
 from .windows import verdict
 
 __all__ = ["DEFAULT_SAMPLES", "DepthBand", "DoseDistribution", "InputRange", "dose_distribution", "input_ranges",
-           "sample_layers", "zero_width"]
+           "is_tissue_input", "sample_layers", "zero_width"]
 
 DEFAULT_SAMPLES = 64
 DEFAULT_SEED = 0
@@ -69,7 +69,12 @@ QUANTILES = (5.0, 50.0, 95.0)
 NORMAL_TAIL = 0.005              # normal inputs are truncated at their 0.5th and 99.5th percentiles
 MAX_STACKS_PER_SOLVE = 256       # memory bound of one batched solve (about 40 MB at 1,600 cells per stack)
 WORN_KINDS = ("mask", "headset", "pad")
-TISSUE_INPUTS = ("melanin", "blood_volume", "saturation", "scattering", "fat_absorption")
+TISSUE_INPUTS = ("melanin", "saturation", "scattering", "fat_absorption")
+
+
+def is_tissue_input(name: str) -> bool:
+    """Whether an input changes the tissue (and so the diffusion solve), not the device or the distance."""
+    return name.startswith(("thickness.", "blood_volume.")) or name in TISSUE_INPUTS
 
 
 class InputRange(BaseModel):
@@ -224,7 +229,10 @@ def input_ranges(tissue, channels, device, distance_mm: float, *, contact: bool 
     out.append(_range("melanin", "factor", {**mel, "distribution": "uniform"}, low=lo / m0, high=hi / m0,
                       source=mel["source"].strip() + f"; phototype {tissue.skin_type}: {100 * lo:g}-{100 * hi:g} % "
                       f"about its modelled {100 * m0:g} %"))
-    out.append(_range("blood_volume", "factor", data["blood_volume"]))
+    presets = tissue_presets()
+    for layer in layer_table(tissue.site, tissue.thickness_mm, tissue.tissue):
+        if layer["tissue"] not in FAT_PRESETS and presets[layer["tissue"]].blood_fraction > 0:
+            out.append(_range(f"blood_volume.{layer['name']}", "factor", data["blood_volume"]))
     out.append(_range("saturation", "shift", data["saturation"]))
     out.append(_range("scattering", "factor", data["scattering"]))
     if any(layer["tissue"] in FAT_PRESETS for layer in layer_table(tissue.site, tissue.thickness_mm, tissue.tissue)):
@@ -291,7 +299,7 @@ def sample_layers(site: str, wavelength_nm: float, skin_type: str, thickness_mm:
 
     Each layer's absorption is split as its preset composes it (Jacques 2013 eq. 12): blood
     B * mua_blood(lambda, S), melanin M * mua_mel(lambda) (pigmented layers), and the rest (water, fat, baseline).
-    Samples: B x ``blood_volume``, S + ``saturation`` (kept in [0, 1]), M x ``melanin``; a subcutaneous-fat layer's
+    Samples: B x ``blood_volume.LAYER`` (one independent factor per layer), S + ``saturation`` (kept in [0, 1]), M x ``melanin``; a subcutaneous-fat layer's
     whole absorption x ``fat_absorption`` instead; mus x ``scattering``; finite thicknesses x ``thickness.LAYER``.
     Inputs absent from ``values`` stay nominal. Returns {"mua", "mus", "g", "n", "thickness_mm"} (thickness NaN for a
     semi-infinite last layer).
@@ -317,7 +325,7 @@ def sample_layers(site: str, wavelength_nm: float, skin_type: str, thickness_mm:
             blood0 = b * float(blood_mua_per_cm(wavelength_nm, s))
             rest = max(layer.mua_per_cm - blood0 - m * mel_nm, 0.0)
             sat = np.clip(s + get("saturation", 0.0), 0.0, 1.0)
-            blood = b * get("blood_volume", 1.0) * np.asarray(blood_mua_per_cm(wavelength_nm, sat), float)
+            blood = b * get(f"blood_volume.{layer.name}", 1.0) * np.asarray(blood_mua_per_cm(wavelength_nm, sat), float)
             mua.append(rest + blood + m * get("melanin", 1.0) * mel_nm)
         mus.append(layer.mus_per_cm * get("scattering", 1.0))
         thk.append(np.full(count, np.nan) if layer.thickness_mm is None
@@ -338,7 +346,7 @@ def _solve(optics: dict, depths_mm) -> np.ndarray:
 def _tissue_ratios(site: str, skin_type: str, thickness_key: tuple, tissue_key: tuple, wavelength_nm: int,
                    depths_mm: tuple, ranges: tuple[InputRange, ...], n: int, seed: int, sampler: str) -> np.ndarray:
     """r_s(z) = phi(z; x_s) / phi(z; x_0) (n, D) at one wavelength, from batched diffusion solves (cached)."""
-    tissue_names = {r.name for r in ranges if r.name.startswith("thickness.") or r.name in TISSUE_INPUTS}
+    tissue_names = {r.name for r in ranges if is_tissue_input(r.name)}
     values = {k: v for k, v in _values(ranges, n, seed, sampler).items() if k in tissue_names}
     centre = {r.name: np.array([r.centre]) for r in ranges if r.name in tissue_names}
     thickness, tissue = dict(thickness_key) or None, dict(tissue_key) or None
