@@ -256,3 +256,15 @@ def test_input_range_maps_the_unit_interval_onto_its_range():
                                   source="x").ppf(u), [0.5, 1.0, 2.0])
     normal = InputRange(name="c", kind="shift", distribution="normal", sd=0.08, source="x").ppf(u)
     assert normal[1] == 0.0 and np.isclose(normal[2], 0.08 * 2.5758, rtol=1e-3)
+
+
+def test_a_sample_whose_finite_stack_ends_above_the_target_gives_no_dose_there():
+    """The knee with its bone cut to 5 mm ends at 15.6 mm; with the fat at half its thickness the stack ends above a
+    15 mm target, where the plan counts no light (phi NaN -> 0), so the lowest percentiles are 0, not the nominal."""
+    ctx = Context("generic-panel-660-850", "knee-osteoarthritis", site="knee")
+    tissue = TissueModel("knee", "III", {"bone": 5.0})
+    lights = channel_lights(ctx.channels, ctx.surface, ctx.distance_mm, channel_phis(ctx.channels, tissue, 15.0))
+    d = dose_distribution(tissue, ctx.channels, lights, 600.0, 15.0, None, None, ctx.device, ctx.distance_mm,
+                          surface=ctx.surface)
+    assert d.nominal_fluence_j_cm2 > 0
+    assert d.fluence_j_cm2_interval[0] == 0.0 < d.fluence_j_cm2_interval[1]

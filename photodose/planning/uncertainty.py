@@ -357,9 +357,11 @@ def _tissue_ratios(site: str, skin_type: str, thickness_key: tuple, tissue_key: 
         if not chunk:
             chunk = {"scattering": np.ones(min(step, n - start) + 1)}
         phi = _solve(sample_layers(site, float(wavelength_nm), skin_type, thickness, tissue, chunk), depths_mm)
+        nominal = phi[:1]
         with np.errstate(divide="ignore", invalid="ignore"):
-            ratio = phi[1:] / phi[:1]
-        out[start:start + step] = np.where(np.isfinite(ratio), ratio, 1.0)
+            ratio = phi[1:] / nominal
+        # below a finite stack phi is NaN (the plan counts it 0): a sample whose stack ends above z gets 0
+        out[start:start + step] = np.where(np.isfinite(nominal) & (nominal > 0), np.nan_to_num(ratio, nan=0.0), 1.0)
     out.setflags(write=False)
     return out
 
