@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 
 from photodose.bibliography import UNSOURCED, bibliography
+from photodose.devices.model import Provenance
 from photodose.errors import PhotodoseInputError
 from photodose.optics.sites import body_stack
 from photodose.planning.session_dose import (
@@ -241,6 +242,14 @@ def test_a_claimed_output_gets_a_wider_lower_range_than_a_measured_one():
     joovv = load_device_any("joovv-solo-3")                   # power fitted to a manufacturer's claim
     ranges = input_ranges(TissueModel("knee"), choose_channels(joovv, None), joovv, 152.4)
     assert any(r.name == "device_output.claim" for r in ranges)
+    measured = {f"channels.{i}.total_power": Provenance(tag="measurement", source="test meter")
+                for i in range(len(joovv.channels))}
+    metered = joovv.model_copy(update={"provenance": {**joovv.provenance, **measured}})
+    ranges = input_ranges(TissueModel("knee"), choose_channels(metered, None), metered, 152.4)
+    assert any(r.name == "device_output.measurement" for r in ranges)
+    panel = load_device_any("generic-panel-660-850")          # illustrative values
+    ranges = input_ranges(TissueModel("knee"), choose_channels(panel, None), panel, 150.0)
+    assert any(r.name == "device_output.assumption" for r in ranges)
 
 
 def test_bad_sample_count_is_refused_naming_the_option(knee):
