@@ -43,7 +43,7 @@ def test_planner_puts_custom_target_mid_window():
     p = plan(PlanRequest(device=PANEL, site="knee", target_depth_mm=10.0, window_j_cm2=(1.0, 10.0),
                          safety={"goggles": True}))
     assert p["status"] == "planned"
-    assert p["target"]["fluence_j_cm2"] == pytest.approx(math.sqrt(10.0), rel=1e-6)
+    assert p["target"]["fluence_j_cm2_nominal"] == pytest.approx(math.sqrt(10.0), rel=1e-6)
     assert p["window"]["verdict"] == "inside" and p["window"]["basis"] == "target"
     assert 20 <= p["distance_mm"] <= 600
     assert p["surface"]["fluence_j_cm2"] == pytest.approx(p["surface"]["irradiance_mw_cm2"] * p["session_seconds"] / 1000,

@@ -25,7 +25,8 @@ def test_every_protocol_plans_with_a_verdict(protocol):
 
 
 def test_refused_plan_lists_failed_checks_with_remedies():
-    p = plan(PlanRequest(device="joovv-solo-3", condition="knee-osteoarthritis", distance_mm=150.0, max_minutes=20))
+    """The face in front of a panel without goggles: the eye is in the beam and the infrared eye limit fails."""
+    p = plan(PlanRequest(device="joovv-solo-3", condition="skin-rejuvenation", distance_mm=150.0, max_minutes=20))
     assert p["status"] == "refused" and p["session_seconds"] is None
     failed = [c for c in p["safety"]["checks"] if c["status"] == "fail"]
     assert failed and all(c["remedy"] for c in failed)
@@ -89,7 +90,7 @@ def test_demo_plan_writes_report(tmp_path):
 def test_cli_plan_says_why_it_is_refused_or_cautioned():
     from typer.testing import CliRunner
 
-    result = CliRunner().invoke(app, ["plan", "--device", "joovv-solo-3", "--condition", "knee-osteoarthritis",
+    result = CliRunner().invoke(app, ["plan", "--device", "joovv-solo-3", "--condition", "skin-rejuvenation",
                                       "--distance", "15 cm", "--max-minutes", "20"])
     assert result.exit_code == 0
     assert "safety fail:" in result.stdout and "remedy:" in result.stdout
@@ -114,3 +115,57 @@ def test_bad_custom_window_or_range_is_one_clear_line(args, capsys):
         main(argv)
     err = capsys.readouterr().err
     assert info.value.code == 2 and args[0].lstrip("-") in err and "input={" not in err
+
+
+def test_joovv_knee_at_the_makers_six_inches_is_planned_not_refused_for_the_eye():
+    """Joovv's manual: 6-12 in, 10-20 min. The eye sits where the person is (away from the knee), so the session the
+    maker describes is judged on the skin dose (46.7 J/cm2, inside the 4-60 J/cm2 window), not refused."""
+    p = plan(PlanRequest(device="joovv-solo-3", condition="knee-osteoarthritis", distance_mm=152.4, minutes=10,
+                         distance_unit="in"))
+    assert p["status"] == "planned" and p["session_seconds"] == 600.0
+    assert p["eye"]["in_beam"] is False and p["eye"]["distance_mm"] > 152.4
+    eye = [c for c in p["safety"]["checks"] if c["name"].startswith("eye:")]
+    assert eye and all(c["status"] != "fail" for c in eye)
+    assert p["window"]["at"] == "skin" and p["window"]["verdict"] == "inside"
+    assert p["window"]["fluence_j_cm2"] == pytest.approx(p["surface"]["irradiance_mw_cm2"] * 600 / 1000)
+    cell = next(o for o in p["options"] if o["distance_text"] == "6 in" and o["minutes"] == 10)
+    assert cell["skin_fluence_j_cm2"] == pytest.approx(p["surface"]["fluence_j_cm2"], rel=1e-3)
+
+
+def test_unsourced_session_range_is_a_preference_not_a_constraint():
+    """Without options the panel is not pushed to the edge of the search range by the unsourced 10-20 min."""
+    p = plan(PlanRequest(device="joovv-solo-3", condition="knee-osteoarthritis"))
+    assert p["status"] == "planned" and p["distance_mm"] < 400
+    assert p["window"]["verdict"] == "inside"
+    assert any("a preference only" in w for w in p["warnings"])
+
+
+def test_fixed_minutes_and_bounds_are_kept():
+    p = plan(PlanRequest(device=PANEL, condition="knee-osteoarthritis", minutes=12, safety={"goggles": True}))
+    assert p["session_seconds"] == 720.0 and p["window"]["verdict"] == "inside"
+    q = plan(PlanRequest(device=PANEL, condition="knee-osteoarthritis", min_minutes=15, max_minutes=18,
+                         safety={"goggles": True}))
+    assert 900 <= q["session_seconds"] <= 1080
+
+
+def test_the_face_target_is_shown_for_comparison_never_called_inside():
+    """The skin window judges the incident dose; the dermis fluence can exceed it (backscatter) and is not judged."""
+    p = plan(PlanRequest(device="joovv-solo-3", condition="skin-rejuvenation", safety={"goggles": True}))
+    assert p["window"]["at"] == "skin" and p["target"]["judged"] is False
+    assert p["target"]["fluence_j_cm2"] > p["surface"]["fluence_j_cm2"]  # backscatter adds at 0.5 mm
+    assert p["windows"]["target"] is None
+
+
+def test_target_interval_brackets_the_median_and_window_probability_is_given():
+    p = plan(PlanRequest(device=PANEL, condition="knee-osteoarthritis", safety={"goggles": True}))
+    lo, hi = p["target"]["fluence_j_cm2_interval"]
+    assert lo < p["target"]["fluence_j_cm2"] < hi
+    assert 0.0 <= p["window"]["probability_inside"] <= 1.0
+    assert len(p["depth_dose"]["total_j_cm2_p05"]) == len(p["depth_dose"]["depth_mm"])
+
+
+def test_device_provenance_says_what_is_claimed_fitted_and_assumed():
+    p = plan(PlanRequest(device="joovv-solo-3", condition="knee-osteoarthritis", safety={"goggles": True}))
+    prov = p["device_provenance"]
+    assert "100 mW/cm2 at 152 mm (claim)" in prov["summary"] and "fitted to the claim" in prov["summary"]
+    assert "LED layout" in prov["assumptions"]

@@ -36,7 +36,7 @@ def test_bashkatov_fat_gives_less_target_dose_below_the_fat_at_the_same_session(
     assert default["target"]["depth_mm"] > FAT_BOTTOM_MM
     assert bashkatov["session_seconds"] == default["session_seconds"]  # planned on the skin window: same session
     assert bashkatov["surface"]["fluence_j_cm2"] == pytest.approx(default["surface"]["fluence_j_cm2"])
-    assert bashkatov["target"]["fluence_j_cm2"] < 0.1 * default["target"]["fluence_j_cm2"]  # 1.08 vs 0.03 /cm
+    assert bashkatov["target"]["fluence_j_cm2_nominal"] < 0.1 * default["target"]["fluence_j_cm2_nominal"]  # 1.08 vs 0.03 /cm
     assert bashkatov["tissue_presets"] == BASHKATOV and default["tissue_presets"] == {}
     assert any("subcutaneous_fat = subcutaneous_fat_bashkatov" in r and "instead of the site's subcutaneous_fat" in r
                for r in bashkatov["reasons"])
@@ -52,9 +52,9 @@ def test_fat_sensitivity_brackets_by_fat_absorption_and_matches_the_plans():
     dose = {p: rows[p]["fluence_j_cm2"] for p in FAT_PRESETS}
     assert dose["subcutaneous_fat_bashkatov"] < dose["subcutaneous_fat"] < dose["subcutaneous_fat_cassano2019"]
     # each row is the plan that the preset gives for this same session
-    assert dose["subcutaneous_fat"] == pytest.approx(default["target"]["fluence_j_cm2"], rel=1e-9)
+    assert dose["subcutaneous_fat"] == pytest.approx(default["target"]["fluence_j_cm2_nominal"], rel=1e-9)
     swapped = plan(PlanRequest(**THIGH, tissue=BASHKATOV))
-    assert dose["subcutaneous_fat_bashkatov"] == pytest.approx(swapped["target"]["fluence_j_cm2"], rel=1e-9)
+    assert dose["subcutaneous_fat_bashkatov"] == pytest.approx(swapped["target"]["fluence_j_cm2_nominal"], rel=1e-9)
     assert [r["used_by_plan"] for r in _fat_rows(swapped).values()] == [False, True, False]
     fat = default["target"]["sensitivity"]["subcutaneous_fat_preset"]
     assert fat["layers"] == ["subcutaneous_fat"]

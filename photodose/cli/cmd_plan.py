@@ -104,7 +104,7 @@ def target_meaning(plan) -> str:
     interval = (f" (5th-95th percentile {t.fluence_j_cm2_interval[0]:.3g}-{t.fluence_j_cm2_interval[1]:.3g})"
                 if t.fluence_j_cm2_interval else "")
     judged = (f"judged against the target window: {plan.windows.target.verdict}, "
-              f"{VERDICT_MEANING[plan.windows.target.verdict]}" if t.judged and plan.windows.target
+              f"{VERDICT_MEANING[plan.windows.target.verdict].rstrip('.')}" if t.judged and plan.windows.target
               else "shown for comparison, not judged (no window is sourced as fluence at this depth)")
     return (f"{t.fluence_j_cm2:.3g} J/cm2{interval} at {t.depth_mm:g} mm is fluence at the target; it can exceed "
             f"the skin dose because light scattered back from below adds to it. It is {judged}.")
@@ -153,7 +153,7 @@ def _render_options(console, plan) -> None:
     minutes = sorted({o.minutes for o in plan.options})
     distances = list(dict.fromkeys(o.distance_text for o in plan.options))
     cells = {(o.distance_text, o.minutes): o for o in plan.options}
-    table = Table(title="Options: skin dose (J/cm2) and window verdict")
+    table = Table(title="Other distances and times: skin dose (J/cm2)")
     table.add_column("distance")
     for m in minutes:
         table.add_column(f"{m:g} min")
@@ -161,12 +161,13 @@ def _render_options(console, plan) -> None:
         row = []
         for m in minutes:
             o = cells.get((d, m))
-            row.append("" if o is None else f"{o.skin_fluence_j_cm2:.3g} {o.verdict or ''}"
-                       + (" (refused)" if o.safety == "refused" else ""))
+            mark = "" if o is None or o.verdict in (None, "inside") else f" {o.verdict}"
+            row.append("" if o is None else f"{o.skin_fluence_j_cm2:.3g}{mark}"
+                       + (" refused" if o.safety == "refused" else ""))
         table.add_row(d, *row)
     console.print(table)
-    console.print("inside: within the window; below: too little; above: more is not better; "
-                  "refused: the safety gate refuses that cell.", highlight=False)
+    console.print("Each cell: the skin dose in J/cm2; unmarked cells are inside the window, 'below' is too little, "
+                  "'above' is more than the window (more is not better).", highlight=False)
 
 
 def _render_fat_sensitivity(console, fat) -> None:
@@ -176,7 +177,7 @@ def _render_fat_sensitivity(console, fat) -> None:
     doses = ", ".join(f"{r.fluence_j_cm2:.3g} with {r.tissue}" + (" (used)" if r.used_by_plan else "")
                       for r in fat.by_preset)
     spread = f"x{fat.spread_factor:.3g} spread" if fat.spread_factor else "no light with one preset"
-    console.print(f"[yellow]fat-preset sensitivity:[/] target dose {doses} J/cm2 ({spread}, fast model; "
+    console.print(f"[yellow]fat-preset sensitivity:[/] nominal target dose {doses} J/cm2 ({spread}, fast model; "
                   "a sensitivity detail: measure your fat with ultrasound and give --thickness, or choose with "
                   "--tissue subcutaneous_fat=PRESET)", highlight=False)
 
@@ -237,9 +238,12 @@ def _window_text(window) -> str:
     if window.basis == "energy_per_point":
         return (f"{window.j_per_point:g} J per point vs WALT {window.required_j_per_point:g} J per point: "
                 f"{window.verdict}")
-    chance = f"; {100 * window.probability_inside:.0f} % chance inside" if window.probability_inside is not None else ""
-    return (f"{window.low_j_cm2:g}-{window.high_j_cm2:g} J/cm2 at the {window.at}: {window.verdict} "
-            f"({VERDICT_MEANING[window.verdict]}){chance}" + (" (unsourced)" if window.unsourced else ""))
+    chance = (f"; {100 * window.probability_inside:.0f} % chance inside over the input uncertainty"
+              if window.probability_inside is not None else "")
+    what = "incident dose at the skin" if window.at == "skin" else f"fluence at the {window.at}"
+    return (f"{window.fluence_j_cm2:.3g} J/cm2 {what} vs {window.low_j_cm2:g}-{window.high_j_cm2:g} J/cm2"
+            + (" (unsourced)" if window.unsourced else "") + f": {window.verdict} - "
+            f"{VERDICT_MEANING[window.verdict].rstrip('.')}{chance}")
 
 
 def _profile_row(profile: str | None, db: str | None):

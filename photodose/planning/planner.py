@@ -14,12 +14,16 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..bibliography import UNSOURCED
+from ..errors import PhotodoseInputError
 from ..optics.phototypes import normalise_skin_type
 from ..optics.sites import site_layers
 from ..protocols.library import citations_for, get_protocol
 from ..protocols.model import DoseWindow
 from .inverse import Constraints, Solution, solve
-from .plan_model import Plan
+from ..devices.provenance import device_provenance
+from .options import distance_time_options, option_grid
+from .plan_model import STATUS_MEANING, Plan
 from .points import finite_beam_dose, plan_points, point_protocol, points_doc, points_reasons, points_window
 from .reporting import SOURCE as JENKINS_CARROLL, reporting_parameters
 from .request import PlanRequest
@@ -31,12 +35,14 @@ from .session_dose import (MM2_PER_CM2, TissueModel, channel_lights, channel_phi
                            treatment_area_cm2)
 from .surface import SurfaceIrradiance, choose_channels
 from .tissue import model_notes
+from .uncertainty import dose_distribution
 from .windows import verdict, window_goal_j_cm2
 
 NOTE = "photodose informs; it does not diagnose or prescribe."
 DISTANCE_RANGE_MM = (20.0, 600.0)   # photodose default search range for projected devices (stated choice)
 DISTANCE_SCAN_POINTS = 16
 CUSTOM_SESSION_S = (60.0, 1800.0)   # photodose default bounds for a custom target (stated choice, unsourced)
+ANY_SESSION_S = (60.0, 3600.0)  # photodose default hard bounds where a protocol's range is unsourced (unsourced)
 WAVELENGTH_TOLERANCE_NM = 30.0
 WORN_KINDS = ("mask", "headset", "pad")  # worn on the body: distance fixed at the device's standoff
 
@@ -68,7 +74,9 @@ def _distances(req: PlanRequest, device) -> tuple[np.ndarray, float, str]:
     pref = min(max(device.default_distance_mm, lo), hi)
     scan = np.unique(np.round(np.concatenate([np.geomspace(lo, hi, DISTANCE_SCAN_POINTS), [pref]]), 1))
     why = ("preferred range" if req.distance_range_mm else "photodose default search range")
-    return scan, pref, f"distance chosen in the {why} {lo:.0f}-{hi:.0f} mm, nearest the device's usual {pref:.0f} mm"
+    return scan, pref, (f"distance chosen in the {why} {lo:.0f}-{hi:.0f} mm, balancing the window's goal, the "
+                        f"device's usual {pref:.0f} mm and the usual session length (least squares on log scales, "
+                        "photodose choice)")
 
 
 @dataclass(frozen=True)
@@ -124,11 +132,14 @@ def plan(req: PlanRequest) -> Plan:
     irr_limit, irr_source = _irradiance_limit(protocol, req)
     if laser_points is None:
         rate, surf, peak = _scan(channels, surface, phis, distances, goal.basis)
-        t_lo, t_hi, t_source = _session_bounds(protocol, req, warnings)
+        bounds = session_bounds(protocol, req, warnings)
+        t_lo, t_hi, t_source = bounds.min_s, bounds.max_s, bounds.source
         skin_bounds = ((goal.skin_window.low_j_cm2, goal.skin_window.high_j_cm2)
                        if (goal.skin_window and goal.basis == "target") else None)
         sol = solve(distances, rate, surf, peak, goal.goal_j_cm2,
-                    Constraints(t_lo, t_hi, irr_limit, skin_bounds, t_source, irr_source), preferred)
+                    Constraints(t_lo, t_hi, irr_limit, skin_bounds, t_source, irr_source,
+                                window_j_cm2=(goal.window.low_j_cm2, goal.window.high_j_cm2),
+                                fixed_time_s=bounds.fixed_s, preferred_time_s=bounds.preferred_s), preferred)
         points, dose_time_s, area_cm2 = None, sol.time_s, treatment_area_cm2(device)
     else:
         points = plan_points(laser_points, sum(device.average_power_mw(c) for c in channels),
@@ -146,6 +157,11 @@ def plan(req: PlanRequest) -> Plan:
     beam = None
     if points is not None:
         dose, beam = finite_beam_dose(dose, tissue, points.beam_area_cm2)
+    spread = None
+    if points is None and dose["target"] is not None:
+        spread = dose_distribution(tissue, channels, lights, dose_time_s, goal.target_depth_mm, goal.skin_window,
+                                   goal.target_window, device, sol.distance_mm, surface=surface)
+        dose = _with_distribution(dose, spread)
     fat = fat_preset_sensitivity(tissue, channels, lights, dose_time_s, goal.target_depth_mm, goal.target_window)
     if fat and points is not None and beam is not None:  # the finite-beam ratio is only known for the plan's presets
         fat["model"] += (f"; wide-field values: this plan's own target dose also applies the finite-beam ratio "
@@ -154,6 +170,9 @@ def plan(req: PlanRequest) -> Plan:
     target_doc = _window_doc(goal.target_window, dose["target"]["fluence_j_cm2"], "target")
     if points is None:
         window = dict(target_doc if goal.basis == "target" else skin_doc, basis=goal.basis)
+        if spread is not None:
+            window["probability_inside"] = (spread.target_probability_inside if goal.basis == "target"
+                                            else spread.skin_probability_inside)
     else:
         window = points_window(points, skin_doc)
         dose = dict(dose, session_seconds=points.session_seconds, energy_j=points.total_energy_j)
@@ -170,6 +189,8 @@ def plan(req: PlanRequest) -> Plan:
     elif window["verdict"] != "inside":
         warnings.append(f"{goal.basis} dose {window['fluence_j_cm2']:.3g} J/cm2 is {window['verdict']} the window")
 
+    if points is None:
+        warnings.extend(_preference_notes(bounds, sol, preferred, req))
     doc = {
         "status": "planned" if sol.feasible else ("compromise" if window["verdict"] == "inside" else "no_feasible_plan"),
         "device": device.id, "condition": protocol.id if protocol else None,
@@ -178,7 +199,9 @@ def plan(req: PlanRequest) -> Plan:
         "session_seconds": round(dose["session_seconds"], 1), "distance_mm": sol.distance_mm,
         "surface": dose["surface"], "area_cm2": dose["area_cm2"], "energy_j": dose["energy_j"],
         "target": dict(dose["target"], tissue=protocol.target.tissue if (protocol and req.target_depth_mm is None)
-                       else "custom target", sensitivity={"subcutaneous_fat_preset": fat} if fat else {}),
+                       else "custom target", sensitivity={"subcutaneous_fat_preset": fat} if fat else {},
+                       judged=goal.basis == "target" and points is None,
+                       probability_inside=spread.target_probability_inside if spread else None),
         "tissue_presets": dict(tissue.tissue or {}),
         "window": window, "windows": {"skin": skin_doc, "target": target_doc},
         "schedule": schedule, "depth_dose": dose["depth_dose"],
@@ -190,12 +213,56 @@ def plan(req: PlanRequest) -> Plan:
         "reporting_parameters": reporting_parameters(device, channels, dose, sol.distance_mm, tissue.site,
                                                      protocol.target.tissue if protocol else None, schedule,
                                                      points),
-        "citations": _citations(protocol),
+        "citations": _citations(protocol, spread),
         "note": NOTE,
+        "options": [] if points is not None else _options(req, device, surface, channels, phis, goal, sol),
+        "device_provenance": device_provenance(device),
     }
     if points is not None:
         doc["points"] = points_doc(points, dose["target"]["fluence_j_cm2"] if dose["target"] else None, beam)
-    return Plan.model_validate(_apply_safety(doc, safety_for_plan(doc, device, channels, req, surface, tissue)))
+    doc = _apply_safety(doc, safety_for_plan(doc, device, channels, req, surface, tissue))
+    return Plan.model_validate(doc | {"status_meaning": STATUS_MEANING[doc["status"]]})
+
+
+def _with_distribution(dose: dict, spread) -> dict:
+    """The dose document with the target as its median and 90 % interval, and the depth band."""
+    nominal = dose["target"]["fluence_j_cm2"]
+    target = dict(dose["target"], fluence_j_cm2=spread.fluence_j_cm2, fluence_j_cm2_nominal=nominal,
+                  fluence_j_cm2_interval=list(spread.fluence_j_cm2_interval))
+    band = spread.depth_band
+    depth_dose = dict(dose["depth_dose"], total_j_cm2_p05=list(band.p5_j_cm2), total_j_cm2_p95=list(band.p95_j_cm2))
+    return dict(dose, target=target, depth_dose=depth_dose)
+
+
+def _options(req: PlanRequest, device, surface, channels, phis, goal: Goal, sol) -> list[dict]:
+    """The distance x time table (:mod:`.options`) around the plan, in the unit the person typed."""
+    fixed = device.contact or device.kind in WORN_KINDS or device.layout.conformal
+    distances, minutes = option_grid(sol.distance_mm, sol.time_s / 60, req.distance_unit, fixed,
+                                     req.max_minutes)
+    if req.minutes is not None:
+        minutes = sorted({*minutes, float(req.minutes)})
+
+    def skin(d):
+        return sum(surface.mean_mw_cm2(d).values())
+
+    def planning(d):
+        mean = surface.mean_mw_cm2(d)
+        return sum(mean[c.id] * phis[c.id][0] for c in channels) if goal.basis == "target" else sum(mean.values())
+
+    return distance_time_options(skin, planning, distances, minutes,
+                                 (goal.window.low_j_cm2, goal.window.high_j_cm2), req.distance_unit)
+
+
+def _preference_notes(bounds: SessionBounds, sol, preferred_mm: float, req: PlanRequest) -> list[str]:
+    """Say where the plan departs from an unsourced preference (it never blocks a plan)."""
+    notes = []
+    if bounds.preferred_s is not None and not (bounds.preferred_s[0] <= sol.time_s <= bounds.preferred_s[1]):
+        lo, hi = (x / 60 for x in bounds.preferred_s)
+        side = "shorter" if sol.time_s < bounds.preferred_s[0] else "longer"
+        notes.append(f"{sol.time_s / 60:.1f} min is {side} than the usual {lo:g}-{hi:g} min, a preference only "
+                     f"({bounds.preferred_source}); the dose window decides. See the options table for other "
+                     "distances and times")
+    return notes
 
 
 def _reasons(channels, distance_reason: str, sol, goal: Goal, bounds: tuple, tissue, schedule: dict,
@@ -203,7 +270,7 @@ def _reasons(channels, distance_reason: str, sol, goal: Goal, bounds: tuple, tis
     """Why each choice; ``dose_reasons`` (a point plan's) replace the window-goal and session-time lines."""
     t_lo, t_hi, t_source = bounds
     w = goal.window
-    timing = ("= 1000 x goal / dose rate" if sol.feasible
+    timing = ("puts the dose inside the window, as near its goal as the preferences allow" if sol.feasible
               else "is the bound nearest the goal (no time within the bounds reaches it; see warnings)")
     return [
         f"channels: {', '.join(f'{c.id} ({c.wavelength_nm:g} nm)' for c in channels)}",
@@ -240,21 +307,52 @@ def _apply_safety(doc: dict, safety: dict) -> dict:
     return doc
 
 
-def _session_bounds(protocol, req: PlanRequest, warnings: list) -> tuple[float, float, str]:
-    if protocol is not None:
-        lo, hi = protocol.session.min_s, protocol.session.max_s
-        source = protocol.session.source + (" (unsourced)" if protocol.session.unsourced else "")
+@dataclass(frozen=True)
+class SessionBounds:
+    """Hard session bounds (s) with their source, a fixed time (s) and the preferred, unsourced range (s)."""
+
+    min_s: float
+    max_s: float
+    source: str
+    fixed_s: float | None = None
+    preferred_s: tuple[float, float] | None = None
+    preferred_source: str | None = None
+
+
+def session_bounds(protocol, req: PlanRequest, warnings: list) -> SessionBounds:
+    """What the session time must and should be.
+
+    ``--minutes`` fixes it; ``--min-minutes`` / ``--max-minutes`` and a sourced protocol range bound it; an
+    unsourced protocol range is only a preference (the planner leans towards it, never past the window); without
+    any, photodose's wide default bounds apply (:data:`ANY_SESSION_S`, unsourced).
+    """
+    preferred = preferred_source = None
+    if protocol is not None and not protocol.session.unsourced:
+        lo, hi, source = protocol.session.min_s, protocol.session.max_s, protocol.session.source
     else:
-        lo, hi = CUSTOM_SESSION_S
-        source = "photodose default bounds for a custom target (unsourced)"
-    if req.max_minutes is not None and req.max_minutes * 60 < hi:
-        hi = req.max_minutes * 60
-        source = f"--max-minutes {req.max_minutes:g}"
-        if hi < lo:
-            warnings.append(f"max minutes {req.max_minutes:g} is below the protocol's minimum session {lo:.0f} s; "
-                            "the minimum is lowered to it")
-            lo = hi
-    return lo, hi, source
+        lo, hi = ANY_SESSION_S if protocol is not None else CUSTOM_SESSION_S
+        source = f"{UNSOURCED}: sessions of {lo / 60:g}-{hi / 60:g} min"
+        if protocol is not None:
+            preferred = (protocol.session.min_s, protocol.session.max_s)
+            preferred_source = protocol.session.source
+    if req.min_minutes is not None:
+        lo, source = req.min_minutes * 60, f"--min-minutes {req.min_minutes:g}"
+    if req.max_minutes is not None:
+        hi, source = req.max_minutes * 60, (f"--max-minutes {req.max_minutes:g}" if req.min_minutes is None
+                                            else f"--min-minutes {req.min_minutes:g} --max-minutes {req.max_minutes:g}")
+    if hi < lo:
+        if req.min_minutes is not None and req.max_minutes is not None:
+            raise PhotodoseInputError("min-minutes", req.min_minutes,
+                                      f"at most --max-minutes ({req.max_minutes:g})")
+        warnings.append(f"the session is capped at {hi:.0f} s, below the minimum {lo:.0f} s; the minimum is "
+                        "lowered to it")
+        lo = hi
+    fixed = None
+    if req.minutes is not None:
+        fixed = req.minutes * 60
+        lo = hi = fixed
+        source = f"--minutes {req.minutes:g}"
+    return SessionBounds(lo, hi, source, fixed, preferred if fixed is None else None, preferred_source)
 
 
 def _irradiance_limit(protocol, req: PlanRequest) -> tuple[float | None, str]:
@@ -308,7 +406,10 @@ def _protocol_doc(protocol) -> dict | None:
             "reference_dose": protocol.reference_dose}
 
 
-def _citations(protocol) -> list[dict]:
+def _citations(protocol, spread=None) -> list[dict]:
     cites = [c.model_dump() | {"text": c.short()} for c in citations_for(protocol)] if protocol else []
+    if spread is not None:
+        known = {c["key"] for c in cites}
+        cites += [{"key": key, "text": text} for key, text in spread.citations.items() if key not in known]
     cites.append({"key": "jenkins2011", "text": JENKINS_CARROLL})
     return cites

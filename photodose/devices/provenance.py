@@ -1,0 +1,56 @@
+"""What a device model rests on: its values grouped by provenance, and one sentence a person can read.
+
+Every value of a device file is tagged (``Device.provenance``): a manufacturer ``claim``, an independent
+``measurement``, a ``model_fit`` (chosen so the model reproduces a claim), an ``assumption`` or an
+``illustrative`` generic value. A plan shows this so nobody mistakes a fitted or assumed geometry for a
+measured one.
+"""
+
+from __future__ import annotations
+
+import re
+
+FIELD_WORDS = {"total_power": "power", "emitter_power": "power per LED", "centre": "wavelength",
+               "fwhm": "spectral width", "half_angle": "LED beam angle", "default_distance": "usual distance",
+               "rows": "LED layout", "columns": "LED layout", "pitch": "LED layout", "size": "panel size",
+               "diameter": "beam size", "positions": "LED layout", "area": "emitting area"}
+
+
+def _word(field_path: str) -> str:
+    last = field_path.split(".")[-1]
+    return FIELD_WORDS.get(last, re.sub(r"_", " ", last))
+
+
+def device_provenance(device) -> dict:
+    """``{"device", "summary", "claims", "measurements", "assumptions"}``: the device's values by provenance
+    (model fits count with the assumptions, named so), and a one-sentence summary."""
+    groups: dict[str, list[str]] = {"claim": [], "measurement": [], "model_fit": [], "assumption": [],
+                                    "illustrative": []}
+    for path, prov in device.provenance.items():
+        if path != "*":
+            word = _word(path)
+            if word not in groups[prov.tag]:
+                groups[prov.tag].append(word)
+    claims = [f"{c.irradiance_mw_cm2:g} mW/cm2 at {c.distance_mm:.0f} mm ({c.tag})" for c in device.claims]
+    default = device.provenance.get("*")
+    parts = []
+    if claims:
+        parts.append("irradiance " + "; ".join(claims))
+    if groups["claim"]:
+        parts.append("claimed by the maker: " + ", ".join(groups["claim"]))
+    if groups["measurement"]:
+        parts.append("measured: " + ", ".join(groups["measurement"]))
+    if groups["model_fit"]:
+        parts.append(", ".join(groups["model_fit"]) + " fitted to the claim (not a maker's figure)")
+    if groups["assumption"]:
+        parts.append("assumed (not published): " + ", ".join(groups["assumption"]))
+    if default is not None and default.tag == "illustrative":
+        parts.append("a generic illustrative device, not a real product")
+    elif default is not None and default.tag == "assumption" and not groups["assumption"]:
+        parts.append("values not tagged otherwise are assumptions")
+    summary = f"{device.name}: " + ("; ".join(parts) if parts else "no provenance recorded") + "."
+    return {"device": device.id, "summary": summary,
+            "claims": claims + [f"{w} (claim)" for w in groups["claim"]],
+            "measurements": groups["measurement"],
+            "assumptions": [f"{w} (fitted to the claim)" for w in groups["model_fit"]] + groups["assumption"]
+            + (["illustrative generic device"] if default is not None and default.tag == "illustrative" else [])}
