@@ -1,4 +1,7 @@
-"""Pennes solver against the closed-form steady state of the same equation, and the transient's approach to it."""
+"""Pennes solvers against the closed-form steady state, each other, a wide finite beam, and the CEM43 formula.
+
+The measured cases (published skin-temperature rises) are in ``tests/test_safety_heating_measured.py``.
+"""
 
 import math
 
@@ -6,7 +9,8 @@ import numpy as np
 import pytest
 
 from photodose.safety.bioheat import (HeatSource, ThermalLayer, ThermalStack, allowed_irradiance_scale,
-                                      pennes_session, pennes_steady_c, time_to_threshold_s)
+                                      cem43_rate_min_per_s, pennes_session, pennes_steady_c, skin_heating_session,
+                                      time_to_threshold_s)
 
 K, RHO, C, W = 0.4, 1000.0, 3600.0, 0.001
 RHO_B, C_B, T_A, H, T_AIR, L_MM = 1060.0, 3770.0, 37.0, 10.0, 25.0, 30.0
@@ -86,3 +90,56 @@ def test_allowed_scale_and_time_are_consistent_with_a_rerun():
 def test_heat_source_rejects_mismatched_arrays():
     with pytest.raises(ValueError):
         HeatSource(depth_mm=[0, 1, 2], w_per_cm3=[1, 2])
+
+
+def _layered(**kw) -> ThermalStack:
+    """The default tissue data, optionally without radiation (the linear solver then sees h = convection only)."""
+    return ThermalStack.default().model_copy(update=kw)
+
+
+def test_measured_model_without_vasodilation_matches_the_linear_solver():
+    """Two independent discretisations (node-based CN, uniform; cell-centred BDF2, graded) of the same linear model."""
+    stack, source = _layered(), _source()
+    linear = pennes_session(stack, source, 600.0)
+    cells = skin_heating_session(stack, source, 600.0, vasodilation=False)
+    rise_linear = linear.final_c[0] - linear.baseline_c[0]
+    assert rise_linear > 2.0
+    assert cells.surface_rise_c == pytest.approx(rise_linear, rel=0.02)
+    assert cells.surface_c_vs_time[0] == pytest.approx(linear.baseline_c[0], abs=0.05)
+
+
+def test_vasodilation_only_lowers_the_rise_and_needs_a_perfused_layer():
+    stack, source = _layered(), _source()
+    passive = skin_heating_session(stack, source, 1200.0, vasodilation=False)
+    active = skin_heating_session(stack, source, 1200.0, vasodilation=True)
+    assert 0 < active.peak_rise_c < passive.peak_rise_c
+    flat = stack.model_copy(update={"layers": [layer.model_copy(update={"perfusion_max_factor": 1.0})
+                                               for layer in stack.layers]})
+    assert skin_heating_session(flat, source, 1200.0).peak_c == pytest.approx(passive.peak_c, abs=1e-9)
+
+
+def test_a_wide_finite_beam_matches_the_wide_beam_solve():
+    stack, source = _layered(), _source()
+    wide = skin_heating_session(stack, source, 300.0)
+    disc = skin_heating_session(stack, source, 300.0, beam_radius_mm=150.0, light_spread_mm=0.0)
+    assert disc.surface_rise_c == pytest.approx(wide.surface_rise_c, rel=0.01)
+    narrow = skin_heating_session(stack, source, 300.0, beam_radius_mm=3.0, light_spread_mm=0.0)
+    assert narrow.surface_rise_c < 0.8 * wide.surface_rise_c  # lateral conduction cools a narrow spot
+
+
+def test_cem43_rate_is_sapareto_dewey():
+    """R = 0.5 at and above 43 C, 0.25 below: 1 h at 44 C is 120 min, at 43 C 60 min, at 42 C 15 min."""
+    assert cem43_rate_min_per_s(np.array([44.0]))[0] * 3600 == pytest.approx(120.0)
+    assert cem43_rate_min_per_s(np.array([43.0]))[0] * 3600 == pytest.approx(60.0)
+    assert cem43_rate_min_per_s(np.array([42.0]))[0] * 3600 == pytest.approx(15.0)
+
+
+def test_session_dose_and_times_are_consistent():
+    stack, source = _layered(), HeatSource(depth_mm=_source().depth_mm,
+                                           w_per_cm3=[q * 4 for q in _source().w_per_cm3])
+    result = skin_heating_session(stack, source, 900.0)
+    assert result.peak_c > 45.0 and result.cem43_min > 1.0
+    assert np.all(np.diff(result.cem43_vs_time) >= 0)
+    t = result.time_to_c_s(45.0)
+    assert 0 < t < 900 and result.time_to_cem43_s(result.cem43_min) <= 900
+    assert skin_heating_session(stack, source, t).peak_c == pytest.approx(45.0, abs=0.1)

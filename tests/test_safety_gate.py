@@ -85,9 +85,13 @@ def test_heating_failure_says_by_how_much():
     z = np.linspace(0, 10, 201)
     hot = HeatSource(depth_mm=z.tolist(), w_per_cm3=(0.6 * np.exp(-z / 1.5)).tolist())
     report = evaluate(_panel(goggles=True, heat_source=hot))
-    heat = _check(report, "skin:heating")
-    assert heat.status == "fail" and heat.value >= 42.0
+    heat = _check(report, "skin:heating")  # heat pain is a caution with a remedy, not a refusal
+    assert heat.status == "caution" and heat.value >= 42.0 and heat.unit == "C"
     assert "reduce the irradiance to" in heat.remedy and "shorten the session to" in heat.remedy
+    burning = HeatSource(depth_mm=hot.depth_mm, w_per_cm3=[q * 3 for q in hot.w_per_cm3])
+    burn = _check(evaluate(_panel(goggles=True, heat_source=burning)), "skin:heating")  # refused at the injury dose
+    assert burn.status == "fail" and burn.unit == "CEM43 min" and burn.value >= burn.limit
+    assert "shorten the session to" in burn.remedy
     mild = HeatSource(depth_mm=hot.depth_mm, w_per_cm3=[q * 0.05 for q in hot.w_per_cm3])
     assert _check(evaluate(_panel(goggles=True, heat_source=mild)), "skin:heating").status == "ok"
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 
 from . import skin_limits as skin
-from .bioheat import ThermalStack, allowed_irradiance_scale, pennes_session, time_to_threshold_s
+from .bioheat import ThermalStack, skin_heating_session
 from .checks import SafetyCheck
 from .context import SafetyContext
 from .remedies import duration, either, reduce_irradiance, shorten
@@ -78,29 +78,93 @@ def laser_skin_check(ctx: SafetyContext) -> list[SafetyCheck]:
     return checks
 
 
-def discomfort_threshold_c() -> tuple[float, str]:
-    entry = load_yaml("thresholds.yaml")["discomfort_c"]
-    return float(entry["value"]), entry["source"]
+def heating_thresholds() -> dict[str, tuple[float, str]]:
+    """``{"heat_pain_c": (value, source), "injury_cem43_min": (value, source)}`` from ``data/thresholds.yaml``."""
+    data = load_yaml("thresholds.yaml")
+    return {key: (float(data[key]["value"]), data[key]["source"]) for key in ("heat_pain_c", "injury_cem43_min")}
+
+
+LASER_CONTACT_MM = 1.0  # a laser probe this close is in contact: its beam on the skin is its aperture
+
+
+def _thermal_stack(ctx: SafetyContext) -> ThermalStack:
+    """The context's stack, else the default tissue data on the site's layer thicknesses, else the default."""
+    if ctx.thermal_stack is not None:
+        return ctx.thermal_stack
+    stack = ThermalStack.default()
+    try:
+        from ..optics.sites import layer_table
+
+        return stack.for_site_layers(layer_table(ctx.site))
+    except (KeyError, ValueError, LookupError):
+        return stack
+
+
+def heating_beam_radius_mm(ctx: SafetyContext) -> float | None:
+    """Beam radius for the finite-beam solve: a laser probe in contact heats a spot of its aperture; else None.
+
+    Panels, masks and pads at a distance light an area wider than the heated region (several cm against a thermal
+    length of about 1 cm), so the 1-D wide-beam solve applies; it is also the conservative choice.
+    """
+    if ctx.is_laser and ctx.source_diameter_mm and ctx.distance_mm <= LASER_CONTACT_MM:
+        return 0.5 * ctx.source_diameter_mm
+    return None
 
 
 def heating_check(ctx: SafetyContext) -> SafetyCheck | None:
-    """Pennes 1D over the session; fails when the hottest tissue point reaches the discomfort threshold."""
+    """Tissue heating over the session (:func:`~photodose.safety.bioheat.skin_heating_session`).
+
+    Fails only when the thermal dose of the hottest tissue reaches the injury threshold (CEM43); cautions when the
+    hottest tissue reaches the heat-pain threshold; each with a remedy (more distance, a shorter session).
+    """
     if ctx.heat_source is None:
         return None
-    stack = ctx.thermal_stack or ThermalStack.default()
-    threshold, src = discomfort_threshold_c()
-    result = pennes_session(stack, ctx.heat_source, ctx.session_seconds)
-    rise = float(result.rise_c.max())
-    ok = result.peak_c < threshold
-    remedy = None
-    if not ok:
-        scale = allowed_irradiance_scale(result, threshold)
-        t_allowed = time_to_threshold_s(result, threshold)
-        remedy = either(reduce_irradiance(scale, ctx.irradiance_vs_distance, ctx.distance_mm) if scale > 0 else None,
-                        shorten(t_allowed) if math.isfinite(t_allowed) else None)
+    stack = _thermal_stack(ctx)
+    radius = heating_beam_radius_mm(ctx)
+    result = skin_heating_session(stack, ctx.heat_source, ctx.session_seconds, beam_radius_mm=radius)
+    limits = heating_thresholds()
+    pain_c, _ = limits["heat_pain_c"]
+    dose_limit, _ = limits["injury_cem43_min"]
+    geometry = (f"a {2 * radius:g} mm contact spot" if radius else "a beam wider than the heated area")
+    summary = (f"Predicted hottest tissue {result.peak_c:.1f} C (rise {result.peak_rise_c:.1f} C, skin surface "
+               f"{result.surface_c_vs_time[0]:.1f} -> {result.surface_c_vs_time[-1]:.1f} C) after "
+               f"{duration(ctx.session_seconds)} with {geometry}; thermal dose {result.cem43_min:.2g} CEM43 min.")
+    src = source("discomfort")
+    baseline = result.baseline_max_c
+    if result.cem43_min >= dose_limit:
+        t_dose = result.time_to_cem43_s(dose_limit)
+        return SafetyCheck(
+            name="skin:heating", status="fail", value=result.cem43_min, limit=dose_limit, unit="CEM43 min",
+            source=src,
+            message=summary + f" That dose reaches the threshold of irreversible skin injury ({dose_limit:g} CEM43 min).",
+            remedy=either(shorten(t_dose) if math.isfinite(t_dose) else None,
+                          _irradiance_remedy(ctx, result.peak_c, baseline, pain_c)) or "do not use at this setting")
+    if result.peak_c >= pain_c:
+        t_pain = result.time_to_c_s(pain_c)
+        return SafetyCheck(
+            name="skin:heating", status="caution", value=result.peak_c, limit=pain_c, unit="C",
+            source=src,
+            message=summary + (f" It reaches the heat-pain threshold ({pain_g(pain_c)}): it may feel hot or painful, "
+                               f"far below the thermal dose of skin injury ({dose_limit:g} CEM43 min). "
+                               "Stop if it hurts."),
+            remedy=either(_irradiance_remedy(ctx, result.peak_c, baseline, pain_c),
+                          shorten(t_pain) if math.isfinite(t_pain) else None))
     return SafetyCheck(
-        name="skin:heating", status="ok" if ok else "fail", value=result.peak_c, limit=threshold, unit="C",
-        source=f"Pennes bioheat model (Pennes 1948), tissue data/thermal_tissue.yaml; threshold: {src}",
-        message=(f"Peak tissue temperature {result.peak_c:.1f} C (rise {rise:.1f} C at the hottest point) "
-                 f"against a discomfort threshold of {threshold:g} C."),
-        remedy=remedy or (None if ok else "do not use at this setting"))
+        name="skin:heating", status="ok", value=result.peak_c, limit=pain_c, unit="C", source=src,
+        message=summary + f" Below the heat-pain threshold ({pain_g(pain_c)}).")
+
+
+def pain_g(pain_c: float) -> str:
+    return f"{pain_c:g} C"
+
+
+def _irradiance_remedy(ctx: SafetyContext, peak_c: float, baseline_c: float, limit_c: float) -> str | None:
+    """Irradiance scale keeping the hottest tissue below ``limit_c``, from the rise scaled linearly.
+
+    The rise grows less than linearly with irradiance (vasodilation), so the linear estimate is on the safe side.
+    """
+    rise = peak_c - baseline_c
+    if rise <= 0 or limit_c <= baseline_c:
+        return None
+    scale = (limit_c - baseline_c) / rise
+    return reduce_irradiance(scale, ctx.irradiance_vs_distance, ctx.distance_mm) if 0 < scale < 1 else None

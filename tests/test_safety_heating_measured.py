@@ -1,0 +1,165 @@
+"""The heating model against published skin-temperature rises under red and near-infrared light.
+
+Each case copies one study's conditions (wavelength, power, spot, time, site) and the rise it reports, as read in the
+abstract named in the bibliography entry (``photodose.bibliography.cite(key)``; ``verified_by`` says what was read).
+The heat source is photodose's own optics (the fast model the planner uses) sampled finely near the surface, and the
+temperatures come from :func:`photodose.safety.bioheat.skin_heating_session` with the default tissue data on the
+site's layer thicknesses, as the safety gate runs it.
+
+Tolerances are the study's own spread: ``mean +/- spread`` where the abstract gives one (Stadler 2004; it does not
+say whether SD or SEM). The laser-needle studies give group means and the single largest rise, no SD: the
+prediction must lie between the lowest reported mean and the largest individual rise (it must not under-predict the
+group and must not exceed the hottest person). Cases the model does not reproduce are strict xfails that state the
+numbers and why, so they fail loudly once the model changes.
+
+Assumptions per case are in ``Case.assumption``. The lateral light spread of narrow beams (3 mm) was chosen against
+these cases (see ``data/thermal_tissue.yaml``): they test the rest of the model (optics, absorbed power, perfusion,
+surface loss, time course), not that number.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+import pytest
+
+from photodose.bibliography import citation
+from photodose.optics.emission import EmissionSpectrum
+from photodose.optics.sites import layer_table
+from photodose.planning.tissue import absorbed_per_irradiance_per_cm
+from photodose.safety.bioheat import HeatSource, ThermalStack, skin_heating_session
+
+# depths resolving the 0.1 mm epidermis (the planner's 0.25 mm curve grid does not)
+FINE_DEPTHS_MM = tuple(float(z) for z in np.unique(np.round(np.concatenate(
+    [np.arange(0.0, 2.0, 0.01), [0.0999, 0.1001], np.arange(2.0, 40.0 + 1e-9, 0.25)]), 4)))
+
+
+@dataclass(frozen=True)
+class Case:
+    key: str                 # bibliography key
+    label: str
+    wavelength_nm: float
+    power_mw: float
+    spot_area_cm2: float
+    time_s: float
+    site: str
+    skin_type: str
+    quantity: str            # "surface" (thermal camera) or "depth_1mm" (thermocouple 1 mm below)
+    measured_c: float        # reported rise
+    low_c: float             # acceptance band (see module docstring)
+    high_c: float
+    assumption: str
+
+    @property
+    def beam_radius_mm(self) -> float:
+        return 10.0 * math.sqrt(self.spot_area_cm2 / math.pi)
+
+    @property
+    def irradiance_mw_cm2(self) -> float:
+        return self.power_mw / self.spot_area_cm2
+
+
+NEEDLE_AREA_CM2 = math.pi * 0.025 ** 2  # 500 um beam diameter
+STADLER_AREA_CM2 = 1.0 * 0.5
+STADLER_TIME_S = 5.0 / (36.0 / STADLER_AREA_CM2 / 1000.0)  # 5 J/cm2 at 72 mW/cm2
+
+# Stadler 2004: rise per mW at 5 J/cm2 times 36 mW
+WHITE_SURFACE = (1.2e-2 * 36, 3.0e-3 * 36)
+BLACK_SURFACE = (6.25e-2 * 36, 2.0e-3 * 36)
+WHITE_1MM = (0.83e-2 * 36, 1.0e-3 * 36)
+BLACK_1MM = (4.51e-2 * 36, 3.0e-3 * 36)
+
+NEONATE = ("term neonates' dorsal hand at LI4 modelled with the adult 'hand' site and phototype II; laser needle "
+           "in contact, 500 um beam; the study's 'warmest point' compared with the on-axis surface")
+CASES = [
+    Case("kurathkoller2015", "685 nm laser needle, 15 mW, 5 min", 685, 15, NEEDLE_AREA_CM2, 300, "hand", "II",
+         "surface", 1.25, 1.1, 38.7 - 34.5, NEONATE + "; 5 min means: right 34.2->35.3, left 34.5->35.9 C; largest "
+         "reading 38.7 C at 10 min"),
+    Case("kurathkoller2015", "685 nm laser needle, 15 mW, 10 min", 685, 15, NEEDLE_AREA_CM2, 600, "hand", "II",
+         "surface", 1.65, 1.4, 38.7 - 34.5, NEONATE + "; 10 min means: right 34.2->36.1, left 34.5->35.9 C; largest "
+         "reading 38.7 C"),
+    Case("raith2012", "685 nm laser needle, 10 mW, 5 min", 685, 10, NEEDLE_AREA_CM2, 300, "hand", "II",
+         "surface", 1.0, 1.0, 37.9 - 32.9, NEONATE.replace("term", "preterm") + "; beam diameter not stated in the "
+         "abstract, taken as the same 500 um laser needle; mean 32.9->33.9 C, largest reading 37.9 C"),
+    Case("raith2012", "685 nm laser needle, 10 mW, 10 min", 685, 10, NEEDLE_AREA_CM2, 600, "hand", "II",
+         "surface", 1.1, 1.1, 37.9 - 32.9, NEONATE.replace("term", "preterm") + "; mean 32.9->34.0 C"),
+]
+MOUSE = ("mouse dorsal skin modelled with the human 'forearm' site (phototype I for albino BALB/c, VI for black "
+         "C57BL/6): the species' thinner skin over muscle is not modelled")
+STADLER = [
+    Case("stadler2004", "830 nm, 36 mW on 1.0 x 0.5 cm, 5 J/cm2, white mice, surface", 830, 36, STADLER_AREA_CM2,
+         STADLER_TIME_S, "forearm", "I", "surface", WHITE_SURFACE[0], WHITE_SURFACE[0] - WHITE_SURFACE[1],
+         WHITE_SURFACE[0] + WHITE_SURFACE[1], MOUSE),
+    Case("stadler2004", "830 nm, white mice, 1 mm deep", 830, 36, STADLER_AREA_CM2, STADLER_TIME_S, "forearm", "I",
+         "depth_1mm", WHITE_1MM[0], WHITE_1MM[0] - WHITE_1MM[1], WHITE_1MM[0] + WHITE_1MM[1], MOUSE),
+    Case("stadler2004", "830 nm, black mice, surface", 830, 36, STADLER_AREA_CM2, STADLER_TIME_S, "forearm", "VI",
+         "surface", BLACK_SURFACE[0], BLACK_SURFACE[0] - BLACK_SURFACE[1], BLACK_SURFACE[0] + BLACK_SURFACE[1], MOUSE),
+    Case("stadler2004", "830 nm, black mice, 1 mm deep", 830, 36, STADLER_AREA_CM2, STADLER_TIME_S, "forearm", "VI",
+         "depth_1mm", BLACK_1MM[0], BLACK_1MM[0] - BLACK_1MM[1], BLACK_1MM[0] + BLACK_1MM[1], MOUSE),
+]
+
+
+@lru_cache(maxsize=None)
+def predicted_rise_c(case: Case) -> float:
+    """The model's rise for ``case``: on-axis surface, or 1 mm below it, at the end of the exposure."""
+    per_irradiance = absorbed_per_irradiance_per_cm(EmissionSpectrum.gaussian(case.wavelength_nm, 4.0), case.site,
+                                                    case.skin_type, FINE_DEPTHS_MM)
+    source = HeatSource(depth_mm=list(FINE_DEPTHS_MM),
+                        w_per_cm3=(case.irradiance_mw_cm2 * per_irradiance / 1000.0).tolist())
+    stack = ThermalStack.default().for_site_layers(layer_table(case.site))
+    result = skin_heating_session(stack, source, case.time_s, beam_radius_mm=case.beam_radius_mm)
+    if case.quantity == "surface":
+        return result.surface_rise_c
+    i = int(np.argmin(np.abs(result.depth_mm - 1.0)))
+    return float(result.final_c[i] - result.baseline_c[i])
+
+
+def _id(case: Case) -> str:
+    return f"{case.key}: {case.label}"
+
+
+def test_every_case_cites_a_bibliography_entry():
+    for case in CASES + STADLER:
+        assert citation(case.key).year > 1900
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("case", CASES, ids=_id)
+def test_laser_needle_neonates_rise_between_group_mean_and_largest_reading(case):
+    """Kurath-Koller 2015 (term) and Raith 2012 (preterm): 685 nm laser needles on the hand, thermal camera."""
+    predicted = predicted_rise_c(case)
+    assert case.low_c <= predicted <= case.high_c, (
+        f"{case.key} {case.label}: predicted {predicted:.2f} C, reported {case.measured_c:.2f} C "
+        f"(band {case.low_c:.2f}-{case.high_c:.2f} C); assumptions: {case.assumption}")
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("case", STADLER, ids=_id)
+@pytest.mark.xfail(strict=True, reason=(
+    "Stadler 2004 mice: the human-forearm model over-predicts the mouse rise by 40-60 % (white surface 0.63 vs "
+    "0.43 +/- 0.11 C, black surface 3.2 vs 2.25 +/- 0.07 C, 1 mm deep 0.49 vs 0.30 +/- 0.04 and 2.3 vs 1.62 +/- "
+    "0.11 C): outside the stated spread; mouse skin is thinner, over perfused muscle, which the human site does not "
+    "model. The error is on the safe side (see the next test)."))
+def test_stadler2004_mice_830nm_rise_within_stated_spread(case):
+    predicted = predicted_rise_c(case)
+    assert case.low_c <= predicted <= case.high_c
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("case", STADLER, ids=_id)
+def test_stadler2004_mice_830nm_is_not_under_predicted_and_within_a_factor_two(case):
+    """The safety-relevant direction: the model may over-predict the mouse rise, never under-predict it."""
+    predicted = predicted_rise_c(case)
+    assert case.low_c <= predicted <= 2.0 * case.high_c
+
+
+@pytest.mark.slow
+def test_stadler2004_black_to_white_surface_ratio_from_melanin():
+    """Pigment's effect alone: the black/white surface-rise ratio, 5.2 with the propagated relative spread."""
+    measured = BLACK_SURFACE[0] / WHITE_SURFACE[0]
+    spread = measured * math.hypot(BLACK_SURFACE[1] / BLACK_SURFACE[0], WHITE_SURFACE[1] / WHITE_SURFACE[0])
+    predicted = predicted_rise_c(STADLER[2]) / predicted_rise_c(STADLER[0])
+    assert abs(predicted - measured) <= spread, (predicted, measured, spread)
