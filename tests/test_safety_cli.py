@@ -16,19 +16,53 @@ def _json(args):
     return json.loads(result.output)
 
 
-def test_device_nir_panel_needs_goggles_and_says_for_how_long():
-    data = _json(["safety", "device", "joovv-solo-3", "--distance", "15 cm", "--minutes", "20", "--json"])
-    assert set(data) >= {"device", "distance_mm", "session_seconds", "status", "checks", "risk_group",
+def test_device_nir_panel_on_the_face_needs_goggles_and_says_for_how_long():
+    data = _json(["safety", "device", "joovv-solo-3", "--site", "face", "--distance", "15 cm", "--minutes", "20",
+                  "--json"])
+    assert set(data) >= {"device", "site", "eye", "distance_mm", "session_seconds", "status", "checks", "risk_group",
                          "goggles_required", "unprotected_viewing_allowed_s"}
     eye = next(c for c in data["checks"] if c["name"] == "eye:infrared")
     assert data["status"] == "refused" and eye["status"] == "fail"
+    assert data["eye"]["in_beam"] and data["eye"]["distance_mm"] == 150.0
     # the allowed time is the inverse of the IEC 62471 limit at the reported IR irradiance
     assert data["unprotected_viewing_allowed_s"] == pytest.approx((18000 / (10 * eye["value"])) ** (4 / 3), rel=1e-6)
     assert data["risk_groups"]["infrared_eye"] == data["risk_group"]  # an NIR/red panel: the IR hazard decides
     assert data["reference_distance_mm"] == 200.0 and data["risk_group_at_reference_distance"]
-    protected = _json(["safety", "device", "joovv-solo-3", "--distance", "15 cm", "--minutes", "20", "--goggles",
-                       "--json"])
-    assert protected["status"] == "ok"
+    protected = _json(["safety", "device", "joovv-solo-3", "--site", "face", "--distance", "15 cm", "--minutes", "20",
+                       "--goggles", "--json"])
+    assert all(c["status"] == "ok" for c in protected["checks"] if c["name"].startswith("eye:"))
+
+
+def test_device_on_the_knee_puts_the_eye_where_the_person_is_and_eye_distance_moves_it():
+    data = _json(["safety", "device", "joovv-solo-3", "--site", "knee", "--distance", "6 in", "--minutes", "10",
+                  "--json"])
+    assert not data["eye"]["in_beam"] and data["eye"]["distance_mm"] == 600.0
+    assert "unsourced" in data["eye"]["assumption"]
+    near = _json(["safety", "device", "joovv-solo-3", "--site", "knee", "--distance", "6 in", "--minutes", "10",
+                  "--eye-distance", "30 cm", "--json"])
+    ir = {d["eye"]["distance_mm"]: next(c["value"] for c in d["checks"] if c["name"] == "eye:infrared")
+          for d in (data, near)}
+    assert near["eye"]["distance_mm"] == 300.0 and ir[300.0] > ir[600.0]
+
+
+# three sessions: (device, site, condition, distance, minutes)
+SESSIONS = [("joovv-solo-3", "knee", "knee-osteoarthritis", "6 in", "10"),
+            ("joovv-solo-3", "face", "skin-rejuvenation", "6 in", "10"),
+            ("generic-headset-810", "forehead", "depression-transcranial", "5 mm", "20")]
+
+
+@pytest.mark.parametrize("device, site, condition, distance, minutes", SESSIONS)
+def test_safety_device_gives_the_plans_safety_verdict_for_the_same_session(device, site, condition, distance,
+                                                                          minutes):
+    plan = _json(["plan", "--device", device, "--condition", condition, "--site", site, "--distance", distance,
+                  "--minutes", minutes, "--json"])
+    if plan["session_seconds"] is not None:
+        assert plan["session_seconds"] == pytest.approx(60 * float(minutes))
+    dev = _json(["safety", "device", device, "--site", site, "--distance", distance, "--minutes", minutes,
+                 "--condition", condition, "--json"])
+    assert dev["status"] == plan["safety"]["status"]
+    assert dev["checks"] == plan["safety"]["checks"]
+    assert dev["eye"] == plan["eye"]
 
 
 def test_device_with_a_480_nm_channel_gets_a_blue_light_check_and_groups_at_both_distances():

@@ -1,15 +1,19 @@
 """The gate: worked examples and a property test over random contexts.
 
-The property test re-checks every limit independently from pbm_facts.md section 5 (not through the gate's code):
+The property test re-checks every limit independently from the standards (IEC 62471:2006 4.3.5-4.3.8, ANSI Z136.1),
+written out again here (not through the gate's code):
 no report with status ok or caution violates a limit, and every refusal names a failed check with a remedy.
 """
 
 import math
 from datetime import datetime, timedelta
 from functools import lru_cache
+from pathlib import Path
 
 import numpy as np
 import pytest
+
+import photodose.safety
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -110,7 +114,14 @@ def _limit_ir_w_m2(t):  # pbm_facts.md section 5, written out again
     return 18000 * t ** -0.75 if t <= 1000 else 100.0
 
 
+R_380_500 = {380: 0.1, 385: 0.13, 390: 0.25, 395: 0.5, 400: 1.0, 405: 2.0, 410: 4.0, 415: 8.0, 420: 9.0, 425: 9.5,
+             430: 9.8, 435: 10.0, 440: 10.0, 445: 9.7, 450: 9.4, 455: 9.0, 460: 8.0, 465: 7.0, 470: 6.2, 475: 5.5,
+             480: 4.5, 485: 4.0, 490: 2.2, 495: 1.6, 500: 1.0}  # IEC 62471 Table 4.2 (ISETCam's transcription)
+
+
 def _R(nm):
+    if 380 <= nm < 500:
+        return float(np.interp(nm, list(R_380_500), list(R_380_500.values())))
     if 500 <= nm <= 700:
         return 1.0
     if 700 < nm <= 1050:
@@ -134,6 +145,42 @@ def _blue_weight(nm):  # Gaussian line of 20 nm FWHM (the gate's default line), 
     return np.trapezoid(line * _b_reference(x), x) / np.trapezoid(line, x)
 
 
+@lru_cache(maxsize=None)
+def _line_weight(nm, weight_name):  # a 20 nm FWHM Gaussian line (the gate's default) integrated densely
+    sigma = 20 / (2 * math.sqrt(2 * math.log(2)))
+    x = np.linspace(max(nm - 6 * sigma, 400), nm + 6 * sigma, 4001)
+    line = np.exp(-0.5 * ((x - nm) / sigma) ** 2)
+    if weight_name == "R":
+        w = np.array([_R(v) for v in x])
+    else:
+        v_nm, v = np.loadtxt(Path(photodose.safety.__file__).parent / "data" / "photopic_v.csv", delimiter=",",
+                             comments="#", skiprows=6, unpack=True)
+        w = np.interp(x, v_nm, v, left=0, right=0)
+    return np.trapezoid(line * w, x) / np.trapezoid(line, x)
+
+
+def _retinal_thermal_violated(ctx) -> bool:
+    """IEC 62471 4.3.5 / 4.3.6 written out again: a visible source (>= 10 cd/m2) on L_R (380-1400 nm) against
+    50000 / (alpha min(t, 10)^0.25), alpha in 0.0017-0.1; else L_IR (780-1400 nm) against 6000 / alpha (t > 10 s)
+    or 50000 / (alpha t^0.25), alpha in 0.011-0.1. Near 10 cd/m2 (quadrature spread) both must be violated."""
+    t = ctx.session_seconds
+    r, d = ctx.source_diameter_mm / 2, ctx.distance_mm
+    alpha = 2 * math.atan2(r, d)
+    radiance = [(c.wavelength_nm, 10 * c.irradiance_mw_cm2 * (r * r + d * d) / (math.pi * r * r)) for c in ctx.channels]
+    tol = 1 + BLUE_QUADRATURE_TOLERANCE
+    lum = 683 * sum(_line_weight(nm, "V") * rad for nm, rad in radiance if nm <= 830)
+    l_r = sum(_line_weight(nm, "R") * rad for nm, rad in radiance if 380 <= nm <= 1400)
+    l_ir = sum(_line_weight(nm, "R") * rad for nm, rad in radiance if 780 <= nm <= 1400)
+    strong = l_r > 50000 / (min(max(alpha, 0.0017), 0.1) * min(t, 10) ** 0.25) * tol
+    a_weak = min(max(alpha, 0.011), 0.1)
+    weak = l_ir > (6000 / a_weak if t > 10 else 50000 / (a_weak * t ** 0.25)) * tol
+    if lum >= 10 * tol:
+        return strong
+    if lum < 10 / tol:
+        return weak
+    return strong and weak
+
+
 BLUE_QUADRATURE_TOLERANCE = 0.02  # the gate's 15-point quadrature vs this dense integral (see test_safety_blue_light)
 
 
@@ -151,13 +198,8 @@ def _violations(ctx: SafetyContext) -> list[str]:
         e_ir = 10 * sum(c.irradiance_mw_cm2 for c in ctx.channels if 780 <= c.wavelength_nm <= 3000)
         if not ctx.goggles and e_ir > _limit_ir_w_m2(t) * (1 + 1e-9):
             out.append("IR eye")
-        if not ctx.goggles and t > 10 and ctx.source_diameter_mm:
-            r, d = ctx.source_diameter_mm / 2, ctx.distance_mm
-            alpha = 2 * math.atan2(r, d)
-            l_ir = sum(_R(c.wavelength_nm) * 10 * c.irradiance_mw_cm2 * (r * r + d * d) / (math.pi * r * r)
-                       for c in ctx.channels if 780 <= c.wavelength_nm <= 1400)
-            if l_ir >= 6000 / alpha:
-                out.append("retinal thermal")
+        if not ctx.goggles and ctx.source_diameter_mm and _retinal_thermal_violated(ctx):
+            out.append("retinal thermal")
         if not ctx.goggles and ctx.source_diameter_mm:
             r, d = ctx.source_diameter_mm / 2, ctx.distance_mm
             e_b = sum(10 * c.irradiance_mw_cm2 * _blue_weight(c.wavelength_nm) for c in ctx.channels)
