@@ -172,9 +172,10 @@ def _serve(tmp_path, *args):
 
 @pytest.mark.parametrize("host, login_required", [("127.0.0.1", False), ("0.0.0.0", True)])
 def test_serve_binds_with_login_only_off_loopback(users, host, login_required):
+    """(0.0.0.0 with --insecure-http here; TLS exposed mode: test_web_hardening.py.)"""
     import httpx
 
-    proc, url = _serve(users, "--host", host)
+    proc, url = _serve(users, "--host", host, *(["--insecure-http"] if login_required else []))
     try:
         status = httpx.get(url + "/api/profiles", timeout=10).status_code
         assert status == (401 if login_required else 200)

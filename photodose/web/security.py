@@ -104,19 +104,26 @@ class BodyLimit:
                 await _plain(413, f"body: at most {self.max_bytes} bytes")(scope, receive, send)
                 return
         received = 0
-        started = False
+        started = exceeded = answered = False
+        too_large = _plain(413, f"body: at most {self.max_bytes} bytes")
 
         async def limited_receive() -> Message:
-            nonlocal received
+            nonlocal received, exceeded
             message = await receive()
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
                 if received > self.max_bytes:
+                    exceeded = True
                     raise BodyTooLarge(self.max_bytes)
             return message
 
         async def watched_send(message: Message) -> None:
-            nonlocal started
+            nonlocal started, answered
+            if exceeded and not started:  # whatever the app made of the cut-off body (FastAPI: a 400), say 413
+                if not answered:
+                    answered = True
+                    await too_large(scope, receive, send)
+                return
             started = started or message["type"] == "http.response.start"
             await send(message)
 
@@ -125,7 +132,8 @@ class BodyLimit:
         except BodyTooLarge:
             if started:
                 raise
-            await _plain(413, f"body: at most {self.max_bytes} bytes")(scope, receive, send)
+            if not answered:
+                await too_large(scope, receive, send)
 
 
 def _plain(status_code: int, detail: str):
