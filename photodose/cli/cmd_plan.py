@@ -138,7 +138,7 @@ def plan_summary_rows(plan) -> list[tuple[str, str]]:
                      + f"{plan.eye.distance_mm:.0f} mm; {plan.eye.assumption}"))
     rows.append(("safety", plan.safety.status + (", goggles required" if plan.safety.goggles_required else "")))
     if plan.protocol:
-        rows.append(("evidence", plan.protocol.evidence.level))
+        rows.append(("evidence", plan.protocol.evidence.label))
     if plan.device_provenance is not None:
         rows.append(("device model", plan.device_provenance.summary))
     return rows
@@ -194,7 +194,7 @@ def _render_protocols(console, data: dict) -> None:
         where = "target" if p["target_window"] else "skin"
         table.add_row(p["id"], ", ".join(f"{x:g}" for x in p["wavelengths_nm"]), f"{p['target']['depth_mm']:g} mm",
                       f"{w['low_j_cm2']:g}-{w['high_j_cm2']:g} at {where}" + (" (unsourced)" if w["unsourced"] else ""),
-                      p["evidence"]["level"])
+                      p["evidence"]["label"])
     console.print(table)
     console.print(f"[italic]{NOTE}[/]")
 
@@ -218,7 +218,7 @@ def _render_protocol(console, p: dict) -> None:
                   + (" (unsourced)" if sc["unsourced"] else "") + f" - {sc['source']}", highlight=False)
     if p.get("reference_dose"):
         console.print(f"reference dose: {p['reference_dose']}", highlight=False)
-    console.print(f"evidence: [bold]{p['evidence']['level']}[/] - {p['evidence']['statement']}", highlight=False)
+    console.print(f"evidence: [bold]{p['evidence']['label']}[/] - {p['evidence']['statement']}", highlight=False)
     for c in p["citation_list"]:
         console.print(f"  - {c['text']}", highlight=False)
     console.print(f"[italic]{NOTE}[/]")

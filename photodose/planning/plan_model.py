@@ -181,8 +181,11 @@ class PlanConstraints(_Frozen):
 
 
 class Evidence(_Frozen):
+    """The protocol's evidence as its sources state it; ``label`` says when the grade is photodose's own."""
+
     level: str
     statement: str
+    label: str | None = None
 
 
 class ProtocolSummary(_Frozen):

@@ -376,7 +376,7 @@ def _protocol_warnings(protocol, channels, window, warnings: list) -> None:
             warnings.append(f"channel {ch.id} ({ch.wavelength_nm:g} nm) is outside the protocol's wavelengths "
                             f"({', '.join(f'{nm:g}' for nm in protocol.wavelengths_nm)} nm); its dose is counted")
     if protocol.evidence.level in ("mixed", "negative", "unsourced", "early") or "UNVERIFIED" in protocol.evidence.level:
-        warnings.append(f"evidence: {protocol.evidence.level} - {protocol.evidence.statement}")
+        warnings.append(f"evidence: {protocol.evidence.label} - {protocol.evidence.statement}")
     if protocol.site_note:
         warnings.append(protocol.site_note)
 
@@ -402,7 +402,8 @@ def _protocol_doc(protocol) -> dict | None:
     if protocol is None:
         return None
     return {"id": protocol.id, "name": protocol.name, "wavelengths_nm": list(protocol.wavelengths_nm),
-            "evidence": {"level": protocol.evidence.level, "statement": protocol.evidence.statement},
+            "evidence": {"level": protocol.evidence.level, "label": protocol.evidence.label,
+                         "statement": protocol.evidence.statement},
             "reference_dose": protocol.reference_dose}
 
 

@@ -9,6 +9,7 @@ from pydantic import ValidationError
 
 from ...errors import PhotodoseInputError
 from ...journal import repository
+from ...planning.plan_model import SAFETY_MEANING, VERDICT_MEANING
 from ...planning.reporting import SOURCE as REPORTING_SOURCE, reporting_rows
 from .. import planning
 from ..charts import depth_dose_figure
@@ -19,14 +20,15 @@ from ..profiles import active_profile, journal, require_active_profile
 from ..security import checked_form, current_user
 
 router = APIRouter(include_in_schema=False)
-FIELDS = ("device", "site", "skin_type", "condition", "distance", "max_minutes")
+FIELDS = ("device", "site", "skin_type", "condition", "distance", "minutes", "max_minutes")
 
 
 def _plan_page(request: Request, *, status_code: int = 200, **context):
     return render(request, "plan.html", status_code=status_code, active="plan", choices=planning.choices(),
                   site_options=[(s, s.replace("_", " ")) for s in planning.site_choices()],
                   phototype_options=[(p, p) for p in planning.PHOTOTYPES],
-                  defaults=planning.DEFAULTS, reporting_source=REPORTING_SOURCE, **context)
+                  defaults=planning.DEFAULTS, reporting_source=REPORTING_SOURCE,
+                  meanings={"verdict": VERDICT_MEANING, "safety": SAFETY_MEANING}, **context)
 
 
 
@@ -47,13 +49,15 @@ async def make_plan(request: Request):
     form = await checked_form(request)
     values = values_of(form)
     errors: dict[str, str] = {}
+    minutes = number(form, "minutes", errors, low=0.1, high=240, required=False)
     max_minutes = number(form, "max_minutes", errors, low=0.1, high=240, required=False)
     if errors:
         return _plan_page(request, status_code=422, values=values, errors=errors)
     try:
         plan = planning.make_plan(device=values.get("device", ""), site=values.get("site", ""),
                                   skin_type=values.get("skin_type", ""), condition=values.get("condition", ""),
-                                  distance=values.get("distance", "").strip() or None, max_minutes=max_minutes,
+                                  distance=values.get("distance", "").strip() or None, minutes=minutes,
+                                  max_minutes=max_minutes,
                                   goggles=bool(form.get("goggles")),
                                   person=_person(request, active_profile(request)))
     except PhotodoseInputError as exc:
@@ -81,8 +85,8 @@ async def save_plan(request: Request):
     if plan is None:
         return _plan_page(request, status_code=422, values=dict(planning.DEFAULTS),
                           errors={"_form": "plan_token: this plan has expired; make it again"})
-    if not plan.followable:
+    if plan.status not in ("planned", "compromise") or not plan.followable:
         return _plan_page(request, status_code=422, values=dict(planning.DEFAULTS),
-                          errors={"_form": "plan: a plan refused by the safety gate cannot be saved"})
+                          errors={"_form": f"plan: a {plan.status.replace('_', ' ')} plan cannot be saved"})
     repository.add_plan(journal(request), profile.id, plan)
     return RedirectResponse("/journal?saved=plan", status_code=303)
