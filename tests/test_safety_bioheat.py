@@ -1,6 +1,6 @@
 """Pennes solvers against the closed-form steady state, each other, a wide finite beam, and the CEM43 formula.
 
-The measured cases (published skin-temperature rises) are in ``tests/test_safety_heating_measured.py``.
+The measured cases (published skin-temperature rises) are in the test module ``test_safety_heating_measured``.
 """
 
 import math

@@ -11,8 +11,8 @@ the equation:
   (:func:`allowed_irradiance_scale`, :func:`time_to_threshold_s`); a test compares it with the closed-form steady
   state.
 - :func:`skin_heating_session`: the model the safety gate uses and the measured cases test
-  (``tests/test_safety_heating_measured.py``). Differences from the linear form, each sourced in
-  ``data/thermal_tissue.yaml``:
+  (the measured heating tests). Differences from the linear form, each sourced per value in the package's thermal
+  tissue table:
 
   1. perfusion rises with local temperature (vasodilation): ``w = w_0 F``, ``F`` grows log-linearly from 1 at the
      tissue's unheated temperature to ``perfusion_max_factor`` at ``vasodilation_full_c`` and approaches that
@@ -97,7 +97,7 @@ class ThermalStack(BaseModel):
 
     @classmethod
     def default(cls) -> ThermalStack:
-        """Epidermis / dermis / fat / muscle to 30 mm from ``data/thermal_tissue.yaml`` (sources per value there)."""
+        """Epidermis / dermis / fat / muscle to 30 mm from the package's thermal tissue table (sources per value there)."""
         data = load_yaml("thermal_tissue.yaml")
         layers = [ThermalLayer(**{k: (v["value"] if isinstance(v, dict) else v) for k, v in layer.items()})
                   for layer in data["default_stack"]]
