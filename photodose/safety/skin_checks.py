@@ -79,7 +79,7 @@ def laser_skin_check(ctx: SafetyContext) -> list[SafetyCheck]:
 
 
 def heating_thresholds() -> dict[str, tuple[float, str]]:
-    """``{"heat_pain_c": (value, source), "injury_cem43_min": (value, source)}`` from ``data/thresholds.yaml``."""
+    """``{"heat_pain_c": (value, source), "injury_cem43_min": (value, source)}`` from the safety thresholds table."""
     data = load_yaml("thresholds.yaml")
     return {key: (float(data[key]["value"]), data[key]["source"]) for key in ("heat_pain_c", "injury_cem43_min")}
 
