@@ -128,7 +128,7 @@ def device_command(
     from ..planning.surface import choose_channels
     from ..safety.context import MAX_SESSION_S
     from ..safety.eye_checks import risk_group, risk_groups_by_hazard
-    from ..safety.from_device import device_context_fields
+    from ..safety.from_device import classification_channels, device_context_fields
     from ..safety.gate import SafetyContext
     from ..safety.risk_group import reference_distance_mm
     from ..units import parse_length_mm
@@ -154,7 +154,8 @@ def device_command(
                              tissue=TissueModel(site, normalise_skin_type(skin_type)), eye_distance_mm=eye_mm,
                              goggles=goggles, person=person)
     reference_mm = reference_distance_mm()
-    reference = SafetyContext(**device_context_fields(model, reference_mm), session_seconds=seconds)
+    reference = SafetyContext(**device_context_fields(model, reference_mm), session_seconds=seconds,
+                              classification_channels=classification_channels(model, chosen, reference_mm))
     data = {"device": model.id, "site": site,
             "site_note": None if site_given else "site not given: the device kind's usual site, else the thigh "
                                                  "(photodose assumption (unsourced))",

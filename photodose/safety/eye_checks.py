@@ -196,7 +196,7 @@ def in_beam_check(ctx: SafetyContext) -> SafetyCheck | None:
     if ctx.eye is None or not ctx.eye.in_beam:
         return None
     goggles = _goggles_for(ctx.channels)
-    msg = f"Your eyes are in the beam ({ctx.eye.assumption.split(';')[0]}): {goggles}."
+    msg = f"Your eyes are in the beam ({ctx.eye.reason or 'head site'}): {goggles}."
     if ctx.goggles:
         return SafetyCheck(name="eye:in_beam", status="ok", source=source("in_beam"),
                            message=msg + " Eyes protected by goggles.")

@@ -47,6 +47,7 @@ class EyeGeometry(BaseModel):
     distance_mm: float = Field(ge=0)
     off_axis_deg: float = Field(0.0, ge=0, lt=90)
     assumption: str
+    reason: str = ""  # in the beam: why ("the face is treated", "a headset worn on the head")
 
     def doc(self) -> dict:
         """The plan's ``eye`` JSON: ``{"in_beam", "distance_mm", "assumption"}``."""
@@ -78,10 +79,10 @@ def eye_geometry(site: str | None, device_kind: str, distance_mm: float,
         why = (f"a {device_kind} worn on the head" if device_kind in HEAD_WORN_KINDS
                else f"the {site_name} is treated")
         if eye_distance_mm is None:
-            return EyeGeometry(in_beam=True, distance_mm=distance_mm,
+            return EyeGeometry(in_beam=True, distance_mm=distance_mm, reason=why,
                                assumption=f"eye in the beam at the treatment distance ({why}); exposure at the "
                                           "beam's peak")
-        return EyeGeometry(in_beam=True, distance_mm=eye_distance_mm,
+        return EyeGeometry(in_beam=True, distance_mm=eye_distance_mm, reason=why,
                            assumption=f"eye in the beam ({why}) at the given eye distance; exposure at the beam's "
                                       "peak")
     if eye_distance_mm is not None:

@@ -47,7 +47,11 @@ def overdose_checks(ctx: SafetyContext) -> list[SafetyCheck]:
 
 
 def evaluate_exposure(ctx: SafetyContext) -> SafetyReport:
-    """The device-and-session checks only (eyes, skin, heating): what ``photodose safety device`` shows."""
+    """The device-and-session checks only (eyes where the eye is, skin, heating), without screening and overdose.
+
+    ``photodose safety device``, ``plan`` and ``log session`` show :func:`evaluate` of one context built by
+    :func:`photodose.planning.safety_link.session_safety`.
+    """
     eye, goggles_required, allowed_s = eye_checks(ctx)
     skin = laser_skin_check(ctx) if ctx.is_laser else [c for c in (skin_thermal_check(ctx),) if c]
     other = [c for c in (ultraviolet_check(ctx), heating_check(ctx)) if c]
