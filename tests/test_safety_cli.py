@@ -111,3 +111,27 @@ def test_bad_answers_file_is_one_line_exit_2(tmp_path, capsys):
         main(["safety", "screen", "--answers", str(bad)])
     assert exc.value.code == 2
     assert "question ids" in capsys.readouterr().err
+
+
+def test_safety_device_and_plan_agree_for_a_profile_with_screening_and_an_earlier_session(tmp_path, monkeypatch):
+    from datetime import datetime, timedelta
+
+    monkeypatch.setenv("PHOTODOSE_DB", str(tmp_path / "journal.sqlite"))
+    _json(["profile", "add", "ann", "--skin-type", "v", "--json"])
+    answers = tmp_path / "answers.yaml"
+    answers.write_text("answers:\n  bipolar: no\n  cancer: no\n", encoding="utf-8")
+    _json(["safety", "screen", "--answers", str(answers), "--site", "knee", "--profile", "ann", "--json"])
+    earlier = (datetime.now() - timedelta(hours=3)).strftime("%Y-%m-%d %H:%M")
+    _json(["log", "session", "--site", "knee", "--device", "joovv-solo-3", "--distance", "6 in", "--minutes", "10",
+           "--at", earlier, "--json"])
+    args = ["--distance", "6 in", "--minutes", "10", "--profile", "ann", "--json"]
+    plan = _json(["plan", "--device", "joovv-solo-3", "--condition", "knee-osteoarthritis", *args])
+    dev = _json(["safety", "device", "joovv-solo-3", "--site", "knee", "--condition", "knee-osteoarthritis", *args])
+    assert any(c["name"].startswith("overdose:") for c in dev["checks"])  # the earlier session is counted
+    assert not any(c["name"] == "screening" for c in dev["checks"])  # the profile's answers are used
+    assert dev["status"] == plan["safety"]["status"]
+    # the two commands run seconds apart: "hours since the last session" differs in its last digits only
+    strip = lambda checks: [{k: v for k, v in c.items() if k != "value"} for c in checks]  # noqa: E731
+    assert strip(dev["checks"]) == strip(plan["safety"]["checks"])
+    assert [c["value"] for c in dev["checks"]] == pytest.approx([c["value"] for c in plan["safety"]["checks"]],
+                                                                rel=1e-3)

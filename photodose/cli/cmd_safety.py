@@ -108,10 +108,15 @@ def device_command(
                                "head sites, else 60 cm, 45 deg off axis: a photodose assumption).")] = None,
     channels: Annotated[Optional[list[str]], typer.Option(
         "--channel", help="Channel id or wavelength to use (repeat; default: all enabled).")] = None,
-    skin_type: Annotated[str, typer.Option("--skin-type", help="Fitzpatrick phototype I-VI (heating).")] = "III",
+    skin_type: Annotated[Optional[str], typer.Option(
+        "--skin-type", help="Fitzpatrick phototype I-VI (heating; default: the profile's, else III).")] = None,
     condition: Annotated[Optional[str], typer.Option(
         help="Protocol id: its overdose bounds join the checks (as in 'photodose plan').")] = None,
     goggles: Annotated[bool, typer.Option("--goggles/--no-goggles", help="Goggles rated for the wavelengths.")] = False,
+    profile: Annotated[Optional[str], typer.Option(
+        "--profile", help="Journal profile: its phototype, measured fat, screening answers and earlier sessions at "
+                          "the site (as 'photodose plan --profile').")] = None,
+    db: Annotated[Optional[str], typer.Option("--db", envvar="PHOTODOSE_DB", help="Journal database URL or file.")] = None,
     as_json: JsonFlag = False,
 ) -> None:
     """Safety verdict for one session of DEVICE: eye (where the eye is), skin, heating and screening checks.
@@ -145,18 +150,28 @@ def device_command(
         site = require_site(site)
     else:
         site = default_site(model.kind)
-    person = {}
+    person, thickness_mm = {}, None
+    if profile is not None:
+        from ..journal import open_journal
+        from ..journal.repository import get_profile
+        from ..usecases.person import person_plan_inputs
+
+        journal = open_journal(db)
+        inputs = person_plan_inputs(journal, get_profile(journal, profile), site)
+        person, thickness_mm = dict(inputs["safety"]), inputs["thickness_mm"]
+        skin_type = skin_type or inputs["skin_type"]
     if condition is not None:
         from ..protocols import get_protocol
 
         person["bounds"] = protocol_bounds(get_protocol(condition))
     verdict = session_safety(model, site=site, distance_mm=distance_mm, session_seconds=seconds, channels=chosen,
-                             tissue=TissueModel(site, normalise_skin_type(skin_type)), eye_distance_mm=eye_mm,
+                             tissue=TissueModel(site, normalise_skin_type(skin_type or "III"), thickness_mm),
+                             eye_distance_mm=eye_mm,
                              goggles=goggles, person=person)
     reference_mm = reference_distance_mm()
     reference = SafetyContext(**device_context_fields(model, reference_mm), session_seconds=seconds,
                               classification_channels=classification_channels(model, chosen, reference_mm))
-    data = {"device": model.id, "site": site,
+    data = {"device": model.id, "site": site, "profile": profile,
             "site_note": None if site_given else "site not given: the device kind's usual site, else the thigh "
                                                  "(photodose assumption (unsourced))",
             "distance_mm": distance_mm, "session_seconds": seconds, "goggles": goggles,
