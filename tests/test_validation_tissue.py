@@ -20,7 +20,7 @@ from photodose.optics.sites import body_stack
 from photodose.optics.tissues import tissue_presets, tissue_properties
 from photodose.transport.beams import Beam
 from photodose.transport.depth_dose import fluence_per_irradiance
-from photodose.transport.layers import LayerStack
+from photodose.optics.layers import LayerStack
 from photodose.transport.montecarlo import run_mc
 from photodose.transport.result import Grid
 
@@ -86,6 +86,10 @@ def test_every_preset_citation_is_a_bibliography_key():
     for name, preset in tissue_presets().items():
         for key in preset.citations:
             assert key in keys, f"{name} cites {key!r}, which is not in the bibliography"
+    # the stacks carry them to the person (photodose stack SITE --json: layers[].optics_citations)
+    from photodose.optics.sites import describe_stack
+    knee = {layer["name"]: layer["optics_citations"] for layer in describe_stack("knee", 850)["layers"]}
+    assert knee["bone"] == ["cassano2019", "lapchak2015"]
 
 
 def test_bone_layers_use_the_preset_checked_against_lapchak2015():

@@ -15,7 +15,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..errors import PhotodoseInputError
-from ..transport.layers import LayerStack
+from .layers import LayerStack
 from .datafiles import canonical_name, load_yaml, normalise_key
 from .phototypes import normalise_skin_type
 from .tissues import check_wavelength_nm, resolve_tissue_name, tissue_presets, tissue_properties
@@ -154,6 +154,7 @@ def describe_stack(site: str, wavelength_nm: float, skin_type: str = "III",
                        "thickness_source": layer["source"],
                        "tissue_source": (f"given by the user (site preset: {layer['site_tissue']})" if swapped
                                          else "site preset"),
-                       "optics_source": optics.source, "data_note": optics.data_note})
+                       "optics_source": optics.source, "optics_citations": list(optics.citations),
+                       "data_note": optics.data_note})
     return {"site": name, "wavelength_nm": nm, "skin_type": roman, "n_above": N_AIR,
             "n_below": layers[-1]["n"], "layers": layers}

@@ -19,7 +19,7 @@ import numpy as np
 from pydantic import BaseModel, ConfigDict
 
 from ..errors import PhotodoseInputError, require_choice
-from ..transport.layers import Layer
+from .layers import Layer
 from .chromophores import (HEMOGLOBIN_MOLAR_MASS_G_PER_MOL, MELANIN_MODELS, WHOLE_BLOOD_HEMOGLOBIN_G_PER_L,
                            absorption_per_cm, data_notes, reduced_scattering_per_cm)
 from .datafiles import canonical_name, load_yaml
@@ -83,10 +83,12 @@ class TissueOptics:
     n: float
     source: str
     data_note: str = ""
+    citations: tuple[str, ...] = ()   # bibliography keys of the preset (photodose.bibliography.cite)
 
     def to_dict(self) -> dict:
         """Plain dict (arrays become lists) with the CLI's stable keys."""
-        return {k: (v.tolist() if isinstance(v, np.ndarray) else v) for k, v in asdict(self).items()}
+        return {k: (v.tolist() if isinstance(v, np.ndarray) else list(v) if isinstance(v, tuple) else v)
+                for k, v in asdict(self).items()}
 
     def to_layer(self, name: str, thickness_mm: float | None) -> Layer:
         """A transport :class:`Layer` (single wavelength only)."""
@@ -228,7 +230,8 @@ def tissue_properties(tissue: str, wavelength_nm, skin_type: str | None = None,
     as_out = (lambda a: float(a)) if scalar else (lambda a: np.asarray(a, dtype=float))
     return TissueOptics(tissue=name, wavelength_nm=as_out(nm), mua_per_cm=as_out(mua),
                         mus_per_cm=as_out(musp / (1.0 - preset.g)), musp_per_cm=as_out(musp),
-                        g=preset.g, n=preset.n, source=f"{source}. {preset.n_source}", data_note="; ".join(notes))
+                        g=preset.g, n=preset.n, source=f"{source}. {preset.n_source}", data_note="; ".join(notes),
+                        citations=preset.citations)
 
 
 def _anchor_note(preset: TissuePreset, nm: np.ndarray) -> list[str]:
