@@ -43,8 +43,11 @@ def _render_device(console, data: dict) -> None:
         console.print(data["site_note"], style="dim", highlight=False)
     console.print(f"eye: {data['eye']['assumption']}", highlight=False)
     allowed = data["unprotected_viewing_allowed_s"]
+    hazards = ", ".join(f"{h} {g}" for h, g in (data.get("risk_groups") or {}).items())
     console.print(f"status: [{_STYLE[data['status']]}]{data['status']}[/]   IEC 62471 risk group at "
-                  f"{data['distance_mm'] / 10:g} cm: {data['risk_group'] or 'n/a'}", highlight=False)
+                  f"{data['distance_mm'] / 10:g} cm: {data['risk_group'] or 'n/a'}"
+                  + (f" (eye hazards assessed: {hazards}; UV hazards only flagged)" if hazards else ""),
+                  highlight=False)
     if data.get("risk_group_at_reference_distance"):
         console.print(f"risk group at the standard's {data['reference_distance_mm']:g} mm: "
                       f"{data['risk_group_at_reference_distance']}", highlight=False)
