@@ -83,6 +83,10 @@ def session_context(device, *, site: str, distance_mm: float, session_seconds: f
     channels = list(channels) if channels is not None else choose_channels(device, None)
     surface = surface or SurfaceIrradiance(device, [c.id for c in channels])
     site = canonical_site(site)
+    if site == "unspecified":
+        from ..errors import PhotodoseInputError
+
+        raise PhotodoseInputError("site", site, "a body site (the heating and eye checks depend on it)")
     tissue = tissue or TissueModel(site)
     person = dict(person or {})
     goggles = bool(person.pop("goggles", goggles))
