@@ -143,3 +143,24 @@ def test_session_dose_and_times_are_consistent():
     t = result.time_to_c_s(45.0)
     assert 0 < t < 900 and result.time_to_cem43_s(result.cem43_min) <= 900
     assert skin_heating_session(stack, source, t).peak_c == pytest.approx(45.0, abs=0.1)
+
+
+def test_heating_check_verdicts_and_a_remedy_that_works():
+    """Caution at heat pain with a remedy that, applied, gives ok; refusal only at the injury dose; ok below."""
+    from photodose.safety.context import Channel, SafetyContext
+    from photodose.safety.skin_checks import heating_check
+
+    z = np.linspace(0, 10, 201)
+
+    def ctx(q0: float) -> SafetyContext:
+        return SafetyContext(channels=[Channel(wavelength_nm=850, irradiance_mw_cm2=100)], distance_mm=150,
+                             session_seconds=1200, site="thigh",
+                             heat_source=HeatSource(depth_mm=z.tolist(), w_per_cm3=(q0 * np.exp(-z / 1.5)).tolist()))
+
+    hot = heating_check(ctx(0.6))
+    assert hot.status == "caution" and hot.unit == "C" and hot.value >= hot.limit == 42.0
+    factor = float(hot.remedy.split("irradiance to ")[1].split("%")[0]) / 100
+    assert heating_check(ctx(0.6 * factor)).status == "ok"
+    burn = heating_check(ctx(2.0))
+    assert burn.status == "fail" and burn.unit == "CEM43 min" and burn.value >= burn.limit == 720.0
+    assert heating_check(ctx(0.05)).status == "ok"

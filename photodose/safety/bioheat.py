@@ -97,7 +97,7 @@ class ThermalStack(BaseModel):
 
     @classmethod
     def default(cls) -> ThermalStack:
-        """Epidermis / dermis / fat / muscle to 30 mm from the package's thermal tissue table (sources per value there)."""
+        """Epidermis / dermis / fat / muscle to 30 mm from the package's thermal tissue table (sources per value)."""
         data = load_yaml("thermal_tissue.yaml")
         layers = [ThermalLayer(**{k: (v["value"] if isinstance(v, dict) else v) for k, v in layer.items()})
                   for layer in data["default_stack"]]
@@ -279,7 +279,8 @@ class _Operator:
         return np.append(t_unknowns, self.arterial_c)
 
 
-def pennes_steady_c(stack: ThermalStack, source: HeatSource | None = None, dz_mm: float = 0.05) -> tuple[np.ndarray, np.ndarray]:
+def pennes_steady_c(stack: ThermalStack, source: HeatSource | None = None,
+                    dz_mm: float = 0.05) -> tuple[np.ndarray, np.ndarray]:
     """Steady-state temperature (deg C) of the Pennes model; returns (depth_mm, temperature_c)."""
     from scipy.sparse.linalg import spsolve
 
@@ -536,6 +537,9 @@ class SessionHeating:
     cem43_vs_time: np.ndarray
     baseline_max_c: float
     max_rise_c: float
+    all_baseline_c: np.ndarray
+    all_final_c: np.ndarray
+    all_at_peak_c: np.ndarray
     beam_radius_mm: float | None
     h_surface_w_m2_k: float
 
@@ -560,6 +564,22 @@ class SessionHeating:
     @property
     def cem43_min(self) -> float:
         return float(self.cem43_vs_time[-1])
+
+    def irradiance_scale_below(self, limit_c: float) -> float:
+        """Irradiance factor that would keep every cell below ``limit_c`` if each cell's rise scaled linearly.
+
+        min over heated cells of (limit - T_0) / (T - T_0), at the end and at the time of the peak. With
+        vasodilation the rise grows less than linearly with irradiance, so a lower irradiance keeps relatively more of
+        its rise: this factor is a first guess to iterate on (see ``safety.skin_checks``), not a bound.
+        ``math.inf`` if nothing heats.
+        """
+        factors = []
+        for state in (self.all_final_c, self.all_at_peak_c):
+            rise = state - self.all_baseline_c
+            heated = rise > 1e-9
+            if heated.any():
+                factors.append(np.min((limit_c - self.all_baseline_c[heated]) / rise[heated]))
+        return float(max(min(factors), 0.0)) if factors else math.inf
 
     def time_to_c_s(self, threshold_c: float) -> float:
         """First time the hottest cell reaches ``threshold_c`` (linear between steps); ``math.inf`` if never."""
@@ -642,6 +662,7 @@ def skin_heating_session(stack: ThermalStack, source: HeatSource, duration_s: fl
     dose = np.zeros(grid.n)
     max_c[0], surf[0], dose_hist[0] = t0.max(), grid.surface_from(t0, h), 0.0
     max_rise = 0.0
+    at_peak = t0
     prev, cur = t0, t0
     for j in range(1, steps + 1):
         if j == 1:
@@ -656,9 +677,11 @@ def skin_heating_session(stack: ThermalStack, source: HeatSource, duration_s: fl
         dose += cem43_rate_min_per_s(0.5 * (cur + new)) * dt
         prev, cur = cur, new
         max_c[j], surf[j], dose_hist[j] = cur.max(), grid.surface_from(cur, h), dose.max()
+        if max_c[j] >= max_c[:j].max():
+            at_peak = cur
         max_rise = max(max_rise, float((cur - t0).max()))
     return SessionHeating(depth_mm=grid.depth_mm, baseline_c=grid.axis(t0), final_c=grid.axis(cur),
                           time_s=np.linspace(0.0, duration_s, steps + 1), max_c_vs_time=max_c,
                           surface_c_vs_time=surf, cem43_vs_time=dose_hist, baseline_max_c=float(t0.max()),
-                          max_rise_c=max_rise,
+                          max_rise_c=max_rise, all_baseline_c=t0, all_final_c=cur, all_at_peak_c=at_peak,
                           beam_radius_mm=beam_radius_mm, h_surface_w_m2_k=h)

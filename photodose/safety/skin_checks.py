@@ -125,46 +125,52 @@ def heating_check(ctx: SafetyContext) -> SafetyCheck | None:
     limits = heating_thresholds()
     pain_c, _ = limits["heat_pain_c"]
     dose_limit, _ = limits["injury_cem43_min"]
-    geometry = (f"a {2 * radius:g} mm contact spot" if radius else "a beam wider than the heated area")
+    geometry = (f"a {2 * radius:.0f} mm contact spot" if radius else "a beam wider than the heated area")
     summary = (f"Predicted hottest tissue {result.peak_c:.1f} C (rise {result.peak_rise_c:.1f} C, skin surface "
                f"{result.surface_c_vs_time[0]:.1f} -> {result.surface_c_vs_time[-1]:.1f} C) after "
                f"{duration(ctx.session_seconds)} with {geometry}; thermal dose {result.cem43_min:.2g} CEM43 min.")
     src = source("discomfort")
-    baseline = result.baseline_max_c
+    fewer_watts = None
+    if result.peak_c >= pain_c:
+        scale = _irradiance_scale_below(stack, ctx, radius, result, pain_c)
+        fewer_watts = reduce_irradiance(scale, ctx.irradiance_vs_distance, ctx.distance_mm) if 0 < scale < 1 else None
     if result.cem43_min >= dose_limit:
         t_dose = result.time_to_cem43_s(dose_limit)
         return SafetyCheck(
             name="skin:heating", status="fail", value=result.cem43_min, limit=dose_limit, unit="CEM43 min",
             source=src,
-            message=summary + f" That dose reaches the threshold of irreversible skin injury ({dose_limit:g} CEM43 min).",
-            remedy=either(shorten(t_dose) if math.isfinite(t_dose) else None,
-                          _irradiance_remedy(ctx, result.peak_c, baseline, pain_c)) or "do not use at this setting")
+            message=summary + (" That dose reaches the threshold of irreversible skin injury "
+                               f"({dose_limit:g} CEM43 min)."),
+            remedy=either(shorten(t_dose) if math.isfinite(t_dose) else None, fewer_watts)
+            or "do not use at this setting")
     if result.peak_c >= pain_c:
         t_pain = result.time_to_c_s(pain_c)
         return SafetyCheck(
             name="skin:heating", status="caution", value=result.peak_c, limit=pain_c, unit="C",
             source=src,
-            message=summary + (f" It reaches the heat-pain threshold ({pain_g(pain_c)}): it may feel hot or painful, "
+            message=summary + (f" It reaches the heat-pain threshold ({pain_c:g} C): it may feel hot or painful, "
                                f"far below the thermal dose of skin injury ({dose_limit:g} CEM43 min). "
                                "Stop if it hurts."),
-            remedy=either(_irradiance_remedy(ctx, result.peak_c, baseline, pain_c),
-                          shorten(t_pain) if math.isfinite(t_pain) else None))
+            remedy=either(fewer_watts, shorten(t_pain) if math.isfinite(t_pain) else None))
     return SafetyCheck(
         name="skin:heating", status="ok", value=result.peak_c, limit=pain_c, unit="C", source=src,
-        message=summary + f" Below the heat-pain threshold ({pain_g(pain_c)}).")
+        message=summary + f" Below the heat-pain threshold ({pain_c:g} C).")
 
 
-def pain_g(pain_c: float) -> str:
-    return f"{pain_c:g} C"
+def _irradiance_scale_below(stack: ThermalStack, ctx: SafetyContext, radius: float | None, result, limit_c: float,
+                            tries: int = 6) -> float:
+    """Irradiance factor (< 1) whose session stays below ``limit_c``, found by re-running the model.
 
-
-def _irradiance_remedy(ctx: SafetyContext, peak_c: float, baseline_c: float, limit_c: float) -> str | None:
-    """Irradiance scale keeping the hottest tissue below ``limit_c``, from the rise scaled linearly.
-
-    The rise grows less than linearly with irradiance (vasodilation), so the linear estimate is on the safe side.
+    Each try scales the irradiance by the linear estimate from the last run (the rise is sub-linear, so one step
+    is not enough) with a 2 % margin; returns the first factor that stays below, or the last one tried.
     """
-    rise = peak_c - baseline_c
-    if rise <= 0 or limit_c <= baseline_c:
-        return None
-    scale = (limit_c - baseline_c) / rise
-    return reduce_irradiance(scale, ctx.irradiance_vs_distance, ctx.distance_mm) if 0 < scale < 1 else None
+    scale = 1.0
+    for _ in range(tries):
+        scale *= min(result.irradiance_scale_below(limit_c), 1.0) * 0.98
+        if scale <= 0:
+            return 0.0
+        result = skin_heating_session(stack, ctx.heat_source.scaled(scale), ctx.session_seconds,
+                                      beam_radius_mm=radius)
+        if result.peak_c < limit_c:
+            return scale
+    return scale
