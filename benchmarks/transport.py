@@ -16,7 +16,7 @@ import time
 
 import numba
 
-from photodose.transport.layers import Layer, LayerStack
+from photodose.optics.layers import Layer, LayerStack
 from photodose.transport.montecarlo import run_mc
 
 MCML_PHOTONS_PER_S = {"van de Hulst slab": 1e6 / 0.5, "seven-layer skin 600 nm": 1e6 / 29.0}

@@ -7,7 +7,7 @@ from typer.testing import CliRunner
 
 from photodose.cli import app, main
 from photodose.optics import body_stack, tissue_properties
-from photodose.transport.layers import LayerStack
+from photodose.optics.layers import LayerStack
 
 OPTICS_KEYS = {"tissue", "wavelength_nm", "mua_per_cm", "mus_per_cm", "musp_per_cm", "g", "n"}
 LAYER_KEYS = OPTICS_KEYS - {"tissue", "wavelength_nm"} | {"name", "thickness_mm"}

@@ -6,7 +6,7 @@ from photodose.errors import PhotodoseInputError
 from photodose.optics import SITES, body_stack, describe_stack, site_layers, tissue_properties
 from photodose.optics.sites import resolve_site_name
 from photodose.protocols import list_protocols
-from photodose.transport.layers import LayerStack
+from photodose.optics.layers import LayerStack
 
 REQUIRED_SITES = {"face", "scalp", "forehead", "neck", "shoulder", "upper_back", "lower_back", "abdomen", "thigh",
                   "knee", "calf", "forearm", "hand", "foot"}  # issue 2

@@ -37,7 +37,7 @@ from photodose.protocols.library import get_protocol
 from photodose.protocols.model import DoseWindow
 from photodose.transport.diffusion import diffusion_fluence_per_irradiance
 from photodose.transport.diffusion_batch import diffusion_fluence_per_irradiance_batch
-from photodose.transport.layers import LayerStack
+from photodose.optics.layers import LayerStack
 
 
 class Context:

@@ -8,7 +8,7 @@ import pytest
 from photodose.errors import PhotodoseInputError
 from photodose.transport import cache, depth_dose, montecarlo
 from photodose.transport.depth_dose import depth_grid, fluence_per_irradiance
-from photodose.transport.layers import LayerStack
+from photodose.optics.layers import LayerStack
 
 STACK = LayerStack.from_json_file(Path(__file__).parent / "data" / "forearm_850nm.json")
 DEPTHS_MM = np.array([0.0, 0.5, 1.0, 2.0, 4.0])

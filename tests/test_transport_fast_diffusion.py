@@ -8,7 +8,7 @@ import pytest
 from photodose.errors import PhotodoseInputError
 from photodose.transport.beams import Beam
 from photodose.transport.diffusion import boundary_a, diffusion_fluence_per_irradiance, effective_reflection
-from photodose.transport.layers import LayerStack
+from photodose.optics.layers import LayerStack
 from photodose.transport.mci import read_mci
 from photodose.transport.montecarlo import run_mc
 from photodose.transport.result import Grid

@@ -13,7 +13,7 @@ import pytest
 from photodose.errors import PhotodoseInputError
 from photodose.transport import montecarlo
 from photodose.transport.finite_beam import beam_axis_ratio
-from photodose.transport.layers import Layer, LayerStack
+from photodose.optics.layers import Layer, LayerStack
 
 # forearm-like: thin epidermis over dermis over a semi-infinite fat-like layer (order-of-magnitude NIR values,
 # a test medium, not a tissue model); mu_eff of the dermis = sqrt(3 x 0.3 x (0.3 + 15)) = 3.7 /cm -> 2.7 mm

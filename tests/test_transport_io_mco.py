@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from photodose.transport.beams import Beam, Incidence
-from photodose.transport.layers import LayerStack
+from photodose.optics.layers import LayerStack
 from photodose.transport.mci import read_mci
 from photodose.transport.mco import format_mco, parse_mco, read_mco, write_mco
 from photodose.transport.montecarlo import run_mc

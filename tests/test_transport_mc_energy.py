@@ -8,7 +8,7 @@ import numpy as np
 from hypothesis import given, settings, strategies as st
 
 from photodose.transport.beams import Beam, Incidence
-from photodose.transport.layers import Layer, LayerStack
+from photodose.optics.layers import Layer, LayerStack
 from photodose.transport.montecarlo import run_mc
 from photodose.transport.result import Grid
 

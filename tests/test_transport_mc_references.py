@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from photodose.transport.layers import Layer, LayerStack
+from photodose.optics.layers import Layer, LayerStack
 from photodose.transport.montecarlo import run_mc
 
 

@@ -29,7 +29,7 @@ class _Run:
 
 def _load_runs(path: Path) -> tuple[list[_Run], bool]:
     """The runs of INPUT and whether it is a multi-run container (.mci with several runs)."""
-    from ..transport.layers import LayerStack
+    from ..optics.layers import LayerStack
     from ..transport.mci import read_mci
 
     suffix = path.suffix.lower()

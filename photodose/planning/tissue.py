@@ -15,6 +15,7 @@ from functools import lru_cache
 import numpy as np
 
 from ..dosimetry.depth_dose import spectral_fluence_per_irradiance
+from ..optics.layers import layer_index_at
 from ..optics.sites import body_stack
 from .depth_model import DepthModel, open_atlas_cached
 
@@ -83,7 +84,7 @@ def _mua(site: str, wavelength_nm: int, skin_type: str, thickness_key: tuple, ti
          depths_mm: tuple) -> np.ndarray:
     stack = _stack(site, wavelength_nm, skin_type, thickness_key, tissue_key)
     bounds_mm = stack.boundaries_cm() * 10.0
-    layer = np.clip(np.searchsorted(bounds_mm, np.asarray(depths_mm), side="right") - 1, 0, len(stack.layers) - 1)
+    layer = layer_index_at(bounds_mm, depths_mm)
     mua = np.array([stack.layers[k].mua_per_cm for k in layer])
     mua.setflags(write=False)
     return mua

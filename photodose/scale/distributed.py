@@ -12,7 +12,7 @@ import time
 from typing import Callable, Hashable, Iterator, Mapping
 
 from ..transport.beams import Beam, Incidence
-from ..transport.layers import LayerStack
+from ..optics.layers import LayerStack
 from ..transport.result import Grid, MCResult
 from .cluster import dashboard_link, dask_client
 from .progress import ProgressFn, rich_progress, say

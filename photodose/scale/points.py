@@ -19,7 +19,7 @@ from ..optics.sites import apply_thickness_overrides, body_stack, resolve_site_n
 from ..transport.beams import Beam, Incidence
 from ..transport.cache import cache_key
 from ..transport.depth_dose import depth_grid
-from ..transport.layers import LayerStack
+from ..optics.layers import LayerStack
 from ..transport.result import Grid
 
 DEFAULT_MAX_DEPTH_MM = 20.0

@@ -23,7 +23,7 @@ from . import cache
 from .beams import Beam, Incidence
 from .diffusion import VALIDITY as DIFFUSION_VALIDITY
 from .diffusion import diffusion_fluence_per_irradiance
-from .layers import LayerStack
+from ..optics.layers import LayerStack
 from .result import Grid
 
 METHODS = ("fast", "mc")

@@ -29,7 +29,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..errors import PhotodoseInputError
-from .layers import LayerStack
+from ..optics.layers import LayerStack, layer_index_at
 
 VALIDITY = (
     "1D diffusion theory (delta-Eddington, partial-current boundaries): valid for mus' >> mua in every layer and "
@@ -204,7 +204,7 @@ def diffusion_fluence_per_irradiance(stack: LayerStack, depth_mm: np.ndarray, *,
     z_cm = depth_mm / 10.0
     below = np.zeros(z_cm.shape, bool) if stack.semi_infinite else z_cm > bounds[-1] * (1 + 1e-12)
     z_cm = np.minimum(z_cm, faces[-1])      # rounding at the bottom face; `below` is NaN anyway
-    layer_of_depth = np.clip(np.searchsorted(bounds, z_cm, side="right") - 1, 0, nlay - 1)
+    layer_of_depth = layer_index_at(bounds, z_cm)
     out = np.full(z_cm.shape, np.nan)
     first = 0
     for k in range(nlay):

@@ -24,6 +24,7 @@ import numpy as np
 from scipy.linalg import solve_banded
 
 from ..errors import PhotodoseInputError
+from ..optics.layers import layer_index_at
 from .diffusion import (
     _CELLS_PER_DIFFUSION,
     _CELLS_PER_MFP,
@@ -156,7 +157,7 @@ def diffusion_fluence_per_irradiance_batch(mua_per_cm, mus_per_cm, g, n, thickne
     for s in range(s_count):
         below = np.zeros(z_cm.shape, bool) if semi_infinite else z_cm > bounds[s, -1] * (1 + 1e-12)
         zs = np.minimum(z_cm, faces[s, -1])
-        layer_of_depth = np.clip(np.searchsorted(bounds[s], zs, side="right") - 1, 0, nlay - 1)
+        layer_of_depth = layer_index_at(bounds[s], zs)
         for k in range(nlay):
             sel = layer_of_depth == k
             if not sel.any():

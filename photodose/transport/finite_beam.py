@@ -32,7 +32,7 @@ from ..errors import PhotodoseInputError, require_in_range
 from . import cache, montecarlo
 from .beams import Beam, Incidence
 from .depth_dose import code_version, fluence_per_irradiance
-from .layers import LayerStack
+from ..optics.layers import LayerStack
 from .result import Grid
 
 DZ_MM = 0.1                 # depth bin of the flat-beam tally

@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import Iterator
 
 from ..errors import PhotodoseInputError, require_in_range
-from .layers import Layer, LayerStack
+from ..optics.layers import Layer, LayerStack
 from .result import Grid
 
 CM_TO_MM = 10.0

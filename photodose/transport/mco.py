@@ -18,7 +18,7 @@ import numpy as np
 
 from .. import __version__
 from ..errors import PhotodoseInputError
-from .layers import LayerStack
+from ..optics.layers import LayerStack
 from .mci import CM_TO_MM, SEMI_INFINITE_CM, DataLines, read_run
 from .result import Grid, MCResult
 

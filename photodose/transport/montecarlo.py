@@ -25,7 +25,7 @@ from ._kernel import (DIFFUSE, N_SCALARS, ROULETTE_NET, SPECULAR, TRANSMITTED, e
                       run_batches)
 from ._rng import as_uint64
 from .beams import Beam, Incidence
-from .layers import LayerStack
+from ..optics.layers import LayerStack, layer_index_at
 from .result import Grid, MCResult
 
 PHOTONS_PER_BATCH = 5000            # target batch size for the default batch count
@@ -260,7 +260,7 @@ def merge_batches(batches: Sequence[BatchTallies], seconds: float = 0.0) -> MCRe
 def _mua_at_depth(stack: LayerStack, grid: Grid) -> np.ndarray:
     z_cm = (np.arange(grid.nz) + 0.5) * grid.dz_mm / 10.0
     bounds = stack.boundaries_cm()
-    idx = np.clip(np.searchsorted(bounds, z_cm, side="right") - 1, 0, len(stack.layers) - 1)
+    idx = layer_index_at(bounds, z_cm)
     return np.where(z_cm < bounds[-1], stack.arrays()["mua"][idx], 0.0)
 
 

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .beams import Beam, Incidence
-from .layers import LayerStack
+from ..optics.layers import LayerStack, layer_index_at
 
 
 @dataclass(frozen=True)
@@ -76,7 +76,7 @@ class MCResult:
         """mua of the layer containing each depth-bin centre (0 below the last finite layer)."""
         z_cm = self.depth_mm / 10.0
         bounds = self.stack.boundaries_cm()
-        idx = np.clip(np.searchsorted(bounds, z_cm, side="right") - 1, 0, len(self.stack.layers) - 1)
+        idx = layer_index_at(bounds, z_cm)
         mua = self.stack.arrays()["mua"][idx]
         return np.where(z_cm < bounds[-1], mua, 0.0)
 

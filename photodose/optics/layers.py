@@ -1,4 +1,4 @@
-"""A plane-parallel stack of tissue layers, the input to every transport model.
+"""A plane-parallel stack of tissue layers: the optics stage's output and the input to every transport model.
 
 Units: optical coefficients in 1/cm, thicknesses in mm (MCML files keep their cm; converted at I/O).
 JSON layers format (also what ``photodose stack ... --json`` prints, extra keys ignored):
@@ -17,6 +17,15 @@ import numpy as np
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator, model_validator
 
 from ..errors import PhotodoseInputError
+
+
+def layer_index_at(boundaries, depths) -> np.ndarray:
+    """Index of the layer that contains each depth, for layer boundaries ``[top_0, bottom_0 = top_1, ...,
+    bottom_last]`` (any one length unit; the last may be inf). A depth on a boundary belongs to the layer below it;
+    depths above the first top fall in the first layer and below the last bottom in the last one (callers that need
+    "below the stack" test that themselves)."""
+    boundaries = np.asarray(boundaries, float)
+    return np.clip(np.searchsorted(boundaries, np.asarray(depths, float), side="right") - 1, 0, len(boundaries) - 2)
 
 
 class Layer(BaseModel):
