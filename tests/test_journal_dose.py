@@ -8,7 +8,7 @@ from photodose.errors import PhotodoseInputError
 from photodose.journal import cumulative_dose, sessions_for_site
 from photodose.journal import repository as repo
 from photodose.journal.adherence import plan_adherence, weekly_adherence
-from photodose.journal.dosing import compute_session_dose, target_dose_from_plan
+from photodose.journal.dosing import logged_session_dose, target_dose_from_plan
 from test_journal_fixtures import PLAN, log
 
 
@@ -32,7 +32,7 @@ def fake_catalog(monkeypatch):
 
 def test_surface_dose_is_irradiance_times_time(fake_catalog):
     # pbm_facts.md section 1: J/cm2 = mW/cm2 x s / 1000; 25 mW/cm2 at 200 mm for 12 min -> 18 J/cm2
-    d = compute_session_dose("square-law", 200.0, 12 * 60, "knee")
+    d = logged_session_dose("square-law", 200.0, 12 * 60, "knee")
     assert d.surface_irradiance_mw_cm2 == pytest.approx(25.0)
     assert d.surface_fluence_j_cm2 == pytest.approx(18.0)
     assert d.target_fluence_j_cm2 is None and d.target_depth_mm is None
@@ -40,19 +40,19 @@ def test_surface_dose_is_irradiance_times_time(fake_catalog):
 
 def test_unknown_device_refused(fake_catalog):
     with pytest.raises(PhotodoseInputError, match="device"):
-        compute_session_dose("no-such-panel", 150.0, 600, "knee")
+        logged_session_dose("no-such-panel", 150.0, 600, "knee")
 
 
 def test_real_catalog_device():
     from photodose.devices.catalog import list_devices
 
     device_id = list_devices()[0].id
-    near = compute_session_dose(device_id, 100.0, 600, "knee")
-    far = compute_session_dose(device_id, 300.0, 600, "knee")
+    near = logged_session_dose(device_id, 100.0, 600, "knee")
+    far = logged_session_dose(device_id, 300.0, 600, "knee")
     assert 0 < far.surface_irradiance_mw_cm2 < near.surface_irradiance_mw_cm2
     assert near.surface_fluence_j_cm2 == pytest.approx(near.surface_irradiance_mw_cm2 * 600 / 1000)
     with pytest.raises(PhotodoseInputError):
-        compute_session_dose("no-such-device-xyz", 150.0, 600, "knee")
+        logged_session_dose("no-such-device-xyz", 150.0, 600, "knee")
 
 
 def test_target_dose_scales_with_time_and_irradiance():

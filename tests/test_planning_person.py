@@ -8,7 +8,7 @@ import pytest
 
 from photodose.cli import main
 from photodose.journal import open_journal
-from photodose.journal.dosing import compute_session_dose
+from photodose.journal.dosing import logged_session_dose
 from photodose.journal.repository import add_profile, log_session, set_contraindication_answers
 from photodose.planning.safety_link import DEFAULT_BOUNDS, MIN_HOURS_BETWEEN_SESSIONS
 
@@ -35,7 +35,7 @@ def run(args, capsys):
 
 
 def log_knee(journal, profile, when, minutes=15.0):
-    dose = compute_session_dose("generic-panel-660-850", 200.0, minutes * 60, "knee")
+    dose = logged_session_dose("generic-panel-660-850", 200.0, minutes * 60, "knee")
     return log_session(journal, profile.id, start_at=when, duration_s=minutes * 60, site="knee",
                        device_id="generic-panel-660-850", distance_mm=200.0, dose=dose)
 

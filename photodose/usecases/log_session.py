@@ -37,14 +37,14 @@ def log_session(journal, profile_id: int, *, site: str, device_id: str, distance
                 comfort: str | None = None) -> LoggedSession:
     """Store one session of ``duration_s`` s with ``device_id`` at ``distance_mm`` on ``site`` from ``start_at``."""
     from ..journal import repository
-    from ..journal.dosing import compute_session_dose
+    from ..journal.dosing import logged_session_dose
     from ..journal.exchange import record_dict
     from ..journal.overdose import logged_session_warnings
     from ..journal.sites import require_site
 
     site = require_site(site)
     plan = repository.stored_plan(repository.get_plan(journal, profile_id, plan_id)) if plan_id is not None else None
-    dose = compute_session_dose(device_id, distance_mm, duration_s, site, plan, channels)
+    dose = logged_session_dose(device_id, distance_mm, duration_s, site, plan, channels)
     row = repository.log_session(journal, profile_id, start_at=start_at, duration_s=duration_s, site=site,
                                  device_id=device_id, distance_mm=distance_mm, dose=dose, plan_id=plan_id,
                                  planned_seconds=plan.session_seconds if plan else None, channels=channels,
