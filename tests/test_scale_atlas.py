@@ -75,6 +75,7 @@ def test_stored_point_is_the_single_process_monte_carlo_answer(reference, tmp_pa
     assert np.array_equal(from_atlas.stderr, local.stderr)
 
 
+@pytest.mark.slow  # Dask cluster work: CI runs it, `pytest -m "not slow"` skips it
 def test_interrupted_sweep_resumes_without_recomputing(dask_cluster_client, points, reference, tmp_path):
     store = tmp_path / "atlas"
 
@@ -97,6 +98,7 @@ def test_interrupted_sweep_resumes_without_recomputing(dask_cluster_client, poin
     assert stored_numbers(store) == stored_numbers(reference)
 
 
+@pytest.mark.slow  # Dask cluster work: CI runs it, `pytest -m "not slow"` skips it
 def test_cli_extends_a_store_on_an_existing_scheduler(dask_cluster_client, reference, tmp_path, capsys):
     from photodose.cli import main
 
@@ -114,6 +116,7 @@ def test_cli_extends_a_store_on_an_existing_scheduler(dask_cluster_client, refer
     assert sorted(open_atlas(store).query(site="knee")["wavelength_nm"].to_pylist()) == [700, 700, 750, 750, 800, 800]
 
 
+@pytest.mark.slow  # Dask cluster work: CI runs it, `pytest -m "not slow"` skips it
 def test_worker_killed_during_sweep_gives_same_numbers(dask_cluster_client, points, reference, tmp_path):
     store = tmp_path / "atlas"
     report = run_while_killing_a_worker(dask_cluster_client, lambda: sweep_on_client(dask_cluster_client, points, store))

@@ -77,6 +77,7 @@ def test_completion_order_does_not_matter(dask_cluster_client):
     assert_same_numbers(merge_batches([done[i] for i in sorted(done)]), merge_batches(local))
 
 
+@pytest.mark.slow  # Dask cluster work: CI runs it, `pytest -m "not slow"` skips it
 def test_worker_killed_mid_run_gives_same_numbers(dask_cluster_client):
     """SIGKILL a worker while it traces a batch: the nanny restarts it, Dask reruns the batch, numbers unchanged."""
     stack = body_stack("knee", 800, "III")  # slow photons: a batch of 12000 takes about a second
@@ -112,6 +113,7 @@ def test_cli_reports_unreachable_scheduler(tmp_path, capsys, monkeypatch):
     assert "tcp://127.0.0.1:1" in capsys.readouterr().err
 
 
+@pytest.mark.slow  # Dask cluster work: CI runs it, `pytest -m "not slow"` skips it
 def test_mc_command_on_an_existing_scheduler_matches_the_threaded_run(dask_cluster_client, tmp_path, capsys):
     import json
 
