@@ -10,13 +10,13 @@ the equation:
   Crank-Nicolson, scipy sparse LU. Linearity gives the allowed irradiance scale and session length exactly
   (:func:`allowed_irradiance_scale`, :func:`time_to_threshold_s`); a test compares it with the closed-form steady
   state.
-- :func:`skin_heating_session`: the model the safety gate uses and the measured cases test
-  (the measured heating tests). Differences from the linear form, each sourced per value in the package's thermal
-  tissue table:
+- :func:`skin_heating_session`: the model the safety gate uses and the measured heating tests check. Differences
+  from the linear form, each sourced per value in the package's thermal tissue table:
 
   1. perfusion rises with local temperature (vasodilation): ``w = w_0 F``, ``F`` grows log-linearly from 1 at the
      tissue's unheated temperature to ``perfusion_max_factor`` at ``vasodilation_full_c`` and approaches that
-     target with a first-order lag ``vasodilation_tau_s`` (local-heating vasodilation develops over minutes);
+     target with a first-order lag ``vasodilation_tau_s`` (skin blood flow up to 15-20 fold at 43 C, ``song1990``;
+     local-heating vasodilation develops over minutes, ``johnson2010``);
   2. surface loss by natural convection plus thermal radiation, ``h_rad = eps sigma (T_s^2 + T_air^2)(T_s + T_air)``
      linearised at the unheated surface temperature (surroundings at air temperature);
   3. a laterally finite beam: with ``beam_radius_mm`` the equation is solved axisymmetrically in (r, z); the
@@ -25,7 +25,7 @@ the equation:
      would otherwise put all its power into its own spot. Sub-millimetre hot spots at the entry point of very narrow
      beams are not resolved (the measured cases are thermal-camera readings of about a millimetre). Without a beam
      radius the beam is wider than the heated region and the 1-D solve is used;
-  4. the thermal dose CEM43 (Sapareto & Dewey 1984) of every cell is accumulated for the injury verdict.
+  4. the thermal dose CEM43 (``sapareto1984``) of every cell is accumulated for the injury verdict.
 
   Cell-centred finite volumes on a grid fine near the surface (0.05 mm to 2 mm, then growing), BDF2 in time with
   the vasodilation term explicit (IMEX; stable for ``dt`` well below ``rho c / (w rho_b c_b)``, tens of seconds).
