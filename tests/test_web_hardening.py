@@ -272,7 +272,10 @@ def test_guessing_clients_do_not_stall_other_pages(login_app, monkeypatch):
 
     from photodose.web import auth
 
+    verifying = threading.Event()
+
     def slow_verify(user, password):
+        verifying.set()
         time.sleep(1.0)
         return False
 
@@ -286,7 +289,7 @@ def test_guessing_clients_do_not_stall_other_pages(login_app, monkeypatch):
         threads = [threading.Thread(target=guess) for _ in range(4)]
         for t in threads:
             t.start()
-        time.sleep(0.3)  # the guesses are being verified now
+        assert verifying.wait(20)  # the guesses are being verified now
         start = time.perf_counter()
         assert httpx.get(url + "/login", timeout=30).status_code == 200
         elapsed = time.perf_counter() - start
@@ -464,7 +467,8 @@ BILLION_LAUGHS = ('a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]
 
 
 @pytest.mark.parametrize("content", [BILLION_LAUGHS, "[" * 150_000, "a:\n" + "".join(" " * i + f"k{i}:\n"
-                                                                                     for i in range(1, 60))])
+                                                                                     for i in range(1, 60))],
+                         ids=["billion-laughs", "deep-flow", "deep-block"])
 def test_costly_yaml_uploads_are_refused_before_parsing_with_a_small_page(tmp_path, monkeypatch, content):
     import yaml
 
