@@ -127,7 +127,13 @@ def _render_calibration(console, data) -> None:
     if data["order_fitted"]:
         console.print(f"Lambertian order m = {data['lambertian_order']:.2f} "
                       f"(half-power half-angle {data['half_angle_deg']:.1f}°)")
+    if data.get("meter_factor", 1.0) != 1.0:
+        console.print(f"meter: {data['meter_note']}", highlight=False)
     claim = data["claim"]
+    if data.get("saved_device"):
+        console.print(f"saved as [bold]{data['saved_device']['id']}[/] ({data['saved_device']['file']}): "
+                      f"use it with any command, e.g. photodose plan --device {data['saved_device']['id']}",
+                      highlight=False)
     if claim:
         console.print(f"claim {claim['claimed_irradiance_mw_cm2']:g} mW/cm² at {claim['distance_mm'] / 10:.2f} cm; "
                       f"fitted {claim['fitted_irradiance_mw_cm2']:.1f}: claim differs by "
@@ -138,6 +144,24 @@ def _device_row(device, origin: str) -> dict:
     return {"id": device.id, "name": device.name, "kind": device.kind, "origin": origin,
             "channels": [c.id for c in device.channels], "wavelengths_nm": [c.wavelength_nm for c in device.channels],
             "default_distance_mm": device.default_distance_mm, "file": device.file}
+
+
+CALIBRATE_HELP = """Fit the device's power (and beam spread with >= 3 distances) to meter readings; check the claim.
+
+\b
+Readings (--reading, repeatable): DISTANCE=IRRADIANCE or DISTANCE@X,Y=IRRADIANCE
+  '15 cm=62 mW/cm2'             on the axis (facing the device's centre)
+  '6 in=100 mW/cm2'             any units: in, cm, mm; mW/cm2, W/m2
+  '15 cm@10 cm,0 cm=48 mW/cm2'  off the axis: X,Y across the face
+Meters (--meter):
+  irradiance  an optical power meter set to the wavelength (as read)
+  solar       a solar power meter, calibrated for sunlight: warned;
+              --meter-factor F multiplies readings by a factor you trust
+  other       a meter of unknown calibration: warned, as solar
+--save keeps the calibrated device as ID-calibrated (--save-as NEW_ID
+names it) for every command; plans say "calibrated from meter readings
+on DATE".
+"""
 
 
 def _render_device_list(console, rows) -> None:
@@ -224,18 +248,42 @@ def register(app: typer.Typer) -> None:
         summary = irradiance_summary(dev, distance_mm, area_mm, channels)
         emit(summary, as_json, lambda c, d: _render_summary(c, {**d, "area_text": area_description(dev, area_mm)}))
 
-    @app.command("calibrate")
+    @app.command("calibrate", help=CALIBRATE_HELP)
     def calibrate_cmd(
         device: Annotated[str, typer.Argument(help="catalog id, user device id, or a device file")],
-        reading: Annotated[list[str], typer.Option(help="meter reading 'DISTANCE[@X,Y]=IRRADIANCE' (repeatable)")],
+        reading: Annotated[list[str], typer.Option(
+            help="meter reading 'DISTANCE=IRRADIANCE' on the axis, or 'DISTANCE@X,Y=IRRADIANCE' off it "
+                 "(repeatable), e.g. '15 cm=62 mW/cm2', '15 cm@10 cm,0 cm=48 mW/cm2'")],
+        save: Annotated[bool, typer.Option(
+            "--save", help="save the calibrated device (as ID-calibrated) for every command")] = False,
+        save_as: Annotated[Optional[str], typer.Option(
+            "--save-as", metavar="NEW_ID", help="save the calibrated device under this id")] = None,
+        meter: Annotated[str, typer.Option(help="irradiance (default), solar or other")] = "irradiance",
+        meter_factor: Annotated[Optional[float], typer.Option(
+            help="multiply each reading by this factor you trust (e.g. from a calibrated meter side by side)")] = None,
         as_json: JsonFlag = False,
     ) -> None:
-        """Fit the device's power (and beam spread with >= 3 distances) to meter readings; check the claim."""
-        from ..devices.calibration import calibrate
-        from ..devices.catalog import load_device
+        from datetime import date
 
-        result = calibrate(load_device(device), [_parse_reading(r) for r in reading])
-        emit(result.to_dict(), as_json, _render_calibration)
+        from ..devices.calibration import Reading, calibrate
+        from ..devices.calibration_store import meter_correction, save_calibrated_device
+        from ..devices.catalog import load_device
+        from ._output import err_console
+
+        factor, note, warnings = meter_correction(meter, meter_factor)
+        read = [_parse_reading(r) for r in reading]
+        used = [Reading(r.distance_mm, r.irradiance_mw_cm2 * factor, r.x_mm, r.y_mm) for r in read]
+        dev = load_device(device)
+        result = calibrate(dev, used)
+        data = result.to_dict() | {"meter": meter, "meter_factor": factor, "meter_note": note, "warnings": warnings}
+        if save or save_as:
+            saved = save_calibrated_device(dev, result, used, [r.irradiance_mw_cm2 for r in read], meter=meter,
+                                           meter_factor=factor, meter_note=note, new_id=save_as,
+                                           day=date.today())
+            data["saved_device"] = {"id": saved.id, "file": saved.file}
+        for w in warnings:
+            err_console.print(f"[yellow]warning:[/] {w}", highlight=False, soft_wrap=True)
+        emit(data, as_json, _render_calibration)
 
     devices_app = typer.Typer(help="Device catalog: list, show and add devices.", no_args_is_help=True)
     app.add_typer(devices_app, name="device")

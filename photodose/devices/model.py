@@ -190,6 +190,38 @@ class Channel(BaseModel):
         return power * self.dimming
 
 
+class CalibrationReading(BaseModel):
+    """One meter reading as typed (``read_mw_cm2``) and as used for the fit (x the meter factor)."""
+
+    model_config = _FROZEN
+    distance_mm: float = Field(ge=0)
+    x_mm: float = 0.0
+    y_mm: float = 0.0
+    read_mw_cm2: float = Field(gt=0)
+    irradiance_mw_cm2: float = Field(gt=0)
+
+
+class DeviceCalibration(BaseModel):
+    """How a user device was calibrated (``photodose calibrate --save``): the readings, the meter and the fit.
+
+    ``meter_factor`` multiplies each reading (1 for an irradiance meter taken at its word); its ``meter_note``
+    says where the factor comes from (the person, or unsourced). ``power_scale`` multiplied the channels' powers
+    of ``from_device``; ``lambertian_order`` is the fitted common order, when fitted.
+    """
+
+    model_config = _FROZEN
+    date: str
+    from_device: str
+    meter: str
+    meter_factor: float = Field(gt=0)
+    meter_note: str
+    readings: list[CalibrationReading] = Field(min_length=1)
+    power_scale: float = Field(gt=0)
+    power_scale_std: float | None = None
+    lambertian_order: float | None = None
+    rms_residual_percent: float
+
+
 class Device(BaseModel):
     """A light therapy device: channels over a layout, its usual distance, claims and provenance."""
 
@@ -208,6 +240,7 @@ class Device(BaseModel):
     source: str = ""
     notes: str = ""
     file: str = ""
+    calibration: DeviceCalibration | None = None  # set by ``photodose calibrate --save``
 
     @model_validator(mode="after")
     def _consistent(self) -> "Device":

@@ -48,6 +48,11 @@ def device_provenance(device) -> dict:
         parts.append("a generic illustrative device, not a real product")
     elif default is not None and default.tag == "assumption" and not groups["assumption"]:
         parts.append("values not tagged otherwise are assumptions")
+    calibration = getattr(device, "calibration", None)
+    if calibration is not None:
+        parts.insert(0, f"calibrated from meter readings on {calibration.date} ({len(calibration.readings)} "
+                        f"reading(s), {calibration.meter} meter, power x {calibration.power_scale:.3g} of "
+                        f"{calibration.from_device}, rms residual {calibration.rms_residual_percent:.1f} %)")
     summary = f"{device.name}: " + ("; ".join(parts) if parts else "no provenance recorded") + "."
     return {"device": device.id, "summary": summary,
             "claims": claims + [f"{w} (claim)" for w in groups["claim"]],
