@@ -125,3 +125,19 @@ def test_joovv_knee_at_6_in_is_not_refused_for_the_eye_and_the_face_needs_goggle
     assert face.report.goggles_required and face.report.status in ("caution", "refused")
     protected = session_safety(device, site="face", distance_mm=152.4, session_seconds=600, goggles=True)
     assert all(c.status == "ok" for c in protected.report.checks if c.name.startswith("eye:"))
+
+
+def test_a_plan_says_which_eye_geometry_it_assumed_and_takes_the_eye_distance():
+    from photodose.planning.planner import plan
+    from photodose.planning.request import PlanRequest
+
+    device = load_device("joovv-solo-3")
+    base = dict(device=device, condition="knee-osteoarthritis", distance_mm=152.4, minutes=10)
+    default = plan(PlanRequest(**base))
+    near = plan(PlanRequest(**base, eye_distance_mm=300.0))
+    assert not default.eye.in_beam and default.eye.distance_mm == DEFAULT_EYE_DISTANCE_MM
+    assert near.eye.distance_mm == 300.0 and "given" in near.eye.assumption
+    ir = [next(c.value for c in p.safety.checks if c.name == "eye:infrared") for p in (default, near)]
+    assert ir[1] > ir[0]
+    face = plan(PlanRequest(device=device, condition="skin-rejuvenation", distance_mm=152.4, minutes=10))
+    assert face.eye.in_beam and face.safety.goggles_required
