@@ -22,7 +22,8 @@ def _refuse(message: str) -> None:
 
 
 def serve(
-    host: Annotated[str, typer.Option(help="Address to bind. Anything but loopback requires a login and TLS.")] = "127.0.0.1",
+    host: Annotated[str, typer.Option(
+        help="Address to bind. Anything but loopback requires a login and TLS.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(min=1, max=65535, help="TCP port.")] = 8000,
     db: Annotated[str | None, typer.Option("--db", help="Journal database URL or SQLite file.")] = None,
     certfile: Annotated[Path | None, typer.Option("--certfile", "--tls-cert",
@@ -33,7 +34,8 @@ def serve(
     require_login: Annotated[bool, typer.Option("--require-login", help="Require a login also on loopback.")] = False,
     insecure_http: Annotated[bool, typer.Option(
         "--insecure-http", help="Serve a non-loopback address without TLS (only behind a TLS proxy).")] = False,
-    set_password: Annotated[bool, typer.Option("--set-password", help="Set a login password (asked twice) and exit.")] = False,
+    set_password: Annotated[bool, typer.Option(
+        "--set-password", help="Set a login password (asked twice) and exit.")] = False,
     remove_user: Annotated[str | None, typer.Option("--remove-user", help="Remove a login user and exit.")] = None,
     user: Annotated[str, typer.Option(help="User name for --set-password.")] = "admin",
 ) -> None:
@@ -54,7 +56,8 @@ def serve(
     require_login = require_login or exposed
     if require_login and not auth.has_users():
         _refuse(f"refusing to bind {host}: " + ("a non-loopback address" if exposed else "--require-login")
-                + " needs a login; run `photodose serve --set-password` first" + (" (or bind 127.0.0.1)" if exposed else ""))
+                + " needs a login; run `photodose serve --set-password` first"
+                + (" (or bind 127.0.0.1)" if exposed else ""))
     if (certfile is None) != (keyfile is None):
         _refuse("--certfile and --keyfile go together: give both (PEM certificate and its private key)")
     for option, path in (("--certfile", certfile), ("--keyfile", keyfile)):

@@ -90,7 +90,8 @@ def add_uploaded_device(filename: str, content: bytes):
     if suffix not in DEVICE_FILE_SUFFIXES:
         raise PhotodoseInputError("file", filename, "a device file ending in " + ", ".join(DEVICE_FILE_SUFFIXES))
     if not content or len(content) > MAX_UPLOAD_BYTES:
-        raise PhotodoseInputError("file", f"{len(content)} bytes", f"a non-empty file of at most {MAX_UPLOAD_BYTES} bytes")
+        raise PhotodoseInputError("file", f"{len(content)} bytes",
+                                  f"a non-empty file of at most {MAX_UPLOAD_BYTES} bytes")
     try:
         text = content.decode("utf-8")
     except UnicodeDecodeError:

@@ -74,7 +74,8 @@ def error_page(status_code: int, detail: str | None = None) -> HTMLResponse:
             f'<link rel="stylesheet" href="/static/style.css"></head><body><main id="main" class="card narrow">'
             f"<h1>{title}</h1><p>{html.escape(_PAGE_HINTS.get(status_code, detail or ''))}</p>"
             + (f"<p><small>{html.escape(str(detail)[:200])}</small></p>" if detail and status_code != 500 else "")
-            + '<p><a href="javascript:history.back()">Go back</a> · <a href="/">Start page</a></p></main></body></html>')
+            + "<p>Use your browser's Back button, or go to the <a href=\"/\">start page</a>.</p>"
+            + "</main></body></html>")
     return HTMLResponse(body, status_code=status_code)
 
 
