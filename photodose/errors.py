@@ -45,10 +45,32 @@ def require_in_range(field: str, value: float, low: float | None = None, high: f
     return v
 
 
+def did_you_mean(value: object, choices, *, aliases=()) -> str:
+    """"did you mean 'x'? " for the closest of ``choices`` (or ``aliases``, mapped to their choice) to ``value``
+    (difflib ratio >= 0.6, ignoring case, spaces, hyphens and underscores), else ""."""
+    import difflib
+
+    def norm(text: object) -> str:
+        return "".join(ch for ch in str(text).lower() if ch.isalnum())
+
+    targets = {norm(c): str(c) for c in choices}
+    targets.update({norm(a): str(c) for a, c in dict(aliases).items() if norm(a) not in targets})
+    key = norm(value)
+    if not key:
+        return ""
+    match = difflib.get_close_matches(key, list(targets), n=1, cutoff=0.6)
+    if not match:  # a prefix of exactly one choice ("kne" -> knee)
+        starts = {v for k, v in targets.items() if k.startswith(key) or key.startswith(k) and len(k) >= 3}
+        match = [k for k, v in targets.items() if v in starts][:1] if len(starts) == 1 else []
+    return f"did you mean '{targets[match[0]]}'? " if match else ""
+
+
 def require_choice(field: str, value: str, choices, source: str | None = None) -> str:
-    """Return ``value`` if it is one of ``choices`` (case-insensitive), else raise naming the choices."""
+    """Return ``value`` if it is one of ``choices`` (case-insensitive), else raise naming the choices and the
+    closest one."""
     lookup = {str(c).lower(): c for c in choices}
     key = str(value).strip().lower()
     if key not in lookup:
-        raise PhotodoseInputError(field, value, "allowed: " + ", ".join(str(c) for c in choices), source)
+        raise PhotodoseInputError(field, value, did_you_mean(value, choices)
+                                  + "allowed: " + ", ".join(str(c) for c in choices), source)
     return lookup[key]

@@ -20,46 +20,111 @@ def _registry() -> pint.UnitRegistry:
     return ureg
 
 
+MAX_QUANTITY_CHARS = 64  # "152.4 mm", "62 mW/cm2": a typed quantity is short; longer text is refused unread
+
+# A number, then (optionally) a unit: words with a small exponent (cm2, cm**2, cm^2, cm²), joined by / * · or a
+# space. Nothing else: no expressions ("10**10**10 cm" would make pint compute a power), no parentheses.
+_NUMBER = r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d{1,3})?"
+_UNIT_WORD = r"(?:[A-Za-zµμ°Ω]+(?:\*\*-?[1-4]|\^-?[1-4]|[1-4]|[²³])?)"
+_UNIT = rf"{_UNIT_WORD}(?:\s*[/*·]\s*{_UNIT_WORD}|\s+{_UNIT_WORD})*"
+_QUANTITY = re.compile(rf"\s*({_NUMBER})\s*({_UNIT}|\"|'')?\s*")
+_WORD_ALIASES = {"in": "inch", "inches": "inch", "\"": "inch", "''": "inch", "mins": "min", "hr": "hour",
+                 "hrs": "hour", "h": "hour", "sec": "s", "secs": "s"}
+
+
+def _unit_text(unit: str) -> str:
+    """A unit as typed -> pint's spelling ("mW/cm2" -> "mW/cm**2", "in" -> "inch", "µm" -> "um")."""
+    u = unit.strip()
+    if u in _WORD_ALIASES:
+        return _WORD_ALIASES[u]
+    u = u.replace("²", "**2").replace("³", "**3").replace("µ", "u").replace("μ", "u")
+    u = u.replace("·", "*").replace("°", "degree").replace("^", "**")
+    u = re.sub(r"([A-Za-z])(-?[1-4])\b", r"\1**\2", u)
+    u = re.sub(r"[A-Za-z]+", lambda m: _WORD_ALIASES.get(m.group(0), m.group(0)), u)
+    return u
+
+
 def _normalise(text: str) -> str:
-    # "mW/cm2" -> "mW/cm**2"; "20cm" -> "20 cm"; '6"' -> "6 in"
-    t = text.strip().replace("²", "**2").replace("µ", "u")
-    t = re.sub(r"([a-zA-Z])([23])\b", r"\1**\2", t)
-    t = re.sub(r'^([0-9.eE+-]+)\s*"$', r"\1 inch", t)
-    t = re.sub(r"\binches\b|\bin\b", "inch", t)
-    return t
+    """Typed quantity -> "NUMBER UNIT" in pint's spelling, for :func:`length_unit_typed` ('6"' -> "6 inch")."""
+    match = _QUANTITY.fullmatch(str(text)[:MAX_QUANTITY_CHARS])
+    if not match:
+        return str(text).strip()
+    number, unit = match.groups()
+    return f"{number} {_unit_text(unit)}" if unit else number
 
 
-def parse_quantity(text: str | float, unit: str, field: str, *, default_unit: str | None = None) -> float:
-    """Parse ``text`` as a quantity and return its magnitude in ``unit``.
+def split_quantity(text: str, field: str, example: str = "15 cm") -> tuple[float, str | None]:
+    """``text`` as (number, unit in pint's spelling or None); refused unless it is a number and a unit.
 
-    A bare number is accepted only when ``default_unit`` is given. Raises PhotodoseInputError naming ``field``.
+    Only a decimal number (optionally with an exponent of at most 3 digits) and a unit made of words with small
+    powers are accepted, at most :data:`MAX_QUANTITY_CHARS` characters: no expression is ever evaluated.
     """
-    value = _parse_quantity(text, unit, field, default_unit)
+    raw = str(text)
+    if len(raw) > MAX_QUANTITY_CHARS:
+        raise PhotodoseInputError(field, raw[:24] + "...", f"a number and a unit of at most {MAX_QUANTITY_CHARS} "
+                                  f"characters, e.g. '{example}'")
+    match = _QUANTITY.fullmatch(raw)
+    if not match:
+        raise PhotodoseInputError(field, raw, f"a number and a unit, e.g. '{example}' (no expressions)")
+    number, unit = match.groups()
+    value = float(number)
     if not math.isfinite(value):
-        raise PhotodoseInputError(field, text, f"expected a finite quantity (in {unit})")
+        raise PhotodoseInputError(field, raw, "a finite number")
+    return value, (_unit_text(unit) if unit else None)
+
+
+def parse_quantity(text: str | float, unit: str, field: str, *, default_unit: str | None = None,
+                   low: float | None = None, high: float | None = None, example: str | None = None) -> float:
+    """Parse ``text`` (a number and a unit, e.g. "15 cm") and return its magnitude in ``unit``.
+
+    A bare number is accepted only when ``default_unit`` is given. ``low`` and ``high`` (in ``unit``, inclusive)
+    bound the value. Raises PhotodoseInputError naming ``field``, the value and what is allowed.
+    """
+    example = example or f"1 {unit.replace('**', '')}"
+    value = _parse_quantity(text, unit, field, default_unit, example)
+    if not math.isfinite(value):
+        raise PhotodoseInputError(field, text, f"a finite quantity (in {unit.replace('**', '')})")
+    if (low is not None and value < low) or (high is not None and value > high):
+        lo = "-inf" if low is None else f"{low:g}"
+        hi = "inf" if high is None else f"{high:g}"
+        raise PhotodoseInputError(field, text, f"allowed range is [{lo}, {hi}] {unit.replace('**', '')}")
     return value
 
 
-def _parse_quantity(text: str | float, unit: str, field: str, default_unit: str | None) -> float:
+def _parse_quantity(text: str | float, unit: str, field: str, default_unit: str | None, example: str) -> float:
     ureg = _registry()
+    if isinstance(text, bool) or not isinstance(text, (int, float, str)):
+        raise PhotodoseInputError(field, text, f"a number and a unit, e.g. '{example}'")
     if isinstance(text, (int, float)):
+        magnitude, typed_unit = float(text), None
+        if not math.isfinite(magnitude):
+            raise PhotodoseInputError(field, text, f"a finite quantity (in {unit.replace('**', '')})")
+    else:
+        magnitude, typed_unit = split_quantity(text, field, example)
+    if typed_unit is None:
         if default_unit is None:
-            raise PhotodoseInputError(field, text, f"give a unit, e.g. '15 cm' (converted to {unit})")
-        return float(ureg.Quantity(float(text), default_unit).to(unit).magnitude)
-    raw = str(text)
+            raise PhotodoseInputError(field, text, f"give a unit, e.g. '{example}'")
+        typed_unit = default_unit
     try:
-        q = ureg.Quantity(_normalise(raw))
-    except Exception:
-        raise PhotodoseInputError(field, raw, f"expected a quantity with a unit, e.g. '15 cm' (in {unit})") from None
-    if isinstance(q, (int, float)) or q.dimensionless:
-        magnitude = float(q.magnitude if hasattr(q, "magnitude") else q)
-        if default_unit is None:
-            raise PhotodoseInputError(field, raw, f"give a unit, e.g. '15 cm' (converted to {unit})")
-        return float(ureg.Quantity(magnitude, default_unit).to(unit).magnitude)
-    try:
-        return float(q.to(unit).magnitude)
+        value = float(ureg.Quantity(magnitude, typed_unit).to(unit).magnitude)
     except pint.DimensionalityError:
-        raise PhotodoseInputError(field, raw, f"expected a quantity convertible to {unit}") from None
+        raise PhotodoseInputError(field, text, f"a quantity convertible to {unit.replace('**', '')}, "
+                                  f"e.g. '{example}'") from None
+    except (pint.errors.PintError, AttributeError, TypeError, ValueError, KeyError, SyntaxError, OverflowError):
+        raise PhotodoseInputError(field, text, f"a known unit, e.g. '{example}'") from None
+    return value
+
+
+MAX_SESSION_MINUTES = 24 * 60.0  # input ceiling for a typed session length (a day)
+MIN_SESSION_MINUTES = 1 / 60.0  # input floor: one second (shorter is a typo, e.g. 1e-9)
+
+
+def parse_minutes(text: str | float, field: str = "minutes", *, high: float = MAX_SESSION_MINUTES) -> float:
+    """Minutes typed as "20", "20 min", "90 s" or "1 h" (a bare number is minutes); 1 s to ``high`` minutes."""
+    value = parse_quantity(text, "min", field, default_unit="min", example="20 min")
+    if not MIN_SESSION_MINUTES <= value <= high:
+        raise PhotodoseInputError(field, text, f"a duration of 1 s to {high:g} min, e.g. '20', '20 min' or '1 h'")
+    return value
 
 
 MAX_LENGTH_MM = 10_000.0  # 10 m: photodose's input ceiling for any typed length (distances, areas, thicknesses)

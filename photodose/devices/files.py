@@ -11,10 +11,8 @@ beam's diameter. A missing or impossible value is refused with :class:`Photodose
 from __future__ import annotations
 
 import math
-import tomllib
 from pathlib import Path
 
-import yaml
 from pydantic import ValidationError
 
 from ..errors import PhotodoseInputError
@@ -22,6 +20,7 @@ from ..units import parse_area_mm, parse_quantity
 from .model import Device
 
 DEVICE_FILE_SUFFIXES = (".yaml", ".yml", ".toml")
+MAX_DEVICE_FILE_BYTES = 200_000  # a 200-emitter panel with a measured spectrum is ~20 kB (photodose's limit)
 
 # file key -> (model key, unit, unit assumed for a bare number or None if a unit is required)
 _UNIT_KEYS = {
@@ -43,6 +42,12 @@ _UNIT_KEYS = {
     "fwhm": ("fwhm_nm", "nm", "nm"),
 }
 _SPECTRUM_KEYS = {"centre_nm", "fwhm_nm"}
+
+# Input ranges per model unit (photodose's sanity limits, unsourced): a device is at most 10 m across, emits at
+# most 10 kW, between 100 nm and 100 um, pulses at most at 1 GHz.
+# (The model's own checks - positive powers, angles below 90 degrees - stay with the model.)
+_RANGES = {"mm": (-10_000.0, 10_000.0), "mW": (None, 1e7), "mW/cm**2": (None, 1e6), "Hz": (None, 1e9),
+           "mm**2": (None, 1e8), "centre_nm": (100.0, 100_000.0), "fwhm_nm": (None, 10_000.0)}
 
 
 def read_device_file(path: str | Path) -> Device:
@@ -70,20 +75,12 @@ def read_device_file(path: str | Path) -> Device:
 
 
 def _read_mapping(path: Path) -> dict:
+    from ..inputs import load_document, require_mapping
+
     if path.suffix.lower() not in DEVICE_FILE_SUFFIXES:
         raise PhotodoseInputError("file", str(path), "a device file ends in " + ", ".join(DEVICE_FILE_SUFFIXES))
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise PhotodoseInputError("file", str(path), f"a readable file ({exc.strerror})") from None
-    try:
-        raw = tomllib.loads(text) if path.suffix.lower() == ".toml" else yaml.safe_load(text)
-    except (yaml.YAMLError, tomllib.TOMLDecodeError) as exc:
-        detail = " ".join(str(exc).split())  # PyYAML's message spans several lines; the contract is one line
-        raise PhotodoseInputError("file", str(path), f"valid {path.suffix[1:].upper()} ({detail})") from None
-    if not isinstance(raw, dict):
-        raise PhotodoseInputError("file", str(path), "a mapping of device fields (id, name, kind, ...)")
-    return raw
+    raw = load_document(path, "file", max_bytes=MAX_DEVICE_FILE_BYTES)
+    return require_mapping(raw, "file", str(path), "device fields (id, name, kind, ...)")
 
 
 def _is_tagged(node) -> bool:
@@ -132,7 +129,8 @@ def _convert(node, path: str, source: str):
 
 def _quantity(value, unit: str, default_unit: str | None, field: str, source: str) -> float:
     try:
-        return parse_quantity(value, unit, field, default_unit=default_unit)
+        low, high = _RANGES.get(field.rsplit(".", 1)[-1] + "_nm" if unit == "nm" else unit, (None, None))
+        return parse_quantity(value, unit, field, default_unit=default_unit, low=low, high=high)
     except PhotodoseInputError as exc:
         raise PhotodoseInputError(field, value, exc.allowed, source=source) from None
 

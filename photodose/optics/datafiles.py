@@ -26,5 +26,8 @@ def canonical_name(field: str, given: str, filename: str, section: str) -> str:
     key = normalise_key(given)
     key = data.get("aliases", {}).get(key, key)
     if key not in data[section]:
-        raise PhotodoseInputError(field, given, "allowed: " + ", ".join(data[section]))
+        from ..errors import did_you_mean
+
+        raise PhotodoseInputError(field, given, did_you_mean(given, data[section], aliases=data.get("aliases", {}))
+                                  + "allowed: " + ", ".join(data[section]))
     return key

@@ -48,7 +48,10 @@ def _layer_key(given_name: str, by_name: dict, field: str, site: str) -> str:
     key = normalise_key(given_name)
     key = key if key in by_name else load_yaml("tissues.yaml").get("aliases", {}).get(key, key)
     if key not in by_name:
-        raise PhotodoseInputError(field, given_name, f"layers of site {site or '?'}: " + ", ".join(by_name))
+        from ..errors import did_you_mean
+
+        raise PhotodoseInputError(field, given_name, did_you_mean(given_name, by_name)
+                                  + f"layers of site {site or '?'}: " + ", ".join(by_name))
     return key
 
 
@@ -90,7 +93,10 @@ def resolve_tissue_choices(site: str, tissue: dict[str, str] | None) -> dict[str
         try:
             preset = resolve_tissue_name(given_preset)
         except PhotodoseInputError:
-            raise PhotodoseInputError(f"tissue.{key}", given_preset, "tissue presets: " + ", ".join(presets)) from None
+            from ..errors import did_you_mean
+
+            raise PhotodoseInputError(f"tissue.{key}", given_preset, did_you_mean(given_preset, presets)
+                                      + "tissue presets: " + ", ".join(presets)) from None
         if presets[by_name[key]["tissue"]].pigmented and not presets[preset].pigmented:
             pigmented = ", ".join(p for p, v in presets.items() if v.pigmented)
             raise PhotodoseInputError(f"tissue.{key}", given_preset,

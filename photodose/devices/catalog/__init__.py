@@ -69,7 +69,10 @@ def load_device(id_or_path: str) -> Device:
     found = _catalog().get(text) or _user_devices().get(text)
     if found is None:
         known = sorted(_catalog()) + sorted(_user_devices())
-        raise PhotodoseInputError("device", text, "a device file path or one of: " + ", ".join(known))
+        from ...errors import did_you_mean
+
+        raise PhotodoseInputError("device", text, did_you_mean(text, known)
+                                  + "a device file path or one of: " + ", ".join(known))
     return found
 
 
