@@ -130,7 +130,8 @@ def retinal_thermal_limit_w_m2_sr(alpha_rad: float, time_s: float) -> float:
 
     L_R <= 50000 / (alpha t^0.25) W m-2 sr-1 for 10 us <= t <= 10 s, alpha limited to 0.0017-0.1 rad; the
     standard assesses this hazard up to t = 10 s (its maximum assessment time), so longer sessions are held to
-    the 10 s value 50000 / (alpha 10^0.25) = 28117 / alpha.
+    the 10 s value 50000 / (alpha 10^0.25) = 28117 / alpha (CIE e-ILV 17-26-023, note 1: in IEC 62471 the
+    maximum assessment time of retinal thermal injury is 10 s).
     Source: IEC 62471:2006 4.3.5 (the same limits as Directive 2006/25/EC Annex I Table 1.1 rows g-h:
     2.8e7 / C_alpha for t > 10 s, 5e7 / (C_alpha t^0.25) for 10 us-10 s, C_alpha in mrad within 1.7-100).
     """
