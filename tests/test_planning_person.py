@@ -61,19 +61,21 @@ def test_profile_supplies_phototype_fat_and_screening(journal_url, capsys):
     assert plan["target"]["fluence_j_cm2"] != pytest.approx(thin["target"]["fluence_j_cm2"], rel=1e-3)
 
 
-def test_earlier_sessions_today_refuse_the_plan_with_remedies(journal_url, capsys):
+def test_earlier_sessions_today_move_the_plans_earliest_start(journal_url, capsys):
+    """Planning was blocked for 20 h after a session; now the plan is judged as the next session and says when."""
     url, journal, profile = journal_url
-    now = datetime.now()
+    now = datetime.now().replace(microsecond=0)
     for hours in (3, 2):
         log_knee(journal, profile, now - timedelta(hours=hours), minutes=20)
     code, out = run(PLAN + ["--profile", "sam", "--db", url], capsys)
     plan = json.loads(out.out)
     checks = checks_of(plan)
-    assert plan["safety"]["status"] == "refused" and plan["session_seconds"] is None
-    assert checks["overdose:interval"]["status"] == "fail"
+    assert plan["safety"]["status"] != "refused" and plan["session_seconds"] > 0
+    assert checks["overdose:interval"]["status"] == "ok"
     assert checks["overdose:interval"]["limit"] == MIN_HOURS_BETWEEN_SESSIONS
-    assert "later" in checks["overdose:interval"]["remedy"]
-    assert any("2 earlier session(s)" in r for r in plan["reasons"])
+    start = datetime.fromisoformat(plan["earliest_start"])
+    assert timedelta(0) <= start - (now - timedelta(hours=2) + timedelta(hours=MIN_HOURS_BETWEEN_SESSIONS)) < timedelta(minutes=2)
+    assert any("2 earlier session(s)" in r and "moves this one" in r for r in plan["reasons"])
 
 
 def test_stale_screening_answers_are_asked_again(journal_url, capsys):
@@ -122,3 +124,24 @@ def test_screening_answers_can_be_given_again_for_a_profile(journal_url, tmp_pat
     screening = [c for c in plan["safety"]["checks"] if c["name"].startswith("screening")]
     assert screening and all("No contraindication screening answers" not in c["message"] for c in screening)
     assert any("photosensitizing" in c["name"] or "medication" in c["message"].lower() for c in screening)
+
+
+def test_an_earlier_session_today_moves_the_plans_earliest_start_instead_of_blocking(journal):
+    """A plan is judged as the next session: 2 h after a knee session it starts 20 h after that one (photodose's
+    default interval), with every overdose check passing, instead of being refused for 20 h."""
+    from datetime import datetime, timedelta
+
+    from photodose.journal import repository as repo
+    from photodose.journal.dosing import SessionDose
+    from photodose.planning.request import PlanRequest
+    from photodose.usecases import plan_for_profile
+
+    person = repo.add_profile(journal, "ann", skin_phototype="III")
+    now = datetime(2026, 11, 30, 18, 0)
+    repo.log_session(journal, person.id, start_at=now - timedelta(hours=2), duration_s=600, site="knee",
+                     device_id="generic-panel-660-850", distance_mm=300.0, dose=SessionDose(25.0, 15.0))
+    request = PlanRequest(device="generic-panel-660-850", condition="knee-osteoarthritis", safety={"goggles": True})
+    p = plan_for_profile(request, journal, person, now=now)
+    assert p.status != "refused" and p.earliest_start == now - timedelta(hours=2) + timedelta(hours=20)
+    assert all(c.status == "ok" for c in p.safety.checks if c.name.startswith("overdose"))
+    assert "moves this one to 2026-12-01 12:00" in p.reasons[-1]

@@ -92,3 +92,32 @@ def _fluence_check(name: str, window: str, earlier_j_cm2: float, planned_j_cm2: 
                   f"shorten the session to {room / planned_j_cm2:.0%} of its length ({room:.1f} J/cm2)")
     return _bound_check(name, ok, f"{total:.1f} J/cm2 on '{site}' {window} including this session "
                                   f"(at most {bound_j_cm2:g}); more is not better.", total, bound_j_cm2, "J/cm2", remedy)
+
+
+def earliest_start(prior: list[Session], planned: Session, bounds: ProtocolBounds,
+                   max_days_ahead: int = 14) -> datetime | None:
+    """The earliest start, at or after ``planned.start``, at which the planned session passes the interval, day
+    and week bounds given the prior sessions; None when no start within ``max_days_ahead`` days does (e.g. the
+    session alone exceeds the day's bound). A session earlier today moves the next one later instead of blocking it.
+    """
+    start = as_utc(planned.start)
+    limit = start + timedelta(days=max_days_ahead)
+    while start <= limit:
+        checks = evaluate_overdose(prior, planned.model_copy(update={"start": start}), bounds)
+        failed = {c.name for c in checks if c.status == "fail"}
+        if not failed:
+            return start
+        site = planned.site.strip().lower()
+        same_site = sorted(as_utc(s.start) for s in prior if s.site.strip().lower() == site)
+        later = [start + timedelta(minutes=1)]
+        if "overdose:interval" in failed and bounds.min_hours_between_sessions is not None:
+            later.append(max(s for s in same_site if s <= start + timedelta(hours=bounds.min_hours_between_sessions))
+                         + timedelta(hours=bounds.min_hours_between_sessions))
+        if "overdose:day" in failed:
+            later.append(datetime.combine(start.date() + timedelta(days=1), start.timetz()).replace(hour=0, minute=0))
+        if failed & {"overdose:week", "overdose:sessions_per_week"}:
+            week = [s for s in same_site if start - timedelta(days=7) < s <= start]
+            if week:
+                later.append(week[0] + timedelta(days=7, minutes=1))
+        start = max(later)
+    return None

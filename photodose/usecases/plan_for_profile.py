@@ -32,9 +32,33 @@ def plan_for_profile(request: PlanRequest, journal=None, profile=None, now: date
     req = request.model_copy(update={"skin_type": request.skin_type or inputs["skin_type"] or "III",
                                      "thickness_mm": thickness_mm, "safety": safety})
     result = plan(req)
+    start = _earliest_start(result, safety)
+    if start is not None and start > safety["planned_start"]:  # judged as the next session, not as one now
+        safety = {**safety, "planned_start": start}
+        result = plan(req.model_copy(update={"safety": safety})).model_copy(update={"earliest_start": start})
     fat = (thickness_mm or {}).get("subcutaneous_fat")
     reason = (f"person: profile {profile.name}: phototype {result.skin_type}, fat thickness "
               f"{'not measured' if fat is None else f'{float(fat)} mm'}, screening answers "
               f"{'given' if safety.get('screening') else 'missing'}, {len(safety['prior_sessions'])} earlier "
               "session(s) at the site checked for overdose")
+    if result.earliest_start is not None:
+        reason += (f"; an earlier session at the site moves this one to {result.earliest_start:%Y-%m-%d %H:%M} "
+                   "(the overdose bounds' interval, day and week limits)")
     return result.model_copy(update={"profile": profile.name, "reasons": [*result.reasons, reason]})
+
+
+OVERDOSE_TIMING = {"overdose:interval", "overdose:day", "overdose:week", "overdose:sessions_per_week"}
+
+
+def _earliest_start(result: Plan, safety: dict) -> datetime | None:
+    """When the plan fails an overdose bound only because of when it starts, the earliest start that passes."""
+    if not any(c.status == "fail" and c.name in OVERDOSE_TIMING for c in result.safety.checks):
+        return None
+    from ..planning.safety_link import DEFAULT_BOUNDS, protocol_bounds
+    from ..protocols import get_protocol
+    from ..safety.overdose import ProtocolBounds, Session, earliest_start
+
+    bounds = ProtocolBounds(**(protocol_bounds(get_protocol(result.condition)) if result.condition else DEFAULT_BOUNDS))
+    planned = Session(start=safety["planned_start"], site=result.site, fluence_j_cm2=result.surface.fluence_j_cm2)
+    start = earliest_start(safety["prior_sessions"], planned, bounds)
+    return None if start is None else start.replace(tzinfo=None)
