@@ -84,7 +84,7 @@ def get_profile(db: Journal, name: str | None = None) -> Profile:
         allowed = ("create one with `photodose profile add NAME`" if not profiles else
                    "several profiles exist; pass --profile with one of: " + ", ".join(p.name for p in profiles))
         raise PhotodoseInputError("profile", None, allowed)
-    for p in profiles:
+    for p in sorted(profiles, key=lambda p: p.owner is not None):  # the local user's own profile first
         if p.name == name or str(p.id) == str(name):
             return p
     raise PhotodoseInputError("profile", name, "known profiles: " + (", ".join(p.name for p in profiles) or "none"))
