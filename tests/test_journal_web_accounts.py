@@ -38,3 +38,13 @@ def test_profile_names_are_unique_per_owner_only(tmp_path):
     for owner in (None, "alice"):
         with pytest.raises(IntegrityError), j.engine.begin() as c:
             c.execute(insert, {"name": "John", "owner": owner})
+
+
+def test_command_line_name_lookup_prefers_the_local_users_profile(tmp_path):
+    from photodose.journal import repository
+
+    j = open_journal(str(tmp_path / "j.sqlite"))
+    repository.add_profile(j, "John", owner="alice")  # a web user's patient, made first
+    local = repository.add_profile(j, "John")
+    assert repository.get_profile(j, "John").id == local.id
+    assert repository.get_profile(j, "John").owner is None
