@@ -548,3 +548,18 @@ def test_every_answer_carries_security_headers_and_no_store(tmp_path, monkeypatc
     assert "Traceback" not in answers["500"].text and "RuntimeError" not in answers["500"].text
     assert answers["403"].status_code == 403 and "send it again" in answers["403"].text  # a stale form
     assert "no-store" not in client.get("/static/style.css").headers.get("cache-control", "")
+
+
+def test_an_open_form_survives_a_server_restart(tmp_path, monkeypatch):
+    """The cookie-signing key is kept (mode 0600) beside the users file, so a form opened before a restart is still
+    accepted after it (it was a raw JSON 403)."""
+    from photodose.web import auth
+
+    before = client_for(make_app(tmp_path, monkeypatch))
+    token = csrf_of(before)
+    after = client_for(make_app(tmp_path, monkeypatch))  # a new process would build the app again like this
+    after.cookies = before.cookies
+    r = after.post("/profile/new", data={"name": "Ann", "csrf_token": token}, follow_redirects=False)
+    assert r.status_code == 303
+    key_file = auth.users_file().with_name(auth.SECRET_FILENAME)
+    assert stat.S_IMODE(key_file.stat().st_mode) == 0o600

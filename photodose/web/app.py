@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import secrets
 from contextlib import asynccontextmanager
 from pathlib import Path
 
@@ -48,7 +47,7 @@ def create_app(db_url: str | None = None, *, require_login: bool = False, secret
     """Build the web app over the journal at ``db_url`` (default: the journal's own default location).
 
     ``require_login``: every request needs a logged-in session (users from ``photodose serve --set-password``).
-    ``secret_key`` signs the session cookies (random per process when not given).
+    ``secret_key`` signs the session cookies (default: ``auth.secret_key()``, kept across restarts).
     ``allowed_hosts``: Host-header names served (default: the loopback names; see ``auth.allowed_hosts``).
     ``tls``: served over HTTPS (Secure cookie, HSTS).
     """
@@ -87,5 +86,5 @@ def create_app(db_url: str | None = None, *, require_login: bool = False, secret
         app.include_router(router)
     errors.install(app)
     security.install(app, allowed_hosts=allowed_hosts or auth.allowed_hosts("127.0.0.1"),
-                     secret_key=secret_key or secrets.token_urlsafe(32), max_age_s=SESSION_MAX_AGE_S, tls=tls)
+                     secret_key=secret_key or auth.secret_key(), max_age_s=SESSION_MAX_AGE_S, tls=tls)
     return app

@@ -19,6 +19,7 @@ import os
 import socket
 import threading
 import time
+import weakref
 from collections import OrderedDict
 from functools import lru_cache
 from pathlib import Path
@@ -26,6 +27,7 @@ from pathlib import Path
 from ..errors import PhotodoseInputError
 
 USERS_FILENAME = "web_users.json"
+SECRET_FILENAME = "web_secret_key"
 DEFAULT_USER = "admin"
 MIN_PASSWORD_CHARS = 8
 MAX_PASSWORD_CHARS = 1024  # argon2 hashes any length; a megabyte "password" is only a way to burn CPU
@@ -150,17 +152,41 @@ def verify_password(user: str, password: str) -> bool:
         return False
 
 
-_hash_limiter = None
+_hash_limiters: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # one per event loop
 
 
 async def verify_password_async(user: str, password: str) -> bool:
     """:func:`verify_password` in a worker thread (at most ``HASH_WORKERS`` at once), off the event loop."""
+    import asyncio
+
+    import anyio
     import anyio.to_thread
 
-    global _hash_limiter
-    if _hash_limiter is None:
-        _hash_limiter = anyio.CapacityLimiter(HASH_WORKERS)
-    return await anyio.to_thread.run_sync(verify_password, user, password, limiter=_hash_limiter)
+    loop = asyncio.get_running_loop()
+    limiter = _hash_limiters.get(loop)
+    if limiter is None:
+        limiter = _hash_limiters[loop] = anyio.CapacityLimiter(HASH_WORKERS)
+    return await anyio.to_thread.run_sync(verify_password, user, password, limiter=limiter)
+
+
+def secret_key() -> str:
+    """The key that signs session cookies, kept beside the users file (mode 0600) so that sessions and open forms
+    survive a restart; a login still needs its server-side session (``login_sessions``)."""
+    import secrets
+
+    path = users_file().with_name(SECRET_FILENAME)
+    try:
+        key = path.read_text(encoding="utf-8").strip()
+        if len(key) >= 32:
+            return key
+    except FileNotFoundError:
+        pass
+    key = secrets.token_urlsafe(48)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        fh.write(key)
+    return key
 
 
 class LoginThrottle:

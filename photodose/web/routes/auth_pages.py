@@ -92,6 +92,10 @@ async def change_password(request: Request):
     """A new password ends every session of this user (other browsers too); this browser gets a new one."""
     form = await checked_form(request)
     user = await run_in_threadpool(_account_user, request)
+    wait_s = request.app.state.login_throttle.retry_after_s(_client(request), user)
+    if wait_s:
+        return render(request, "password.html", status_code=429,
+                      errors={"current_password": f"too many wrong passwords: try again in {wait_s} s"})
     current, new, repeat = (str(form.get(k) or "") for k in ("current_password", "new_password", "repeat_password"))
     errors: dict[str, str] = {}
     if not await auth.verify_password_async(user, current):
