@@ -126,7 +126,10 @@ def test_safety_device_and_plan_agree_for_a_profile_with_screening_and_an_earlie
            "--at", earlier, "--json"])
     args = ["--distance", "6 in", "--minutes", "10", "--profile", "ann", "--json"]
     plan = _json(["plan", "--device", "joovv-solo-3", "--condition", "knee-osteoarthritis", *args])
-    dev = _json(["safety", "device", "joovv-solo-3", "--site", "knee", "--condition", "knee-osteoarthritis", *args])
+    # the plan is judged as the next session: an earlier session today moves its start (plan.earliest_start)
+    start = plan["earliest_start"] or datetime.now().strftime("%Y-%m-%d %H:%M")
+    dev = _json(["safety", "device", "joovv-solo-3", "--site", "knee", "--condition", "knee-osteoarthritis",
+                 "--at", start, *args])
     assert any(c["name"].startswith("overdose:") for c in dev["checks"])  # the earlier session is counted
     assert not any(c["name"] == "screening" for c in dev["checks"])  # the profile's answers are used
     assert dev["status"] == plan["safety"]["status"]

@@ -54,10 +54,12 @@ def test_small_nir_source_is_not_exempt_for_retinal_thermal_and_says_so():
 def test_small_red_source_is_judged_on_the_visible_retinal_thermal_limit():
     # 0.2 mm red emitter at 10 mm, 30 mW/cm2 at 660 nm: L = 300 / (pi sin^2(0.01)) = 9.5e5 W m-2 sr-1, bright
     # (far above 10 cd/m2): L_R against 28117 / alpha with alpha = 0.02 rad -> 1.4e6: exempt; at 100 mW/cm2 not.
-    assert evaluate_exposure(_nir(30, channels=[Channel(wavelength_nm=660, irradiance_mw_cm2=30)], source_diameter_mm=0.2,
-                                  distance_mm=10)).risk_groups["retinal_thermal"] == "exempt"
-    assert evaluate_exposure(_nir(100, channels=[Channel(wavelength_nm=660, irradiance_mw_cm2=100)],
-                                  source_diameter_mm=0.2, distance_mm=10)).risk_groups["retinal_thermal"] == "not exempt"
+    def red(mw_cm2):
+        return _nir(mw_cm2, channels=[Channel(wavelength_nm=660, irradiance_mw_cm2=mw_cm2)], source_diameter_mm=0.2,
+                    distance_mm=10)
+
+    assert evaluate_exposure(red(30)).risk_groups["retinal_thermal"] == "exempt"
+    assert evaluate_exposure(red(100)).risk_groups["retinal_thermal"] == "not exempt"
 
 
 def test_unknown_source_size_leaves_retinal_hazards_unassessed():

@@ -116,10 +116,14 @@ def device_command(
     condition: Annotated[Optional[str], typer.Option(
         help="Protocol id: its overdose bounds join the checks (as in 'photodose plan').")] = None,
     goggles: Annotated[bool, typer.Option("--goggles/--no-goggles", help="Goggles rated for the wavelengths.")] = False,
+    at: Annotated[Optional[str], typer.Option(
+        "--at", help='When the session starts, local time, e.g. "2026-11-20 08:00" (default now): the overdose '
+                     "checks compare it with the profile's earlier sessions.")] = None,
     profile: Annotated[Optional[str], typer.Option(
         "--profile", help="Journal profile: its phototype, measured fat, screening answers and earlier sessions at "
                           "the site (as 'photodose plan --profile').")] = None,
-    db: Annotated[Optional[str], typer.Option("--db", envvar="PHOTODOSE_DB", help="Journal database URL or file.")] = None,
+    db: Annotated[Optional[str], typer.Option("--db", envvar="PHOTODOSE_DB",
+                                              help="Journal database URL or file.")] = None,
     as_json: JsonFlag = False,
 ) -> None:
     """Safety verdict for one session of DEVICE: eye (where the eye is), skin, heating and screening checks.
@@ -163,6 +167,10 @@ def device_command(
         inputs = person_plan_inputs(journal, get_profile(journal, profile), site)
         person, thickness_mm = dict(inputs["safety"]), inputs["thickness_mm"]
         skin_type = skin_type or inputs["skin_type"]
+    if at is not None:
+        from .cmd_journal import _parse_at
+
+        person["planned_start"] = _parse_at(at)
     if condition is not None:
         from ..protocols import get_protocol
 

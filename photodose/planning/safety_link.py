@@ -1,7 +1,7 @@
-"""One safety verdict for one session (:func:`session_safety`), used by ``plan``, ``safety device`` and ``log session``.
+"""One safety verdict for one session (:func:`session_safety`): ``plan``, ``safety device`` and ``log session``.
 
-The context is filled from the session: per-channel mean irradiance at the skin (spatial and pulse peak for the short skin limit), the
-irradiance at the eye where the eye is (:mod:`photodose.safety.eye_geometry`), the
+The context is filled from the session: per-channel mean irradiance at the skin (spatial and pulse peak for the
+short skin limit), the irradiance at the eye where the eye is (:mod:`photodose.safety.eye_geometry`), the
 device kind, its luminous size (equivalent disc of the emitting area), irradiance against distance (so remedies
 can name a distance), session length, site, transcranial use, and the absorbed power density
 Q(z) = sum_ch E_ch sum_k w_k mua(z; lambda_k) phi(z; lambda_k) for the bioheat check. The person's screening

@@ -1,4 +1,4 @@
-"""Eye checks of the gate: infrared (cornea/lens), retinal thermal, blue light, laser, in-beam. Pure over a SafetyContext.
+"""Eye checks of the gate: infrared (cornea/lens), retinal thermal, blue light, laser, in beam; pure functions.
 
 The eye's exposure is the irradiance at the eye's position (``SafetyContext.eye_exposure``: in the beam, the spatial
 peak on the treatment plane; elsewhere, the device's emitter model evaluated off axis at the eye, see
