@@ -1,4 +1,4 @@
-"""Limit formulas at known points: IEC 62471:2006 4.3.5-4.3.7, ICNIRP 2013, Directive 2006/25/EC Annex I, ANSI Z136.1."""
+"""Limit formulas at known points: IEC 62471:2006 4.3.5-4.3.7, ICNIRP 2013, Directive 2006/25/EC, ANSI Z136.1."""
 
 import math
 
