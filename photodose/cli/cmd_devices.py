@@ -10,7 +10,6 @@ import typer
 from ..errors import PhotodoseInputError
 from ._output import JsonFlag, emit, require_output_path
 
-CURVE_POINTS = 120
 
 
 def _parse_curve(text: str) -> tuple[float, float]:
@@ -54,61 +53,83 @@ def _render_summary(console, data) -> None:
         console.print(f"mean, peak and uniformity over {data['area_text']}", highlight=False)
 
 
-def _curve(device, start_mm: float, end_mm: float, channels) -> dict:
-    import numpy as np
-
-    from ..devices.emitters import inverse_square_mw_cm2
-    from ..devices.irradiance import on_axis_irradiance_mw_cm2
-
-    distances = np.linspace(start_mm, end_mm, CURVE_POINTS)
-    model = on_axis_irradiance_mw_cm2(device, distances, channels)
-    claims = [c for c in device.claims if c.distance_mm > 0]
-    if claims:
-        ref = {"kind": claims[0].tag, "distance_mm": claims[0].distance_mm,
-               "irradiance_mw_cm2": claims[0].irradiance_mw_cm2, "source": claims[0].source}
-    else:
-        ref_mm = device.default_distance_mm or start_mm
-        ref = {"kind": "model at the default distance", "distance_mm": ref_mm,
-               "irradiance_mw_cm2": float(on_axis_irradiance_mw_cm2(device, ref_mm, channels)), "source": "model"}
-    guess = inverse_square_mw_cm2(ref["irradiance_mw_cm2"], ref["distance_mm"], distances)
-    return {"device": device.id, "reference": ref,
-            "curve": [{"distance_mm": float(d), "irradiance_mw_cm2": float(e), "inverse_square_guess_mw_cm2": float(g)}
-                      for d, e, g in zip(distances, model, guess)]}
-
-
-def _plot_curve(data: dict, path: str) -> None:
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    d_cm = [p["distance_mm"] / 10 for p in data["curve"]]
-    fig, ax = plt.subplots(figsize=(6.4, 4.2))
-    ax.plot(d_cm, [p["irradiance_mw_cm2"] for p in data["curve"]], label="photodose device model (on axis)")
-    ax.plot(d_cm, [p["inverse_square_guess_mw_cm2"] for p in data["curve"]], "--", label="inverse-square guess")
-    ref = data["reference"]
-    ax.plot([ref["distance_mm"] / 10], [ref["irradiance_mw_cm2"]], "o", label=f"reference: {ref['kind']}")
-    ax.set(xlabel="distance (cm)", ylabel="irradiance (mW/cm²)", title=data["device"], yscale="log")
-    ax.grid(True, which="both", alpha=0.3)
-    ax.legend()
-    fig.tight_layout()
-    fig.savefig(path, dpi=120)
-    plt.close(fig)
-
-
 def _render_curve(console, data) -> None:
     from rich.table import Table
 
-    table = Table(title=f"{data['device']}: on-axis irradiance")
-    for col in ("distance cm", "model mW/cm²", "inverse-square guess mW/cm²"):
+    from ..units import format_length
+
+    unit = data.get("unit", "cm")
+    dose = data.get("dose_j_cm2")
+    table = Table(title=f"{data['device']}: irradiance against distance")
+    cols = [f"distance ({unit})", "on axis mW/cm²", "mean mW/cm²", "inverse-square guess mW/cm²"]
+    cols += [f"minutes to {dose:g} J/cm²"] if dose is not None else []
+    for col in cols:
         table.add_column(col, justify="right")
-    step = max(1, len(data["curve"]) // 12)
-    for p in data["curve"][::step]:
-        table.add_row(f"{p['distance_mm'] / 10:.1f}", f"{p['irradiance_mw_cm2']:.2f}",
-                      f"{p['inverse_square_guess_mw_cm2']:.2f}")
+    for p in data["table"]:
+        cells = [format_length(p["distance_mm"], unit).split()[0], f"{p['irradiance_mw_cm2']:.3g}",
+                 f"{p['mean_irradiance_mw_cm2']:.3g}", f"{p['inverse_square_guess_mw_cm2']:.3g}"]
+        if dose is not None:
+            cells.append("-" if p["minutes_to_dose"] is None else f"{p['minutes_to_dose']:.1f}")
+        table.add_row(*cells)
     console.print(table)
+    console.print(f"mean over {data['area_text']}" + ("; minutes at the mean (H = E t, jenkins2011)" if dose else ""),
+                  highlight=False)
     if data.get("plot"):
         console.print(f"plot written to {data['plot']}")
+
+
+def _render_map(console, data) -> None:
+    from ..units import format_length
+
+    console.print(f"{data['device']} at {format_length(data['distance_mm'], data['unit'])}: mean "
+                  f"{data['mean_irradiance_mw_cm2']:.3g} mW/cm², peak {data['peak_irradiance_mw_cm2']:.3g} mW/cm² "
+                  f"over {data['area_text']}; map written to {data['map']}", highlight=False)
+
+
+def _unit_mm(unit: str) -> float:
+    from ..units import LENGTH_UNITS_MM
+
+    return LENGTH_UNITS_MM[unit]
+
+
+def _map(dev, distance_mm: float, area_mm, channels, path: str, unit: str) -> dict:
+    """Write the 2-D map at ``distance_mm`` with the area its mean is over; return the summary numbers."""
+    import numpy as np
+
+    from ..devices.curves import area_outline_mm
+    from ..devices.irradiance import area_description, irradiance_map, irradiance_summary
+    from ..reports.irradiance_plots import plot_irradiance_map
+
+    chosen = [c.id for c in dev.channels if c.enabled] if channels is None else list(channels)
+    outline = area_outline_mm(dev, distance_mm, area_mm)
+    extent = _map_extent(dev, distance_mm, outline)
+    maps = [irradiance_map(dev, distance_mm, cid, extent_mm=extent) for cid in chosen]
+    total = maps[0]
+    if len(maps) > 1:
+        from dataclasses import replace
+
+        total = replace(maps[0], channels=tuple(chosen), irradiance_mw_cm2=sum(m.irradiance_mw_cm2 for m in maps))
+    summary = irradiance_summary(dev, distance_mm, area_mm, chosen)
+    mean = summary["total_mean_irradiance_mw_cm2"]
+    gx, gy = np.meshgrid(total.x_mm, total.y_mm)
+    inside = ((gx ** 2 + gy ** 2 <= (outline["diameter_mm"] / 2) ** 2) if outline["shape"] == "disc" else
+              (np.abs(gx) <= outline["width_mm"] / 2) & (np.abs(gy) <= outline["height_mm"] / 2))
+    peak = float(total.irradiance_mw_cm2[inside].max()) if inside.any() else float(total.irradiance_mw_cm2.max())
+    text = area_description(dev, area_mm)
+    plot_irradiance_map(total, outline, mean, peak, text, path, unit)
+    return {"device": dev.id, "distance_mm": distance_mm, "unit": unit, "map": path, "area_text": text,
+            "area_outline": outline, "mean_irradiance_mw_cm2": mean, "peak_irradiance_mw_cm2": peak,
+            "channels": summary["channels"], "extent_mm": list(extent)}
+
+
+def _map_extent(dev, distance_mm: float, outline: dict) -> tuple[float, float]:
+    """The default map window, widened to hold the area of the mean with a margin."""
+    from ..devices.irradiance import default_extent_mm
+
+    w, h = default_extent_mm(dev, distance_mm)
+    ow, oh = ((outline["diameter_mm"],) * 2 if outline["shape"] == "disc"
+              else (outline["width_mm"], outline["height_mm"]))
+    return max(w, 1.2 * ow), max(h, 1.2 * oh)
 
 
 def _render_calibration(console, data) -> None:
@@ -222,29 +243,60 @@ def register(app: typer.Typer) -> None:
         distance: Annotated[Optional[str], typer.Option(help="distance to the skin, e.g. '15 cm'")] = None,
         area: Annotated[Optional[str], typer.Option(help="treatment area, e.g. '20 cm x 20 cm'")] = None,
         channel: Annotated[Optional[list[str]], typer.Option(help="channel id (repeatable), e.g. 850")] = None,
-        curve: Annotated[Optional[str], typer.Option(help="on-axis curve over a range, e.g. '1 cm..60 cm'")] = None,
+        curve: Annotated[Optional[str], typer.Option(
+            help="irradiance against distance as a table in your units, e.g. '2 in..24 in' or '1 cm..60 cm'")] = None,
+        dose: Annotated[Optional[str], typer.Option(
+            help="with --curve: minutes to this dose at each distance, e.g. '30 J/cm2'")] = None,
         plot: Annotated[Optional[str], typer.Option(help="write the curve as a PNG picture")] = None,
+        map_: Annotated[Optional[str], typer.Option(
+            "--map", help="write a 2-D map of the treatment plane at --distance as a PNG picture")] = None,
         as_json: JsonFlag = False,
     ) -> None:
-        """Irradiance a device puts on the skin: mean/peak/uniformity at a distance, or the on-axis curve."""
+        """Irradiance a device puts on the skin: mean/peak/uniformity at a distance, a map, or against distance."""
         from ..devices.catalog import load_device
         from ..devices.irradiance import area_description, irradiance_summary
-        from ..units import parse_area_mm, parse_length_mm
+        from ..units import length_unit_typed, parse_area_mm, parse_length_mm
 
-        if plot is not None:
-            require_output_path("plot", plot, (".png",))
+        for field, path in (("--plot", plot), ("--map", map_)):
+            if path is not None:
+                require_output_path(field, path, (".png",))
         dev = load_device(device)
         channels = list(channel) if channel else None
-        if curve is not None or plot is not None:
+        distance_mm = parse_length_mm(distance, "--distance") if distance is not None else None
+        area_mm = parse_area_mm(area, "--area") if area is not None else None
+        dose_j_cm2 = None
+        if dose is not None:
+            from .cmd_dose import parse_fluence_j_cm2
+
+            dose_j_cm2 = parse_fluence_j_cm2(dose, "--dose")
+            if dose_j_cm2 <= 0:
+                raise PhotodoseInputError("--dose", dose, "a dose above 0 J/cm2")
+        typed = curve or distance or ""
+        unit = length_unit_typed(typed)  # answers in the unit typed; "mm" only when typed, else cm
+        unit = "cm" if unit == "mm" and "mm" not in typed else unit
+        if map_ is not None:
+            data = _map(dev, distance_mm if distance_mm is not None else dev.default_distance_mm, area_mm, channels,
+                        map_, unit)
+            if curve is None and plot is None:
+                emit(data, as_json, _render_map)
+                return
+        if curve is not None or plot is not None or dose is not None:
+            from ..devices.curves import distance_table, irradiance_curve
+
             start, end = _parse_curve(curve or "1 cm..60 cm")
-            data = _curve(dev, start, end, channels)
-            data["plot"] = plot
+            if curve is None and distance_mm is not None and distance_mm > end:
+                end = 1.25 * distance_mm
+            extra = (distance_mm,) if distance_mm is not None else ()
+            data = irradiance_curve(dev, start, end, channels, area_mm, dose_j_cm2, extra_mm=extra)
+            data.update(unit=unit, plot=plot, distance_mm=distance_mm, map=map_,
+                        table=distance_table(dev, start, end, _unit_mm(unit), channels, area_mm, dose_j_cm2))
             if plot:
-                _plot_curve(data, plot)
+                from ..reports.irradiance_plots import plot_irradiance_curve
+
+                plot_irradiance_curve(data, plot, unit, distance_mm)
             emit(data, as_json, _render_curve)
             return
-        distance_mm = parse_length_mm(distance) if distance is not None else dev.default_distance_mm
-        area_mm = parse_area_mm(area) if area is not None else None
+        distance_mm = distance_mm if distance_mm is not None else dev.default_distance_mm
         summary = irradiance_summary(dev, distance_mm, area_mm, channels)
         emit(summary, as_json, lambda c, d: _render_summary(c, {**d, "area_text": area_description(dev, area_mm)}))
 
