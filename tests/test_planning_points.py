@@ -181,7 +181,7 @@ def test_point_plans_show_what_is_judged_not_the_seed_window(tmp_path):
     from photodose.planning.request import PlanRequest
     from photodose.reports.html import render_plan_html
     from photodose.reports.plots import depth_dose_png
-    from photodose.cli.cmd_plan import _window_text
+    from photodose.planning.plan_text import window_text as _window_text
 
     doc = make_plan(PlanRequest(device="generic-laser-probe-808", condition="lateral-epicondylitis",
                                 safety={"goggles": True}))

@@ -61,6 +61,7 @@ def render_plan(console, plan) -> None:
     from rich.table import Table
 
     from ..planning.plan_model import SAFETY_MEANING, STATUS_MEANING
+    from ..planning.plan_text import plan_summary_rows, target_meaning
     from ..planning.reporting import reporting_rows
 
     table = Table(title=f"photodose plan: {plan.protocol.name if plan.protocol else 'custom target'}")
@@ -94,54 +95,6 @@ def render_plan(console, plan) -> None:
     for c in plan.citations:
         console.print(f"  - {c.text}", highlight=False)
     console.print(f"[italic]{NOTE}[/]")
-
-
-def target_meaning(plan) -> str:
-    """One sentence: what the target number is and whether it is judged."""
-    from ..planning.plan_model import VERDICT_MEANING
-
-    t = plan.target
-    interval = (f" (5th-95th percentile {t.fluence_j_cm2_interval[0]:.3g}-{t.fluence_j_cm2_interval[1]:.3g})"
-                if t.fluence_j_cm2_interval else "")
-    judged = (f"judged against the target window: {plan.windows.target.verdict}, "
-              f"{VERDICT_MEANING[plan.windows.target.verdict].rstrip('.')}" if t.judged and plan.windows.target
-              else "shown for comparison, not judged (no window is sourced as fluence at this depth)")
-    return (f"{t.fluence_j_cm2:.3g} J/cm2{interval} at {t.depth_mm:g} mm is fluence at the target; it can exceed "
-            f"the skin dose because light scattered back from below adds to it. It is {judged}.")
-
-
-def plan_summary_rows(plan) -> list[tuple[str, str]]:
-    """(label, text) rows of the plan summary, shared by the CLI table and the reports."""
-    session = plan.session_seconds
-    rows = [
-        ("status", plan.status), ("device", plan.device),
-        ("site / phototype", f"{plan.site} / {plan.skin_type}"),
-        ("distance", f"{plan.distance_mm:.0f} mm"),
-        ("session", "none (refused)" if session is None else f"{session:.0f} s ({session / 60:.1f} min)"),
-        ("skin (incident)", f"{plan.surface.irradiance_mw_cm2:.1f} mW/cm2, {plan.surface.fluence_j_cm2:.2f} J/cm2, "
-                            f"{plan.energy_j:.0f} J over {plan.area_cm2:.0f} cm2"),
-    ]
-    if plan.target is not None:
-        t = plan.target
-        interval = (f", 90 % interval {t.fluence_j_cm2_interval[0]:.3g}-{t.fluence_j_cm2_interval[1]:.3g}"
-                    if t.fluence_j_cm2_interval else "")
-        rows.append(("target (fluence)", f"{t.tissue} at {t.depth_mm:g} mm: {t.fluence_j_cm2:.3g} J/cm2{interval} ("
-                     + ", ".join(f"{r.wavelength_nm:g} nm {r.fluence_j_cm2:.3g}" for r in t.by_wavelength)
-                     + ")" + ("" if t.judged else "; for comparison")))
-    rows.append((f"window ({plan.window.basis})", _window_text(plan.window)))
-    rows.append(("schedule", f"{plan.schedule.sessions_per_week} per week for {plan.schedule.weeks} weeks"
-                 + (" (unsourced)" if plan.schedule.unsourced else "")))
-    if plan.earliest_start is not None:
-        rows.append(("earliest start", plan.earliest_start.strftime("%Y-%m-%d %H:%M")))
-    if plan.eye is not None:
-        rows.append(("eye", ("in the beam: " if plan.eye.in_beam else "out of the beam: ")
-                     + f"{plan.eye.distance_mm:.0f} mm; {plan.eye.assumption}"))
-    rows.append(("safety", plan.safety.status + (", goggles required" if plan.safety.goggles_required else "")))
-    if plan.protocol:
-        rows.append(("evidence", plan.protocol.evidence.label))
-    if plan.device_provenance is not None:
-        rows.append(("device model", plan.device_provenance.summary))
-    return rows
 
 
 def _render_options(console, plan) -> None:
@@ -229,21 +182,6 @@ def _protocol_json(protocol) -> dict:
 
     return protocol.model_dump() | {"citation_list": [c.model_dump() | {"text": c.short()}
                                                       for c in citations_for(protocol)]}
-
-
-def _window_text(window) -> str:
-    """What the verdict judges: energy per point against WALT for laser-point plans, else the fluence window."""
-    from ..planning.plan_model import VERDICT_MEANING
-
-    if window.basis == "energy_per_point":
-        return (f"{window.j_per_point:g} J per point vs WALT {window.required_j_per_point:g} J per point: "
-                f"{window.verdict}")
-    chance = (f"; {100 * window.probability_inside:.0f} % chance inside over the input uncertainty"
-              if window.probability_inside is not None else "")
-    what = "incident dose at the skin" if window.at == "skin" else f"fluence at the {window.at}"
-    return (f"{window.fluence_j_cm2:.3g} J/cm2 {what} vs {window.low_j_cm2:g}-{window.high_j_cm2:g} J/cm2"
-            + (" (unsourced)" if window.unsourced else "") + f": {window.verdict} - "
-            f"{VERDICT_MEANING[window.verdict].rstrip('.')}{chance}")
 
 
 def _profile_row(profile: str | None, db: str | None):

@@ -6,6 +6,7 @@ import base64
 
 from ..package_data import read_text
 from ..planning.plan_model import Plan
+from ..planning.plan_text import plan_summary_rows, target_meaning
 from ..planning.reporting import reporting_rows
 
 
@@ -22,7 +23,8 @@ def render_plan_html(plan: Plan, depth_png: bytes, irradiance_png: bytes | None 
     def b64(png):
         return None if png is None else base64.b64encode(png).decode("ascii")
     return _template().render(plan=plan, depth_png=b64(depth_png), irradiance_png=b64(irradiance_png),
-                              reporting=reporting_rows(plan.reporting_parameters))
+                              reporting=reporting_rows(plan.reporting_parameters), summary=plan_summary_rows(plan),
+                              target_meaning=target_meaning(plan) if plan.target else None)
 
 
 def write_plan_report(plan: Plan, device, path) -> str:
