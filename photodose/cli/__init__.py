@@ -13,12 +13,31 @@ import pkgutil
 import sys
 
 import typer
+from typer.core import TyperGroup
 
 from ..errors import PhotodoseInputError
 from ._output import print_error
 
+
+class PhotodoseGroup(TyperGroup):
+    """The root command: every way a run can end becomes an exit code and at most one line on stderr.
+
+    Used by the ``photodose`` entry point and by Typer's ``CliRunner`` alike (both call ``main``): bad input is
+    one line naming the option typed, exit 2; never a traceback (``PHOTODOSE_DEBUG=1`` shows one for a bug).
+    """
+
+    def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
+        argv = list(sys.argv[1:] if args is None else args)
+        code = run_guarded(lambda: super(PhotodoseGroup, self).main(
+            argv, prog_name, complete_var, standalone_mode=False, **extra), self, argv)
+        if standalone_mode:
+            sys.exit(code)
+        return code
+
+
 app = typer.Typer(
     name="photodose",
+    cls=PhotodoseGroup,
     help="Dosimetry, planning, safety and journaling for red and near-infrared photobiomodulation. "
          "photodose informs; it does not diagnose or prescribe.",
     no_args_is_help=True,
@@ -27,8 +46,17 @@ app = typer.Typer(
 )
 
 
+def _print_version(value: bool) -> None:
+    if value:
+        from .. import __version__
+
+        typer.echo(f"photodose {__version__}")
+        raise typer.Exit(0)
+
+
 @app.callback()
-def _root() -> None:
+def _root(version: bool = typer.Option(False, "--version", callback=_print_version, is_eager=True,
+                                       help="Print photodose's version and exit.")) -> None:
     """photodose: light dose for photobiomodulation, from device to tissue."""
 
 
@@ -72,36 +100,107 @@ _assign_help_panels()
 
 def main(argv: list[str] | None = None) -> None:
     """Entry point: run the app; bad input becomes one line on stderr and exit code 2."""
+    sys.exit(run_guarded(lambda: app(args=argv, standalone_mode=False)))
+
+
+def run_guarded(call, root=None, argv=()) -> int:
+    """Run ``call``; return its exit code, printing at most one line for anything that went wrong."""
+    import errno
+    import os
+
     try:
-        app(args=argv, standalone_mode=False)
+        _check_arguments(argv)
+        result = call()
+        return result if isinstance(result, int) and not isinstance(result, bool) else 0
     except PhotodoseInputError as exc:
-        print_error(str(exc))
-        sys.exit(2)
-    except typer.Exit as exc:
-        sys.exit(exc.exit_code)
+        print_error(str(_named_as_typed(exc, root, argv)))
+        return 2
+    except typer.Exit as exc:  # click.exceptions.Exit
+        return exc.exit_code
     except typer.Abort:
         print_error("aborted")
-        sys.exit(1)
+        return 1
+    except KeyboardInterrupt:
+        print_error("interrupted")
+        return 130
     except OSError as exc:  # a file that cannot be read or written: one line, not a traceback
+        if exc.errno == errno.ENOSPC:
+            print_error("disk full, nothing was written")
+            return 1
         where = f" {exc.filename}" if getattr(exc, "filename", None) else ""
         print_error(f"cannot use{where}: {exc.strerror or exc}")
-        sys.exit(2)
+        return 2
     except Exception as exc:
-        if hasattr(exc, "show") and hasattr(exc, "exit_code"):  # click (vendored by typer) usage errors
-            exc.show()
-            sys.exit(exc.exit_code)
+        from typer import _click as click  # the click that typer vendors
+
+        if isinstance(exc, click.exceptions.ClickException):  # usage errors: one line and where to look
+            message = " ".join(exc.format_message().split())
+            ctx = getattr(exc, "ctx", None)
+            hint = f" (see '{ctx.command_path} --help')" if ctx is not None else ""
+            print_error(message + hint)
+            return exc.exit_code
         from pydantic import ValidationError
 
         if isinstance(exc, ValidationError):
             print_error(_describe_validation_error(exc))
-            sys.exit(2)
-        raise
-    sys.exit(0)
+            return 2
+        if os.environ.get("PHOTODOSE_DEBUG"):
+            raise
+        detail = " ".join(str(exc).split())[:200]
+        print_error(f"internal error, a bug in photodose ({type(exc).__name__}: {detail}); "
+                    "PHOTODOSE_DEBUG=1 shows the traceback")
+        return 1
+
+
+def _check_arguments(argv) -> None:
+    """Refuse command-line text that is not valid Unicode (bytes that are not UTF-8 arrive as lone surrogates)."""
+    from ..inputs import check_text
+
+    previous = "argument"
+    for arg in argv:
+        check_text(arg, previous if previous.startswith("-") else "argument")
+        previous = str(arg)
+
+
+def _named_as_typed(exc: PhotodoseInputError, root, argv) -> PhotodoseInputError:
+    """``exc`` with its field shown as the option the person typed (``distance`` -> ``--distance``)."""
+    if root is None or exc.field.startswith("-"):
+        return exc
+    try:
+        return _as_typed(exc, root, argv)
+    except Exception:  # naming is a courtesy: never let it hide the message
+        return exc
+
+
+def _as_typed(exc: PhotodoseInputError, root, argv) -> PhotodoseInputError:
+    from typer._click import core as click  # the click that typer vendors
+
+    command, rest = root, list(argv)
+    ctx = click.Context(root)
+    while hasattr(command, "get_command") and rest:
+        name = rest.pop(0)
+        if name.startswith("-"):
+            continue
+        command = command.get_command(ctx, name)
+        if command is None:
+            return exc
+    key = exc.field.strip().lower().replace("-", "_").replace(" ", "_")
+    for param in getattr(command, "params", []):
+        names = {param.name or ""} | {o.lstrip("-").replace("-", "_") for o in param.opts}
+        if key in names:
+            typed = [o for o in param.opts if o in argv]
+            shown = (typed or sorted(param.opts, key=len, reverse=True))[0]
+            if getattr(param, "param_type_name", "") == "argument":
+                shown = (param.metavar or param.name or "").upper()
+            return PhotodoseInputError(shown, exc.value, exc.allowed, exc.source)
+    return exc
 
 
 def _describe_validation_error(exc) -> str:
     parts = []
     for err in exc.errors():
         loc = ".".join(str(p) for p in err.get("loc", ())) or "input"
-        parts.append(f"{loc}={err.get('input')!r}: {err.get('msg')}")
+        value = " ".join(repr(err.get("input")).split())
+        value = value if len(value) <= 60 else value[:60] + "..."
+        parts.append(f"{loc}={value}: {err.get('msg')}")
     return "; ".join(parts)
