@@ -27,8 +27,8 @@ PAIN_WEEKLY = [7, 6, 5, 4]
 def demo_journal(db_url: str) -> None:
     from photodose.journal import open_journal, repository
     from photodose.outcomes import score_items, score_total
+    from photodose.usecases.log_session import log_session_from_plan
     from photodose.web.planning import make_plan
-    from photodose.web.sessions import log_from_plan
 
     db = open_journal(db_url)
     profile = repository.add_profile(db, "Alex", skin_phototype="III")
@@ -42,8 +42,8 @@ def demo_journal(db_url: str) -> None:
         for offset in (0, 2, 4):
             ended = day0 + timedelta(days=offset, minutes=15)
             if ended < datetime.now() - timedelta(hours=1):
-                minutes = plan["session_seconds"] / 60 * (0.85 if (week + offset) % 3 == 0 else 1.0)
-                log_from_plan(db, profile.id, stored.id, minutes * 60, ended_at=ended)
+                minutes = plan.session_seconds / 60 * (0.85 if (week + offset) % 3 == 0 else 1.0)
+                log_session_from_plan(db, profile.id, stored.id, minutes * 60, ended_at=ended)
     db.close()
 
 
@@ -67,6 +67,9 @@ def main() -> None:
             page.wait_for_selector("[data-plotly=depth-dose] .main-svg")
             page.wait_for_timeout(500)
             page.screenshot(path=str(HERE / "screenshot-plan.png"), type="png")
+            if os.environ.get("PHOTODOSE_PHONE_SHOTS"):  # a 390 px phone view of the same plan, full page, to check
+                page.set_viewport_size({"width": 390, "height": 844})
+                page.screenshot(path=os.environ["PHOTODOSE_PHONE_SHOTS"], type="png", full_page=True)
             page.goto(url + "/progress")
             page.wait_for_selector("[data-plotly=progress-figure] .main-svg")
             page.wait_for_timeout(500)
