@@ -249,6 +249,13 @@ def register(app: typer.Typer) -> None:
         as_json: JsonFlag = False,
     ) -> None:
         """Plan a session: distance, time, dose at skin and target, window verdict, schedule, safety."""
+        from ..usecases.plan_heat import is_heat_plan, plan_heat_for_profile
+
+        if is_heat_plan(device, condition):  # a sauna dome: heat, not light (photodose.hyperthermia)
+            from .heat_render import render_heat_plan
+
+            heat = plan_heat_for_profile(device, condition, *_profile_row(profile, db))
+            return emit(heat.model_dump(mode="json"), as_json, render_heat_plan)
         from ..planning.request import PlanRequest
         from ..units import length_unit_typed
         from ..usecases import plan_for_profile

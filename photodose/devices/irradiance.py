@@ -68,6 +68,7 @@ def _inside_area(layout, x, y):
 
 def select_channels(device: Device, channels: list[str] | None = None) -> list[Channel]:
     """The named channels (all enabled channels when ``channels`` is None); unknown ids are refused."""
+    device.require_light()
     if channels is None:
         return [c for c in device.channels if c.enabled]
     return [device.channel(str(c)) for c in channels]

@@ -17,7 +17,7 @@ from ..errors import PhotodoseInputError
 from ..optics.emission import EmissionSpectrum
 from .emitters import lambertian_order_from_half_angle
 
-DeviceKind = Literal["panel", "mask", "wand", "laser_probe", "headset", "pad"]
+DeviceKind = Literal["panel", "mask", "wand", "laser_probe", "headset", "pad", "sauna_dome"]
 DEVICE_KINDS: tuple[str, ...] = DeviceKind.__args__
 ProvenanceTag = Literal["claim", "measurement", "model_fit", "assumption", "illustrative"]
 
@@ -222,14 +222,35 @@ class DeviceCalibration(BaseModel):
     rms_residual_percent: float
 
 
+class SaunaChamber(BaseModel):
+    """A sauna dome's heated environment: it delivers heat, not light (photodose.hyperthermia models the body).
+
+    ``air_temperature_c`` and ``mean_radiant_temperature_c`` (degC; the emitters' radiant heat is carried by the mean
+    radiant temperature), ``relative_humidity_percent`` (% at the chamber's air temperature); ``head_outside``: the
+    head stays in room air; ``posture``: lying or sitting; ``heater_power_w`` (W) when stated.
+    """
+
+    model_config = _FROZEN
+    air_temperature_c: float = Field(ge=20, le=100)
+    mean_radiant_temperature_c: float = Field(ge=20, le=150)
+    relative_humidity_percent: float = Field(ge=0, le=100)
+    head_outside: bool = True
+    posture: Literal["lying", "sitting"] = "lying"
+    heater_power_w: float | None = Field(None, gt=0)
+
+
 class Device(BaseModel):
-    """A light therapy device: channels over a layout, its usual distance, claims and provenance."""
+    """A light therapy device: channels over a layout, its usual distance, claims and provenance.
+
+    A ``sauna_dome`` has a ``chamber`` and no light channels; light-only code refuses it (:meth:`require_light`).
+    """
 
     model_config = _FROZEN
     id: str = Field(pattern=r"^[a-z0-9][a-z0-9._-]*$")
     name: str = Field(min_length=1)
     kind: DeviceKind
-    channels: list[Channel] = Field(min_length=1)
+    channels: list[Channel] = Field(default_factory=list)
+    chamber: SaunaChamber | None = None
     layout: Layout
     treatment_area_mm: tuple[float, float] | None = None
     default_distance_mm: float = Field(ge=0)
@@ -244,6 +265,11 @@ class Device(BaseModel):
 
     @model_validator(mode="after")
     def _consistent(self) -> "Device":
+        if self.kind == "sauna_dome" and (self.chamber is None or self.channels):
+            raise ValueError("a sauna_dome gives a chamber (air_temperature_c, mean_radiant_temperature_c, "
+                             "relative_humidity_percent) and no light channels")
+        if self.kind != "sauna_dome" and (not self.channels or self.chamber is not None):
+            raise ValueError("a light device gives at least one channel and no chamber")
         ids = [c.id for c in self.channels]
         if len(set(ids)) != len(ids):
             raise ValueError(f"channel ids must be unique, got {ids}")
@@ -255,6 +281,18 @@ class Device(BaseModel):
                 raise ValueError(f"claim names unknown channels {sorted(unknown)}; channels are {ids}")
         if self.treatment_area_mm is not None and min(self.treatment_area_mm) <= 0:
             raise ValueError("treatment_area sides must be positive")
+        return self
+
+    @property
+    def is_light(self) -> bool:
+        return self.kind != "sauna_dome"
+
+    def require_light(self, option: str = "device") -> "Device":
+        """This device, or a one-line refusal when it delivers heat, not light (a sauna dome)."""
+        if not self.is_light:
+            raise PhotodoseInputError(option, self.id, "a light device (a sauna dome delivers heat, not light: plan "
+                                      "it with `photodose plan --device ID --condition "
+                                      "depression-whole-body-hyperthermia`)")
         return self
 
     def provenance_of(self, field_path: str) -> Provenance | None:

@@ -46,12 +46,15 @@ class Question(BaseModel):
 
 
 class Questionnaire(BaseModel):
+    """``questions`` screen light plans; ``heat_questions`` screen whole-body hyperthermia (photodose.hyperthermia)."""
+
     version: int
     source: str
     questions: list[Question]
+    heat_questions: list[Question] = Field(default_factory=list)
 
     def ids(self) -> list[str]:
-        return [q.id for q in self.questions]
+        return [q.id for q in self.questions + self.heat_questions]
 
 
 def load_questionnaire() -> Questionnaire:

@@ -1,0 +1,117 @@
+"""JOS-3 against measured core temperatures during passive whole-body heating (``data/validation.yaml``).
+
+Three cases, each a pure function returning the model's numbers for one published measurement:
+
+- :func:`dome_minutes_to_target`: Mason et al. 2021, head outside a far-infrared dome, lying: time to 38.5 degC
+  rectal 82.12 +/- 11.3 min (range 61-110). The generic dome's chamber temperature is FITTED to the mean
+  (``REFERENCE_PEOPLE``), so only the spread across bodies is a check, not the mean.
+- :func:`chamber_rise`: Iguchi et al. 2012, seated 30 min in a 73 degC dry chamber: rectal +0.8 degC. Humidity
+  is not in the abstract: the room's vapour pressure (0.8-1.6 kPa) is assumed; bodies span the cohort's
+  mean +/- 1 SD of height and mass, both sexes.
+- Willmott et al. 2023 (44 degC, 99 % RH steam pod) lies outside JOS-3's validity and is refused
+  (:func:`photodose.hyperthermia.core_model.check_chamber`).
+
+``figure_png`` draws measured vs predicted (the PNG in docs/figures/hyperthermia_validation.png).
+"""
+
+from __future__ import annotations
+
+import itertools
+
+from ..package_data import load_yaml
+from .core_model import Chamber, Person, saturation_vapour_pressure_kpa, simulate_core_temperature
+
+# The calibration's reference adults (photodose assumption: Mason 2021's anthropometrics were not available).
+REFERENCE_PEOPLE = (Person(height_m=1.77, weight_kg=75.0, age_years=30, sex="male"),
+                    Person(height_m=1.63, weight_kg=60.0, age_years=30, sex="female"))
+# Bodies spanning Mason 2021's inclusion criteria (18-45 y, BMI <= 30): small/large, young/older, both sexes.
+DOME_COHORT = tuple(Person(height_m=h, weight_kg=w, age_years=a, sex=s)
+                    for s, (h, w) in (("male", (1.70, 62.0)), ("male", (1.85, 95.0)),
+                                      ("female", (1.55, 50.0)), ("female", (1.72, 85.0)))
+                    for a in (20, 45))
+ROOM_VAPOUR_KPA = (0.8, 1.6)  # room air 25-50 % RH at 22-25 degC (photodose assumption for a dry chamber)
+
+
+def datasets() -> dict:
+    return load_yaml("photodose.hyperthermia", "data", "validation.yaml")["datasets"]
+
+
+def dome_chamber() -> Chamber:
+    from ..devices.catalog import load_device
+
+    c = load_device("generic-infrared-sauna-dome").chamber
+    return Chamber(air_temperature_c=c.air_temperature_c, mean_radiant_temperature_c=c.mean_radiant_temperature_c,
+                   relative_humidity_percent=c.relative_humidity_percent, head_outside=c.head_outside,
+                   posture=c.posture)
+
+
+def dome_minutes_to_target(people=REFERENCE_PEOPLE, target_c: float = 38.5, limit_min: float = 200.0):
+    """Predicted minutes to ``target_c`` in the generic dome for each of ``people`` (None: not within the limit)."""
+    chamber = dome_chamber()
+    return [simulate_core_temperature(p, chamber, heating_minutes=limit_min, stop_at_c=target_c).reached_target_min
+            for p in people]
+
+
+def iguchi_cases():
+    """(person, chamber) pairs spanning Iguchi 2012's cohort (mean +/- 1 SD size, both sexes) and room humidity."""
+    d = datasets()["iguchi2012_chamber"]
+    air = float(d["air_temperature_c"])
+    sizes = ((1.752, 69.4), (1.636, 54.6), (1.868, 84.2))
+    for sex, (h, w), vp in itertools.product(("male", "female"), sizes, ROOM_VAPOUR_KPA):
+        rh = 100.0 * vp / saturation_vapour_pressure_kpa(air)
+        yield (Person(height_m=h, weight_kg=w, age_years=22, sex=sex),
+               Chamber(air_temperature_c=air, mean_radiant_temperature_c=air, relative_humidity_percent=rh,
+                       head_outside=False, posture="sitting"))
+
+
+def chamber_rise() -> list[float]:
+    """Predicted rise of core temperature after Iguchi 2012's 30 minutes, for each of :func:`iguchi_cases`."""
+    minutes = float(datasets()["iguchi2012_chamber"]["minutes"])
+    out = []
+    for person, chamber in iguchi_cases():
+        curve = simulate_core_temperature(person, chamber, heating_minutes=minutes)
+        out.append(curve.at(minutes) - curve.baseline_core_c)
+    return out
+
+
+def figure_png(path) -> str:
+    """Measured vs predicted, two panels (dome time to 38.5 degC; 73 degC chamber rise), written to ``path``."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from ..bibliography import citation
+
+    d = datasets()
+    fig, (a, b) = plt.subplots(1, 2, figsize=(12, 4.8))
+    chamber = dome_chamber()
+    m = d["mason2021_dome"]
+    for person, style in zip(REFERENCE_PEOPLE + DOME_COHORT, ["-", "-"] + [":"] * len(DOME_COHORT)):
+        c = simulate_core_temperature(person, chamber, heating_minutes=130)
+        label = (f"JOS-3 {person.sex} {person.height_m:g} m {person.weight_kg:g} kg {person.age_years} y"
+                 if style == "-" else None)
+        a.plot(c.minutes, c.core_temperature_c, style, lw=1.5 if style == "-" else 0.8,
+               color="C0" if person.sex == "male" else "C3", label=label)
+    a.errorbar([m["minutes_to_38_5_mean"]], [38.5], xerr=[[m["minutes_to_38_5_sd"]], [m["minutes_to_38_5_sd"]]],
+               fmt="ks", capsize=5, label="measured: mean +/- SD time to 38.5 C (n=25)")
+    a.hlines(38.5, *m["minutes_to_38_5_range"], colors="k", linestyles="--", lw=0.8, label="measured range 61-110 min")
+    a.set(xlabel="minutes in the dome", ylabel="core (rectal) temperature, C", ylim=(36.8, 39.2),
+          title=f"Infrared dome, head out: {citation('mason2021_wbh').authors.split(',')[0]} et al. 2021\n"
+                "(dome temperature fitted to the mean; dotted: bodies across 18-45 y, BMI<=30)")
+    a.legend(fontsize=7, loc="upper left")
+    i = d["iguchi2012_chamber"]
+    for person, ch in iguchi_cases():
+        c = simulate_core_temperature(person, ch, heating_minutes=float(i["minutes"]))
+        a_ = [t - c.baseline_core_c for t in c.core_temperature_c]
+        b.plot(c.minutes, a_, color="C0" if person.sex == "male" else "C3", lw=0.8, alpha=0.7)
+    b.plot([i["minutes"]], [i["rise_c"]], "ks", ms=8, label="measured mean rise after 30 min (n=25; spread not stated)")
+    b.plot([], [], color="C0", label="JOS-3 men, cohort size +/-1 SD, room humidity 0.8-1.6 kPa")
+    b.plot([], [], color="C3", label="JOS-3 women, same")
+    b.set(xlabel="minutes seated at 73 C", ylabel="rise of core (rectal) temperature, C",
+          title="Dry heat chamber 73 C: Iguchi et al. 2012\n(JOS-3 over-predicts the rise by 0.2-0.5 C)")
+    b.legend(fontsize=7, loc="upper left")
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+    return str(path)
