@@ -22,7 +22,7 @@ from photodose.safety.eye_geometry import (DEFAULT_EYE_DISTANCE_MM, DEFAULT_OFF_
                                            eye_position_mm)
 from photodose.safety.from_device import eye_channels, off_axis_irradiance_mw_cm2, plane_peak_mw_cm2
 
-DEVICES = sorted(d.id for d in list_devices() if d.kind != "laser_probe")
+DEVICES = sorted(d.id for d in list_devices() if d.kind not in ("laser_probe", "sauna_dome"))  # light, incoherent
 SITES = ["face", "forehead", "scalp", "neck", "knee", "thigh", "lower_back", "abdomen", "hand", "shoulder"]
 
 
