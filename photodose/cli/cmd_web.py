@@ -79,6 +79,7 @@ def serve(
     shown = f"[{host}]" if ":" in host else host
     console.print(f"photodose web app on {'https' if tls else 'http'}://{shown}:{port}/"
                   + ("  (login required)" if require_login else ""))
+    console.print("serving the host names " + ", ".join(hosts) + " (others: add --allow-host NAME)")
     uvicorn.run(app, host=host, port=port, log_level="warning",
                 ssl_certfile=str(certfile) if tls else None, ssl_keyfile=str(keyfile) if tls else None)
 

@@ -273,6 +273,10 @@ def allowed_hosts(bind_host: str, extra: tuple[str, ...] | list[str] = ()) -> li
     bind = _host_name(bind_host)
     if bind in ("0.0.0.0", "[::]"):
         names += [socket.gethostname().lower(), socket.getfqdn().lower()]
+        try:  # the machine's own addresses (an IP-literal Host header cannot come from a rebinding page)
+            names += [_host_name(info[4][0]) for info in socket.getaddrinfo(socket.gethostname(), None)]
+        except OSError:
+            pass
     else:
         names.append(bind)
     for name in extra:
