@@ -20,10 +20,12 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from ..safety.checks import SafetyReport
+from ..safety.eye_geometry import EyeGeometry
 
 __all__ = [
     "DepthDose", "DeviceProvenance", "DoseWindowResult", "EyeGeometry", "Plan", "PlanOption", "PointsSummary",
-    "Schedule", "STATUS_MEANING", "SurfaceDose", "TargetDose", "VERDICT_MEANING", "load_plan", "PLAN_SCHEMA_VERSION",
+    "Schedule", "SchedulePhase", "STATUS_MEANING", "SurfaceDose", "TargetDose", "VERDICT_MEANING", "load_plan",
+    "PLAN_SCHEMA_VERSION",
 ]
 
 PLAN_SCHEMA_VERSION = 2
@@ -144,8 +146,23 @@ class Windows(_Frozen):
     target: DoseWindowResult | None
 
 
+class SchedulePhase(_Frozen):
+    """A run of weeks of one schedule: sessions per week and the session length as a fraction of the plan's."""
+
+    label: str
+    weeks: int
+    sessions_per_week: int
+    session_fraction: float = 1.0
+    source: str
+    unsourced: bool
+
+
 class Schedule(_Frozen):
-    """How often: sessions per week (and its range), weeks, total, interval in days, and the source."""
+    """How often: sessions per week (and its range), weeks, total, interval in days, and the source.
+
+    ``kind`` "steady" is ``sessions_per_week`` for ``weeks``; "ramp-up" and "daily-then-taper" list their weeks in
+    ``phases`` (see :mod:`photodose.planning.schedule`), which adherence and the overdose check follow.
+    """
 
     sessions_per_week: int
     sessions_per_week_range: tuple[int, int] | None = None
@@ -155,6 +172,8 @@ class Schedule(_Frozen):
     citations: list[str]
     total_sessions: int
     interval_days: float
+    kind: str = "steady"
+    phases: list[SchedulePhase] = Field(default_factory=list)
 
 
 class WavelengthDepthDose(_Frozen):
@@ -272,14 +291,6 @@ class PlanOption(_Frozen):
     skin_fluence_j_cm2: float
     verdict: Literal["inside", "below", "above"] | None
     safety: str | None = None
-
-
-class EyeGeometry(_Frozen):
-    """Where the eye is assumed during the session, for the eye checks."""
-
-    in_beam: bool
-    distance_mm: float
-    assumption: str
 
 
 class DeviceProvenance(_Frozen):

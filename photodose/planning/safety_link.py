@@ -140,13 +140,13 @@ def session_safety(device, *, site: str, distance_mm: float, session_seconds: fl
 def safety_for_plan(plan_doc: dict, device, channels, req, surface, tissue) -> dict:
     """The gate's verdict on the plan as a JSON-ready dict (:func:`session_safety` on the plan's session).
 
-    Also sets ``plan_doc["eye"]`` (the plan's ``eye``: ``{"in_beam", "distance_mm", "assumption"}``).
+    Also sets ``plan_doc["eye"]`` (the plan's ``eye``: the :class:`~photodose.safety.eye_geometry.EyeGeometry`).
     """
     verdict = session_safety(device, site=tissue.site, distance_mm=plan_doc["distance_mm"],
                              session_seconds=plan_doc["session_seconds"], channels=channels, surface=surface,
                              tissue=tissue, eye_distance_mm=getattr(req, "eye_distance_mm", None),
                              transcranial=_transcranial(plan_doc, tissue), person=_person(plan_doc, req))
-    plan_doc["eye"] = verdict.eye.doc()
+    plan_doc["eye"] = verdict.eye.model_dump()
     return verdict.doc()
 
 
