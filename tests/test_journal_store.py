@@ -24,7 +24,7 @@ def counts(path) -> dict[str, int]:
 
 def test_new_database_is_at_head_with_wal_and_foreign_keys(tmp_path):
     j = open_journal(str(tmp_path / "new.sqlite"))
-    assert current_revision(j.engine) == head_revision() == "0004"
+    assert current_revision(j.engine) == head_revision() == "0005"
     assert set(TABLES) <= set(inspect(j.engine).get_table_names())
     with j.engine.connect() as c:
         assert c.execute(text("PRAGMA journal_mode")).scalar() == "wal"
@@ -69,7 +69,7 @@ def test_upgrade_from_revision_2_adds_profile_owner_and_keeps_data(tmp_path):
                        "VALUES (1, 'kept', 'IV', '2026-10-01 08:00:00')"))
     old.close()
     j = open_journal(str(path))
-    assert current_revision(j.engine) == head_revision() == "0004"
+    assert current_revision(j.engine) == head_revision() == "0005"
     profile = repo.get_profile(j)
     assert (profile.name, profile.skin_phototype, profile.owner) == ("kept", "IV", None)
     assert "ix_profiles_owner" in {i["name"] for i in inspect(j.engine).get_indexes("profiles")}

@@ -116,7 +116,8 @@ def test_change_from_baseline_summary():
 
 
 def test_no_licensed_items_shipped():
-    assert not {"bdi", "bdi2", "bdi-ii", "womac"} & set(instrument_ids())
+    assert not {"bdi", "bdi-ii", "womac"} & set(instrument_ids())
+    assert get_instrument("bdi2").kind == "total" and get_instrument("bdi2").n_items == 0  # licensed: total only
     assert get_instrument("qids16").item_labels == ()
     assert len(get_instrument("phq9").item_labels) == 9
 

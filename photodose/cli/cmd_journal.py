@@ -233,6 +233,13 @@ def _outcome_app() -> typer.Typer:
         """HAM-D17 clinician-rated total 0-52."""
         _log_total("hamd17", total, None, at, notes, profile, db, as_json)
 
+    @app.command("bdi2")
+    def bdi2(total: Annotated[float, typer.Option("--total", help="Your BDI-II total 0-63 (items are not asked)")],
+             at: AtOption = None, notes: NotesOption = None, profile: ProfileOption = None, db: DbOption = None,
+             as_json: JsonFlag = False) -> None:
+        """BDI-II total 0-63 with the manual's severity band (a licensed instrument: photodose keeps no items)."""
+        _log_total("bdi2", total, None, at, notes, profile, db, as_json)
+
     @app.command("pain")
     def pain(site: Annotated[str, typer.Option("--site")], score: Annotated[float, typer.Option("--score", help="0-10")],
              at: AtOption = None, notes: NotesOption = None, profile: ProfileOption = None, db: DbOption = None,
@@ -258,11 +265,24 @@ def _outcome_app() -> typer.Typer:
     return app
 
 
+def _schedule_text(schedule: dict) -> str:
+    """The schedule in one paragraph: each phase's weeks, sessions per week and session length, and its source."""
+    phases = schedule.get("phases") or [{"label": "as planned", "weeks": schedule["weeks"], "session_fraction": 1,
+                                         "sessions_per_week": schedule["sessions_per_week"]}]
+    steps = "; ".join(f"{p['label']}: {p['weeks']} wk x {p['sessions_per_week']}/wk"
+                      + (f" at {p['session_fraction']:.0%} length" if p["session_fraction"] != 1 else "")
+                      for p in phases)
+    label = " (unsourced)" if schedule["unsourced"] else ""
+    return (f"schedule {schedule.get('kind', 'steady')}{label}: {steps}; {schedule['total_sessions']} sessions - "
+            f"{schedule['source']}")
+
+
 def _log_app() -> typer.Typer:
     app = typer.Typer(help="Log sessions, plans and outcomes.", no_args_is_help=True)
 
     @app.command("session")
-    def session(site: Annotated[str, typer.Option("--site")],
+    def session(site: Annotated[str, typer.Option(
+                    "--site", help="Site, or several treated at once: 'face,chest,knee' (one dose per site)")],
                 device: Annotated[str, typer.Option("--device", help="Device catalog id")],
                 distance: Annotated[str, typer.Option("--distance", help='e.g. "15 cm"; "0 cm" for contact')],
                 minutes: Annotated[float, typer.Option("--minutes", help="Actual duration")],
@@ -271,6 +291,9 @@ def _log_app() -> typer.Typer:
                 channels: Annotated[Optional[str], typer.Option("--channels", help="Comma-separated channel ids")] = None,
                 warmth: Annotated[Optional[int], typer.Option("--warmth", help="How warm it felt, 0-10")] = None,
                 comfort: Annotated[Optional[str], typer.Option("--comfort", help="How it felt, in words")] = None,
+                side_effect: Annotated[Optional[list[str]], typer.Option(
+                    "--side-effect", help="EFFECT[:SEVERITY] (repeatable): warmth, redness, swelling, headache, "
+                                          "fatigue, irritation or other; mild, moderate or severe")] = None,
                 notes: NotesOption = None, profile: ProfileOption = None, db: DbOption = None,
                 as_json: JsonFlag = False) -> None:
         """Log a session; the surface dose is computed from the device catalog at the given distance."""
@@ -280,10 +303,11 @@ def _log_app() -> typer.Typer:
         journal = _open(db)
         person = _profile(journal, profile)
         channel_ids = [c.strip() for c in channels.split(",") if c.strip()] if channels else None
-        logged = log_session(journal, person.id, site=site, device_id=device,
+        sites = [s.strip() for s in site.split(",") if s.strip()]
+        logged = log_session(journal, person.id, site=sites if len(sites) > 1 else site, device_id=device,
                              distance_mm=parse_length_mm(distance, "distance"), duration_s=60.0 * minutes,
                              start_at=_parse_at(at), plan_id=plan, channels=channel_ids, notes=notes,
-                             warmth_0_10=warmth, comfort=comfort)
+                             warmth_0_10=warmth, comfort=comfort, side_effects=side_effect)
 
         def render(c, d):
             target = "" if d["target_fluence_j_cm2"] is None else \
@@ -291,23 +315,49 @@ def _log_app() -> typer.Typer:
             c.print(f"logged session {d['id']}: {d['site']} {d['duration_s'] / 60:g} min, "
                     f"{d['surface_irradiance_mw_cm2']:.3g} mW/cm², surface {d['surface_fluence_j_cm2']:.3g} J/cm²"
                     + target, highlight=False)
+            for other in d["sessions"][1:]:
+                c.print(f"  and {other['site']} (session {other['id']}): surface "
+                        f"{other['surface_fluence_j_cm2']:.3g} J/cm²", highlight=False)
+            for e in d.get("side_effects") or []:
+                c.print(f"side effect: {e['effect']} ({e['severity']})", highlight=False)
             for w in d["overdose_warnings"]:
                 c.print(f"[yellow]warning:[/] {w['message']} Next time: {w['remedy']} (bounds: {w['bounds']})",
                         highlight=False)
 
-        emit(_plain(logged.session) | {"overdose_warnings": [w.model_dump() for w in logged.overdose_warnings]},
-             as_json, render)
+        emit(_plain(logged.session) | {"overdose_warnings": [w.model_dump() for w in logged.overdose_warnings],
+                                       "sessions": _plain(logged.sessions)}, as_json, render)
 
     @app.command("plan")
-    def plan_(file: Path, profile: ProfileOption = None, db: DbOption = None, as_json: JsonFlag = False) -> None:
+    def plan_(file: Path,
+              start: Annotated[Optional[str], typer.Option(
+                  "--start", help="Day the course starts, e.g. 2026-11-02 (default: the first session logged "
+                                  "with the plan)")] = None,
+              schedule: Annotated[str, typer.Option(
+                  "--schedule", help="steady (the plan's), ramp-up (shorter sessions first) or daily-then-taper")]
+              = "steady",
+              profile: ProfileOption = None, db: DbOption = None, as_json: JsonFlag = False) -> None:
         """Store a plan (the JSON printed by `photodose plan ... --json`) so sessions can refer to it."""
-        from ..journal.repository import add_plan
+        from ..journal.repository import add_plan, typed_plan
+        from ..planning.schedule import apply_schedule
 
         data = _read_json(file, "plan")
+        course_start = None
+        if start is not None:
+            try:
+                course_start = datetime.combine(date.fromisoformat(start.strip()), datetime.min.time())
+            except ValueError:
+                raise PhotodoseInputError("--start", start, "a date like 2026-11-02") from None
+        typed = apply_schedule(typed_plan(data), schedule)
         journal = _open(db)
-        row = add_plan(journal, _profile(journal, profile).id, data)
-        emit({"id": row.id, "created_at": row.created_at.isoformat()}, as_json,
-             lambda c, d: c.print(f"stored plan {d['id']}; log sessions with --plan {d['id']}"))
+        row = add_plan(journal, _profile(journal, profile).id, typed, course_start=course_start)
+
+        def render(c, d):
+            c.print(f"stored plan {d['id']}; log sessions with --plan {d['id']}")
+            c.print(_schedule_text(d["schedule"]), highlight=False)
+
+        emit({"id": row.id, "created_at": row.created_at.isoformat(),
+              "course_start": None if course_start is None else course_start.date().isoformat(),
+              "schedule": typed.schedule.model_dump()}, as_json, render)
 
     app.add_typer(_outcome_app(), name="outcome")
     return app
@@ -374,8 +424,13 @@ def _progress(plot, profile, db, as_json) -> None:
     adherence = []
     for p in list_plans(journal, person.id):
         adherence.append({"plan_id": p.id, **_plain(plan_adherence(journal, person.id, p.id))})
+    from ..journal.side_effects import REMEDY, SEVERITY_NOTE, side_effect_lines
+
+    sessions = list_sessions(journal, person.id)
     data = {"profile": person.name, "change_from_baseline": _plain(progress_summary(journal, person.id)),
             "dose_by_site": {s: _plain(cumulative_dose(journal, person.id, s)) for s in sites},
+            "side_effects_by_site": {s: side_effect_lines([r for r in sessions if r.site == s]) for s in sites},
+            "side_effects_note": f"{SEVERITY_NOTE}; remedy: {REMEDY}",
             "adherence": adherence, "plot": None}
     if plot is not None:
         from ..journal.plots import plot_progress_png
@@ -391,9 +446,17 @@ def _progress(plot, profile, db, as_json) -> None:
         for s, dose in d["dose_by_site"].items():
             c.print(f"{s}: {dose['course']['surface_fluence_j_cm2']:.3g} J/cm² over "
                     f"{dose['course']['n_sessions']} sessions", highlight=False)
+            for line in d["side_effects_by_site"].get(s, []):
+                c.print(f"  [yellow]side effect[/] {line}", highlight=False)
+        if any(d["side_effects_by_site"].values()):
+            c.print(f"  ({d['side_effects_note']})", highlight=False)
         for a in d["adherence"]:
             c.print(f"plan {a['plan_id']}: {a['sessions_done']} of {a['sessions_planned_so_far']} planned sessions "
-                    f"done, {a['sessions_missed']} missed, streak {a['current_streak_weeks']} weeks", highlight=False)
+                    f"done, {a['sessions_missed']} missed, streak {a['current_streak_weeks']} weeks; course from "
+                    f"{a['course_start']} ({a['course_start_from']})", highlight=False)
+            if a["outside_course"]:
+                c.print(f"  {a['sessions_outside_course']} session(s) outside the course: "
+                        + ", ".join(a["outside_course"]), highlight=False)
         if d["plot"]:
             c.print(f"plot written to {d['plot']}")
 

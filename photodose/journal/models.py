@@ -60,6 +60,7 @@ class Plan(Base):
     profile_id: Mapped[int] = mapped_column(ForeignKey("profiles.id", ondelete="CASCADE"), index=True)
     plan: Mapped[dict[str, Any]] = mapped_column(JSON)  # as produced by the planner
     created_at: Mapped[datetime]
+    course_start: Mapped[datetime | None]  # rev 0005: ``log plan --start`` (midnight); None: the first session
 
     profile: Mapped[Profile] = relationship(back_populates="plans")
 
@@ -85,6 +86,9 @@ class TherapySession(Base):
     notes: Mapped[str | None] = mapped_column(Text)
     warmth_0_10: Mapped[int | None] = mapped_column(Integer)
     comfort: Mapped[str | None] = mapped_column(Text)
+    # rev 0005: one session over several sites is one row per site sharing a group id; side effects reported
+    session_group: Mapped[str | None] = mapped_column(String(64))
+    side_effects: Mapped[list[Any] | None] = mapped_column(JSON)  # [{"effect": ..., "severity": ...}]
 
     profile: Mapped[Profile] = relationship(back_populates="sessions")
 

@@ -21,16 +21,21 @@ def prior_site_sessions(journal, profile_id: int, site: str, until: datetime | N
 
 
 def logged_session_warnings(journal, profile_id: int, site: str, start_at: datetime, fluence_j_cm2: float,
-                            session_id: int, protocol_id: str | None = None) -> list[dict]:
-    """Failed overdose checks (as dicts: name, message, remedy, source) for the session ``session_id``."""
+                            session_id: int, protocol_id: str | None = None, schedule=None) -> list[dict]:
+    """Failed overdose checks (as dicts: name, message, remedy, source) for the session ``session_id``.
+
+    ``schedule``: (sessions per week, session fraction, phase label) of the week of the plan's schedule the session
+    falls in; a daily or taper week raises the sessions-per-week bound to what that week plans."""
     from ..planning.safety_link import DEFAULT_BOUNDS, DEFAULT_BOUNDS_SOURCE, protocol_bounds
     from ..protocols import get_protocol
     from ..safety.overdose import ProtocolBounds, Session, evaluate_overdose
 
-    bounds = protocol_bounds(get_protocol(protocol_id)) if protocol_id else DEFAULT_BOUNDS
+    bounds = dict(protocol_bounds(get_protocol(protocol_id)) if protocol_id else DEFAULT_BOUNDS)
+    if schedule is not None and bounds.get("max_sessions_per_week") is not None:
+        bounds["max_sessions_per_week"] = max(bounds["max_sessions_per_week"], schedule[0])
     prior = prior_site_sessions(journal, profile_id, site, exclude_session_id=session_id)
     planned = Session(start=start_at, site=site, fluence_j_cm2=fluence_j_cm2)
     source = (f"photodose defaults from protocol {protocol_id} (photodose assumption (unsourced))" if protocol_id
-              else DEFAULT_BOUNDS_SOURCE)
+              else DEFAULT_BOUNDS_SOURCE) + (f"; '{schedule[2]}' week of the plan's schedule" if schedule else "")
     return [{"name": c.name, "message": c.message, "remedy": c.remedy, "bounds": source}
             for c in evaluate_overdose(prior, planned, ProtocolBounds(**bounds)) if c.status == "fail"]

@@ -129,15 +129,17 @@ def typed_plan(plan: PlanResult | dict[str, Any] | Any, plan_id: int | None = No
 
 
 def add_plan(db: Journal, profile_id: int, plan: PlanResult | dict[str, Any],
-             created_at: datetime | None = None) -> Plan:
+             created_at: datetime | None = None, course_start: datetime | None = None) -> Plan:
     """Store a plan (validated as a typed Plan and stored as its JSON); a plan the safety gate refused, or one
-    without a session time, is not stored."""
+    without a session time, is not stored. ``course_start``: the day the person starts its course (``log plan
+    --start``); None lets the first session logged with it start the course."""
     typed = typed_plan(plan)
     if not typed.followable:
         raise PhotodoseInputError("plan.status", typed.status,
                                   "a plan the safety gate passed (ok or caution); a refused plan cannot be followed")
     with db.transaction() as s:
-        row = Plan(profile_id=profile_id, plan=typed.model_dump(mode="json"), created_at=created_at or _now())
+        row = Plan(profile_id=profile_id, plan=typed.model_dump(mode="json"), created_at=created_at or _now(),
+                   course_start=course_start)
         s.add(row)
     return row
 
@@ -170,30 +172,55 @@ def list_devices(db: Journal, profile_id: int) -> list[DeviceInUse]:
 def log_session(db: Journal, profile_id: int, *, start_at: datetime, duration_s: float, site: str, device_id: str,
                 distance_mm: float, dose: SessionDose, plan_id: int | None = None,
                 planned_seconds: float | None = None, channels: list[Any] | None = None, notes: str | None = None,
-                warmth_0_10: int | None = None, comfort: str | None = None) -> TherapySession:
+                warmth_0_10: int | None = None, comfort: str | None = None, session_group: str | None = None,
+                side_effects: list[dict] | None = None) -> TherapySession:
     """Record one session (and the device as in use) in one transaction; refused input writes nothing."""
-    site = require_site(site)
+    return log_session_sites(db, profile_id, [(site, dose)], start_at=start_at, duration_s=duration_s,
+                             device_id=device_id, distance_mm=distance_mm, plan_id=plan_id,
+                             planned_seconds=planned_seconds, channels=channels, notes=notes,
+                             warmth_0_10=warmth_0_10, comfort=comfort, session_group=session_group,
+                             side_effects=side_effects)[0]
+
+
+def log_session_sites(db: Journal, profile_id: int, site_doses: list[tuple[str, SessionDose]], *,
+                      start_at: datetime, duration_s: float, device_id: str, distance_mm: float,
+                      plan_id: int | None = None, planned_seconds: float | None = None,
+                      channels: list[Any] | None = None, notes: str | None = None, warmth_0_10: int | None = None,
+                      comfort: str | None = None, session_group: str | None = None,
+                      side_effects: list[dict] | None = None) -> list[TherapySession]:
+    """Record one session over one or several sites: one row per site with that site's dose, sharing
+    ``session_group`` (required for several sites), in one transaction; refused input writes nothing."""
+    sites = [require_site(site) for site, _ in site_doses]
+    if len(set(sites)) != len(sites):
+        raise PhotodoseInputError("site", ",".join(sites), "each site once per session")
+    if len(sites) > 1 and not session_group:
+        raise PhotodoseInputError("session_group", session_group, "a group id for a session over several sites")
     require_past("at", start_at)
     require_in_range("duration_s", duration_s, 0, 24 * 3600, low_inclusive=False)
     require_in_range("distance_mm", distance_mm, 0, None)
     if warmth_0_10 is not None and (require_in_range("warmth", warmth_0_10, 0, 10) != int(warmth_0_10)):
         raise PhotodoseInputError("warmth", warmth_0_10, "a whole number 0-10")
+    rows = []
     with db.transaction() as s:
         if plan_id is not None:
             plan = s.get(Plan, plan_id)
             if plan is None or plan.profile_id != profile_id:
                 raise PhotodoseInputError("plan", plan_id, "the id of a plan stored for this profile")
-        row = TherapySession(
-            profile_id=profile_id, plan_id=plan_id, start_at=start_at, duration_s=float(duration_s), site=site,
-            device_id=device_id, channels=channels, distance_mm=float(distance_mm), planned_seconds=planned_seconds,
-            surface_irradiance_mw_cm2=dose.surface_irradiance_mw_cm2, surface_fluence_j_cm2=dose.surface_fluence_j_cm2,
-            target_depth_mm=dose.target_depth_mm, target_fluence_j_cm2=dose.target_fluence_j_cm2,
-            notes=_blank_to_none(notes), warmth_0_10=warmth_0_10, comfort=_blank_to_none(comfort))
-        s.add(row)
+        for site, (_, dose) in zip(sites, site_doses):
+            row = TherapySession(
+                profile_id=profile_id, plan_id=plan_id, start_at=start_at, duration_s=float(duration_s), site=site,
+                device_id=device_id, channels=channels, distance_mm=float(distance_mm),
+                planned_seconds=planned_seconds, surface_irradiance_mw_cm2=dose.surface_irradiance_mw_cm2,
+                surface_fluence_j_cm2=dose.surface_fluence_j_cm2, target_depth_mm=dose.target_depth_mm,
+                target_fluence_j_cm2=dose.target_fluence_j_cm2, notes=_blank_to_none(notes),
+                warmth_0_10=warmth_0_10, comfort=_blank_to_none(comfort), session_group=session_group,
+                side_effects=side_effects or None)
+            s.add(row)
+            rows.append(row)
         known = select(DeviceInUse.id).where(DeviceInUse.profile_id == profile_id, DeviceInUse.device_id == device_id)
         if s.scalar(known) is None:
             s.add(DeviceInUse(profile_id=profile_id, device_id=device_id, added_at=start_at))
-    return row
+    return rows
 
 
 def list_sessions(db: Journal, profile_id: int, site: str | None = None, since: datetime | None = None,

@@ -12,6 +12,8 @@ from datetime import datetime, timedelta
 
 from pydantic import BaseModel, ConfigDict
 
+from ..errors import PhotodoseInputError
+
 
 class OverdoseWarning(BaseModel):
     """A failed overdose check of a logged session, with the change that would pass it next time."""
@@ -24,34 +26,87 @@ class OverdoseWarning(BaseModel):
 
 
 class LoggedSession(BaseModel):
-    """What was stored (``session``: the journal row as JSON) and what the checks found."""
+    """What was stored (``session``: the journal row as JSON; ``sessions``: one row per site when the session
+    covered several) and what the checks found."""
 
     model_config = ConfigDict(frozen=True)
     session: dict
     overdose_warnings: list[OverdoseWarning]
+    sessions: list[dict] = []
 
 
-def log_session(journal, profile_id: int, *, site: str, device_id: str, distance_mm: float, duration_s: float,
-                start_at: datetime, plan_id: int | None = None, channels: list[str] | None = None,
-                notes: str | None = None, warmth_0_10: int | None = None,
-                comfort: str | None = None) -> LoggedSession:
-    """Store one session of ``duration_s`` s with ``device_id`` at ``distance_mm`` on ``site`` from ``start_at``."""
+def log_session(journal, profile_id: int, *, site: str | list[str], device_id: str, distance_mm: float,
+                duration_s: float, start_at: datetime, plan_id: int | None = None,
+                channels: list[str] | None = None, notes: str | None = None, warmth_0_10: int | None = None,
+                comfort: str | None = None, side_effects: list[str] | list[dict] | None = None) -> LoggedSession:
+    """Store one session of ``duration_s`` s with ``device_id`` at ``distance_mm`` on ``site`` from ``start_at``.
+
+    ``site`` may list several sites treated at once (a full-body panel on face, chest and knee): one row per site
+    with that site's dose, sharing a group id, each site checked for overdose. ``side_effects``: "EFFECT[:SEVERITY]"
+    strings or dicts (:mod:`photodose.journal.side_effects`). A session that followed a plan with a ramp-up or
+    taper schedule is also checked against that week of the schedule (:func:`schedule_warnings`).
+    """
+    import uuid
+
     from ..journal import repository
     from ..journal.dosing import logged_session_dose
     from ..journal.exchange import record_dict
     from ..journal.overdose import logged_session_warnings
+    from ..journal.side_effects import parse_side_effects
     from ..journal.sites import require_site
 
-    site = require_site(site)
+    sites = [require_site(s) for s in ([site] if isinstance(site, str) else list(site))]
+    if not sites:
+        raise PhotodoseInputError("site", site, "at least one site")
+    effects = parse_side_effects(side_effects)
     plan = repository.stored_plan(repository.get_plan(journal, profile_id, plan_id)) if plan_id is not None else None
-    dose = logged_session_dose(device_id, distance_mm, duration_s, site, plan, channels)
-    row = repository.log_session(journal, profile_id, start_at=start_at, duration_s=duration_s, site=site,
-                                 device_id=device_id, distance_mm=distance_mm, dose=dose, plan_id=plan_id,
-                                 planned_seconds=plan.session_seconds if plan else None, channels=channels,
-                                 notes=notes, warmth_0_10=warmth_0_10, comfort=comfort)
-    warnings = logged_session_warnings(journal, profile_id, site, start_at, row.surface_fluence_j_cm2, row.id,
-                                       plan.protocol.id if plan and plan.protocol else None)
-    return LoggedSession(session=record_dict(row), overdose_warnings=[OverdoseWarning(**w) for w in warnings])
+    doses = [(s, logged_session_dose(device_id, distance_mm, duration_s, s, plan, channels)) for s in sites]
+    rows = repository.log_session_sites(
+        journal, profile_id, doses, start_at=start_at, duration_s=duration_s, device_id=device_id,
+        distance_mm=distance_mm, plan_id=plan_id, planned_seconds=plan.session_seconds if plan else None,
+        channels=channels, notes=notes, warmth_0_10=warmth_0_10, comfort=comfort,
+        session_group=uuid.uuid4().hex if len(sites) > 1 else None, side_effects=effects)
+    warnings = []
+    for row in rows:
+        warnings += logged_session_warnings(journal, profile_id, row.site, start_at, row.surface_fluence_j_cm2,
+                                            row.id, plan.protocol.id if plan and plan.protocol else None,
+                                            schedule=_schedule_week(journal, profile_id, plan_id, plan, start_at))
+    if plan is not None:
+        warnings += schedule_warnings(journal, profile_id, plan_id, plan, start_at, duration_s)
+    records = [record_dict(r) for r in rows]
+    return LoggedSession(session=records[0], sessions=records,
+                         overdose_warnings=[OverdoseWarning(**w) for w in warnings])
+
+
+def _schedule_week(journal, profile_id: int, plan_id: int | None, plan, when: datetime):
+    """(sessions per week, session fraction, phase label) of the plan's schedule in the week of ``when``."""
+    if plan is None or not plan.schedule.phases:
+        return None
+    from ..journal.adherence import plan_adherence
+    from ..planning.schedule import weekly_plan
+
+    adherence = plan_adherence(journal, profile_id, plan_id, today=when.date())
+    weeks = weekly_plan(plan.schedule)
+    return next((weeks[i] for i, w in enumerate(adherence.by_week)
+                 if w.week_start <= when.date() < w.week_start + timedelta(days=7)), None)
+
+
+def schedule_warnings(journal, profile_id: int, plan_id: int, plan, start_at: datetime, duration_s: float) -> list:
+    """A session longer than its ramp-up week allows (more than 10 % over that week's fraction of the plan's
+    session length; the 10 % is a photodose tolerance, unsourced)."""
+    week = _schedule_week(journal, profile_id, plan_id, plan, start_at)
+    if week is None or not plan.session_seconds:
+        return []
+    _, fraction, label = week
+    allowed_s = fraction * plan.session_seconds
+    if duration_s <= 1.1 * allowed_s:
+        return []
+    return [{"name": "schedule:session_length",
+             "message": f"{duration_s / 60:.3g} min in a '{label}' week, which plans {fraction:.0%} of the "
+                        f"{plan.session_seconds / 60:.3g} min session ({allowed_s / 60:.3g} min).",
+             "remedy": f"keep sessions to {allowed_s / 60:.3g} min this week",
+             "bounds": f"the plan's {plan.schedule.kind} schedule" + (" (photodose assumption (unsourced))"
+                                                                     if plan.schedule.unsourced else "")}]
 
 
 def log_session_from_plan(journal, profile_id: int, plan_id: int, duration_s: float, *,

@@ -44,7 +44,17 @@ def plan_for_profile(request: PlanRequest, journal=None, profile=None, now: date
     if result.earliest_start is not None:
         reason += (f"; an earlier session at the site moves this one to {result.earliest_start:%Y-%m-%d %H:%M} "
                    "(the overdose bounds' interval, day and week limits)")
-    return result.model_copy(update={"profile": profile.name, "reasons": [*result.reasons, reason]})
+    return result.model_copy(update={"profile": profile.name, "reasons": [*result.reasons, reason],
+                                     "warnings": [*result.warnings, *_side_effect_warnings(journal, profile, site)]})
+
+
+def _side_effect_warnings(journal, profile, site: str) -> list[str]:
+    """Side effects the person reported at ``site`` (the last three sessions with any), with the remedy."""
+    from ..journal.repository import list_sessions
+    from ..journal.side_effects import REMEDY, side_effect_lines
+
+    lines = side_effect_lines(list_sessions(journal, profile.id, site=site))[-3:]
+    return [f"side effects reported at {site}: " + "; ".join(lines) + f". Remedy: {REMEDY}"] if lines else []
 
 
 OVERDOSE_TIMING = {"overdose:interval", "overdose:day", "overdose:week", "overdose:sessions_per_week"}
