@@ -563,3 +563,18 @@ def test_an_open_form_survives_a_server_restart(tmp_path, monkeypatch):
     assert r.status_code == 303
     key_file = auth.users_file().with_name(auth.SECRET_FILENAME)
     assert stat.S_IMODE(key_file.stat().st_mode) == 0o600
+
+
+def test_only_the_profile_import_takes_a_large_body(tmp_path, monkeypatch):
+    from photodose.web import security
+
+    client = client_for(make_app(tmp_path, monkeypatch))
+    big = b" " * (security.MAX_BODY_BYTES + 1)
+    r = client.post("/api/profiles", content=big, headers={"content-type": "application/json"})
+    assert r.status_code == 413
+    page = client.post("/devices/upload", data={"csrf_token": csrf_of(client, "/devices")},
+                       files={"file": ("big.yaml", big)}, headers={"accept": "text/html"})
+    assert page.status_code == 413 and "Too large" in page.text and len(page.content) < 5_000
+    export = b'{"format": "photodose-journal", "format_version": 1, "profile": {"name": "Big"}}' + big
+    r = client.post("/profile/import", data={"csrf_token": csrf_of(client)}, files={"file": ("big.json", export)})
+    assert r.status_code != 413  # read and judged (here: not a valid export), not cut off

@@ -8,8 +8,8 @@ Outermost first (see :func:`install`):
   ``Strict-Transport-Security`` when served over TLS.
 - ``TrustedHostMiddleware``: only the bind's own names (:func:`photodose.web.auth.allowed_hosts`) are served;
   a foreign Host header (DNS rebinding) gets 400.
-- ``BodyLimit``: a body over ``MAX_BODY_BYTES`` gets 413, by its Content-Length or while it is being read (never
-  after reading it all).
+- ``BodyLimit``: a body over ``MAX_BODY_BYTES`` (``LARGE_BODY_PATHS`` for the profile import) gets 413, by its
+  Content-Length or while it is being read (never after reading it all).
 - Starlette's signed-cookie sessions (HttpOnly, SameSite=Lax; Secure and the ``__Host-`` name under TLS).
 - ``gate``: without ``require_login`` (loopback) every request acts as the local user; with it, a request without a
   live server-side session (:mod:`.login_sessions`) gets 401 (API) or a redirect to /login (pages). Every form
@@ -37,7 +37,8 @@ OPEN_PATHS = ("/login", "/static/", "/healthz")
 UNSAFE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 CSRF_FIELD = "csrf_token"
 CSRF_HEADER = "x-csrf-token"
-MAX_BODY_BYTES = 21_000_000  # the largest upload (a 20 MB profile export) plus its multipart framing
+MAX_BODY_BYTES = 1_000_000  # forms, JSON and device files (200 kB) with room to spare
+LARGE_BODY_PATHS = {"/profile/import": 21_000_000}  # a 20 MB profile export plus its multipart framing
 HSTS_MAX_AGE_S = 180 * 24 * 3600  # photodose assumption (unsourced): half a year
 SECURITY_HEADERS = {
     "X-Content-Type-Options": "nosniff",
@@ -87,34 +88,35 @@ class BodyTooLarge(HTTPException):
 class BodyLimit:
     """ASGI middleware: refuse a request body over ``max_bytes`` (413) before or while it is read."""
 
-    def __init__(self, app: ASGIApp, max_bytes: int = MAX_BODY_BYTES) -> None:
-        self.app, self.max_bytes = app, max_bytes
+    def __init__(self, app: ASGIApp, max_bytes: int = MAX_BODY_BYTES, larger: dict[str, int] | None = None) -> None:
+        self.app, self.default_max_bytes, self.larger = app, max_bytes, dict(larger or {})
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        max_bytes = self.larger.get(scope["path"], self.default_max_bytes)
         declared = dict(scope.get("headers") or ()).get(b"content-length")
         if declared is not None:
             try:
-                too_large = int(declared) > self.max_bytes
+                too_large = int(declared) > max_bytes
             except ValueError:
                 too_large = True
             if too_large:
-                await _plain(413, f"body: at most {self.max_bytes} bytes")(scope, receive, send)
+                await _refusal(scope, max_bytes)(scope, receive, send)
                 return
         received = 0
         started = exceeded = answered = False
-        too_large = _plain(413, f"body: at most {self.max_bytes} bytes")
+        refusal = _refusal(scope, max_bytes)
 
         async def limited_receive() -> Message:
             nonlocal received, exceeded
             message = await receive()
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
-                if received > self.max_bytes:
+                if received > max_bytes:
                     exceeded = True
-                    raise BodyTooLarge(self.max_bytes)
+                    raise BodyTooLarge(max_bytes)
             return message
 
         async def watched_send(message: Message) -> None:
@@ -122,7 +124,7 @@ class BodyLimit:
             if exceeded and not started:  # whatever the app made of the cut-off body (FastAPI: a 400), say 413
                 if not answered:
                     answered = True
-                    await too_large(scope, receive, send)
+                    await refusal(scope, receive, send)
                 return
             started = started or message["type"] == "http.response.start"
             await send(message)
@@ -133,11 +135,19 @@ class BodyLimit:
             if started:
                 raise
             if not answered:
-                await too_large(scope, receive, send)
+                await refusal(scope, receive, send)
 
 
-def _plain(status_code: int, detail: str):
-    return JSONResponse({"detail": detail}, status_code=status_code)
+def _refusal(scope: Scope, max_bytes: int):
+    """413: a short HTML page for a browser's form, else JSON."""
+    from starlette.datastructures import Headers
+
+    from .errors import error_page
+
+    detail = f"body: at most {max_bytes} bytes"
+    if "text/html" in Headers(scope=scope).get("accept", "") and not scope["path"].startswith("/api"):
+        return error_page(413, detail)
+    return JSONResponse({"detail": detail}, status_code=413)
 
 
 def user_devices_folder(user: str) -> Path | None:
@@ -225,6 +235,6 @@ def install(app, *, allowed_hosts: list[str], secret_key: str, max_age_s: int, t
     app.middleware("http")(gate)
     app.add_middleware(SessionMiddleware, secret_key=secret_key, max_age=max_age_s, same_site="lax",
                        https_only=tls, session_cookie="__Host-photodose_session" if tls else "photodose_session")
-    app.add_middleware(BodyLimit, max_bytes=MAX_BODY_BYTES)
+    app.add_middleware(BodyLimit, max_bytes=MAX_BODY_BYTES, larger=LARGE_BODY_PATHS)
     app.add_middleware(TrustedHostMiddleware, allowed_hosts=allowed_hosts, www_redirect=False)
     app.add_middleware(SecurityHeaders, hsts=tls)
