@@ -56,6 +56,20 @@ def _parse_items(text: str) -> list[int]:
         raise PhotodoseInputError("items", text, "comma-separated whole numbers, e.g. 1,2,0,1,1,0,2,1,0") from None
 
 
+def _body_options(height: str | None, weight: str | None, age: int | None, sex: str | None) -> dict:
+    """``--height/--weight/--age/--sex`` as ``set_body`` keywords (units parsed; ranges checked there)."""
+    from ..units import parse_quantity
+
+    height_m = None if height is None else round(parse_quantity(height, "m", "height", low=1.0, high=2.5), 4)
+    weight_kg = None if weight is None else round(parse_quantity(weight, "kg", "weight", low=30.0, high=250.0), 3)
+    body = {"height_m": height_m, "weight_kg": weight_kg, "age_years": age, "sex": sex}
+    if sex is not None and sex.strip().lower() not in ("male", "female"):
+        raise PhotodoseInputError("sex", sex, "male or female")
+    if age is not None and not 18 <= age <= 100:
+        raise PhotodoseInputError("age", age, "18-100 years")
+    return {k: v for k, v in body.items() if v is not None}
+
+
 def _open(db: str | None):
     from ..journal import open_journal
 
@@ -99,6 +113,10 @@ def _profile_app() -> typer.Typer:
             fat: Annotated[Optional[list[str]], typer.Option("--fat", help='Fat thickness per site: knee="8 mm"')] = None,
             answers: Annotated[Optional[Path], typer.Option(
                 "--answers", help="Contraindication answers: YAML/JSON file, e.g. from `photodose safety screen --save`")] = None,
+            height: Annotated[Optional[str], typer.Option(help="height for heat plans, e.g. '175 cm'")] = None,
+            weight: Annotated[Optional[str], typer.Option(help="weight for heat plans, e.g. '70 kg'")] = None,
+            age: Annotated[Optional[int], typer.Option(help="age in years (heat plans)")] = None,
+            sex: Annotated[Optional[str], typer.Option(help="male or female (JOS-3's body models; heat plans)")] = None,
             db: DbOption = None, as_json: JsonFlag = False) -> None:
         """Add a profile (name or pseudonym)."""
         from ..journal.repository import add_profile
@@ -119,8 +137,14 @@ def _profile_app() -> typer.Typer:
             from .cmd_safety import journal_answer_fields, read_answers_file
 
             answer_data, answered_at = journal_answer_fields(read_answers_file(answers, datetime.now(timezone.utc)))
-        profile = add_profile(_open(db), name, skin_phototype=skin_type, body_measurements=measurements,
+        journal = _open(db)
+        body = _body_options(height, weight, age, sex)  # checked before the profile is written
+        profile = add_profile(journal, name, skin_phototype=skin_type, body_measurements=measurements,
                               contraindication_answers=answer_data, answered_at=answered_at)
+        if body:
+            from ..journal.body import set_body
+
+            profile = set_body(journal, profile.id, **body)
         emit(_plain(profile), as_json, lambda c, d: c.print(f"profile {d['name']} added (id {d['id']})"))
 
     @app.command("list")

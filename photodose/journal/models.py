@@ -30,6 +30,11 @@ class Profile(Base):
     contraindications_answered_at: Mapped[datetime | None]
     created_at: Mapped[datetime]
     owner: Mapped[str | None] = mapped_column(String(100), index=True)  # web account; None = local user
+    # rev 0006: the body a whole-body hyperthermia plan heats (JOS-3, photodose.hyperthermia); None: not given
+    height_m: Mapped[float | None] = mapped_column(Float)
+    weight_kg: Mapped[float | None] = mapped_column(Float)
+    age_years: Mapped[int | None] = mapped_column(Integer)
+    sex: Mapped[str | None] = mapped_column(String(8))  # "male" or "female" (JOS-3's two body models)
 
     devices: Mapped[list[DeviceInUse]] = relationship(back_populates="profile", cascade="all, delete-orphan",
                                                       passive_deletes=True, order_by="DeviceInUse.id")

@@ -1,0 +1,31 @@
+"""A profile's body (height, weight, age, sex) for whole-body hyperthermia plans (JOS-3 uses all four).
+
+Ranges are JOS-3's / photodose's input limits (photodose.hyperthermia.core_model.Person): height 1.0-2.5 m,
+weight 30-250 kg, adults 18-100 years, sex male or female (JOS-3's two body models).
+"""
+
+from __future__ import annotations
+
+from ..errors import PhotodoseInputError
+from .models import Profile
+
+SEXES = ("male", "female")
+
+
+def set_body(db, profile_id: int, *, height_m: float | None = None, weight_kg: float | None = None,
+             age_years: int | None = None, sex: str | None = None) -> Profile:
+    """Store the given body values on the profile (None leaves a value as it is); out-of-range values are refused."""
+    checks = (("height", height_m, 1.0, 2.5, "m"), ("weight", weight_kg, 30.0, 250.0, "kg"),
+              ("age", age_years, 18, 100, "years"))
+    for name, value, low, high, unit in checks:
+        if value is not None and not low <= value <= high:
+            raise PhotodoseInputError(name, value, f"{low:g}-{high:g} {unit}")
+    if sex is not None and sex.strip().lower() not in SEXES:
+        raise PhotodoseInputError("sex", sex, " or ".join(SEXES))
+    with db.transaction() as s:
+        profile = s.get(Profile, profile_id)
+        for field, value in (("height_m", height_m), ("weight_kg", weight_kg), ("age_years", age_years),
+                             ("sex", None if sex is None else sex.strip().lower())):
+            if value is not None:
+                setattr(profile, field, value)
+    return profile
