@@ -186,7 +186,7 @@ def device_command(
             "site_note": None if site_given else "site not given: the device kind's usual site, else the thigh "
                                                  "(photodose assumption (unsourced))",
             "distance_mm": distance_mm, "session_seconds": seconds, "goggles": goggles,
-            "eye": verdict.eye.doc(), **verdict.doc(), "reference_distance_mm": reference_mm,
+            "eye": verdict.eye.model_dump(), **verdict.doc(), "reference_distance_mm": reference_mm,
             "risk_group_at_reference_distance": risk_group(reference),
             "risk_groups_at_reference_distance": risk_groups_by_hazard(reference)}
     emit(data, as_json, _render_device)

@@ -96,8 +96,9 @@ def session_context(device, *, site: str, distance_mm: float, session_seconds: f
              "peak_irradiance_mw_cm2": max(rows[ch.id]["peak_irradiance_mw_cm2"],
                                            rows[ch.id].get("peak_pulse_irradiance_mw_cm2") or 0.0)}
             for ch in channels]
+    heat_depths_mm = heat_source_depths_mm(tissue)
     heat = sum(rows[ch.id]["mean_irradiance_mw_cm2"]
-               * absorbed_per_irradiance_per_cm(ch.spectrum, tissue.site, tissue.skin_type, CURVE_DEPTHS_MM,
+               * absorbed_per_irradiance_per_cm(ch.spectrum, tissue.site, tissue.skin_type, heat_depths_mm,
                                                 tissue.thickness_mm, model=tissue.depth_model, tissue=tissue.tissue)
                for ch in channels) / MW_PER_W
     geometry = eye_geometry(site, device.kind, distance_mm, eye_distance_mm)
@@ -111,9 +112,27 @@ def session_context(device, *, site: str, distance_mm: float, session_seconds: f
         pulsed_visible=any(device.pulsing_for(c) is not None and c.wavelength_nm < VISIBLE_MAX_NM for c in channels),
         goggles=goggles, eye=geometry, eye_channels=at_eye, eye_alpha_rad=alpha_eye,
         classification_channels=classification_channels(device, channels, distance_mm),
-        heat_source={"depth_mm": list(CURVE_DEPTHS_MM), "w_per_cm3": [float(q) for q in heat]},
+        heat_source={"depth_mm": list(heat_depths_mm), "w_per_cm3": [float(q) for q in heat]},
         **person,
     )
+
+
+FINE_HEAT_DEPTH_MM = 2.0     # the top of the skin, where the thin epidermis absorbs most of a dark skin's light
+FINE_HEAT_STEP_MM = 0.01
+BOUNDARY_OFFSET_MM = 1e-4     # sample each layer boundary just above and below, so no layer's absorption smears
+
+
+def heat_source_depths_mm(tissue) -> tuple[float, ...]:
+    """Depths for the absorbed-power source Q(z) of the heating check: 0.01 mm steps in the top 2 mm, the depth-dose
+    grid below, and both sides of every layer boundary. On the depth-dose grid alone (0.25 mm) the 0.1 mm
+    epidermis smeared over a whole step: for phototype VI the interpolated Q held 128 % of the incident light."""
+    from ..optics.sites import layer_table
+
+    tops = [layer["top_mm"] for layer in layer_table(tissue.site, tissue.thickness_mm, tissue.tissue)][1:]
+    fine = np.arange(0.0, FINE_HEAT_DEPTH_MM, FINE_HEAT_STEP_MM)
+    edges = [t + d for t in tops for d in (-BOUNDARY_OFFSET_MM, BOUNDARY_OFFSET_MM)]
+    z = np.unique(np.round(np.concatenate([fine, [z for z in CURVE_DEPTHS_MM if z >= FINE_HEAT_DEPTH_MM], edges]), 6))
+    return tuple(float(v) for v in z[(z >= 0) & (z <= CURVE_DEPTHS_MM[-1])])
 
 
 def session_safety(device, *, site: str, distance_mm: float, session_seconds: float, channels=None,

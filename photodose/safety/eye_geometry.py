@@ -49,10 +49,6 @@ class EyeGeometry(BaseModel):
     assumption: str
     reason: str = ""  # in the beam: why ("the face is treated", "a headset worn on the head")
 
-    def doc(self) -> dict:
-        """The plan's ``eye`` JSON: ``{"in_beam", "distance_mm", "assumption"}``."""
-        return {"in_beam": self.in_beam, "distance_mm": round(self.distance_mm, 1), "assumption": self.assumption}
-
 
 def canonical_site(site: str | None) -> str:
     """Lower-case site with photodose's aliases resolved (head -> forehead); "unspecified" when not given."""
