@@ -113,6 +113,7 @@ def session_context(device, *, site: str, distance_mm: float, session_seconds: f
         goggles=goggles, eye=geometry, eye_channels=at_eye, eye_alpha_rad=alpha_eye,
         classification_channels=classification_channels(device, channels, distance_mm),
         heat_source={"depth_mm": list(heat_depths_mm), "w_per_cm3": [float(q) for q in heat]},
+        thermal_stack=_thermal_stack(tissue),
         **person,
     )
 
@@ -120,6 +121,14 @@ def session_context(device, *, site: str, distance_mm: float, session_seconds: f
 FINE_HEAT_DEPTH_MM = 2.0     # the top of the skin, where the thin epidermis absorbs most of a dark skin's light
 FINE_HEAT_STEP_MM = 0.01
 BOUNDARY_OFFSET_MM = 1e-4     # sample each layer boundary just above and below, so no layer's absorption smears
+
+
+def _thermal_stack(tissue):
+    """The heating model's layers on this person's stack (measured fat and other thickness overrides included)."""
+    from ..optics.sites import layer_table
+    from ..safety.bioheat import ThermalStack
+
+    return ThermalStack.default().for_site_layers(layer_table(tissue.site, tissue.thickness_mm, tissue.tissue))
 
 
 def heat_source_depths_mm(tissue) -> tuple[float, ...]:
