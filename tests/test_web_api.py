@@ -67,8 +67,10 @@ def test_outcome_bad_items_and_unknown_instrument(client, profile_id):
     assert r.status_code == 422 and r.json()["field"] == "items" and "9" in r.json()["detail"]
     r = client.post(f"/api/profiles/{profile_id}/outcomes", json={"instrument": "phq9", "items": [4] + [0] * 8})
     assert r.status_code == 422 and "item 1" in r.json()["field"]
-    r = client.post(f"/api/profiles/{profile_id}/outcomes", json={"instrument": "bdi2", "total": 3})
+    r = client.post(f"/api/profiles/{profile_id}/outcomes", json={"instrument": "womac", "total": 3})
     assert r.status_code == 422 and r.json()["field"] == "instrument"
+    r = client.post(f"/api/profiles/{profile_id}/outcomes", json={"instrument": "bdi2", "total": 3})
+    assert r.status_code == 201 and r.json()["band"] == "minimal"  # BDI-II: the total only (licensed items)
     r = client.post(f"/api/profiles/{profile_id}/outcomes", json={"instrument": "pain", "total": 11, "site": "knee"})
     assert r.status_code == 422
     r = client.post(f"/api/profiles/{profile_id}/outcomes", json={"instrument": "phq9", "items": [1] * 9})
