@@ -8,6 +8,7 @@ transaction so that two writers never deadlock on a read-to-write lock upgrade.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -116,7 +117,10 @@ def open_journal(url: str | None = None, *, migrate_to: str = "head") -> Journal
 
     resolved = resolve_db_url(url)
     if resolved.startswith("sqlite:///"):
-        Path(resolved.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+        file = Path(resolved.removeprefix("sqlite:///"))
+        file.parent.mkdir(parents=True, exist_ok=True)
+        if not file.exists() and file.name != ":memory:":  # health data: owner-only (SQLite's -wal/-shm follow it)
+            os.close(os.open(file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
     try:
         engine = create_engine(resolved)
         if engine.dialect.name == "sqlite":
