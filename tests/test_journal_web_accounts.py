@@ -48,3 +48,11 @@ def test_command_line_name_lookup_prefers_the_local_users_profile(tmp_path):
     local = repository.add_profile(j, "John")
     assert repository.get_profile(j, "John").id == local.id
     assert repository.get_profile(j, "John").owner is None
+
+
+def test_a_new_journal_file_is_owner_only(tmp_path):
+    import stat
+
+    path = tmp_path / "new" / "journal.sqlite"
+    open_journal(str(path)).close()
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
