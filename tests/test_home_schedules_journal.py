@@ -175,3 +175,21 @@ def test_upgrade_from_revision_4_adds_course_start_group_and_side_effects_and_ke
     assert "course_start" in {c["name"] for c in inspect(j.engine).get_columns("plans")}
     assert repo.get_profile(j).name == "kept"
     j.close()
+
+
+def test_export_import_keeps_course_start_groups_and_side_effects(journal, person):
+    from photodose.journal.exchange import export_profile, import_profile
+    from photodose.usecases.log_session import log_session
+
+    plan = repo.add_plan(journal, person.id, PLAN, course_start=datetime(2026, 10, 5))
+    log_session(journal, person.id, site=["face", "knee"], device_id="generic-panel-660-850", distance_mm=150.0,
+                duration_s=600.0, start_at=MONDAY, plan_id=plan.id, side_effects=["warmth:mild"])
+    data = export_profile(journal, person.id)
+    copy = import_profile(journal, data, rename="ann2")
+    sessions = repo.list_sessions(journal, copy.id)
+    assert [s.side_effects for s in sessions] == [[{"effect": "warmth", "severity": "mild"}]] * 2
+    assert len({s.session_group for s in sessions}) == 1
+    assert repo.list_plans(journal, copy.id)[0].course_start == datetime(2026, 10, 5)
+    data["sessions"][0]["side_effects"] = [{"effect": "sunburn", "severity": "mild"}]
+    with pytest.raises(PhotodoseInputError, match="side_effects"):
+        import_profile(journal, data, rename="ann3")

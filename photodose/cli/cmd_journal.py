@@ -407,13 +407,15 @@ def _history(site, profile, db, as_json) -> None:
         table.add_column("start", no_wrap=True)
         table.add_column("site")
         table.add_column("device", overflow="fold")
-        for col in ("min", "mW/cm²", "J/cm² surface", "J/cm² target"):
+        for col in ("min", "mW/cm²", "J/cm² surface", "J/cm² target", "side effects"):
             table.add_column(col)
         for s in d["sessions"]:
             target = "" if s["target_fluence_j_cm2"] is None else f"{s['target_fluence_j_cm2']:.3g}"
+            effects = ", ".join(f"{e['effect']} ({e['severity']})" for e in s.get("side_effects") or [])
             table.add_row(str(s["id"]), s["start_at"][:16].replace("T", " "), s["site"], s["device_id"],
                           f"{s['duration_s'] / 60:g}",
-                          f"{s['surface_irradiance_mw_cm2']:.3g}", f"{s['surface_fluence_j_cm2']:.3g}", target)
+                          f"{s['surface_irradiance_mw_cm2']:.3g}", f"{s['surface_fluence_j_cm2']:.3g}", target,
+                          effects)
         c.print(table)
         scores = Table("recorded", "instrument", "site", "total/value", "band", title="outcomes")
         for o in d["outcomes"]:

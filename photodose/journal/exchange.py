@@ -73,6 +73,10 @@ def _check_session(kwargs: dict[str, Any]) -> None:
     for key in ("surface_irradiance_mw_cm2", "surface_fluence_j_cm2", "target_fluence_j_cm2", "planned_seconds"):
         if kwargs.get(key) is not None:
             require_in_range(key, kwargs[key], 0, None)
+    if kwargs.get("side_effects") is not None:  # rev 0005: checked like `log session --side-effect`
+        from .side_effects import parse_side_effects
+
+        kwargs["side_effects"] = parse_side_effects(kwargs["side_effects"], "side_effects")
 
 
 def _check_outcome(kwargs: dict[str, Any]) -> None:
