@@ -346,7 +346,8 @@ def _photons(nphot, s0, s1, s2, s3, labels, h, table, n_outside,
             u, s0, s1, s2, s3 = next_uniform(s0, s1, s2, s3)
             m = 2.0 * u - 1.0
             den = 1.0 + g * m
-            cost = (m + g * (1.5 + 0.5 * m * m) + table[lab, G2] * m + table[lab, HALF_G3] * (m * m - 1.0)) / (den * den)
+            cost = (m + g * (1.5 + 0.5 * m * m) + table[lab, G2] * m
+                    + table[lab, HALF_G3] * (m * m - 1.0)) / (den * den)
             if cost < -1.0:
                 cost = -1.0
             elif cost > 1.0:
