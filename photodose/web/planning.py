@@ -25,9 +25,11 @@ def site_choices() -> list[str]:
 
 
 def condition_choices() -> list[tuple[str, str]]:
+    from ..hyperthermia import list_heat_protocols
     from ..protocols import list_protocols
 
-    return [(p.id, p.name) for p in list_protocols()]
+    return [(p.id, p.name) for p in list_protocols()] + [(p.id, p.name + " (sauna dome)")
+                                                         for p in list_heat_protocols()]
 
 
 def choices() -> dict:

@@ -53,6 +53,9 @@ async def make_plan(request: Request):
     max_minutes = number(form, "max_minutes", errors, low=0.1, high=240, required=False)
     if errors:
         return _plan_page(request, status_code=422, values=values, errors=errors)
+    heat = _heat_plan(request, values)  # a sauna dome: heat, not light (photodose.hyperthermia)
+    if heat is not None:
+        return heat
     try:
         plan = planning.make_plan(device=values.get("device", ""), site=values.get("site", ""),
                                   skin_type=values.get("skin_type", ""), condition=values.get("condition", ""),
@@ -75,6 +78,24 @@ async def make_plan(request: Request):
     return _plan_page(request, values=values, plan=plan, plan_token=token,
                       figure_json=depth_dose_figure(plan).to_json(),
                       reporting=reporting_rows(plan.reporting_parameters))
+
+
+def _heat_plan(request: Request, values: dict):
+    """The heat plan page when the device is a sauna dome or the condition a heat protocol, else None."""
+    from ...usecases.plan_heat import is_heat_plan, plan_heat_for_profile
+    from ..heat_charts import core_temperature_figure
+
+    device, condition = values.get("device", ""), values.get("condition") or None
+    try:
+        device = planning.load_catalog_device(device).id  # a catalog or user device id, never a path
+        if not is_heat_plan(device, condition):
+            return None
+        person = _person(request, active_profile(request)) or (None, None)
+        plan = plan_heat_for_profile(device, condition, *person)
+    except PhotodoseInputError as exc:
+        return _plan_page(request, status_code=422, values=values, errors=errors_from(exc, FIELDS, {}))
+    return render(request, "heat_plan.html", active="plan", plan=plan,
+                  figure_json=core_temperature_figure(plan).to_json())
 
 
 @router.post("/plan/save")

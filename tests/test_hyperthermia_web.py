@@ -1,0 +1,36 @@
+"""The web plan page for a sauna dome: the heat plan with its core-temperature chart, safety and advice."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+
+from test_web_fixtures import client_for, csrf_of, make_app
+
+DOME = "generic-infrared-sauna-dome"
+CONDITION = "depression-whole-body-hyperthermia"
+
+
+@pytest.fixture()
+def client(tmp_path, monkeypatch):
+    c = client_for(make_app(tmp_path, monkeypatch))
+    c.post("/profile/new", data={"name": "Alex", "skin_phototype": "II", "csrf_token": csrf_of(c)})
+    return c
+
+
+def test_heat_plan_page_shows_the_core_temperature_curve_safety_and_advice(client):
+    r = client.post("/plan", data={"device": DOME, "site": "knee", "skin_type": "III", "condition": CONDITION,
+                                   "csrf_token": csrf_of(client)})
+    assert r.status_code == 200, r.text[:500]
+    figure = json.loads(re.search(r'id="core-temperature">(.*?)</script>', r.text, re.S).group(1))
+    trace = figure["data"][0]
+    assert len(trace["x"]) == len(trace["y"]) > 60 and max(trace["y"]) >= 38.5
+    assert "heat:core_ceiling" in r.text and "Fluids and monitoring" in r.text and "Minutes to target" in r.text
+
+
+def test_light_condition_with_a_dome_is_refused_next_to_the_field(client):
+    r = client.post("/plan", data={"device": DOME, "site": "knee", "skin_type": "III",
+                                   "condition": "knee-osteoarthritis", "csrf_token": csrf_of(client)})
+    assert r.status_code == 422 and "heat protocol" in r.text
