@@ -75,7 +75,8 @@ def test_voxelised_slab_phi_of_z_matches_the_layered_kernel(two_layer_runs):
 def test_isotropic_point_source_matches_diffusion_theory_far_from_the_source():
     """Infinite-medium diffusion, phi(r) = exp(-mu_eff r) / (4 pi D r), D = 1/(3 (mua + mus')): the shell means
     of the voxel fluence 4 to 9 transport mean free paths out (the infinite-medium Green's function of
-    Farrell, Patterson & Wilson 1992); the 40 mm cube (index-matched, 1 mm voxels) has its walls 8 diffusion lengths out,
+    Farrell, Patterson & Wilson 1992); the 40 mm cube (index-matched, 1 mm voxels) has its walls 8 diffusion
+    lengths out,
     so its boundary changes the fluence at these radii by < 0.1 %."""
     mua, mus, g = 0.5, 100.0, 0.9
     volume = VoxelVolume(np.ones((40, 40, 40), np.uint8), 1.0, origin_mm=(-20.0, -20.0, -20.0))
