@@ -193,3 +193,17 @@ def test_export_import_keeps_course_start_groups_and_side_effects(journal, perso
     data["sessions"][0]["side_effects"] = [{"effect": "sunburn", "severity": "mild"}]
     with pytest.raises(PhotodoseInputError, match="side_effects"):
         import_profile(journal, data, rename="ann3")
+
+
+def test_schedule_command_lists_the_weeks_with_minutes():
+    import json
+
+    from typer.testing import CliRunner
+
+    from photodose.cli import app
+
+    result = CliRunner().invoke(app, ["schedule", "--condition", "knee-osteoarthritis", "--schedule", "ramp-up",
+                                      "--minutes", "10", "--json"])
+    assert result.exit_code == 0, result.output
+    weeks = json.loads(result.stdout)["weeks"]
+    assert [w["minutes"] for w in weeks[:3]] == [5.0, 7.5, 10.0]
