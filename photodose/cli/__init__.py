@@ -69,11 +69,11 @@ def _register_commands() -> None:
 
 # Help panels in the order of the data flow (DESIGN.md); a command not named here stays under "Commands".
 HELP_PANELS = {
-    "Start here": ("demo", "plan", "serve", "protocols"),
+    "Start here": ("demo", "plan", "dose", "serve", "protocols"),
     "Tissue and light transport": ("optics", "stack", "tissues", "sites", "mc", "fast"),
     "Devices": ("irradiance", "calibrate", "device"),
     "Safety": ("safety",),
-    "Journal": ("profile", "log", "history", "progress", "export", "import"),
+    "Journal": ("profile", "log", "schedule", "history", "progress", "export", "import"),
     "Scale-out": ("atlas", "atlas-query"),
     "About": ("version",),
 }
