@@ -21,7 +21,6 @@ from ..safety.checks import SafetyReport
 from ..safety.eye_geometry import EyeGeometry
 from .tissue import CURVE_DEPTHS_MM, absorbed_per_irradiance_per_cm
 
-VISIBLE_MAX_NM = 700.0
 MW_PER_W = 1000.0
 # photodose default, unsourced: sessions on one site on different days, as a 3-5 sessions a week schedule implies
 MIN_HOURS_BETWEEN_SESSIONS = 20.0
@@ -74,7 +73,8 @@ def session_context(device, *, site: str, distance_mm: float, session_seconds: f
                     surface=None, tissue=None, eye_distance_mm: float | None = None, goggles: bool = False,
                     transcranial: bool | None = None, person: dict | None = None):
     """The gate's :class:`SafetyContext` for one session of ``device`` at ``site`` (see :func:`session_safety`)."""
-    from ..safety.from_device import classification_channels, eye_channels
+    from ..devices.irradiance import on_axis_irradiance_mw_cm2
+    from ..safety.from_device import classification_channels, distance_table, eye_channels, pulsed_visible
     from ..safety.eye_geometry import canonical_site, eye_geometry
     from ..safety.gate import SafetyContext
     from .session_dose import TissueModel
@@ -106,10 +106,11 @@ def session_context(device, *, site: str, distance_mm: float, session_seconds: f
     return SafetyContext(
         device_kind=device.kind, is_laser=device.kind == "laser_probe", channels=skin,
         source_diameter_mm=math.sqrt(4 * device.emitting_area_mm2 / math.pi),
-        irradiance_vs_distance=_distance_points(device, [c.id for c in channels], distance_mm),
+        irradiance_vs_distance=distance_table(
+            lambda d: on_axis_irradiance_mw_cm2(device, d, [c.id for c in channels]), distance_mm),
         distance_mm=distance_mm, session_seconds=max(session_seconds, 1e-3), site=site,
         transcranial=(site == "forehead") if transcranial is None else transcranial,
-        pulsed_visible=any(device.pulsing_for(c) is not None and c.wavelength_nm < VISIBLE_MAX_NM for c in channels),
+        pulsed_visible=pulsed_visible(device, channels),
         goggles=goggles, eye=geometry, eye_channels=at_eye, eye_alpha_rad=alpha_eye,
         classification_channels=classification_channels(device, channels, distance_mm),
         heat_source={"depth_mm": list(heat_depths_mm), "w_per_cm3": [float(q) for q in heat]},
@@ -190,19 +191,6 @@ def _person(plan_doc: dict, req) -> dict:
 
         person["bounds"] = protocol_bounds(get_protocol(protocol["id"]))
     return person
-
-
-def _distance_points(device, channel_ids, distance_mm: float) -> list[dict] | None:
-    from ..devices.irradiance import on_axis_irradiance_mw_cm2
-
-    d = np.unique(np.concatenate([np.geomspace(max(distance_mm, 5.0) / 4, max(distance_mm, 5.0) * 8, 12),
-                                  [distance_mm]]))
-    d = d[d > 0] if device.layout.kind != "area" else d
-    e = np.asarray(on_axis_irradiance_mw_cm2(device, d, channel_ids), float)
-    e_use = float(np.interp(distance_mm, d, e))
-    if e_use <= 0:
-        return None
-    return [{"distance_mm": float(x), "relative_irradiance": float(v / e_use)} for x, v in zip(d, e)]
 
 
 def build_context(plan_doc: dict, device, channels, req, surface, tissue):

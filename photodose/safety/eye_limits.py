@@ -12,6 +12,7 @@ import numpy as np
 
 from ..package_data import read_text
 
+VISIBLE_BAND_NM = (380.0, 780.0)                # visible light (CIE; IEC 62471's visible band)
 IR_EYE_BAND_NM = (780.0, 3000.0)
 RETINAL_THERMAL_BAND_NM = (380.0, 1400.0)      # R(lambda)-weighted radiance L_R (IEC 62471 4.3.5)
 WEAK_STIMULUS_BAND_NM = (780.0, 1400.0)        # L_IR of a weak visual stimulus (IEC 62471 4.3.6)

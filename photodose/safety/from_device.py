@@ -193,6 +193,13 @@ def device_context_fields(device, distance_mm: float) -> dict:
         "source_diameter_mm": equivalent_disc_diameter_mm(device.emitting_area_mm2),
         "distance_mm": distance_mm,
         "irradiance_vs_distance": distance_table(lambda d: on_axis_irradiance_mw_cm2(device, d), distance_mm),
-        "pulsed_visible": any(device.pulsing_for(c) is not None and 380 <= c.wavelength_nm <= 780
-                              for c in device.channels),
+        "pulsed_visible": pulsed_visible(device, device.channels),
     }
+
+
+def pulsed_visible(device, channels) -> bool:
+    """True when a pulsed channel emits visible light (IEC 62471's 380-780 nm): the screening asks about
+    photosensitive epilepsy then."""
+    from .eye_limits import VISIBLE_BAND_NM, in_band
+
+    return any(device.pulsing_for(c) is not None and in_band(c.wavelength_nm, VISIBLE_BAND_NM) for c in channels)
