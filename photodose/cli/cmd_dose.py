@@ -8,7 +8,7 @@ import typer
 
 from ._output import JsonFlag, emit
 
-DOSE_HELP = """Dose calculator: irradiance x time = dose at the skin (H [J/cm2] = E [mW/cm2] x t [s] / 1000).
+DOSE_HELP = """Dose calculator: dose at the skin = irradiance x time (J/cm2 = mW/cm2 x s / 1000).
 
 \b
   photodose dose --irradiance "50 mW/cm2" --minutes 10          dose at the skin
