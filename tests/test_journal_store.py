@@ -1,10 +1,11 @@
-"""The journal on a real SQLite file: migrations, pragmas, refusals write nothing, export/import, delete."""
+"""The journal on a real SQLite file and (``@both_backends``) on a real PostgreSQL server: migrations from empty and
+from every earlier revision with data, pragmas, refusals write nothing, export/import, delete, dates unchanged."""
 
-import sqlite3
+import time
 from datetime import datetime, timedelta
 
 import pytest
-from sqlalchemy import create_engine, inspect, text
+from sqlalchemy import inspect, text
 
 from photodose.errors import PhotodoseInputError
 from photodose.journal import open_journal
@@ -12,19 +13,20 @@ from photodose.journal import repository as repo
 from photodose.journal.db import current_revision, head_revision, integrity_check
 from photodose.journal.exchange import export_profile, import_profile, read_export, write_export
 from photodose.outcomes import score_items
+from conftest import both_backends
 from test_journal_fixtures import log, populate
 
 TABLES = ("profiles", "devices", "plans", "sessions", "outcomes")
 
 
-def counts(path) -> dict[str, int]:
-    with sqlite3.connect(path) as con:
-        return {t: con.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in TABLES}
+def counts(journal) -> dict[str, int]:
+    with journal.engine.connect() as c:
+        return {t: c.execute(text(f"SELECT count(*) FROM {t}")).scalar_one() for t in TABLES}
 
 
 def test_new_database_is_at_head_with_wal_and_foreign_keys(tmp_path):
     j = open_journal(str(tmp_path / "new.sqlite"))
-    assert current_revision(j.engine) == head_revision() == "0005"
+    assert current_revision(j.engine) == head_revision()
     assert set(TABLES) <= set(inspect(j.engine).get_table_names())
     with j.engine.connect() as c:
         assert c.execute(text("PRAGMA journal_mode")).scalar() == "wal"
@@ -33,52 +35,77 @@ def test_new_database_is_at_head_with_wal_and_foreign_keys(tmp_path):
     assert integrity_check(j) == "ok"
 
 
-def test_upgrade_from_revision_1_keeps_data(tmp_path):
-    path = tmp_path / "old.sqlite"
-    old = open_journal(str(path), migrate_to="0001")
-    assert current_revision(old.engine) == "0001"
-    outcome_columns = {c["name"] for c in inspect(old.engine).get_columns("outcomes")}
-    assert "metric_name" not in outcome_columns
-    with old.engine.begin() as c:  # rows written by a revision-1 program (raw SQL: the models are at head)
-        c.execute(text("INSERT INTO profiles (id, name, created_at) VALUES (1, 'old', '2026-10-01 08:00:00')"))
-        c.execute(text("INSERT INTO sessions (profile_id, start_at, duration_s, site, device_id, distance_mm, "
-                       "surface_irradiance_mw_cm2, surface_fluence_j_cm2) "
-                       "VALUES (1, '2026-10-02 08:00:00', 600, 'knee', 'x', 150, 50, 30)"))
-        c.execute(text("INSERT INTO outcomes (profile_id, instrument, item_scores, total, band, recorded_at) "
-                       "VALUES (1, 'phq9', '[1,1,1,1,1,1,1,1,1]', 9, 'mild', '2026-10-02 09:00:00')"))
-    old.close()
-    j = open_journal(str(path))
-    assert current_revision(j.engine) == head_revision()
-    profile = repo.get_profile(j)
-    assert profile.name == "old"
-    [session] = repo.list_sessions(j, profile.id)
-    assert (session.start_at, session.surface_fluence_j_cm2, session.site) == (datetime(2026, 10, 2, 8), 30.0, "knee")
-    [outcome] = repo.list_outcomes(j, profile.id)
-    assert outcome.item_scores == [1] * 9 and outcome.total == 9 and outcome.metric_name is None
-    repo.log_custom_metric(j, profile.id, "wrinkle score", value=3, recorded_at=datetime(2026, 10, 3))
-    assert [o.metric_name for o in repo.list_outcomes(j, profile.id)] == [None, "wrinkle score"]
+def revisions() -> list[str]:
+    """Every revision, oldest first (read from the migration scripts, so a new revision is tested too)."""
+    from alembic.script import ScriptDirectory
+
+    from photodose.journal.db import migration_config
+
+    return [r.revision for r in reversed(list(ScriptDirectory.from_config(migration_config()).walk_revisions()))]
+
+
+# rows a revision-0001 program wrote (raw SQL, the 0001 columns only: the models are at head)
+OLD_ROWS = (
+    "INSERT INTO profiles (name, skin_phototype, created_at) VALUES ('old', 'IV', '2026-10-01 08:00:00')",
+    "INSERT INTO devices (profile_id, device_id, nickname, added_at) "
+    "SELECT id, 'x', 'the panel', '2026-10-01 08:05:00' FROM profiles",
+    """INSERT INTO plans (profile_id, plan, created_at) SELECT id, '{"kept": [1, 2.5]}', '2026-10-01 08:10:00' """
+    "FROM profiles",
+    "INSERT INTO sessions (profile_id, plan_id, start_at, duration_s, site, device_id, distance_mm, "
+    "surface_irradiance_mw_cm2, surface_fluence_j_cm2) "
+    "SELECT profile_id, id, '2026-10-02 08:00:00', 600, 'knee', 'x', 150, 50, 30 FROM plans",
+    "INSERT INTO outcomes (profile_id, instrument, item_scores, total, band, recorded_at) "
+    "SELECT id, 'phq9', '[1,1,1,1,1,1,1,1,1]', 9, 'mild', '2026-10-02 09:00:00' FROM profiles",
+)
+
+
+@both_backends
+@pytest.mark.parametrize("start", [None, *revisions()[:-1]], ids=lambda r: f"from-{r or 'empty'}")
+def test_upgrade_from_every_earlier_revision_keeps_data(new_journal_url, start):
+    url = new_journal_url("old")
+    if start is not None:
+        old = open_journal(url, migrate_to=start)
+        assert current_revision(old.engine) == start
+        if start == "0001":
+            assert "metric_name" not in {c["name"] for c in inspect(old.engine).get_columns("outcomes")}
+        with old.engine.begin() as c:
+            for statement in OLD_ROWS:
+                c.execute(text(statement))
+        old.close()
+    j = open_journal(url)
+    assert current_revision(j.engine) == head_revision() == revisions()[-1]
+    assert set(TABLES) <= set(inspect(j.engine).get_table_names())
     assert "ix_sessions_profile_site_start" in {i["name"] for i in inspect(j.engine).get_indexes("sessions")}
-
-
-def test_upgrade_from_revision_2_adds_profile_owner_and_keeps_data(tmp_path):
-    path = tmp_path / "rev2.sqlite"
-    old = open_journal(str(path), migrate_to="0002")
-    assert "owner" not in {c["name"] for c in inspect(old.engine).get_columns("profiles")}
-    with old.engine.begin() as c:
-        c.execute(text("INSERT INTO profiles (id, name, skin_phototype, created_at) "
-                       "VALUES (1, 'kept', 'IV', '2026-10-01 08:00:00')"))
-    old.close()
-    j = open_journal(str(path))
-    assert current_revision(j.engine) == head_revision() == "0005"
-    profile = repo.get_profile(j)
-    assert (profile.name, profile.skin_phototype, profile.owner) == ("kept", "IV", None)
     assert "ix_profiles_owner" in {i["name"] for i in inspect(j.engine).get_indexes("profiles")}
+    if start is None:
+        assert repo.list_profiles(j) == []
+        profile = repo.add_profile(j, "old", skin_phototype="IV")
+    else:
+        profile = repo.get_profile(j)
+        assert (profile.name, profile.skin_phototype, profile.owner) == ("old", "IV", None)
+        [session] = repo.list_sessions(j, profile.id)
+        assert (session.start_at, session.surface_fluence_j_cm2, session.site) == (datetime(2026, 10, 2, 8), 30.0,
+                                                                                 "knee")
+        [outcome] = repo.list_outcomes(j, profile.id)
+        assert outcome.item_scores == [1] * 9 and outcome.total == 9 and outcome.metric_name is None
+        data = export_profile(j, profile.id)
+        assert [p["plan"] for p in data["plans"]] == [{"kept": [1, 2.5]}]
+        assert data["sessions"][0]["plan_id"] == data["plans"][0]["id"]
+        assert [(d["device_id"], d["nickname"]) for d in data["devices"]] == [("x", "the panel")]
+    # the upgraded journal takes new rows of every kind (ids continue after the old rows)
+    repo.log_custom_metric(j, profile.id, "wrinkle score", value=3, recorded_at=datetime(2026, 10, 3))
+    assert repo.list_outcomes(j, profile.id)[-1].metric_name == "wrinkle score"
+    log(j, profile.id, datetime(2026, 10, 4, 8))
+    assert repo.add_profile(j, "old", owner="alice").id != profile.id  # names are unique per owner (0004)
+    assert len(repo.list_sessions(j, profile.id)) == (1 if start is None else 2)
+    j.close()
 
 
-def test_refusals_write_nothing(journal, tmp_path):
+@both_backends
+def test_refusals_write_nothing(journal):
     p = repo.add_profile(journal, "ann")
     log(journal, p.id, datetime(2026, 10, 1, 8))
-    before = counts(tmp_path / "journal.sqlite")
+    before = counts(journal)
     future = datetime.now() + timedelta(days=2)
     bad_calls = [
         lambda: log(journal, p.id, future),
@@ -94,9 +121,10 @@ def test_refusals_write_nothing(journal, tmp_path):
     for call in bad_calls:
         with pytest.raises(PhotodoseInputError):
             call()
-    assert counts(tmp_path / "journal.sqlite") == before
+    assert counts(journal) == before
 
 
+@both_backends
 def test_default_profile_only_when_unique(journal):
     with pytest.raises(PhotodoseInputError, match="profile add"):
         repo.get_profile(journal)
@@ -119,8 +147,9 @@ def canonical(export: dict) -> dict:
     return out
 
 
+@both_backends
 @pytest.mark.parametrize("fmt,suffix", [("json", "json"), ("csv", "zip")])
-def test_export_import_round_trip_loses_nothing(journal, tmp_path, fmt, suffix):
+def test_export_import_round_trip_loses_nothing(journal, new_journal_url, tmp_path, fmt, suffix):
     repo.add_profile(journal, "someone else")  # so that ids differ between the two databases
     p = populate(journal)
     original = export_profile(journal, p.id)
@@ -128,7 +157,7 @@ def test_export_import_round_trip_loses_nothing(journal, tmp_path, fmt, suffix):
     path = tmp_path / f"export.{suffix}"
     write_export(original, path, fmt)
     assert read_export(path) == original  # the file reads back to the very same object
-    other = open_journal(str(tmp_path / "other.sqlite"))
+    other = open_journal(new_journal_url("other"))
     imported = import_profile(other, read_export(path))
     again = export_profile(other, imported.id)
     assert imported.id != p.id
@@ -136,27 +165,31 @@ def test_export_import_round_trip_loses_nothing(journal, tmp_path, fmt, suffix):
     assert [s["plan_id"] for s in again["sessions"] if s["plan_id"] is not None][0] == again["plans"][0]["id"]
 
 
-def test_import_refuses_existing_name_and_writes_nothing(journal, tmp_path):
+@both_backends
+def test_import_refuses_existing_name_and_writes_nothing(journal):
     p = populate(journal)
     data = export_profile(journal, p.id)
-    before = counts(tmp_path / "journal.sqlite")
+    before = counts(journal)
     with pytest.raises(PhotodoseInputError, match="--as"):
         import_profile(journal, data)
-    assert counts(tmp_path / "journal.sqlite") == before
+    assert counts(journal) == before
     copy = import_profile(journal, data, rename="ann (copy)")
     assert canonical(export_profile(journal, copy.id))["sessions"] == canonical(data)["sessions"]
 
 
-def test_delete_profile_cascades(journal, tmp_path):
+@both_backends
+def test_delete_profile_cascades(journal, journal_url):
     keep = populate(journal, "keep")
     gone = populate(journal, "gone")
-    kept = counts(tmp_path / "journal.sqlite")
+    kept = counts(journal)
     repo.delete_profile(journal, gone.id)
-    after = counts(tmp_path / "journal.sqlite")
+    after = counts(journal)
     assert after["profiles"] == 1 and all(2 * after[t] == kept[t] for t in TABLES if t != "profiles")
     assert export_profile(journal, keep.id)["profile"]["name"] == "keep"
-    with create_engine(f"sqlite:///{tmp_path / 'journal.sqlite'}").connect() as c:
+    fresh = open_journal(journal_url)  # a new connection sees the cascade too
+    with fresh.engine.connect() as c:
         assert c.execute(text("SELECT count(*) FROM sessions WHERE profile_id = :p"), {"p": gone.id}).scalar() == 0
+    fresh.close()
 
 
 def test_sites_follow_the_optics_site_stacks(journal):
@@ -188,17 +221,18 @@ def test_database_location(tmp_path, monkeypatch):
     ("outcomes", "item_scores", [9, 9], r"outcomes\[0\]\.items"),
     ("outcomes", "recorded_at", "2099-01-01T08:00:00", r"outcomes\[0\]\.recorded_at.*future"),
 ])
-def test_import_checks_rows_like_logging_and_writes_nothing(journal, tmp_path, table, field, value, match):
+@both_backends
+def test_import_checks_rows_like_logging_and_writes_nothing(journal, new_journal_url, table, field, value, match):
     data = export_profile(journal, populate(journal).id)
     rows = data[table] if table == "sessions" else [o for o in data[table] if o["item_scores"]]
     rows[0][field] = value
     if table == "outcomes":
         data[table] = rows + [o for o in data[table] if not o["item_scores"]]
-    other = open_journal(str(tmp_path / "other.sqlite"))
+    other = open_journal(new_journal_url("other"))
     with pytest.raises(PhotodoseInputError, match=match) as info:
         import_profile(other, data, source="edited.json")
     assert info.value.source == "edited.json"
-    assert counts(tmp_path / "other.sqlite")["profiles"] == 0
+    assert counts(other)["profiles"] == 0
 
 
 @pytest.mark.parametrize("url", ["garbage://", "not-a-database-file"])
@@ -209,3 +243,63 @@ def test_unopenable_database_is_one_clear_input_error(tmp_path, url):
     with pytest.raises(PhotodoseInputError, match="db=") as info:
         open_journal(url)
     assert "\n" not in str(info.value)
+
+
+@pytest.mark.parametrize("missing_driver", [False, True], ids=["unreachable-server", "missing-driver"])
+def test_postgres_url_that_cannot_be_opened_is_one_line_with_the_password_hidden_and_the_fix(monkeypatch,
+                                                                                           missing_driver):
+    import sys
+
+    url = "postgresql+psycopg://clinic:s3cret-pw@127.0.0.1:1/journal"  # port 1: nothing listens there
+    if missing_driver:
+        monkeypatch.setitem(sys.modules, "psycopg", None)  # import psycopg now raises ImportError
+    with pytest.raises(PhotodoseInputError) as info:
+        open_journal(url)
+    message = str(info.value)
+    assert "\n" not in message and "s3cret-pw" not in message
+    assert "db='postgresql+psycopg://clinic:***@127.0.0.1:1/journal'" in message
+    assert ('pip install "photodose[postgres]"' if missing_driver else "start the server") in message
+
+
+@both_backends
+def test_dates_and_time_zones_come_back_unchanged(journal_backend, journal_url, monkeypatch):
+    """Naive local wall-clock times (as typed) are stored and read back as the same wall-clock times, whatever the
+    client's and the server's time zones: a time inside a daylight-saving gap, one in the repeated hour, midnight
+    of a leap day, the turn of a year, the earliest allowed date and microseconds."""
+    from sqlalchemy import make_url
+
+    def in_zone(zone: str) -> str:  # PostgreSQL: the server session's TimeZone set through the URL
+        if journal_backend == "sqlite":
+            return journal_url
+        url = make_url(journal_url)
+        options = f"{url.query['options']} -cTimeZone={zone}"
+        return url.update_query_dict({"options": options}).render_as_string(hide_password=False)
+
+    times = [datetime(2026, 3, 29, 2, 30), datetime(2026, 10, 25, 2, 30), datetime(2024, 2, 29, 0, 0),
+             datetime(2025, 12, 31, 23, 59, 59), datetime(1960, 1, 1, 0, 0), datetime(2026, 6, 1, 12, 0, 0, 123456)]
+    monkeypatch.setenv("TZ", "Europe/Berlin")  # the client's zone: 2026-03-29 02:30 does not exist there
+    time.tzset()
+    try:
+        writer = open_journal(in_zone("Pacific/Chatham"))  # 13 h 45 min east of UTC
+        p = repo.add_profile(writer, "tz", created_at=datetime(2026, 1, 1, 0, 0))
+        for when in times:
+            log(writer, p.id, when)
+        repo.log_outcome(writer, p.id, score_items("phq9", [0] * 9), recorded_at=times[1])
+        writer.close()
+        monkeypatch.setenv("TZ", "America/St_Johns")  # read in other zones: 3 h 30 min west of UTC
+        time.tzset()
+        reader = open_journal(in_zone("America/St_Johns"))
+        if journal_backend == "postgresql":
+            with reader.engine.connect() as c:
+                assert c.execute(text("SHOW TimeZone")).scalar_one() == "America/St_Johns"
+        sessions = repo.list_sessions(reader, p.id)
+        assert [s.start_at for s in sessions] == sorted(times)
+        assert all(s.start_at.tzinfo is None for s in sessions)
+        assert [o.recorded_at for o in repo.list_outcomes(reader, p.id)] == [times[1]]
+        assert repo.get_profile(reader, "tz").created_at == datetime(2026, 1, 1, 0, 0)
+        exported = export_profile(reader, p.id)
+        assert sorted(s["start_at"] for s in exported["sessions"]) == sorted(t.isoformat() for t in times)
+        reader.close()
+    finally:
+        monkeypatch.undo()
+        time.tzset()

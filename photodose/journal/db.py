@@ -4,11 +4,20 @@ to the head revision on open.
 SQLite: WAL journal, ``foreign_keys=ON``, ``busy_timeout`` so that concurrent writers wait instead of failing,
 ``synchronous=FULL`` so that a committed transaction survives a crash, and ``BEGIN IMMEDIATE`` for every
 transaction so that two writers never deadlock on a read-to-write lock upgrade.
+
+PostgreSQL (``postgresql+psycopg://``, the ``postgres`` extra): every write transaction first takes one
+transaction-level advisory lock, so writers are serialised as on SQLite (a check-then-insert, such as a profile name
+that must be unique per owner, cannot race); readers take no lock. Times are stored as ``timestamp without time
+zone``, so neither the server's nor the client's time zone changes them. JSON columns are ``json`` (the text as
+written); an infinite float (a plan's "no limit"), which PostgreSQL's JSON parser refuses as ``Infinity``, is
+written as the number ``1e999``, which Python reads back as infinity.
 """
 
 from __future__ import annotations
 
+import json
 import os
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -22,6 +31,8 @@ from .paths import resolve_db_url
 BUSY_TIMEOUT_MS = 30_000
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 _READ_ONLY_OPTION = "photodose_read_only"
+WRITE_LOCK_KEY = 0x70686F746F646F73  # PostgreSQL advisory lock id of the journal's writers (ASCII "photodos")
+POSTGRES_FIX = 'install the driver with pip install "photodose[postgres]"'
 
 
 @dataclass
@@ -64,6 +75,38 @@ def _sqlite_pragmas(engine: Engine) -> None:
     def _on_begin(connection) -> None:
         deferred = connection.get_execution_options().get(_READ_ONLY_OPTION, False)
         connection.exec_driver_sql("BEGIN" if deferred else "BEGIN IMMEDIATE")
+
+
+def _postgres_write_lock(engine: Engine) -> None:
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection) -> None:
+        if not connection.get_execution_options().get(_READ_ONLY_OPTION, False):
+            connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({WRITE_LOCK_KEY})")
+
+
+_JSON_STRING_OR_INFINITY = re.compile(r'"(?:[^"\\]|\\.)*"|-?Infinity')
+
+
+def postgres_json(value) -> str:
+    """JSON text for a PostgreSQL ``json`` column: as :func:`json.dumps`, but infinities (outside strings) as
+    ``1e999``/``-1e999`` (valid JSON that reads back as +-inf). NaN stays refused (it is no journal value)."""
+    return _JSON_STRING_OR_INFINITY.sub(lambda m: m.group().replace("Infinity", "1e999")
+                                        if m.group()[0] != '"' else m.group(), json.dumps(value))
+
+
+def _with_driver(url: str) -> str:
+    """A plain ``postgresql://`` URL gets psycopg 3 (the ``postgres`` extra) rather than SQLAlchemy's psycopg2."""
+    return "postgresql+psycopg://" + url.removeprefix("postgresql://") if url.startswith("postgresql://") else url
+
+
+def shown_url(url: str) -> str:
+    """``url`` with its password replaced by ``***`` (for messages)."""
+    from sqlalchemy.engine import make_url
+
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except Exception:  # noqa: BLE001 - not a URL (a file path): nothing to hide
+        return url
 
 
 def migration_config(connection=None):
@@ -122,14 +165,26 @@ def open_journal(url: str | None = None, *, migrate_to: str = "head") -> Journal
         if not file.exists() and file.name != ":memory:":  # health data: owner-only (SQLite's -wal/-shm follow it)
             os.close(os.open(file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
     try:
-        engine = create_engine(resolved)
+        engine_url = _with_driver(resolved)
+        postgres = engine_url.startswith("postgresql")
+        engine = create_engine(engine_url, **({"json_serializer": postgres_json} if postgres else {}))
         if engine.dialect.name == "sqlite":
             _sqlite_pragmas(engine)
+        elif engine.dialect.name == "postgresql":
+            _postgres_write_lock(engine)
         upgrade(engine, migrate_to)
     except (ArgumentError, NoSuchModuleError, ImportError, DatabaseError) as exc:  # one line, not a traceback
         reason = " ".join(str(getattr(exc, "orig", None) or exc).split())[:200]
-        raise PhotodoseInputError("db", url or resolved, "a SQLite file or a database URL photodose can open "
-                                  f"(PostgreSQL needs its driver, e.g. psycopg): {reason}") from None
+        shown = shown_url(url or resolved)
+        if resolved.startswith("postgresql") and isinstance(exc, ImportError):
+            allowed = f"a PostgreSQL URL needs its driver (psycopg 3: postgresql+psycopg://); {POSTGRES_FIX} ({reason})"
+        elif resolved.startswith("postgresql") and isinstance(exc, DatabaseError):
+            allowed = ("a PostgreSQL server that answers at this URL; start the server, create the database "
+                       f"(createdb) or correct the user, password, host or port in the URL ({reason})")
+        else:
+            allowed = ("a SQLite file or a database URL photodose can open "
+                       f"(PostgreSQL: postgresql+psycopg://USER:PASSWORD@HOST/DATABASE, {POSTGRES_FIX}): {reason}")
+        raise PhotodoseInputError("db", shown, allowed) from None
     reader = engine.execution_options(**{_READ_ONLY_OPTION: True})
     return Journal(resolved, engine, sessionmaker(engine, expire_on_commit=False),
                    sessionmaker(reader, expire_on_commit=False))
