@@ -10,11 +10,15 @@ from ._output import JsonFlag, emit
 
 DOSE_HELP = """Dose calculator: dose at the skin = irradiance x time (J/cm2 = mW/cm2 x s / 1000).
 
+Give --minutes for the dose, or --dose for the minutes; --condition adds the window verdict; --device with
+--distance takes the irradiance from the device model instead of a meter.
+
 \b
-  photodose dose --irradiance "50 mW/cm2" --minutes 10          dose at the skin
-  photodose dose --irradiance "50 mW/cm2" --dose "30 J/cm2"     minutes to that dose
-  photodose dose --irradiance 50 --minutes 10 --condition knee-osteoarthritis   and the window verdict
-  photodose dose --device joovv-solo-3 --distance "6 in" --dose "30 J/cm2"      irradiance from the device model
+Examples:
+  photodose dose --irradiance "50 mW/cm2" --minutes 10
+  photodose dose --irradiance "50 mW/cm2" --dose "30 J/cm2"
+  photodose dose --irradiance 50 --minutes 10 --condition knee-osteoarthritis
+  photodose dose --device joovv-solo-3 --distance "6 in" --dose "30 J/cm2"
 """
 
 
