@@ -10,7 +10,7 @@ from ._output import JsonFlag, emit
 
 DOSE_HELP = """Dose calculator: dose at the skin = irradiance x time (J/cm2 = mW/cm2 x s / 1000).
 
-Give --minutes for the dose, or --dose for the minutes; --condition adds the window verdict; --device with
+Give --minutes for the dose, or --dose for the minutes; --condition adds the window verdict; --device with \
 --distance takes the irradiance from the device model instead of a meter.
 
 \b
