@@ -40,7 +40,6 @@ def serve(
     user: Annotated[str, typer.Option(help="User name for --set-password.")] = "admin",
 ) -> None:
     """Start the web app: plan, screen, log and follow progress in the browser."""
-    from ..errors import PhotodoseInputError
     from ..web import auth
 
     if set_password:
@@ -67,10 +66,7 @@ def serve(
     if exposed and not tls and not insecure_http:
         _refuse(f"refusing to bind {host} without TLS: give --certfile and --keyfile "
                 "(or --insecure-http behind a TLS proxy, or bind 127.0.0.1)")
-    try:
-        hosts = auth.allowed_hosts(host, allow_host or ())
-    except PhotodoseInputError as exc:
-        _refuse(str(exc))
+    hosts = auth.allowed_hosts(host, allow_host or ())  # a bad --allow-host is a PhotodoseInputError (exit 2)
     import uvicorn
 
     from ..web import create_app
