@@ -14,13 +14,14 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic"
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 
 
-def make_app(tmp_path, monkeypatch, **kwargs):
-    """A web app over a fresh SQLite journal in ``tmp_path``, with PHOTODOSE_HOME there too."""
+def make_app(tmp_path, monkeypatch, db: str | None = None, **kwargs):
+    """A web app over a fresh journal (``db``, e.g. the ``journal_url`` fixture; default a SQLite file in
+    ``tmp_path``), with PHOTODOSE_HOME in ``tmp_path``."""
     from photodose.web import create_app
 
     monkeypatch.setenv("PHOTODOSE_HOME", str(tmp_path))
     monkeypatch.delenv("PHOTODOSE_DB", raising=False)
-    return create_app(str(tmp_path / "journal.sqlite"), **kwargs)
+    return create_app(db or str(tmp_path / "journal.sqlite"), **kwargs)
 
 
 def client_for(app):

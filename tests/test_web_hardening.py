@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from conftest import both_backends
 from test_web_fixtures import CSRF_RE, client_for, csrf_of, free_port, live_server, make_app
 
 WAND = Path(__file__).parents[1] / "photodose/devices/catalog/generic-wand-660-850.yaml"
@@ -37,8 +38,8 @@ def users(tmp_path, monkeypatch):
 
 
 @pytest.fixture()
-def login_app(users, tmp_path, monkeypatch):
-    return make_app(tmp_path, monkeypatch, require_login=True, secret_key="test-secret")
+def login_app(users, tmp_path, monkeypatch, journal_url):  # SQLite, or both backends with @both_backends
+    return make_app(tmp_path, monkeypatch, db=journal_url, require_login=True, secret_key="test-secret")
 
 
 @pytest.fixture(scope="module")
@@ -300,6 +301,7 @@ def test_guessing_clients_do_not_stall_other_pages(login_app, monkeypatch):
 
 # --- 4. revocable sessions ---------------------------------------------------------------------------------------
 
+@both_backends
 def test_logout_revokes_the_old_cookie(login_app):
     client = client_for(login_app)
     _login(client, "alice", "alice-secret-1")
@@ -370,6 +372,7 @@ def test_one_user_cannot_overwrite_or_see_another_users_device(login_app):
     assert "Bob Wand" in bob.get("/devices", params={"device": "my-panel"}).text
 
 
+@both_backends
 def test_profile_names_are_unique_per_user_only(login_app):
     alice, bob = client_for(login_app), client_for(login_app)
     _login(alice, "alice", "alice-secret-1")

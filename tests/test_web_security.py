@@ -9,6 +9,7 @@ import sys
 
 import pytest
 
+from conftest import both_backends
 from test_web_fixtures import CSRF_RE, client_for, csrf_of, make_app
 
 
@@ -29,8 +30,8 @@ def users(tmp_path, monkeypatch):
 
 
 @pytest.fixture()
-def login_app(users, tmp_path, monkeypatch):
-    return make_app(tmp_path, monkeypatch, require_login=True, secret_key="test-secret")
+def login_app(users, tmp_path, monkeypatch, journal_url):  # SQLite, or both backends with @both_backends
+    return make_app(tmp_path, monkeypatch, db=journal_url, require_login=True, secret_key="test-secret")
 
 
 @pytest.mark.parametrize("host", ["0.0.0.0", "192.168.1.20", "::", "example.org"])
@@ -116,6 +117,7 @@ def test_csrf_less_form_posts_are_rejected(login_app):
     assert client.delete(f"/api/profiles/{pid}", headers={"x-csrf-token": csrf_of(client)}).status_code == 204
 
 
+@both_backends
 def test_one_user_cannot_read_another_users_profile(login_app):
     alice, bob = client_for(login_app), client_for(login_app)
     _login(alice, "alice", "alice-secret-1")
