@@ -303,6 +303,10 @@ def _schedule_text(schedule: dict) -> str:
 
 def _log_app() -> typer.Typer:
     app = typer.Typer(help="Log sessions, plans and outcomes.", no_args_is_help=True)
+    from .heat_log import register as register_heat  # ``log heat``: sauna-dome sessions (photodose.hyperthermia)
+
+    register_heat(app, open_journal=_open, find_profile=_profile, parse_at=_parse_at, db_option=DbOption,
+                  profile_option=ProfileOption, at_option=AtOption, notes_option=NotesOption)
 
     @app.command("session")
     def session(site: Annotated[str, typer.Option(
@@ -458,6 +462,9 @@ def _progress(plot, profile, db, as_json) -> None:
             "side_effects_by_site": {s: side_effect_lines([r for r in sessions if r.site == s]) for s in sites},
             "side_effects_note": f"{SEVERITY_NOTE}; remedy: {REMEDY}",
             "adherence": adherence, "plot": None}
+    from .heat_log import heat_progress, render_heat_progress
+
+    data["heat"] = heat_progress(journal, person.id)  # sauna-dome sessions beside the light ones
     if plot is not None:
         from ..journal.plots import plot_progress_png
 
@@ -483,6 +490,7 @@ def _progress(plot, profile, db, as_json) -> None:
             if a["outside_course"]:
                 c.print(f"  {a['sessions_outside_course']} session(s) outside the course: "
                         + ", ".join(a["outside_course"]), highlight=False)
+        render_heat_progress(c, d["heat"])
         if d["plot"]:
             c.print(f"plot written to {d['plot']}")
 

@@ -22,13 +22,13 @@ from sqlalchemy import JSON, DateTime, Float, Integer, select
 
 from ..errors import PhotodoseInputError
 from .db import Journal, head_revision
-from .models import Base, DeviceInUse, Outcome, Plan, Profile, TherapySession
+from .models import Base, DeviceInUse, HeatSession, Outcome, Plan, Profile, TherapySession
 from .repository import owned_by
 
 FORMAT = "photodose-journal"
 FORMAT_VERSION = 1
 CHILD_TABLES: dict[str, type[Base]] = {"devices": DeviceInUse, "plans": Plan, "sessions": TherapySession,
-                                       "outcomes": Outcome}
+                                       "outcomes": Outcome, "heat_sessions": HeatSession}  # heat: rev 0007
 _ALL_TABLES: dict[str, type[Base]] = {"profile": Profile, **CHILD_TABLES}
 _SKIP = {"profile_id", "owner"}  # owner: the web account holding the data, not the person's data
 
@@ -213,6 +213,9 @@ def read_csv_zip(path: Path) -> dict[str, Any]:
     with zipfile.ZipFile(path) as z:
         data = json.loads(z.read("manifest.json"))
         for key, model in _ALL_TABLES.items():
+            if key == "heat_sessions" and f"{key}.csv" not in z.namelist():  # an export from before rev 0007
+                data[key] = []
+                continue
             records = _read_table_csv(model, z.read(f"{key}.csv").decode("utf-8"))
             data[key] = records[0] if key == "profile" else records
     return data

@@ -133,3 +133,22 @@ class WebSession(Base):
 
 
 TABLES: tuple[type[Base], ...] = (Profile, DeviceInUse, Plan, TherapySession, Outcome)
+
+
+class HeatSession(Base):
+    """A whole-body hyperthermia session (rev 0007): heating minutes in a sauna dome, its chamber settings (degC,
+    % RH) and the peak core temperature (degC) and minutes to target when the person measured them."""
+
+    __tablename__ = "heat_sessions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    profile_id: Mapped[int] = mapped_column(ForeignKey("profiles.id", ondelete="CASCADE"), index=True)
+    start_at: Mapped[datetime]
+    heating_minutes: Mapped[float] = mapped_column(Float)
+    device_id: Mapped[str] = mapped_column(String(200))
+    air_temperature_c: Mapped[float | None] = mapped_column(Float)
+    mean_radiant_temperature_c: Mapped[float | None] = mapped_column(Float)
+    relative_humidity_percent: Mapped[float | None] = mapped_column(Float)
+    core_temperature_c: Mapped[float | None] = mapped_column(Float)
+    minutes_to_target: Mapped[float | None] = mapped_column(Float)
+    notes: Mapped[str | None] = mapped_column(Text)
