@@ -9,6 +9,7 @@ from photodose.journal import cumulative_dose, sessions_for_site
 from photodose.journal import repository as repo
 from photodose.journal.adherence import plan_adherence, weekly_adherence
 from photodose.journal.dosing import logged_session_dose, target_dose_from_plan
+from conftest import both_backends
 from test_journal_fixtures import PLAN, log
 
 
@@ -71,6 +72,7 @@ def test_a_panel_plan_gives_no_target_dose_to_a_laser_session_logged_against_it(
     assert target_dose_from_plan(PLAN, "knee", "generic-laser-probe-808", 600, 50.0) == (None, None)
 
 
+@both_backends
 def test_cumulative_dose_per_day_week_and_course(journal):
     p = repo.add_profile(journal, "ann")
     monday = datetime(2026, 10, 5, 8)  # ISO week 2026-W41
@@ -124,6 +126,7 @@ def test_adherence_mid_course_and_partial_first_week():
     assert before.sessions_outside_course == 1 and before.sessions_done == 0
 
 
+@both_backends
 def test_plan_adherence_from_stored_plan(journal):
     p = repo.add_profile(journal, "ann")
     plan = repo.add_plan(journal, p.id, PLAN, created_at=datetime(2026, 10, 5, 7))

@@ -4,9 +4,11 @@ import pytest
 
 from photodose.journal.plots import plot_progress_png, progress_figure
 from photodose.journal.progress import progress_series, progress_summary
+from conftest import both_backends
 from test_journal_fixtures import populate
 
 
+@both_backends
 def test_series_and_summary(journal):
     p = populate(journal)
     series = progress_series(journal, p.id)
