@@ -254,8 +254,14 @@ def register(app: typer.Typer) -> None:
         if is_heat_plan(device, condition):  # a sauna dome: heat, not light (photodose.hyperthermia)
             from .heat_render import render_heat_plan
 
-            heat = plan_heat_for_profile(device, condition, *_profile_row(profile, db))
-            return emit(heat.model_dump(mode="json"), as_json, render_heat_plan)
+            if plot:
+                require_output_path("plot", plot, (".png",))
+            heat = plan_heat_for_profile(device, condition, *_profile_row(profile, db)).model_dump(mode="json")
+            if plot:
+                from .heat_render import core_temperature_png
+
+                heat["plot_path"] = core_temperature_png(heat, plot)
+            return emit(heat, as_json, render_heat_plan)
         from ..planning.request import PlanRequest
         from ..units import length_unit_typed
         from ..usecases import plan_for_profile
