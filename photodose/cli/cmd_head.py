@@ -1,0 +1,122 @@
+"""``photodose head``: a device's light traced in 3-D through a segmented head to the cortex under a target.
+
+Calls :func:`photodose.usecases.head_dose.head_dose` and prints its ``HeadDose`` (``--json``: the model's
+fields); ``--plot FILE.png`` draws three slices through the target with the session's fluence (J/cm^2).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from ._output import JsonFlag, emit, require_output_path
+
+
+def _render(console, d) -> None:
+    console.print(f"[bold]{d.device}[/bold] at {', '.join(d.positions)} for {d.minutes:g} min, "
+                  f"{', '.join(f'{nm:g}' for nm in d.wavelengths_nm)} nm, {d.power_per_site_w:.3g} W per site "
+                  f"(head model {d.head_model}, {d.photons:,} photons, seed {d.seed})")
+    console.print(f"  cortex fluence under {d.target}: {d.cortex_fluence_j_cm2:.3g} "
+                  f"+- {d.cortex_fluence_stderr_j_cm2:.2g} J/cm^2")
+    console.print(f"  scalp fluence under the device: {d.scalp_fluence_j_cm2:.3g} "
+                  f"+- {d.scalp_fluence_stderr_j_cm2:.2g} J/cm^2 (incident {d.incident_fluence_j_cm2:.3g} J/cm^2)")
+    console.print(f"  fraction at cortex: {100 * d.fraction_at_cortex:.2f} +- {100 * d.fraction_at_cortex_stderr:.2f} %"
+                  f" of the incident fluence; {100 * d.energy_fraction_at_cortex:.3f} % of the emitted energy "
+                  f"absorbed in the target")
+    gm = d.grey_matter
+    console.print(f"  grey matter: {100 * gm.absorbed_fraction:.2f} % of the energy ({gm.energy_j:.3g} J); fluence "
+                  f"median {gm.fluence_median_j_cm2:.3g}, 99th percentile {gm.fluence_p99_j_cm2:.3g}, "
+                  f"max {gm.fluence_max_j_cm2:.3g} J/cm^2")
+    f = d.flat_stack
+    console.print(f"  flat {f.site} stack (one site): cortex {f.cortex_fluence_j_cm2:.3g} +- "
+                  f"{f.cortex_fluence_stderr_j_cm2:.2g} J/cm^2 at {f.grey_matter_depth_mm:g} mm, "
+                  f"fraction {100 * f.fraction_at_cortex:.2f} %")
+    console.print(f"  [dim]{d.seconds:.1f} s on {d.threads} threads; sources: {', '.join(d.citations)}[/dim]")
+
+
+def plot_slices(dose, fluence_j_cm2, path: Path) -> Path:
+    """Three orthogonal slices through the target's centre: tissue outlines and the fluence (log colour)."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    import numpy as np
+    from matplotlib.colors import LogNorm
+
+    from ..transport import head as H
+
+    model = H.load_head()
+    vol = model.volume
+    _, positions, _ = H.resolve_target(dose.target, model)
+    centre = np.mean([H.cortex_point(model, p) for p in positions[:1]], axis=0)
+    idx = np.floor((centre - np.asarray(vol.origin_mm)) / vol.voxel_mm).astype(int)
+    labels = vol.labels
+    f = np.where(fluence_j_cm2 > 0, fluence_j_cm2, np.nan)
+    vmax = np.nanmax(f) if np.isfinite(np.nanmax(f)) else 1.0
+    norm = LogNorm(vmin=vmax * 1e-4, vmax=vmax)
+    h = vol.voxel_mm
+    o = vol.origin_mm
+    shape = labels.shape
+    views = [("sagittal x = %.0f mm" % (o[0] + (idx[0] + .5) * h), labels[idx[0]].T, f[idx[0]].T,
+              (o[1], o[1] + shape[1] * h, o[2], o[2] + shape[2] * h), ("y (mm, anterior)", "z (mm)")),
+             ("coronal y = %.0f mm" % (o[1] + (idx[1] + .5) * h), labels[:, idx[1]].T, f[:, idx[1]].T,
+              (o[0], o[0] + shape[0] * h, o[2], o[2] + shape[2] * h), ("x (mm, right)", "z (mm)")),
+             ("axial z = %.0f mm" % (o[2] + (idx[2] + .5) * h), labels[:, :, idx[2]].T, f[:, :, idx[2]].T,
+              (o[0], o[0] + shape[0] * h, o[1], o[1] + shape[1] * h), ("x (mm, right)", "y (mm, anterior)"))]
+    fig, axes = plt.subplots(1, 3, figsize=(15, 5.2), constrained_layout=True)
+    image = None
+    for ax, (title, lab, flu, extent, (xl, yl)) in zip(axes, views):
+        ax.imshow(lab, origin="lower", extent=extent, cmap="Greys", vmin=0, vmax=8, interpolation="nearest")
+        image = ax.imshow(flu, origin="lower", extent=extent, cmap="inferno", norm=norm, alpha=0.85,
+                          interpolation="nearest")
+        ax.contour(np.isin(lab, (H.GREY,)).astype(float), levels=[0.5], colors="cyan", linewidths=0.6,
+                   extent=extent, origin="lower")
+        ax.contour((lab > 0).astype(float), levels=[0.5], colors="white", linewidths=0.6, extent=extent,
+                   origin="lower")
+        ax.set_title(title)
+        ax.set_xlabel(xl)
+        ax.set_ylabel(yl)
+    fig.colorbar(image, ax=axes, shrink=0.8, label="fluence in the session (J/cm$^2$)")
+    fig.suptitle(f"{dose.device} at {', '.join(dose.positions)}, {dose.minutes:g} min, "
+                 f"{', '.join(f'{nm:g}' for nm in dose.wavelengths_nm)} nm: cortex ({dose.target}) "
+                 f"{dose.cortex_fluence_j_cm2:.3g} J/cm$^2$; cyan: grey matter, white: scalp surface")
+    fig.savefig(path, dpi=90)
+    plt.close(fig)
+    return path
+
+
+def register(app: typer.Typer) -> None:
+    @app.command("head")
+    def head(
+        device: Annotated[str, typer.Option("--device", help="Device id from `photodose devices` or a device "
+                                            "file.")],
+        position: Annotated[list[str], typer.Option("--position", help="10-20 position of one device, e.g. F3; "
+                                                    "repeat for several sites.")],
+        minutes: Annotated[float, typer.Option("--minutes", help="Session length in minutes.")],
+        nm: Annotated[Optional[float], typer.Option("--nm", help="Trace at this wavelength instead of the "
+                                                    "device's channels' (400-1400 nm).")] = None,
+        photons: Annotated[str, typer.Option("--photons", help="Photon packets, e.g. 2e5.")] = "2e5",
+        target: Annotated[str, typer.Option("--target", help="dlpfc (F3/F4), frontopolar (Fp1/Fpz/Fp2) or a "
+                                            "10-20 position.")] = "dlpfc",
+        distance: Annotated[Optional[float], typer.Option("--distance-mm", help="Standoff from the scalp in mm "
+                                                          "(default: the device's).")] = None,
+        seed: Annotated[int, typer.Option(help="Random seed; the same seed gives the same numbers.")] = 1,
+        threads: Annotated[Optional[int], typer.Option(help="Worker threads (default: all cores).")] = None,
+        plot: Annotated[Optional[Path], typer.Option("--plot", help="Write a PNG of three slices with the "
+                                                     "fluence.")] = None,
+        as_json: JsonFlag = False,
+    ) -> None:
+        """Dose at the cortex from a device placed on a segmented adult head (3-D voxel Monte Carlo)."""
+        from ..usecases.head_dose import head_dose_and_fluence
+        from .cmd_transport import parse_photons
+
+        if plot is not None:
+            plot = require_output_path("plot", plot, (".png",))
+        dose, fluence = head_dose_and_fluence(device, list(position), minutes, wavelength_nm=nm,
+                                              photons=parse_photons(photons), target=target, distance_mm=distance,
+                                              seed=seed, threads=threads)
+        if plot is not None:
+            plot_slices(dose, fluence, plot)
+        emit(dose, as_json, _render)
