@@ -193,10 +193,9 @@ def _profile_app() -> typer.Typer:
 
 
 def _read_json(path: Path, field: str) -> Any:
-    try:
-        return json.loads(Path(path).read_text(encoding="utf-8"))
-    except (OSError, json.JSONDecodeError) as exc:
-        raise PhotodoseInputError(field, str(path), f"a readable JSON file ({exc})") from None
+    from ..inputs import parse_json, read_text
+
+    return parse_json(read_text(path, field), field, str(path))
 
 
 def _emit_outcome(row, as_json: bool, alerts: list[str] | None = None) -> None:
@@ -487,6 +486,8 @@ def _progress(plot, profile, db, as_json) -> None:
             c.print(f"plan {a['plan_id']}: {a['sessions_done']} of {a['sessions_planned_so_far']} planned sessions "
                     f"done, {a['sessions_missed']} missed, streak {a['current_streak_weeks']} weeks; course from "
                     f"{a['course_start']} ({a['course_start_from']})", highlight=False)
+            c.print("  weeks: " + "; ".join(f"{w['week_start']} {w['phase']} {w['done']}/{w['planned']} {w['status']}"
+                                          for w in a["by_week"]), highlight=False)
             if a["outside_course"]:
                 c.print(f"  {a['sessions_outside_course']} session(s) outside the course: "
                         + ", ".join(a["outside_course"]), highlight=False)
