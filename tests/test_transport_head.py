@@ -1,0 +1,148 @@
+"""The segmented head, 10-20 placement and transcranial dose in 3-D."""
+
+from __future__ import annotations
+
+import json
+from importlib import resources
+
+import numpy as np
+import pytest
+
+from photodose.errors import PhotodoseInputError
+from photodose.transport import head as H
+
+FOREHEAD = ("Fp1", "Fp2", "F3", "F4", "F7", "F8")
+
+
+@pytest.fixture(scope="module")
+def model():
+    return H.load_head()
+
+
+def test_head_ships_small_with_its_provenance_and_licence(model):
+    path = resources.files("photodose.transport").joinpath("data", "head_icbm152_2mm.npz")
+    assert path.stat().st_size < 1_000_000
+    meta = model.meta
+    assert "Permission to use, copy, modify, and distribute" in meta["licence"]
+    assert {"fonov2009", "fonov2011"} <= set(meta["citations"])
+    assert model.volume.voxel_mm == 2.0
+    counts = np.bincount(model.volume.labels.ravel(), minlength=6)
+    assert np.all(counts[1:] > 10_000)   # every tissue present
+
+
+def test_forehead_scalp_and_skull_thickness_within_strangman2014_ranges(model):
+    """Thickness along the inward normal under six forehead positions, averaged (2 mm voxels measure a 4 mm
+    shell as 2.25-5.75 mm along oblique rays), against the five-tissue Colin27 head of Strangman et al. 2014:
+    scalp 3.6-11.2 mm, skull 2.5-10.5 mm."""
+    scalp, skull, csf = [], [], []
+    for pos in FOREHEAD:
+        p, n = H.scalp_point(model, pos)
+        runs = H.depth_profile(model, p, n)
+        assert [lab for lab, _ in runs[:3]] == [H.SCALP, H.SKULL, H.CSF], pos
+        scalp.append(runs[0][1])
+        skull.append(runs[1][1])
+        csf.append(runs[2][1])
+    lo, hi = model.meta["thickness_check"]["scalp_range_mm"]
+    assert lo <= np.mean(scalp) <= hi
+    lo, hi = model.meta["thickness_check"]["skull_range_mm"]
+    assert lo <= np.mean(skull) <= hi
+    assert np.mean(skull) == pytest.approx(model.meta["thickness_mm"]["skull"], abs=1.0)
+    assert np.mean(csf) == pytest.approx(model.meta["thickness_mm"]["csf"], abs=1.0)
+
+
+def test_10_20_positions_land_on_this_heads_scalp_near_the_template_positions(model):
+    centre = H.centre_mm(model)
+    for pos in ("Fp1", "Fp2", "Fz", "F3", "F4", "F7", "F8", "C3", "Cz", "C4", "P3", "Pz", "P4", "O1", "O2"):
+        p, n = H.scalp_point(model, pos)
+        template = np.asarray(model.positions_mm[pos])
+        assert np.linalg.norm(p - template) < 15.0, pos        # shell head vs the template's scalp
+        assert np.dot(n, p - centre) > 0, pos                  # the normal points outward
+    assert H.scalp_point(model, "F3")[0][0] < 0 < H.scalp_point(model, "F4")[0][0]   # left is -x
+    assert H.cortex_point(model, "F3")[1] > 20      # DLPFC under F3 is frontal (MNI y > 20 mm)
+
+
+def test_unknown_position_and_target_name_the_option():
+    with pytest.raises(PhotodoseInputError) as err:
+        H.resolve_position("F33")
+    assert err.value.field == "position" and "F3" in str(err.value)
+    with pytest.raises(PhotodoseInputError) as err:
+        H.resolve_target("dlfpc")
+    assert err.value.field == "target"
+
+
+def _f3_f4_run(model, nm, photons, threads=None):
+    """Two small contact sources (4 Lambertian points on a 10 mm square) at F3 and F4, as a tPBM headset."""
+    uv = np.array([[-5.0, -5.0], [-5.0, 5.0], [5.0, -5.0], [5.0, 5.0]])
+    pos, dirs, w, m = [], [], [], []
+    for name in ("F3", "F4"):
+        p, d, pw, mm = H.place_emitters(model, name, uv, 0.25, 1.0, 0.0, conformal=False)
+        pos.append(p), dirs.append(d), w.append(pw), m.append(mm)
+    scalp = [H.scalp_point(model, n)[0] for n in ("F3", "F4")]
+    return H.run_head(np.vstack(pos), np.vstack(dirs), np.concatenate(w), np.concatenate(m), nm,
+                      scalp_points_mm=scalp, photons=photons, seed=4, threads=threads, head=model)
+
+
+def test_head_run_identical_across_thread_counts(model):
+    import numba
+
+    runs = [_f3_f4_run(model, 810, 3000, threads=t) for t in sorted({1, numba.config.NUMBA_NUM_THREADS})]
+    for other in runs[1:]:
+        assert np.array_equal(other.result.absorbed_per_voxel, runs[0].result.absorbed_per_voxel)
+        assert other.per_watt("target") == runs[0].per_watt("target")
+    assert runs[0].result.energy_balance_error() < 1e-10
+
+
+@pytest.fixture(scope="module")
+def wavelength_runs(model):
+    return {nm: _f3_f4_run(model, nm, 30_000) for nm in (670, 810, 980, 1064)}
+
+
+def test_cassano2019_810_nm_delivers_more_to_the_dlpfc_than_670_and_980(wavelength_runs):
+    """Cassano et al. 2019: of 670, 810, 980 and 1064 nm, 810 nm gave the highest energy to the targets. With
+    photodose's tissue presets, 810 nm beats 670 nm (blood) and 980 nm (water) by > 3 standard errors."""
+    a810, s810 = wavelength_runs[810].absorbed("target")
+    for nm in (670, 980):
+        a, s = wavelength_runs[nm].absorbed("target")
+        assert a810 - a > 3 * np.hypot(s810, s), nm
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "photodose's presets are Cassano 2019's 810 nm values carried to 1064 nm by an assumed composition (water "
+    "+ blood-shaped residual) and mus' ~ nm^-1.286 (scalp, skull) / nm^-1.611 (brain); that lowers mus' by 30 % "
+    "at 1064 nm while mua rises only 17-40 %, so 1064 nm ranks first here; Cassano used per-wavelength "
+    "literature values that were not read here"))
+def test_cassano2019_810_nm_delivers_more_to_the_dlpfc_than_1064(wavelength_runs):
+    a810, s810 = wavelength_runs[810].absorbed("target")
+    a, s = wavelength_runs[1064].absorbed("target")
+    assert a810 - a > 3 * np.hypot(s810, s)
+
+
+def test_head_cortex_fluence_agrees_with_the_flat_forehead_stack_within_a_factor_2():
+    """Same tissues, independent geometry and kernel: the curved head (sulcal CSF, oblique layers) and the flat
+    five-layer stack give the cortex fluence under a forehead device within a factor 2."""
+    from photodose.usecases.head_dose import head_dose
+
+    dose = head_dose("generic-headset-810", ["F3", "F4"], 20, photons=20_000)
+    assert dose.cortex_fluence_stderr_j_cm2 < 0.2 * dose.cortex_fluence_j_cm2
+    ratio = dose.cortex_fluence_j_cm2 / dose.flat_stack.cortex_fluence_j_cm2
+    assert 0.5 < ratio < 2.0
+    assert 0 < dose.fraction_at_cortex < 1 and 0 < dose.energy_fraction_at_cortex < dose.grey_matter.absorbed_fraction
+    assert dose.scalp_fluence_j_cm2 > 5 * dose.cortex_fluence_j_cm2
+
+
+def test_photodose_head_cli_json_and_plot(tmp_path):
+    from typer.testing import CliRunner
+
+    from photodose.cli import app
+
+    png = tmp_path / "slices.png"
+    result = CliRunner().invoke(app, ["head", "--device", "generic-headset-810", "--position", "F3", "--minutes",
+                                      "10", "--photons", "5000", "--plot", str(png), "--json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    for key in ("cortex_fluence_j_cm2", "cortex_fluence_stderr_j_cm2", "scalp_fluence_j_cm2", "fraction_at_cortex",
+                "fraction_at_cortex_stderr", "grey_matter", "flat_stack"):
+        assert key in data
+    assert png.stat().st_size > 10_000
+    bad = CliRunner().invoke(app, ["head", "--device", "generic-headset-810", "--position", "F33", "--minutes", "10"])
+    assert bad.exit_code == 2 and "--position" in bad.output
