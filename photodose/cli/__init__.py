@@ -70,7 +70,7 @@ def _register_commands() -> None:
 # Help panels in the order of the data flow (DESIGN.md); a command not named here stays under "Commands".
 HELP_PANELS = {
     "Start here": ("demo", "plan", "dose", "serve", "protocols"),
-    "Tissue and light transport": ("optics", "stack", "tissues", "sites", "mc", "fast"),
+    "Tissue and light transport": ("optics", "stack", "tissues", "sites", "mc", "fast", "head"),
     "Devices": ("irradiance", "calibrate", "device"),
     "Safety": ("safety",),
     "Journal": ("profile", "log", "schedule", "history", "progress", "export", "import"),
