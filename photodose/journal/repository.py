@@ -17,6 +17,16 @@ from .models import DeviceInUse, Outcome, Plan, Profile, TherapySession
 from .sites import require_site
 
 PHOTOTYPES = ("I", "II", "III", "IV", "V", "VI")
+
+
+def _phototype(given) -> str:
+    """The one skin-type parser (I-VI or 1-6: ``optics.phototypes.normalise_skin_type``), as the profile's field."""
+    from ..optics.phototypes import normalise_skin_type
+
+    try:
+        return normalise_skin_type(given)
+    except PhotodoseInputError as exc:
+        raise PhotodoseInputError("skin_phototype", given, exc.allowed) from None
 CLOCK_SKEW = timedelta(minutes=1)
 EARLIEST = datetime(1960, 1, 1)  # the first laser; a journal entry dated earlier is a typing error
 
@@ -52,7 +62,7 @@ def add_profile(db: Journal, name: str, *, skin_phototype: str | None = None,
     name = (name or "").strip()
     if not name:
         raise PhotodoseInputError("name", name, "a non-empty name or pseudonym")
-    phototype = require_choice("skin_phototype", skin_phototype, PHOTOTYPES) if skin_phototype else None
+    phototype = None if skin_phototype is None else _phototype(skin_phototype)
     if contraindication_answers is not None and answered_at is None:
         answered_at = _now()
     with db.transaction() as s:
@@ -137,9 +147,13 @@ def add_plan(db: Journal, profile_id: int, plan: PlanResult | dict[str, Any],
     if not typed.followable:
         raise PhotodoseInputError("plan.status", typed.status,
                                   "a plan the safety gate passed (ok or caution); a refused plan cannot be followed")
+    stored = typed.model_dump(mode="json")
     with db.transaction() as s:
-        row = Plan(profile_id=profile_id, plan=typed.model_dump(mode="json"), created_at=created_at or _now(),
-                   course_start=course_start)
+        same_start = Plan.course_start.is_(None) if course_start is None else Plan.course_start == course_start
+        for same in s.scalars(select(Plan).where(Plan.profile_id == profile_id, same_start)):
+            if same.plan == stored:  # saving the same plan twice (a double click, a resent form) stores it once
+                return same
+        row = Plan(profile_id=profile_id, plan=stored, created_at=created_at or _now(), course_start=course_start)
         s.add(row)
     return row
 
@@ -286,3 +300,124 @@ def list_outcomes(db: Journal, profile_id: int, instrument: str | None = None) -
         query = query.where(Outcome.instrument == instrument)
     with db.read() as s:
         return list(s.scalars(query.order_by(Outcome.recorded_at, Outcome.id)))
+
+
+# --- corrections: edit and delete (one transaction each; the same checks as the inserts) ------------------------
+
+KEEP: Any = ...  # an argument left at KEEP keeps the stored value; None clears an optional one
+
+
+def _owned(s, model, row_id: int, profile_id: int, what: str):
+    row = s.get(model, row_id)
+    if row is None or row.profile_id != profile_id:
+        raise PhotodoseInputError(f"{what}_id", row_id, f"the id of a {what} stored for this profile")
+    return row
+
+
+def _session_rows(s, profile_id: int, session_id: int) -> list[TherapySession]:
+    """The session row and, for a session over several sites, the other rows of its group."""
+    row = _owned(s, TherapySession, session_id, profile_id, "session")
+    if not row.session_group:
+        return [row]
+    return list(s.scalars(select(TherapySession).where(TherapySession.profile_id == profile_id,
+                                                       TherapySession.session_group == row.session_group)))
+
+
+def get_session(db: Journal, profile_id: int, session_id: int) -> TherapySession:
+    with db.read() as s:
+        return _owned(s, TherapySession, session_id, profile_id, "session")
+
+
+def update_session(db: Journal, profile_id: int, session_id: int, *, start_at: datetime = KEEP,
+                   duration_s: float = KEEP, notes: str | None = KEEP, warmth_0_10: int | None = KEEP,
+                   comfort: str | None = KEEP) -> TherapySession:
+    """Correct a logged session (every row of a session over several sites): its start, length, notes, warmth or
+    comfort, checked as :func:`log_session_sites` checks them. A new length rescales the stored surface and target
+    fluence by new/old length: both are irradiance x time at the session's unchanged irradiance
+    (:func:`photodose.journal.dosing.logged_session_dose`)."""
+    if start_at is not KEEP:
+        require_past("at", start_at)
+    if duration_s is not KEEP:
+        duration_s = require_in_range("duration_s", duration_s, 0, 24 * 3600, low_inclusive=False)
+    if warmth_0_10 not in (KEEP, None) and require_in_range("warmth", warmth_0_10, 0, 10) != int(warmth_0_10):
+        raise PhotodoseInputError("warmth", warmth_0_10, "a whole number 0-10")
+    with db.transaction() as s:
+        rows = _session_rows(s, profile_id, session_id)
+        for row in rows:
+            if duration_s is not KEEP and duration_s != row.duration_s:
+                scale = duration_s / row.duration_s
+                row.surface_fluence_j_cm2 *= scale
+                if row.target_fluence_j_cm2 is not None:
+                    row.target_fluence_j_cm2 *= scale
+                row.duration_s = duration_s
+            if start_at is not KEEP:
+                row.start_at = start_at
+            if notes is not KEEP:
+                row.notes = _blank_to_none(notes)
+            if comfort is not KEEP:
+                row.comfort = _blank_to_none(comfort)
+            if warmth_0_10 is not KEEP:
+                row.warmth_0_10 = None if warmth_0_10 is None else int(warmth_0_10)
+    return next(r for r in rows if r.id == session_id)
+
+
+def delete_session(db: Journal, profile_id: int, session_id: int) -> int:
+    """Delete a logged session (every row of a session over several sites); returns the rows deleted."""
+    with db.transaction() as s:
+        rows = _session_rows(s, profile_id, session_id)
+        for row in rows:
+            s.delete(row)
+    return len(rows)
+
+
+def get_outcome(db: Journal, profile_id: int, outcome_id: int) -> Outcome:
+    with db.read() as s:
+        return _owned(s, Outcome, outcome_id, profile_id, "outcome")
+
+
+def update_outcome(db: Journal, profile_id: int, outcome_id: int, *, recorded_at: datetime = KEEP,
+                   notes: str | None = KEEP, site: str | None = KEEP, score: Score = KEEP) -> Outcome:
+    """Correct a logged outcome: when, notes, site (checked as :func:`log_outcome` checks them) or its score (a
+    :class:`photodose.outcomes.Score` of the same instrument, re-scored by :mod:`photodose.outcomes`)."""
+    from ..outcomes import get_instrument
+
+    if recorded_at is not KEEP:
+        require_past("at", recorded_at)
+    if site not in (KEEP, None):
+        site = require_site(site)
+    with db.transaction() as s:
+        row = _owned(s, Outcome, outcome_id, profile_id, "outcome")
+        if score is not KEEP:
+            if score.instrument != row.instrument:
+                raise PhotodoseInputError("instrument", score.instrument, f"this outcome's own, {row.instrument}")
+            row.item_scores = list(score.items) if score.items is not None else None
+            row.total, row.band = score.total, score.band
+        if site is not KEEP:
+            if site is None and row.instrument != "custom" and get_instrument(row.instrument).needs_site:
+                raise PhotodoseInputError("site", None, f"{row.instrument} needs a site")
+            row.site = site
+        if recorded_at is not KEEP:
+            row.recorded_at = recorded_at
+        if notes is not KEEP:
+            row.notes = _blank_to_none(notes)
+    return row
+
+
+def delete_outcome(db: Journal, profile_id: int, outcome_id: int) -> None:
+    with db.transaction() as s:
+        s.delete(_owned(s, Outcome, outcome_id, profile_id, "outcome"))
+
+
+def delete_plan(db: Journal, profile_id: int, plan_id: int) -> int:
+    """Delete a saved plan. The sessions that followed it stay in the journal (they happened), no longer linked
+    to a plan; returns how many sessions that unlinked."""
+    with db.transaction() as s:
+        plan = s.get(Plan, plan_id)
+        if plan is None or plan.profile_id != profile_id:
+            raise PhotodoseInputError("plan", plan_id, "the id of a plan stored for this profile")
+        followed = list(s.scalars(select(TherapySession).where(TherapySession.plan_id == plan_id)))
+        for row in followed:
+            row.plan_id = None
+        s.flush()
+        s.delete(plan)
+    return len(followed)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Request, Response
+from fastapi import APIRouter, HTTPException, Path, Request, Response
 
 from ...errors import PhotodoseInputError
 from ...journal import exchange, repository
@@ -13,10 +13,11 @@ from ...journal.progress import progress_series, progress_summary
 from ...outcomes import get_instrument, score_items, score_total
 from ..profiles import create_profile, journal, owned_profile, visible_profiles
 from ...usecases.log_session import log_session_from_plan
-from .api_models import MAX_ID, OutcomeIn, PlanIn, ProfileIn, SessionIn
+from .api_models import MAX_ID, OutcomeEdit, OutcomeIn, PlanIn, ProfileIn, SessionEdit, SessionIn
 
 router = APIRouter(prefix="/api", tags=["journal"])
 ProfileId = Annotated[int, Path(ge=1, le=MAX_ID, description="profile id")]
+RowId = Annotated[int, Path(ge=1, le=MAX_ID, description="id of a row stored for this profile")]
 
 
 def _profile_json(p) -> dict:
@@ -92,10 +93,11 @@ def list_sessions(request: Request, profile_id: ProfileId) -> list[dict]:
 
 @router.post("/profiles/{profile_id}/sessions", status_code=201)
 def log_session(request: Request, profile_id: ProfileId, body: SessionIn) -> dict:
-    """Log a session that followed a saved plan for ``minutes`` (ending now)."""
+    """Log a session that followed a saved plan for ``minutes``, ending ``ended_at`` (default now: a past
+    session gives its end)."""
     pid = owned_profile(request, profile_id).id
     logged = log_session_from_plan(journal(request), pid, body.plan_id, body.minutes * 60.0, notes=body.notes,
-                                   warmth_0_10=body.warmth_0_10)
+                                   warmth_0_10=body.warmth_0_10, ended_at=_local(body.ended_at))
     return {k: logged.session[k] for k in SESSION_KEYS} | {
         "overdose_warnings": [w.model_dump() for w in logged.overdose_warnings]}
 
@@ -137,3 +139,73 @@ def progress(request: Request, profile_id: ProfileId) -> dict:
                     "totals": s.totals} for s in series.scores],
         "change_from_baseline": [vars(c) for c in progress_summary(db, pid)],
     }
+
+
+# --- corrections ------------------------------------------------------------------------------------------------
+
+def _local(when: datetime | None) -> datetime | None:
+    """A sent time as the journal's naive local time (an offset is converted to this machine's zone)."""
+    if when is None or when.tzinfo is None:
+        return when
+    return when.astimezone().replace(tzinfo=None)
+
+
+def _correct(request: Request, profile_id: int, write, row_id: int, what: str, **changes):
+    """``write(journal, profile, row_id, **changes)``; a row this profile does not hold is a 404."""
+    pid = owned_profile(request, profile_id).id
+    try:
+        return write(journal(request), pid, row_id, **changes)
+    except PhotodoseInputError as exc:
+        if exc.field in (f"{what}_id", "plan"):
+            raise HTTPException(status_code=404, detail=f"{what}_id: no {what} {row_id} in this profile") from None
+        raise
+
+
+@router.patch("/profiles/{profile_id}/sessions/{session_id}")
+def edit_session(request: Request, profile_id: ProfileId, session_id: RowId, body: SessionEdit) -> dict:
+    """Correct a logged session: only the fields sent change; a new length rescales its stored dose."""
+    sent = body.model_fields_set
+    changes = {k: getattr(body, k) for k in ("warmth_0_10", "notes") if k in sent}
+    if body.start_at is not None:
+        changes["start_at"] = _local(body.start_at)
+    if body.minutes is not None:
+        changes["duration_s"] = body.minutes * 60.0
+    row = _correct(request, profile_id, repository.update_session, session_id, "session", **changes)
+    return _session_json(row)
+
+
+@router.delete("/profiles/{profile_id}/sessions/{session_id}", status_code=204)
+def delete_session(request: Request, profile_id: ProfileId, session_id: RowId) -> Response:
+    """Delete a logged session (all its sites when it covered several)."""
+    _correct(request, profile_id, repository.delete_session, session_id, "session")
+    return Response(status_code=204)
+
+
+@router.patch("/profiles/{profile_id}/outcomes/{outcome_id}")
+def edit_outcome(request: Request, profile_id: ProfileId, outcome_id: RowId, body: OutcomeEdit) -> dict:
+    """Correct a logged outcome: only the fields sent change; ``items`` or ``total`` re-scores it."""
+    sent = body.model_fields_set
+    changes = {k: getattr(body, k) for k in ("notes", "site") if k in sent}
+    if body.recorded_at is not None:
+        changes["recorded_at"] = _local(body.recorded_at)
+    if body.items is not None or body.total is not None:
+        row = _correct(request, profile_id, repository.get_outcome, outcome_id, "outcome")
+        if row.instrument == "custom":
+            raise PhotodoseInputError("instrument", "custom", "a questionnaire's outcome (a custom metric has no score)")
+        changes["score"] = (score_items(row.instrument, body.items) if body.items is not None
+                            else score_total(row.instrument, body.total))
+    row = _correct(request, profile_id, repository.update_outcome, outcome_id, "outcome", **changes)
+    return _outcome_json(row)
+
+
+@router.delete("/profiles/{profile_id}/outcomes/{outcome_id}", status_code=204)
+def delete_outcome(request: Request, profile_id: ProfileId, outcome_id: RowId) -> Response:
+    _correct(request, profile_id, repository.delete_outcome, outcome_id, "outcome")
+    return Response(status_code=204)
+
+
+@router.delete("/profiles/{profile_id}/plans/{plan_id}", status_code=204)
+def delete_plan(request: Request, profile_id: ProfileId, plan_id: RowId) -> Response:
+    """Delete a saved plan; the sessions that followed it stay, no longer linked to a plan."""
+    _correct(request, profile_id, repository.delete_plan, plan_id, "plan")
+    return Response(status_code=204)

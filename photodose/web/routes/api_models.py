@@ -2,11 +2,24 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from datetime import datetime
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
 MAX_ID = 2 ** 31 - 1
+
+
+def _phototype(value):
+    """The one skin-type parser (I-VI or 1-6); anything else is left for the Literal to refuse."""
+    from ..optics.phototypes import normalise_skin_type
+
+    if value is None or not isinstance(value, (str, int)) or isinstance(value, bool):
+        return value
+    try:
+        return normalise_skin_type(value)
+    except ValueError:
+        return value
 
 
 class _Strict(BaseModel):
@@ -15,7 +28,8 @@ class _Strict(BaseModel):
 
 class ProfileIn(_Strict):
     name: str = Field(min_length=1, max_length=200, description="name or pseudonym, unique in the journal")
-    skin_phototype: Literal["I", "II", "III", "IV", "V", "VI"] | None = None
+    skin_phototype: Annotated[Literal["I", "II", "III", "IV", "V", "VI"] | None,
+                              BeforeValidator(_phototype)] = Field(default=None, description="Fitzpatrick I-VI (or 1-6)")
 
 
 class PlanIn(_Strict):
@@ -26,6 +40,28 @@ class SessionIn(_Strict):
     plan_id: int = Field(ge=1, le=MAX_ID, description="a plan saved for this profile")
     minutes: float = Field(gt=0, le=24 * 60, description="minutes actually done")
     warmth_0_10: int | None = Field(default=None, ge=0, le=10)
+    notes: str | None = Field(default=None, max_length=2000)
+    ended_at: datetime | None = Field(default=None, description="local time the session ended (a past session); "
+                                                                "omitted: now")
+
+
+class SessionEdit(_Strict):
+    """A correction: only the fields sent are changed (null clears warmth or notes)."""
+
+    start_at: datetime | None = Field(default=None, description="local start time; not in the future")
+    minutes: float | None = Field(default=None, gt=0, le=24 * 60,
+                                  description="minutes done; the stored dose is rescaled (irradiance x time)")
+    warmth_0_10: int | None = Field(default=None, ge=0, le=10)
+    notes: str | None = Field(default=None, max_length=2000)
+
+
+class OutcomeEdit(_Strict):
+    """A correction: only the fields sent are changed; ``items`` or ``total`` re-scores it (same instrument)."""
+
+    recorded_at: datetime | None = None
+    items: list[int] | None = Field(default=None, max_length=50)
+    total: float | None = None
+    site: str | None = Field(default=None, max_length=100)
     notes: str | None = Field(default=None, max_length=2000)
 
 

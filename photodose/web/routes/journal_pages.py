@@ -15,7 +15,7 @@ from ...journal.progress import progress_series, progress_summary
 from ...journal.sites import known_sites
 from ...outcomes import get_instrument, score_items, score_total
 from ..charts import adherence_figure
-from ..forms import errors_from, number, values_of
+from ..forms import errors_from, local_datetime, number, positive_minutes, values_of, whole
 from ..pages import render
 from ..profiles import journal, require_active_profile
 from ..security import checked_form
@@ -55,20 +55,21 @@ async def log_session(request: Request):
     form = await checked_form(request)
     profile = require_active_profile(request)
     errors: dict[str, str] = {}
-    minutes = number(form, "minutes", errors, low=0, high=24 * 60)
+    minutes = positive_minutes(form, errors)
     plan_id = number(form, "plan_id", errors, low=1)
     warmth = number(form, "warmth", errors, low=0, high=10, required=False)
+    ended_at = local_datetime(form, "ended_at", errors)  # a past session; empty: it ended now
     if not errors:
         try:
             logged = log_session_from_plan(journal(request), profile.id, int(plan_id), minutes * 60.0,
-                                           notes=str(form.get("notes") or "") or None,
-                                           warmth_0_10=None if warmth is None else int(warmth))
+                                           ended_at=ended_at, notes=str(form.get("notes") or "").strip() or None,
+                                           warmth_0_10=whole(warmth))
             if logged.overdose_warnings:  # the session is kept; the warning is for next time
                 return _journal_page(request, overdose_warnings=logged.overdose_warnings)
             return RedirectResponse("/journal?logged=session", status_code=303)
         except PhotodoseInputError as exc:
-            errors = errors_from(exc, ("minutes", "warmth", "notes"),
-                                 {"duration_s": "minutes", "warmth_0_10": "warmth"})
+            errors = errors_from(exc, ("minutes", "warmth", "notes", "ended_at"),
+                                 {"duration_s": "minutes", "warmth_0_10": "warmth", "at": "ended_at"})
     return _journal_page(request, status_code=422, session_form={"plan_id": form.get("plan_id")},
                          errors=errors, values=values_of(form))
 
