@@ -182,28 +182,27 @@ def voxel_batch_sizes(photons: int, batches: int | None = None) -> list[int]:
     return [base + (1 if i < extra else 0) for i in range(batches)]
 
 
-def run_voxel_mc(volume: VoxelVolume, optics: LabelOptics, source: VoxelSource, photons: int, seed: int = 1,
-                 n_outside: float = 1.0, threads: int | None = None, batches: int | None = None,
-                 regions: dict[str, np.ndarray] | None = None) -> VoxelResult:
-    """Voxel Monte Carlo run of ``photons`` photon packets; tallies per unit launched power with standard errors.
+@dataclass(frozen=True)
+class _Prepared:
+    labels: np.ndarray
+    table: np.ndarray
+    h_cm: float
+    src: tuple
+    n_outside: float
+    inv_mua_v: np.ndarray
+    region_index: dict
 
-    ``regions`` maps a name to a boolean mask shaped like the volume: the result gives each region's absorbed
-    fraction and mean fluence (1/cm^2 per unit power) with batch standard errors. ``threads`` changes only the
-    speed; ``seed`` and ``batches`` fix the numbers.
-    """
-    seed = _check_seed(seed)
+
+def _prepare(volume: VoxelVolume, optics: LabelOptics, source: VoxelSource, n_outside: float,
+             regions: dict[str, np.ndarray] | None) -> _Prepared:
     _check_inputs(volume, optics, source)
     require_in_range("n_outside", n_outside, 1.0, 3.0)
-    counts = np.array(voxel_batch_sizes(photons, batches), dtype=np.int64)
     labels = np.ascontiguousarray(volume.labels, dtype=np.int32)
     table = label_table(optics.mua_per_cm, optics.mus_per_cm, optics.g, optics.n)
     h_cm = volume.voxel_mm / 10.0
-    src = _source_arrays(volume, source)
-    nl = table.shape[0]
-    voxel_cm3 = h_cm ** 3
     mua_voxel = table[labels, 0]
     with np.errstate(divide="ignore"):
-        inv_mua_v = np.where(mua_voxel > 0, 1.0 / (np.where(mua_voxel > 0, mua_voxel, 1.0) * voxel_cm3), np.nan)
+        inv_mua_v = np.where(mua_voxel > 0, 1.0 / (np.where(mua_voxel > 0, mua_voxel, 1.0) * h_cm ** 3), np.nan)
     region_index = {}
     for name, mask in (regions or {}).items():
         mask = np.asarray(mask, bool)
@@ -211,64 +210,154 @@ def run_voxel_mc(volume: VoxelVolume, optics: LabelOptics, source: VoxelSource, 
             raise PhotodoseInputError(f"regions[{name!r}]", mask.shape, f"a mask shaped {labels.shape}")
         flat = np.flatnonzero(mask & (mua_voxel > 0))
         region_index[name] = (flat, inv_mua_v.ravel()[flat])
+    return _Prepared(labels, table, h_cm, _source_arrays(volume, source), float(n_outside), inv_mua_v, region_index)
+
+
+@dataclass(frozen=True)
+class VoxelBatch:
+    """Raw (unnormalised) weight sums of one batch: what a worker sends back to be merged."""
+
+    batch_index: int
+    photons: int
+    sums: np.ndarray          # (N_SCALARS,)
+    label_sums: np.ndarray    # (labels,)
+    voxels: np.ndarray        # absorbed weight per voxel
+    region_absorbed: dict[str, float]
+    region_phi: dict[str, float]
+
+
+def _run_group(prep: _Prepared, seed: int, first: int, part: np.ndarray, voxels: np.ndarray) -> list[VoxelBatch]:
+    g = len(part)
+    sums = np.zeros((g, N_SCALARS))
+    label_sums = np.zeros((g, prep.table.shape[0]))
+    voxels[:g] = 0.0
+    run_batches(as_uint64(seed), np.int64(first), part, prep.labels, prep.h_cm, prep.table, prep.n_outside, *prep.src,
+                sums, label_sums, voxels[:g])
+    out = []
+    for i in range(g):
+        flat = voxels[i].ravel()
+        ra, rp = {}, {}
+        for name, (idx, inv) in prep.region_index.items():
+            vals = flat[idx]
+            ra[name] = float(vals.sum())
+            rp[name] = float((vals * inv).sum() / max(len(idx), 1))
+        out.append(VoxelBatch(first + i, int(part[i]), sums[i], label_sums[i], voxels[i], ra, rp))
+    return out
+
+
+def run_voxel_batch(volume: VoxelVolume, optics: LabelOptics, source: VoxelSource, photons: int, seed: int,
+                    batch_index: int, n_outside: float = 1.0,
+                    regions: dict[str, np.ndarray] | None = None) -> VoxelBatch:
+    """Trace one batch with the random stream of ``(seed, batch_index)`` (a task for Dask or any worker);
+    :func:`merge_voxel_batches` of all batches equals :func:`run_voxel_mc` with the same sizes, bit for bit."""
+    seed = _check_seed(seed)
+    photons = _check_count("photons", photons, 10**12)
+    require_in_range("batch_index", batch_index, 0, 2**62)
+    prep = _prepare(volume, optics, source, n_outside, regions)
+    voxels = np.zeros((1,) + prep.labels.shape)
+    batch = _run_group(prep, seed, int(batch_index), np.array([photons], dtype=np.int64), voxels)[0]
+    return VoxelBatch(batch.batch_index, batch.photons, batch.sums, batch.label_sums, voxels[0].copy(),
+                      batch.region_absorbed, batch.region_phi)
+
+
+class _Accumulator:
+    """Sums batches in batch-index order (the voxel tally as it comes, the per-batch scalars kept)."""
+
+    def __init__(self, shape, region_names):
+        self.total = np.zeros(shape)
+        self.counts, self.sums, self.label_sums = [], [], []
+        self.region_abs = {name: [] for name in region_names}
+        self.region_phi = {name: [] for name in region_names}
+
+    def add(self, b: VoxelBatch) -> None:
+        self.total += b.voxels
+        self.counts.append(b.photons)
+        self.sums.append(b.sums)
+        self.label_sums.append(b.label_sums)
+        for name in self.region_abs:
+            self.region_abs[name].append(b.region_absorbed[name])
+            self.region_phi[name].append(b.region_phi[name])
+
+    def result(self, prep: _Prepared, seed: int, seconds: float, threads: int) -> VoxelResult:
+        counts = np.asarray(self.counts, float)
+        sums = np.asarray(self.sums)
+        label_sums = np.asarray(self.label_sums)
+        n = float(counts.sum())
+        per_photon = self.total / n
+        escaped = {face: float(sums[:, ESCAPED + i].sum() / n) for i, face in enumerate(FACES)}
+        scalar_raw = np.column_stack([sums[:, ESCAPED:ESCAPED + 6].sum(axis=1), label_sums.sum(axis=1),
+                                      sums[:, SPECULAR], sums[:, ESCAPED:ESCAPED + 6]])
+        se = _batch_stderr(scalar_raw, counts)
+        stderr: dict[str, object] = {"escaped": float(se[0]), "absorbed": float(se[1]), "specular": float(se[2]),
+                                     "escaped_by_face": {face: float(se[3 + i]) for i, face in enumerate(FACES)},
+                                     "absorbed_by_label": _batch_stderr(label_sums, counts),
+                                     "region_absorbed": {}, "region_fluence_per_cm2": {}}
+        result = VoxelResult(
+            photons=int(n), seed=seed, batches=len(counts), seconds=seconds, threads=threads,
+            specular=float(sums[:, SPECULAR].sum() / n), escaped=float(sum(escaped.values())),
+            escaped_by_face=escaped, missed=float(sums[:, MISSED].sum() / n),
+            absorbed=float(label_sums.sum() / n), absorbed_by_label=label_sums.sum(axis=0) / n,
+            roulette_net_weight=float(sums[:, ROULETTE_NET].sum() / n),
+            absorbed_per_voxel=per_photon, fluence_per_cm2=per_photon * prep.inv_mua_v, stderr=stderr,
+        )
+        for name in self.region_abs:
+            ra, rp = np.asarray(self.region_abs[name]), np.asarray(self.region_phi[name])
+            result.region_absorbed[name] = float(ra.sum() / n)
+            result.region_fluence_per_cm2[name] = float(rp.sum() / n)
+            pair = _batch_stderr(np.column_stack([ra, rp]), counts)
+            stderr["region_absorbed"][name] = float(pair[0])
+            stderr["region_fluence_per_cm2"][name] = float(pair[1])
+        return result
+
+
+def merge_voxel_batches(batches, volume: VoxelVolume, optics: LabelOptics, source: VoxelSource, seed: int,
+                        n_outside: float = 1.0, regions: dict[str, np.ndarray] | None = None,
+                        seconds: float = 0.0) -> VoxelResult:
+    """Merge :class:`VoxelBatch` results (any order in, summed in batch-index order) into a :class:`VoxelResult`."""
+    batches = sorted(batches, key=lambda b: b.batch_index)
+    if not batches:
+        raise PhotodoseInputError("batches", 0, "at least one batch")
+    if len({b.batch_index for b in batches}) != len(batches):
+        raise PhotodoseInputError("batches", [b.batch_index for b in batches], "distinct batch indices")
+    prep = _prepare(volume, optics, source, n_outside, regions)
+    acc = _Accumulator(prep.labels.shape, prep.region_index)
+    for b in batches:
+        acc.add(b)
+    return acc.result(prep, _check_seed(seed), seconds, 0)
+
+
+def run_voxel_mc(volume: VoxelVolume, optics: LabelOptics, source: VoxelSource, photons: int, seed: int = 1,
+                 n_outside: float = 1.0, threads: int | None = None, batches: int | None = None,
+                 regions: dict[str, np.ndarray] | None = None) -> VoxelResult:
+    """Voxel Monte Carlo run of ``photons`` photon packets; tallies per unit launched power with standard errors.
+
+    ``regions`` maps a name to a boolean mask shaped like the volume: the result gives each region's absorbed
+    fraction and mean fluence (1/cm^2 per unit power) with batch standard errors. ``threads`` changes only the
+    speed; ``seed`` and ``batches`` fix the numbers. For a run split over machines use :func:`run_voxel_batch`
+    per batch index (sizes from :func:`voxel_batch_sizes`) and :func:`merge_voxel_batches`.
+    """
+    seed = _check_seed(seed)
+    prep = _prepare(volume, optics, source, n_outside, regions)
+    counts = np.array(voxel_batch_sizes(photons, batches), dtype=np.int64)
     nb = len(counts)
-    sums = np.zeros((nb, N_SCALARS))
-    label_sums = np.zeros((nb, nl))
-    region_abs = {name: np.zeros(nb) for name in region_index}
-    region_phi = {name: np.zeros(nb) for name in region_index}
-    total = np.zeros(labels.shape)
+    acc = _Accumulator(prep.labels.shape, prep.region_index)
     previous = _set_threads(threads)
     try:
         import numba
 
         start = time.perf_counter()
         group = min(GROUP_BATCHES, nb)
-        voxels = np.zeros((group,) + labels.shape)
+        voxels = np.zeros((group,) + prep.labels.shape)
         for first in range(0, nb, group):
-            part = counts[first:first + group]
-            g = len(part)
-            voxels[:g] = 0.0
-            run_batches(as_uint64(seed), np.int64(first), part, labels, h_cm, table, float(n_outside), *src,
-                        sums[first:first + g], label_sums[first:first + g], voxels[:g])
-            for i in range(g):
-                flat = voxels[i].ravel()
-                for name, (idx, inv) in region_index.items():
-                    vals = flat[idx]
-                    region_abs[name][first + i] = vals.sum()
-                    region_phi[name][first + i] = (vals * inv).sum() / max(len(idx), 1)
-                total += voxels[i]
+            for batch in _run_group(prep, seed, first, counts[first:first + group], voxels):
+                acc.add(batch)
         seconds = time.perf_counter() - start
         used_threads = numba.get_num_threads()
     finally:
         import numba
 
         numba.set_num_threads(previous)
-    n = float(counts.sum())
-    fc = counts.astype(float)
-    per_photon = total / n
-    escaped = {face: float(sums[:, ESCAPED + i].sum() / n) for i, face in enumerate(FACES)}
-    scalar_raw = np.column_stack([sums[:, ESCAPED:ESCAPED + 6].sum(axis=1), label_sums.sum(axis=1),
-                                  sums[:, SPECULAR], sums[:, ESCAPED:ESCAPED + 6]])
-    se = _batch_stderr(scalar_raw, fc)
-    stderr: dict[str, object] = {"escaped": float(se[0]), "absorbed": float(se[1]), "specular": float(se[2]),
-                                 "escaped_by_face": {face: float(se[3 + i]) for i, face in enumerate(FACES)},
-                                 "absorbed_by_label": _batch_stderr(label_sums, fc),
-                                 "region_absorbed": {}, "region_fluence_per_cm2": {}}
-    result = VoxelResult(
-        photons=int(n), seed=seed, batches=nb, seconds=seconds, threads=used_threads,
-        specular=float(sums[:, SPECULAR].sum() / n), escaped=float(sum(escaped.values())),
-        escaped_by_face=escaped, missed=float(sums[:, MISSED].sum() / n),
-        absorbed=float(label_sums.sum() / n), absorbed_by_label=label_sums.sum(axis=0) / n,
-        roulette_net_weight=float(sums[:, ROULETTE_NET].sum() / n),
-        absorbed_per_voxel=per_photon, fluence_per_cm2=per_photon * inv_mua_v, stderr=stderr,
-    )
-    for name in region_index:
-        result.region_absorbed[name] = float(region_abs[name].sum() / n)
-        result.region_fluence_per_cm2[name] = float(region_phi[name].sum() / n)
-        pair = _batch_stderr(np.column_stack([region_abs[name], region_phi[name]]), fc)
-        stderr["region_absorbed"][name] = float(pair[0])
-        stderr["region_fluence_per_cm2"][name] = float(pair[1])
-    return result
+    return acc.result(prep, seed, seconds, used_threads)
 
 
 def layered_volume(thickness_mm, lateral_mm: float, voxel_mm: float, depth_mm: float | None = None) -> VoxelVolume:
