@@ -153,13 +153,18 @@ def run_guarded(call, root=None, argv=()) -> int:
 
 
 def _check_arguments(argv) -> None:
-    """Refuse command-line text that is not valid Unicode (bytes that are not UTF-8 arrive as lone surrogates)."""
+    """Refuse command-line text that is not valid Unicode (bytes that are not UTF-8 arrive as lone surrogates)
+    and empty values (``--skin-type ""`` would otherwise silently mean the default: leave the option out)."""
     from ..inputs import check_text
 
     previous = "argument"
-    for arg in argv:
-        check_text(arg, previous if previous.startswith("-") else "argument")
-        previous = str(arg)
+    for arg in map(str, argv):
+        option, sep, value = arg.partition("=") if arg.startswith("--") else ("", "", "")
+        field = option if sep else previous if previous.startswith("-") else "argument"
+        check_text(arg, field)
+        if (value if sep else arg).strip() == "":
+            raise PhotodoseInputError(field, value if sep else arg, "a value (leave the option out for its default)")
+        previous = arg
 
 
 def _named_as_typed(exc: PhotodoseInputError, root, argv) -> PhotodoseInputError:

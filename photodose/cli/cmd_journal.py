@@ -121,8 +121,10 @@ def _profile_app() -> typer.Typer:
         """Add a profile (name or pseudonym)."""
         from ..journal.repository import add_profile
         from ..journal.sites import require_site
+        from ..optics.phototypes import normalise_skin_type
         from ..units import parse_length_mm
 
+        skin_type = None if skin_type is None else normalise_skin_type(skin_type)  # I-VI or 1-6, as everywhere
         measurements = None
         for entry in fat or []:
             site, sep, length = entry.partition("=")

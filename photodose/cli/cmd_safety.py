@@ -62,17 +62,12 @@ def _render_screen(console, data: dict) -> None:
 
 def read_answers_file(path: Path, now):
     """A YAML/JSON file: either {answered_at, answers: {id: yes/no}} or a plain {id: yes/no} mapping."""
-    import yaml
-
+    from ..inputs import load_document, require_mapping
     from ..safety.screening import ScreeningAnswers, load_questionnaire
 
-    try:
-        doc = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
-        raise PhotodoseInputError("answers", str(path), f"a readable YAML or JSON file ({exc})") from None
-    if not isinstance(doc, dict):
-        raise PhotodoseInputError("answers", str(path), "a mapping of question id to yes/no")
-    raw = doc.get("answers", doc)
+    doc = require_mapping(load_document(path, "answers", max_bytes=100_000), "answers", str(path),
+                          "question id to yes/no")
+    raw = require_mapping(doc.get("answers", doc), "answers", str(path), "question id to yes/no")
     ids = load_questionnaire().ids()
     answers = {}
     for key, value in raw.items():
@@ -83,7 +78,13 @@ def read_answers_file(path: Path, now):
         if not isinstance(value, bool):
             raise PhotodoseInputError(f"answers.{key}", value, "yes or no", str(path))
         answers[key] = value
-    given = ScreeningAnswers(answered_at=doc.get("answered_at", now), answers=answers)
+    from pydantic import ValidationError
+
+    try:
+        given = ScreeningAnswers(answered_at=doc.get("answered_at", now), answers=answers)
+    except ValidationError:
+        raise PhotodoseInputError("answered_at", doc.get("answered_at"), "a date and time, e.g. 2026-11-20T08:00:00",
+                                  str(path)) from None
     from datetime import timedelta
 
     from ..safety._time import as_utc

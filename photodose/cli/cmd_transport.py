@@ -41,14 +41,17 @@ def _load_runs(path: Path) -> tuple[list[_Run], bool]:
     raise PhotodoseInputError("input", str(path), "a .mci (MCML input) or .json (layers) file")
 
 
+MAX_PHOTONS = 1e10  # input ceiling: hours of CPU at ~1e6 photons/s (photodose's choice)
+
+
 def parse_photons(text: str) -> int:
     """A photon count typed as ``1000000``, ``1e6`` or ``1_000_000``."""
     try:
         value = float(str(text).replace("_", ""))
     except ValueError:
         value = float("nan")
-    if not (value >= 1 and value == int(value)):
-        raise PhotodoseInputError("photons", text, "a whole number >= 1, e.g. 1e6")
+    if not (1 <= value <= MAX_PHOTONS and value == int(value)):
+        raise PhotodoseInputError("photons", text, f"a whole number from 1 to {MAX_PHOTONS:.0e}, e.g. 1e6")
     return int(value)
 
 

@@ -234,15 +234,27 @@ def write_export(data: dict[str, Any], path: str | Path, fmt: str) -> None:
 
 def read_export(path: str | Path) -> dict[str, Any]:
     """Read an export written by :func:`write_export` (JSON file or CSV zip, told apart by content)."""
+    from ..inputs import MAX_EXPORT_BYTES, read_bytes
+
     path = Path(path)
     if not path.is_file():
-        raise PhotodoseInputError("file", str(path), "an existing export file")
+        read_bytes(path, "file")  # refuses a missing file, a folder, a FIFO or a device, naming which
+    if path.stat().st_size > MAX_EXPORT_BYTES:
+        raise PhotodoseInputError("file", str(path), f"an export of at most {MAX_EXPORT_BYTES:,} bytes")
     if zipfile.is_zipfile(path):
         try:
+            with zipfile.ZipFile(path) as z:  # a zip bomb is refused by its stated sizes before anything is read
+                if sum(info.file_size for info in z.infolist()) > MAX_EXPORT_BYTES:
+                    raise PhotodoseInputError("file", str(path), f"an export of at most {MAX_EXPORT_BYTES:,} bytes "
+                                              "unpacked")
             return read_csv_zip(path)
-        except (KeyError, ValueError) as exc:
+        except PhotodoseInputError:
+            raise
+        except (KeyError, ValueError, RecursionError, zipfile.BadZipFile, UnicodeDecodeError) as exc:
             raise PhotodoseInputError("file", str(path), f"a photodose CSV export zip ({exc})") from None
-    try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise PhotodoseInputError("file", str(path), f"a photodose JSON export ({exc})") from None
+    from ..inputs import parse_json, read_text
+
+    data = parse_json(read_text(path, "file", max_bytes=MAX_EXPORT_BYTES), "file", str(path))
+    if not isinstance(data, dict):
+        raise PhotodoseInputError("file", str(path), "a photodose JSON export (an object with a profile)")
+    return data

@@ -9,7 +9,6 @@ JSON layers format (also what ``photodose stack ... --json`` prints, extra keys 
 
 from __future__ import annotations
 
-import json
 import math
 from pathlib import Path
 
@@ -26,6 +25,13 @@ def layer_index_at(boundaries, depths) -> np.ndarray:
     "below the stack" test that themselves)."""
     boundaries = np.asarray(boundaries, float)
     return np.clip(np.searchsorted(boundaries, np.asarray(depths, float), side="right") - 1, 0, len(boundaries) - 2)
+
+
+# Input ceilings (photodose's choices, unsourced): tissue scattering is ~10-1000 /cm, absorption far less; a stack
+# deeper than 10 m or with more than 100 layers is not a body.
+MAX_COEFFICIENT_PER_CM = 1.0e5
+MAX_THICKNESS_MM = 10_000.0
+MAX_LAYERS = 100
 
 
 class Layer(BaseModel):
@@ -50,8 +56,8 @@ class Layer(BaseModel):
     @field_validator("mua_per_cm", "mus_per_cm")
     @classmethod
     def _nonneg(cls, v: float) -> float:
-        if not (v >= 0 and math.isfinite(v)):
-            raise ValueError(f"coefficient {v} must be finite and >= 0 (1/cm)")
+        if not (0 <= v <= MAX_COEFFICIENT_PER_CM):
+            raise ValueError(f"coefficient {v} must be finite, >= 0 and <= {MAX_COEFFICIENT_PER_CM:g} (1/cm)")
         return v
 
     @field_validator("g")
@@ -64,8 +70,8 @@ class Layer(BaseModel):
     @field_validator("thickness_mm")
     @classmethod
     def _thickness(cls, v: float | None) -> float | None:
-        if v is not None and not (v > 0 and math.isfinite(v)):
-            raise ValueError(f"thickness_mm={v} must be > 0 (or null for semi-infinite)")
+        if v is not None and not (0 < v <= MAX_THICKNESS_MM):
+            raise ValueError(f"thickness_mm={v} must be > 0 and <= {MAX_THICKNESS_MM:g} (or null for semi-infinite)")
         return v
 
     @property
@@ -91,8 +97,8 @@ class LayerStack(BaseModel):
 
     @model_validator(mode="after")
     def _check(self) -> "LayerStack":
-        if len(self.layers) == 0:
-            raise ValueError("a stack needs at least one layer")
+        if not 1 <= len(self.layers) <= MAX_LAYERS:
+            raise ValueError(f"a stack has 1 to {MAX_LAYERS} layers (got {len(self.layers)})")
         for layer in self.layers[:-1]:
             if layer.thickness_mm is None:
                 raise ValueError(f"layer {layer.name!r}: only the last layer may be semi-infinite")
@@ -147,11 +153,8 @@ class LayerStack(BaseModel):
 
     @classmethod
     def from_json_file(cls, path: str | Path) -> "LayerStack":
+        from ..inputs import parse_json, read_text
+
         p = Path(path)
-        try:
-            data = json.loads(p.read_text())
-        except FileNotFoundError:
-            raise PhotodoseInputError("input", str(p), "an existing .json or .mci file") from None
-        except json.JSONDecodeError as exc:
-            raise PhotodoseInputError("json", f"line {exc.lineno}", f"valid JSON ({exc.msg})", str(p)) from None
+        data = parse_json(read_text(p, "input"), "input", str(p))
         return cls.from_json_dict(data, source=str(p))

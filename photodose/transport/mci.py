@@ -176,11 +176,7 @@ def parse_mci(text: str, source: str = "<mci>") -> list[MciRun]:
 
 def read_mci(path: str | Path) -> list[MciRun]:
     """Read every run of the MCML input file at ``path``."""
+    from ..inputs import read_text
+
     p = Path(path)
-    try:
-        text = p.read_text()
-    except FileNotFoundError:
-        raise PhotodoseInputError("input", str(p), "an existing .mci file") from None
-    except UnicodeDecodeError:
-        raise PhotodoseInputError("input", str(p), "a text (ASCII) .mci file") from None
-    return parse_mci(text, source=p.name)
+    return parse_mci(read_text(p, "input"), source=p.name)

@@ -4,7 +4,8 @@ with its batch standard error (photodose.transport.montecarlo, MCML physics)."""
 from __future__ import annotations
 
 from ..errors import require_choice, require_in_range
-from .planning import PHOTOTYPES, site_choices
+from ..optics.phototypes import normalise_skin_type
+from .planning import site_choices
 
 PHOTONS_RANGE = (1_000, 2_000_000)
 MAX_DEPTH_MM = 20.0
@@ -14,7 +15,7 @@ def check_request(site: str, wavelength_nm, skin_type: str, photons, seed) -> di
     """Validated run parameters (each refusal names its field and range)."""
     return {"site": require_choice("site", site, site_choices()),
             "wavelength_nm": require_in_range("wavelength_nm", wavelength_nm, 400, 1400),
-            "skin_type": require_choice("skin_type", skin_type, PHOTOTYPES),
+            "skin_type": normalise_skin_type(skin_type),
             "photons": int(require_in_range("photons", photons, *PHOTONS_RANGE)),
             "seed": int(require_in_range("seed", seed, 1, 2**31 - 1))}
 

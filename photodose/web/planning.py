@@ -7,8 +7,7 @@ the site, screening answers and earlier sessions go to the plan and the safety g
 from __future__ import annotations
 
 from ..errors import PhotodoseInputError, require_choice
-
-PHOTOTYPES = ("I", "II", "III", "IV", "V", "VI")
+from ..optics.phototypes import PHOTOTYPES, normalise_skin_type
 DEFAULTS = {"device": "generic-panel-660-850", "site": "knee", "skin_type": "III", "condition": "knee-osteoarthritis"}
 
 
@@ -54,7 +53,7 @@ def make_plan(*, device: str, site: str, skin_type: str | None, condition: str, 
     from ..usecases import plan_for_profile
 
     site = require_choice("site", site, site_choices())
-    skin_type = None if skin_type in (None, "") else require_choice("skin_type", skin_type, PHOTOTYPES)
+    skin_type = None if skin_type in (None, "") else normalise_skin_type(skin_type)
     condition = require_choice("condition", condition, [c for c, _ in condition_choices()])
     distance_mm = parse_length_mm(distance, "distance") if distance not in (None, "") else None
     if distance_mm is not None and distance_mm > 3000:
