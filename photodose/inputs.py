@@ -36,7 +36,7 @@ MAX_INT_DIGITS = 100           # no quantity photodose reads has more digits tha
 MAX_NODES = 1_000_000          # values in one document (lists, mappings and scalars together)
 
 __all__ = ["MAX_FILE_BYTES", "MAX_EXPORT_BYTES", "MAX_DEPTH", "read_bytes", "read_text", "decode_text",
-           "parse_json", "parse_yaml", "parse_toml", "parse_document", "load_document", "require_mapping",
+           "parse_json", "check_yaml_shape", "parse_yaml", "parse_toml", "parse_document", "load_document", "require_mapping",
            "check_text"]
 
 
@@ -178,8 +178,10 @@ def _yaml_loader():
     return getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
-def parse_yaml(text: str, field: str = "file", source: str | None = None, *, max_depth: int = MAX_DEPTH) -> Any:
-    """YAML (safe subset: plain data) without anchors or aliases, nested at most ``max_depth`` levels."""
+def check_yaml_shape(text: str, field: str = "file", source: str | None = None, *,
+                     max_depth: int = MAX_DEPTH) -> None:
+    """Refuse YAML that is costly to build before building it: anchors and aliases, nesting deeper than
+    ``max_depth``, syntax errors. Uses the tokenizer only, whose work is linear in the text."""
     import yaml
 
     where = source or "file"
@@ -199,13 +201,27 @@ def parse_yaml(text: str, field: str = "file", source: str | None = None, *, max
                                                 f"(line {token.start_mark.line + 1})")
             elif isinstance(token, closers):
                 depth -= 1
-        doc = yaml.load(text, Loader=_yaml_loader())  # noqa: S506 - a safe loader
-    except PhotodoseInputError:
-        raise
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        at = f" at line {mark.line + 1}" if mark is not None else ""
-        raise _refuse(field, where, f"valid YAML ({getattr(exc, 'problem', None) or 'syntax error'}{at})") from None
+        raise _yaml_refusal(exc, field, where) from None
+
+
+def _yaml_refusal(exc, field: str, where: str) -> PhotodoseInputError:
+    mark = getattr(exc, "problem_mark", None)
+    at = f" at line {mark.line + 1}" if mark is not None else ""
+    return _refuse(field, where, f"valid YAML ({getattr(exc, 'problem', None) or 'syntax error'}{at})")
+
+
+def parse_yaml(text: str, field: str = "file", source: str | None = None, *, max_depth: int = MAX_DEPTH) -> Any:
+    """YAML (safe subset: plain data) without anchors or aliases, nested at most ``max_depth`` levels
+    (checked by :func:`check_yaml_shape` before anything is built)."""
+    import yaml
+
+    where = source or "file"
+    check_yaml_shape(text, field, source, max_depth=max_depth)
+    try:
+        doc = yaml.load(text, Loader=_yaml_loader())  # noqa: S506 - a safe loader
+    except yaml.YAMLError as exc:
+        raise _yaml_refusal(exc, field, where) from None
     except (ValueError, TypeError, OverflowError, RecursionError, MemoryError) as exc:
         raise _refuse(field, where, f"valid YAML ({_one_line(exc) or 'too deeply nested'})") from None
     _check_ints(doc, field, where)

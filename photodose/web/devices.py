@@ -51,32 +51,11 @@ def summary_at(device_id: str, distance: str):
 
 
 def check_yaml_shape(text: str, filename: str) -> None:
-    """Refuse YAML that is costly to load before loading it: anchors and aliases (a few hundred bytes of nested
-    aliases expand to gigabytes: the "billion laughs") and nesting deeper than ``MAX_YAML_DEPTH``. Uses the YAML
-    tokenizer, whose work is linear in the text."""
-    import yaml
+    """Refuse YAML that is costly to load before loading it (anchors and aliases: the "billion laughs"; nesting
+    deeper than ``MAX_YAML_DEPTH``): the one reader's check, :func:`photodose.inputs.check_yaml_shape`."""
+    from ..inputs import check_yaml_shape as check
 
-    openers = (yaml.BlockMappingStartToken, yaml.BlockSequenceStartToken, yaml.FlowMappingStartToken,
-               yaml.FlowSequenceStartToken)
-    closers = (yaml.BlockEndToken, yaml.FlowMappingEndToken, yaml.FlowSequenceEndToken)
-    depth = 0
-    try:
-        for token in yaml.scan(text, Loader=yaml.SafeLoader):
-            if isinstance(token, (yaml.AnchorToken, yaml.AliasToken)):
-                raise PhotodoseInputError("file", filename, "a device file without YAML anchors or aliases "
-                                          f"(&name / *name, line {token.start_mark.line + 1})")
-            if isinstance(token, openers):
-                depth += 1
-                if depth > MAX_YAML_DEPTH:
-                    raise PhotodoseInputError("file", filename, f"YAML nested at most {MAX_YAML_DEPTH} levels deep "
-                                              f"(line {token.start_mark.line + 1})")
-            elif isinstance(token, closers):
-                depth -= 1
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" at line {mark.line + 1}" if mark is not None else ""
-        raise PhotodoseInputError("file", filename, f"valid YAML ({getattr(exc, 'problem', None) or 'syntax error'}"
-                                  f"{where})") from None
+    check(text, "file", filename, max_depth=MAX_YAML_DEPTH)
 
 
 def add_uploaded_device(filename: str, content: bytes):
@@ -92,10 +71,9 @@ def add_uploaded_device(filename: str, content: bytes):
     if not content or len(content) > MAX_UPLOAD_BYTES:
         raise PhotodoseInputError("file", f"{len(content)} bytes",
                                   f"a non-empty file of at most {MAX_UPLOAD_BYTES} bytes")
-    try:
-        text = content.decode("utf-8")
-    except UnicodeDecodeError:
-        raise PhotodoseInputError("file", filename, "a UTF-8 text file") from None
+    from ..inputs import decode_text
+
+    text = decode_text(content, "file", filename)
     if suffix != ".toml":
         check_yaml_shape(text, filename)
     with tempfile.TemporaryDirectory() as folder:

@@ -68,7 +68,11 @@ async def import_profile(request: Request):
             content = await upload.read(MAX_IMPORT_BYTES + 1)
             if len(content) > MAX_IMPORT_BYTES:
                 raise PhotodoseInputError("file", upload.filename, f"an export of at most {MAX_IMPORT_BYTES} bytes")
-            data = json.loads(content.decode("utf-8"))
+            from ...inputs import decode_text, parse_json  # the one reader: UTF-8, depth, number limits
+
+            data = parse_json(decode_text(content, "file", upload.filename), "file", upload.filename)
+            if not isinstance(data, dict):
+                raise PhotodoseInputError("file", upload.filename, "a photodose JSON export (an object)")
         except (UnicodeDecodeError, json.JSONDecodeError) as exc:
             raise PhotodoseInputError("file", getattr(upload, "filename", ""), f"a JSON export ({exc})") from None
         db = journal(request)
