@@ -32,3 +32,21 @@ def test_schedule_api_gives_the_taper_weeks(client):
     assert r.status_code == 200
     assert [w["sessions"] for w in r.json()["weeks_planned"]][:5] == [7, 7, 5, 5, 3]
     assert client.get("/api/schedule", params={"kind": "monthly"}).status_code == 422
+
+
+def test_web_plan_with_a_taper_and_a_start_and_a_session_with_side_effects(client):
+    pid = client.post("/api/profiles", json={"name": "Alex", "skin_phototype": "III"}).json()["id"]
+    plan = client.post("/api/plan", json={"device": "generic-panel-660-850", "site": "knee",
+                                          "condition": "knee-osteoarthritis", "goggles": True}).json()
+    saved = client.post(f"/api/profiles/{pid}/plans", json={"plan": plan, "schedule": "daily-then-taper",
+                                                             "start": "2026-10-05"})
+    assert saved.status_code == 201, saved.text
+    assert saved.json()["schedule"]["kind"] == "daily-then-taper" and saved.json()["schedule"]["unsourced"]
+    r = client.post(f"/api/profiles/{pid}/sessions", json={"plan_id": saved.json()["id"], "minutes": 5,
+                                                          "ended_at": "2026-10-05T08:10:00",
+                                                          "side_effects": ["redness:mild"]})
+    assert r.status_code == 201, r.text
+    assert r.json()["side_effects"] == [{"effect": "redness", "severity": "mild"}]
+    bad = client.post(f"/api/profiles/{pid}/sessions", json={"plan_id": saved.json()["id"], "minutes": 5,
+                                                            "side_effects": ["sunburn"]})
+    assert bad.status_code == 422 and "side" in bad.json()["field"]

@@ -111,7 +111,8 @@ def schedule_warnings(journal, profile_id: int, plan_id: int, plan, start_at: da
 
 def log_session_from_plan(journal, profile_id: int, plan_id: int, duration_s: float, *,
                           ended_at: datetime | None = None, notes: str | None = None,
-                          warmth_0_10: int | None = None) -> LoggedSession:
+                          warmth_0_10: int | None = None,
+                          side_effects: list[str] | list[dict] | None = None) -> LoggedSession:
     """Log a session that followed stored plan ``plan_id`` (its site, device and distance) for ``duration_s``
     seconds, ending ``ended_at`` (default now)."""
     from ..journal import repository
@@ -121,4 +122,4 @@ def log_session_from_plan(journal, profile_id: int, plan_id: int, duration_s: fl
     return log_session(journal, profile_id, site=plan.site, device_id=plan.device, distance_mm=plan.distance_mm,
                        duration_s=duration_s, start_at=end - timedelta(seconds=round(duration_s)), plan_id=plan_id,
                        channels=[r.channel for r in plan.surface.by_wavelength], notes=notes,
-                       warmth_0_10=warmth_0_10)
+                       warmth_0_10=warmth_0_10, side_effects=side_effects)

@@ -26,7 +26,7 @@ def _profile_json(p) -> dict:
 
 SESSION_KEYS = ("id", "plan_id", "start_at", "duration_s", "site", "device_id", "distance_mm",
                 "surface_irradiance_mw_cm2", "surface_fluence_j_cm2", "target_depth_mm", "target_fluence_j_cm2",
-                "notes", "warmth_0_10")
+                "notes", "warmth_0_10", "side_effects")
 
 
 def _session_json(s) -> dict:
@@ -82,8 +82,14 @@ def list_plans(request: Request, profile_id: ProfileId) -> list[dict]:
 
 @router.post("/profiles/{profile_id}/plans", status_code=201)
 def save_plan(request: Request, profile_id: ProfileId, body: PlanIn) -> dict:
-    row = repository.add_plan(journal(request), owned_profile(request, profile_id).id, body.plan)
-    return {"id": row.id, "created_at": row.created_at}
+    from datetime import datetime as _datetime
+
+    from ...planning.schedule import apply_schedule
+
+    plan = apply_schedule(repository.typed_plan(body.plan), body.schedule)
+    start = None if body.start is None else _datetime.combine(body.start, _datetime.min.time())
+    row = repository.add_plan(journal(request), owned_profile(request, profile_id).id, plan, course_start=start)
+    return {"id": row.id, "created_at": row.created_at, "course_start": start, "schedule": plan.schedule.model_dump()}
 
 
 @router.get("/profiles/{profile_id}/sessions")
@@ -97,7 +103,8 @@ def log_session(request: Request, profile_id: ProfileId, body: SessionIn) -> dic
     session gives its end)."""
     pid = owned_profile(request, profile_id).id
     logged = log_session_from_plan(journal(request), pid, body.plan_id, body.minutes * 60.0, notes=body.notes,
-                                   warmth_0_10=body.warmth_0_10, ended_at=_local(body.ended_at))
+                                   warmth_0_10=body.warmth_0_10, ended_at=_local(body.ended_at),
+                                   side_effects=body.side_effects)
     return {k: logged.session[k] for k in SESSION_KEYS} | {
         "overdose_warnings": [w.model_dump() for w in logged.overdose_warnings]}
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
@@ -12,7 +12,7 @@ MAX_ID = 2 ** 31 - 1
 
 def _phototype(value):
     """The one skin-type parser (I-VI or 1-6); anything else is left for the Literal to refuse."""
-    from ..optics.phototypes import normalise_skin_type
+    from ...optics.phototypes import normalise_skin_type
 
     if value is None or not isinstance(value, (str, int)) or isinstance(value, bool):
         return value
@@ -34,6 +34,9 @@ class ProfileIn(_Strict):
 
 class PlanIn(_Strict):
     plan: dict[str, Any] = Field(description="a plan as produced by POST /api/plan or `photodose plan --json`")
+    schedule: Literal["steady", "ramp-up", "daily-then-taper"] = Field(
+        default="steady", description="the plan's own schedule, or a ramp-up / daily-then-taper built on it")
+    start: date | None = Field(default=None, description="day the course starts; omitted: the first session")
 
 
 class SessionIn(_Strict):
@@ -43,6 +46,9 @@ class SessionIn(_Strict):
     notes: str | None = Field(default=None, max_length=2000)
     ended_at: datetime | None = Field(default=None, description="local time the session ended (a past session); "
                                                                 "omitted: now")
+    side_effects: list[Annotated[str, Field(max_length=200)]] | None = Field(
+        default=None, max_length=10, description='"EFFECT[:SEVERITY]": warmth, redness, swelling, headache, fatigue, '
+                                                 "irritation or other; mild, moderate or severe")
 
 
 class SessionEdit(_Strict):
