@@ -320,8 +320,8 @@ class Plan(_Frozen):
     protocol: ProtocolSummary | None
     site: str
     skin_type: str
-    session_seconds: float | None
-    distance_mm: float
+    session_seconds: float | None = Field(gt=0, le=86_400, allow_inf_nan=False)  # > 0 s, at most a day
+    distance_mm: float = Field(ge=0, le=10_000, allow_inf_nan=False)  # at most 10 m (units.MAX_LENGTH_MM)
     surface: SurfaceDose
     area_cm2: float
     energy_j: float
