@@ -97,8 +97,9 @@ def device_emitters(device, channel, distance_mm: float):
     return np.column_stack([x, y]), share, channel.order_m
 
 
-def _flat_stack(nm: float, power_w: float, seconds: float, radius_mm: float, photons: int, seed: int,
-                threads: int | None) -> FlatStackAnswer:
+def _flat_per_watt(nm: float, radius_mm: float, photons: int, seed: int, threads: int | None):
+    """(cortex fluence per W in 1/cm^2, its relative standard error, grey-matter absorbed fraction within the
+    radius, grey-matter depth in mm) of the flat forehead stack under a flat beam."""
     from ..optics.sites import body_stack
     from ..transport.beams import Beam
     from ..transport.montecarlo import run_mc
@@ -125,11 +126,24 @@ def _flat_stack(nm: float, power_w: float, seconds: float, radius_mm: float, pho
     gm_absorbed = float((result.absorbed_rz_per_cm3[np.ix_(ring, gm_rows)] * ring_cm3[:, None]).sum())
     # the layered kernel gives no standard error per (r, z) cell: the relative error of the grey-matter layer
     rel = float(result.stderr["layer_absorbed"][gm] / result.layer_absorbed[gm]) if result.layer_absorbed[gm] else 0
+    return phi_per_w, rel, gm_absorbed, top_mm
+
+
+def _flat_stack(channels_nm_w: list[tuple[float, float]], seconds: float, radius_mm: float, photons: int, seed: int,
+                threads: int | None) -> FlatStackAnswer:
+    """The flat forehead stack's answer for one site: each channel (wavelength, W) traced and summed."""
+    fluence = var = energy_abs = 0.0
+    top_mm = 0.0
+    total_w = sum(w for _, w in channels_nm_w)
+    for nm, watts in channels_nm_w:
+        phi_per_w, rel, gm_absorbed, top_mm = _flat_per_watt(nm, radius_mm, photons, seed, threads)
+        fluence += phi_per_w * watts * seconds
+        var += (phi_per_w * watts * seconds * rel) ** 2
+        energy_abs += gm_absorbed * watts / total_w
+    incident = total_w * seconds / (math.pi * (radius_mm / 10.0) ** 2)
     return FlatStackAnswer(
-        site=FLAT_STACK_SITE, cortex_fluence_j_cm2=phi_per_w * power_w * seconds,
-        cortex_fluence_stderr_j_cm2=phi_per_w * power_w * seconds * rel,
-        fraction_at_cortex=phi_per_w * math.pi * (radius_mm / 10.0) ** 2, energy_fraction_at_cortex=gm_absorbed,
-        grey_matter_depth_mm=top_mm,
+        site=FLAT_STACK_SITE, cortex_fluence_j_cm2=fluence, cortex_fluence_stderr_j_cm2=math.sqrt(var),
+        fraction_at_cortex=fluence / incident, energy_fraction_at_cortex=energy_abs, grey_matter_depth_mm=top_mm,
         note=(f"one site; flat beam of radius {radius_mm:.1f} mm (the device's emitting area) in contact; mean over "
               f"r < {FLAT_CORTEX_RADIUS_MM:g} mm and the top {FLAT_CORTEX_DEPTH_MM:g} mm of grey matter; "
               "standard error scaled from the grey-matter layer's"))
@@ -214,7 +228,8 @@ def head_dose_and_fluence(device_id: str, positions: list[str], minutes: float, 
     energy = total_w * seconds
     radius = math.sqrt(device.emitting_area_mm2 / math.pi)
     incident = power_site_w * seconds / (device.emitting_area_mm2 / 100.0)
-    flat = _flat_stack(used_nm[0], power_site_w, seconds, radius, max(20_000, per_channel // 4), seed, threads)
+    flat = _flat_stack([(nm, device.average_power_mw(c) / 1000.0) for nm, c in zip(used_nm, channels)], seconds,
+                       radius, max(20_000, per_channel // 4), seed, threads)
     first = runs[0].result
     dose = HeadDose(
         device=device.id, positions=names, target=target_name, minutes=float(minutes), wavelengths_nm=used_nm,
