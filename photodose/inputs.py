@@ -8,8 +8,8 @@ exports, web uploads) is read here, so that hostile input meets the same limits 
 - at most ``max_bytes`` are read (the size is checked before and after reading);
 - the bytes must be UTF-8 (a byte-order mark is allowed); the message says where the first bad byte is;
 - JSON and YAML are parsed with a nesting limit (``MAX_DEPTH``), a limit on integer digits (``MAX_INT_DIGITS``:
-  CPython refuses to convert integers longer than 4300 digits, with a ``ValueError``), no ``NaN``/``Infinity``
-  literals in JSON, and no YAML anchors or aliases (a few hundred bytes of nested aliases expand to gigabytes:
+  CPython refuses to convert integers longer than 4300 digits, with a ``ValueError``), no ``NaN`` literal in
+  JSON (``Infinity``, which Python writes for "no limit", is left to each field's range check), and no YAML anchors or aliases (a few hundred bytes of nested aliases expand to gigabytes:
   the "billion laughs"). YAML is checked with the tokenizer (libyaml when present), whose work is linear in the
   text, before anything is built.
 
@@ -136,6 +136,8 @@ def _bounded_int(text: str) -> int:
 
 
 def _no_constant(name: str):
+    if name in ("Infinity", "-Infinity"):  # Python's json writes "no limit" so; a range check decides per field
+        return float(name.replace("Infinity", "inf"))
     raise ValueError(f"a number, not {name}")
 
 

@@ -314,7 +314,7 @@ def _log_app() -> typer.Typer:
                     "--site", help="Site, or several treated at once: 'face,chest,knee' (one dose per site)")],
                 device: Annotated[str, typer.Option("--device", help="Device catalog id")],
                 distance: Annotated[str, typer.Option("--distance", help='e.g. "15 cm"; "0 cm" for contact')],
-                minutes: Annotated[float, typer.Option("--minutes", help="Actual duration")],
+                minutes: Annotated[str, typer.Option("--minutes", help="Actual duration: '20', '20 min' or '1 h'")],
                 at: AtOption = None,
                 plan: Annotated[Optional[int], typer.Option("--plan", help="Stored plan id (adds target dose)")] = None,
                 channels: Annotated[Optional[str], typer.Option("--channels", help="Comma-separated channel ids")] = None,
@@ -326,7 +326,7 @@ def _log_app() -> typer.Typer:
                 notes: NotesOption = None, profile: ProfileOption = None, db: DbOption = None,
                 as_json: JsonFlag = False) -> None:
         """Log a session; the surface dose is computed from the device catalog at the given distance."""
-        from ..units import parse_length_mm
+        from ..units import parse_length_mm, parse_minutes
         from ..usecases.log_session import log_session
 
         journal = _open(db)
@@ -334,7 +334,8 @@ def _log_app() -> typer.Typer:
         channel_ids = [c.strip() for c in channels.split(",") if c.strip()] if channels else None
         sites = [s.strip() for s in site.split(",") if s.strip()]
         logged = log_session(journal, person.id, site=sites if len(sites) > 1 else site, device_id=device,
-                             distance_mm=parse_length_mm(distance, "distance"), duration_s=60.0 * minutes,
+                             distance_mm=parse_length_mm(distance, "distance"),
+                             duration_s=60.0 * parse_minutes(minutes, "minutes"),
                              start_at=_parse_at(at), plan_id=plan, channels=channel_ids, notes=notes,
                              warmth_0_10=warmth, comfort=comfort, side_effects=side_effect)
 

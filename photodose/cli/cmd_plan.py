@@ -224,9 +224,10 @@ def register(app: typer.Typer) -> None:
         condition: Annotated[Optional[str], typer.Option(help="protocol id (photodose protocols list)")] = None,
         distance: Annotated[Optional[str], typer.Option(help="distance with unit, e.g. '15 cm'; omit to choose")] = None,
         channel: Annotated[Optional[list[str]], typer.Option(help="channel id or wavelength; repeat")] = None,
-        minutes: Annotated[Optional[float], typer.Option("--minutes", help="session length in minutes (fixed)")] = None,
-        min_minutes: Annotated[Optional[float], typer.Option("--min-minutes", help="shortest session")] = None,
-        max_minutes: Annotated[Optional[float], typer.Option("--max-minutes", help="longest session")] = None,
+        minutes: Annotated[Optional[str], typer.Option(
+            "--minutes", help="session length (fixed): '20', '20 min' or '1 h'")] = None,
+        min_minutes: Annotated[Optional[str], typer.Option("--min-minutes", help="shortest session, e.g. '5 min'")] = None,
+        max_minutes: Annotated[Optional[str], typer.Option("--max-minutes", help="longest session, e.g. '30 min'")] = None,
         eye_distance: Annotated[Optional[str], typer.Option(
             "--eye-distance", help="where your eyes are from the device's face, e.g. '70 cm' (sites away from the "
                                    "head; default: a stated viewing geometry)")] = None,
@@ -266,7 +267,7 @@ def register(app: typer.Typer) -> None:
         from ..units import length_unit_typed
         from ..usecases import plan_for_profile
         from .cmd_optics import parse_tissue_choices
-        from ..units import parse_irradiance_mw_cm2, parse_length_mm
+        from ..units import parse_irradiance_mw_cm2, parse_length_mm, parse_minutes
 
         if plot:
             require_output_path("plot", plot, (".png",))
@@ -282,7 +283,8 @@ def register(app: typer.Typer) -> None:
             site=site, skin_type=skin_type, thickness_mm=_parse_thickness(thickness),
             tissue=parse_tissue_choices(tissue), condition=condition,
             target_depth_mm=target_depth_mm, window_j_cm2=None if window is None else _parse_window(window),
-            minutes=minutes, min_minutes=min_minutes, max_minutes=max_minutes,
+            **{name: None if text is None else parse_minutes(text, name.replace("_", "-"), high=240)
+               for name, text in (("minutes", minutes), ("min_minutes", min_minutes), ("max_minutes", max_minutes))},
             max_irradiance_mw_cm2=None if max_irradiance is None else parse_irradiance_mw_cm2(max_irradiance,
                                                                                                 "max-irradiance"),
             distance_range_mm=None if distance_range is None else _parse_range_mm(distance_range),

@@ -103,7 +103,7 @@ def register(app: typer.Typer) -> None:
 def device_command(
     device: Annotated[str, typer.Argument(help="Device id from the catalog, or a device file.")],
     distance: Annotated[str, typer.Option(help="Distance from the device, with units, e.g. '15 cm'.")],
-    minutes: Annotated[float, typer.Option(help="Session length in minutes.")] = 20.0,
+    minutes: Annotated[str, typer.Option(help="Session length: '20', '20 min' or '1 h'.")] = "20",
     site: Annotated[Optional[str], typer.Option(
         help="Body site treated (face, forehead, knee ...). Default: face for masks, forehead for headsets, "
              "else thigh (a stated default). Head sites and head-worn devices put the eye in the beam.")] = None,
@@ -134,7 +134,6 @@ def device_command(
     standard's 200 mm.
     """
     from ..devices.catalog import load_device
-    from ..errors import require_in_range
     from ..optics.phototypes import normalise_skin_type
     from ..planning.safety_link import default_site, protocol_bounds, session_safety
     from ..planning.session_dose import TissueModel
@@ -144,11 +143,11 @@ def device_command(
     from ..safety.from_device import classification_channels, device_context_fields
     from ..safety.gate import SafetyContext
     from ..safety.risk_group import reference_distance_mm
-    from ..units import parse_length_mm
+    from ..units import parse_length_mm, parse_minutes
 
     distance_mm = parse_length_mm(distance, "distance")
     eye_mm = parse_length_mm(eye_distance, "eye-distance", allow_zero=False) if eye_distance is not None else None
-    seconds = require_in_range("minutes", minutes, 0, MAX_SESSION_S / 60, low_inclusive=False) * 60.0
+    seconds = parse_minutes(minutes, "minutes", high=MAX_SESSION_S / 60) * 60.0
     model = load_device(device)
     chosen = choose_channels(model, channels)
     site_given = site is not None
