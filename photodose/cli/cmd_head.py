@@ -29,6 +29,9 @@ def _render(console, d) -> None:
     console.print(f"  grey matter: {100 * gm.absorbed_fraction:.2f} % of the energy ({gm.energy_j:.3g} J); fluence "
                   f"median {gm.fluence_median_j_cm2:.3g}, 99th percentile {gm.fluence_p99_j_cm2:.3g}, "
                   f"max {gm.fluence_max_j_cm2:.3g} J/cm^2")
+    for site in d.sites:
+        console.print(f"  under {site.position}: scalp {site.scalp_mm:g}, skull {site.skull_mm:g}, CSF {site.csf_mm:g} "
+                      f"mm; cortex at {site.scalp_to_cortex_mm:g} mm")
     f = d.flat_stack
     console.print(f"  flat {f.site} stack (one site): cortex {f.cortex_fluence_j_cm2:.3g} +- "
                   f"{f.cortex_fluence_stderr_j_cm2:.2g} J/cm^2 at {f.grey_matter_depth_mm:g} mm, "

@@ -31,6 +31,17 @@ class GreyMatterSummary(BaseModel):
     fluence_max_j_cm2: float
 
 
+class SiteAnatomy(BaseModel):
+    """Tissue met going inward along the scalp normal under a position (2 mm voxels: +-1 mm)."""
+
+    model_config = ConfigDict(frozen=True)
+    position: str
+    scalp_mm: float
+    skull_mm: float
+    csf_mm: float
+    scalp_to_cortex_mm: float
+
+
 class FlatStackAnswer(BaseModel):
     """The layered forehead stack (one site, a flat beam of the device's emitting area, contact)."""
 
@@ -67,6 +78,7 @@ class HeadDose(BaseModel):
     energy_fraction_at_cortex_stderr: float
     cortex_to_scalp_fluence_ratio: float
     grey_matter: GreyMatterSummary
+    sites: list[SiteAnatomy]
     flat_stack: FlatStackAnswer
     specular_fraction: float
     missed_fraction: float
@@ -147,6 +159,23 @@ def _flat_stack(channels_nm_w: list[tuple[float, float]], seconds: float, radius
         note=(f"one site; flat beam of radius {radius_mm:.1f} mm (the device's emitting area) in contact; mean over "
               f"r < {FLAT_CORTEX_RADIUS_MM:g} mm and the top {FLAT_CORTEX_DEPTH_MM:g} mm of grey matter; "
               "standard error scaled from the grey-matter layer's"))
+
+
+def _anatomy(model, position: str) -> SiteAnatomy:
+    from ..transport import head as H
+
+    p, n = H.scalp_point(model, position)
+    runs = H.depth_profile(model, p, n, depth_mm=60.0)
+    thickness = {H.SCALP: 0.0, H.SKULL: 0.0, H.CSF: 0.0}
+    depth = 0.0
+    for label, mm in runs:
+        if label == H.GREY:
+            break
+        if label in thickness:
+            thickness[label] += mm
+        depth += mm
+    return SiteAnatomy(position=position, scalp_mm=thickness[H.SCALP], skull_mm=thickness[H.SKULL],
+                       csf_mm=thickness[H.CSF], scalp_to_cortex_mm=depth)
 
 
 def head_dose(device_id: str, positions: list[str], minutes: float, wavelength_nm: float | None = None,
@@ -231,6 +260,7 @@ def head_dose_and_fluence(device_id: str, positions: list[str], minutes: float, 
     flat = _flat_stack([(nm, device.average_power_mw(c) / 1000.0) for nm, c in zip(used_nm, channels)], seconds,
                        radius, max(20_000, per_channel // 4), seed, threads)
     first = runs[0].result
+    sites = [_anatomy(model, n) for n in names]
     dose = HeadDose(
         device=device.id, positions=names, target=target_name, minutes=float(minutes), wavelengths_nm=used_nm,
         power_per_site_w=power_site_w, energy_emitted_j=energy,
@@ -245,7 +275,7 @@ def head_dose_and_fluence(device_id: str, positions: list[str], minutes: float, 
             fluence_median_j_cm2=float(np.median(gm_values)) if gm_values.size else 0.0,
             fluence_p99_j_cm2=float(np.percentile(gm_values, 99)) if gm_values.size else 0.0,
             fluence_max_j_cm2=float(gm_values.max()) if gm_values.size else 0.0),
-        flat_stack=flat, specular_fraction=spec, missed_fraction=missed,
+        sites=sites, flat_stack=flat, specular_fraction=spec, missed_fraction=missed,
         photons=sum(r.result.photons for r in runs), seed=seed, batches=first.batches, threads=first.threads,
         seconds=sum(r.result.seconds for r in runs), head_model=str(model.meta["name"]),
         assumptions=[
