@@ -180,3 +180,17 @@ def test_batches_run_apart_and_merged_equal_the_single_run_bit_for_bit():
     assert np.array_equal(merged.absorbed_per_voxel, single.absorbed_per_voxel)
     assert merged.region_fluence_per_cm2 == single.region_fluence_per_cm2
     assert merged.stderr["absorbed"] == single.stderr["absorbed"]
+
+
+def test_voxel_run_split_on_dask_equals_the_threaded_run(dask_cluster_client):
+    from photodose.scale.voxel_distributed import run_voxel_on_client
+
+    volume = layered_volume([1.0, None], lateral_mm=10.0, voxel_mm=0.5, depth_mm=5.0)
+    optics = LabelOptics(mua_per_cm=(0.0, 1.0, 0.3), mus_per_cm=(0.0, 80.0, 60.0), g=(0.0, 0.9, 0.9),
+                         n=(1.0, 1.4, 1.4))
+    regions = {"top": volume.labels == 1}
+    threaded = run_voxel_mc(volume, optics, PENCIL_DOWN, 4000, seed=8, batches=6, regions=regions)
+    split = run_voxel_on_client(dask_cluster_client, volume, optics, PENCIL_DOWN, 4000, seed=8, batches=6,
+                                regions=regions)
+    assert np.array_equal(split.absorbed_per_voxel, threaded.absorbed_per_voxel)
+    assert split.region_absorbed == threaded.region_absorbed
