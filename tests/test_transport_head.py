@@ -146,3 +146,15 @@ def test_photodose_head_cli_json_and_plot(tmp_path):
     assert png.stat().st_size > 10_000
     bad = CliRunner().invoke(app, ["head", "--device", "generic-headset-810", "--position", "F33", "--minutes", "10"])
     assert bad.exit_code == 2 and "--position" in bad.output
+
+
+@pytest.mark.slow
+def test_head_dose_on_dask_equals_the_threaded_run(dask_cluster_client):
+    from photodose.usecases.head_dose import head_dose
+
+    kwargs = dict(photons=4000, seed=3)
+    threaded = head_dose("generic-laser-probe-808", ["F3"], 5, **kwargs)
+    split = head_dose("generic-laser-probe-808", ["F3"], 5, scheduler=dask_cluster_client.scheduler.address,
+                      **kwargs)
+    assert split.cortex_fluence_j_cm2 == threaded.cortex_fluence_j_cm2
+    assert split.cortex_fluence_stderr_j_cm2 == threaded.cortex_fluence_stderr_j_cm2

@@ -107,6 +107,8 @@ def register(app: typer.Typer) -> None:
                                                           "(default: the device's).")] = None,
         seed: Annotated[int, typer.Option(help="Random seed; the same seed gives the same numbers.")] = 1,
         threads: Annotated[Optional[int], typer.Option(help="Worker threads (default: all cores).")] = None,
+        scheduler: Annotated[Optional[str], typer.Option(help="Run the batches on Dask: tcp://HOST:8786 of an "
+                                                         "existing cluster, or 'local' for a local cluster.")] = None,
         plot: Annotated[Optional[Path], typer.Option("--plot", help="Write a PNG of three slices with the "
                                                      "fluence.")] = None,
         as_json: JsonFlag = False,
@@ -119,7 +121,7 @@ def register(app: typer.Typer) -> None:
             plot = require_output_path("plot", plot, (".png",))
         dose, fluence = head_dose_and_fluence(device, list(position), minutes, wavelength_nm=nm,
                                               photons=parse_photons(photons), target=target, distance_mm=distance,
-                                              seed=seed, threads=threads)
+                                              seed=seed, threads=threads, scheduler=scheduler)
         if plot is not None:
             plot_slices(dose, fluence, plot)
         emit(dose, as_json, _render)

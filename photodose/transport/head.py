@@ -262,9 +262,10 @@ class HeadTransport:
 
 def run_head(positions_mm, directions, powers_w, order_m, wavelength_nm: float, target: str = "dlpfc",
              scalp_points_mm=(), photons: int = 200_000, seed: int = 1, threads: int | None = None,
-             batches: int | None = None, head: HeadModel | None = None) -> HeadTransport:
+             batches: int | None = None, head: HeadModel | None = None, runner=None) -> HeadTransport:
     """Trace light from placed emitters through the head; regions ``target`` (grey matter), ``scalp`` (within
-    the scalp radius of ``scalp_points_mm``), ``grey_matter`` (all)."""
+    the scalp radius of ``scalp_points_mm``), ``grey_matter`` (all). ``runner`` replaces ``run_voxel_mc``
+    (same arguments and result, e.g. the Dask split of ``photodose.scale.voxel_distributed``)."""
     head = head or load_head()
     name, _, _ = resolve_target(target, head)
     optics = label_optics(wavelength_nm, head)
@@ -274,7 +275,10 @@ def run_head(positions_mm, directions, powers_w, order_m, wavelength_nm: float, 
     regions = {"target": target_mask(head, name),
                "scalp": near_mask(head.volume, scalp_points_mm, head.scalp_radius_mm, SCALP),
                "grey_matter": head.volume.labels == GREY}
-    result = run_voxel_mc(head.volume, optics, source, photons, seed=seed, threads=threads, batches=batches,
-                          regions=regions)
+    if runner is None:
+        result = run_voxel_mc(head.volume, optics, source, photons, seed=seed, threads=threads, batches=batches,
+                              regions=regions)
+    else:
+        result = runner(head.volume, optics, source, photons, seed=seed, batches=batches, regions=regions)
     return HeadTransport(wavelength_nm=float(wavelength_nm), target=name, result=result,
                          target_voxels=int(regions["target"].sum()), scalp_voxels=int(regions["scalp"].sum()))

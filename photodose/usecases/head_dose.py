@@ -180,16 +180,20 @@ def _anatomy(model, position: str) -> SiteAnatomy:
 
 def head_dose(device_id: str, positions: list[str], minutes: float, wavelength_nm: float | None = None,
               photons: int = 200_000, target: str = "dlpfc", distance_mm: float | None = None, seed: int = 1,
-              threads: int | None = None) -> HeadDose:
+              threads: int | None = None, scheduler: str | None = None) -> HeadDose:
     """Trace one session of ``device_id`` at ``positions``; see :func:`head_dose_and_fluence`."""
     return head_dose_and_fluence(device_id, positions, minutes, wavelength_nm, photons, target, distance_mm, seed,
-                                 threads)[0]
+                                 threads, scheduler)[0]
 
 
 def head_dose_and_fluence(device_id: str, positions: list[str], minutes: float, wavelength_nm: float | None = None,
                           photons: int = 200_000, target: str = "dlpfc", distance_mm: float | None = None,
-                          seed: int = 1, threads: int | None = None) -> tuple[HeadDose, np.ndarray]:
+                          seed: int = 1, threads: int | None = None,
+                          scheduler: str | None = None) -> tuple[HeadDose, np.ndarray]:
     """The session's :class:`HeadDose` and its fluence per voxel of the head model (J/cm^2).
+
+    ``scheduler``: run the head's batches on Dask (``tcp://HOST:PORT``, or ``local`` for a LocalCluster); the
+    numbers are the same as the threaded run's.
 
     Trace one session of ``device_id`` placed at each of ``positions`` (10-20 names) for ``minutes``.
 
@@ -224,6 +228,13 @@ def head_dose_and_fluence(device_id: str, positions: list[str], minutes: float, 
     power_site_w = sum(device.average_power_mw(c) for c in channels) / 1000.0
     total_w = power_site_w * len(names)
     used_nm, runs = [], []
+    runner = None
+    if scheduler is not None:
+        from functools import partial
+
+        from ..scale.voxel_distributed import run_voxel_distributed
+
+        runner = partial(run_voxel_distributed, scheduler=None if scheduler == "local" else scheduler)
     for c in channels:
         nm = float(wavelength_nm) if wavelength_nm is not None else float(c.wavelength_nm)
         used_nm.append(nm)
@@ -235,7 +246,7 @@ def head_dose_and_fluence(device_id: str, positions: list[str], minutes: float, 
             pos.append(p), dirs.append(d), pw.append(w), orders.append(m)
         run = H.run_head(np.vstack(pos), np.vstack(dirs), np.concatenate(pw), np.concatenate(orders), nm,
                          target=target_name, scalp_points_mm=scalp_points, photons=per_channel, seed=seed,
-                         threads=threads, head=model)
+                         threads=threads, head=model, runner=runner)
         runs.append(run)
         watts = device.average_power_mw(c) / 1000.0 * len(names)
         e = watts * seconds
