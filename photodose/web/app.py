@@ -7,21 +7,15 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 
 from fastapi import FastAPI
-from fastapi.responses import FileResponse
+from fastapi.middleware.gzip import GZipMiddleware
 from fastapi.staticfiles import StaticFiles
 from . import errors, security
 from .jobs import JobRunner
 from .plan_cache import PlanCache
+from .static_files import static_paths, static_route
 
 STATIC_DIR = Path(__file__).parent / "static"
 SESSION_MAX_AGE_S = 8 * 3600
-
-
-def plotly_js_path() -> Path:
-    """plotly.min.js as shipped inside the installed plotly package (served locally: the app works offline)."""
-    import plotly
-
-    return Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
 
 
 def private_sqlite_file(db_url: str | None) -> None:
@@ -52,12 +46,13 @@ def create_app(db_url: str | None = None, *, require_login: bool = False, secret
     ``tls``: served over HTTPS (Secure cookie, HSTS).
     """
     from ..journal import open_journal
+    from ..journal.paths import data_home
     from . import auth
     from .routes import ROUTERS
 
     private_sqlite_file(db_url)
     journal = open_journal(db_url)
-    jobs = JobRunner()
+    jobs = JobRunner(store_dir=data_home() / "jobs")  # finished jobs survive a restart
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI):
@@ -75,11 +70,8 @@ def create_app(db_url: str | None = None, *, require_login: bool = False, secret
     app.state.plan_cache = PlanCache()
     app.state.jobs = jobs
 
-    plotly_js = plotly_js_path()
-
-    @app.get("/static/plotly.min.js", include_in_schema=False)
-    def _plotly_js() -> FileResponse:
-        return FileResponse(plotly_js, media_type="text/javascript")
+    for name in static_paths():  # gzipped, versioned, cached (static_files.py)
+        app.add_api_route(f"/static/{name}", static_route(name), methods=["GET", "HEAD"], include_in_schema=False)
 
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     for router in ROUTERS:
@@ -87,4 +79,5 @@ def create_app(db_url: str | None = None, *, require_login: bool = False, secret
     errors.install(app)
     security.install(app, allowed_hosts=allowed_hosts or auth.allowed_hosts("127.0.0.1"),
                      secret_key=secret_key or auth.secret_key(), max_age_s=SESSION_MAX_AGE_S, tls=tls)
+    app.add_middleware(GZipMiddleware, minimum_size=1024)  # pages and API answers (static files come gzipped)
     return app

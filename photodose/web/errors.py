@@ -15,6 +15,7 @@ from pydantic import ValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from ..errors import PhotodoseInputError
+from .static_files import static_url
 
 
 def describe_validation_errors(errors) -> list[dict]:
@@ -71,7 +72,7 @@ def error_page(status_code: int, detail: str | None = None) -> HTMLResponse:
     title = _PAGE_TITLES.get(status_code, "Error")
     body = (f'<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" '
             f'content="width=device-width, initial-scale=1"><title>{title} · photodose</title>'
-            f'<link rel="stylesheet" href="/static/style.css"></head><body><main id="main" class="card narrow">'
+            f'<link rel="stylesheet" href="{static_url("style.css")}"></head><body><main id="main" class="card narrow">'
             f"<h1>{title}</h1><p>{html.escape(_PAGE_HINTS.get(status_code, detail or ''))}</p>"
             + (f"<p><small>{html.escape(str(detail)[:200])}</small></p>" if detail and status_code != 500 else "")
             + "<p>Use your browser's Back button, or go to the <a href=\"/\">start page</a>.</p>"

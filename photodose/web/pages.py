@@ -9,9 +9,11 @@ from fastapi.templating import Jinja2Templates
 
 from .profiles import active_profile, visible_profiles
 from .security import CSRF_FIELD, csrf_token, current_user
+from .static_files import static_url
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
 templates = Jinja2Templates(directory=str(TEMPLATES_DIR))
+templates.env.globals["static_url"] = static_url
 
 NAV = (("plan", "/", "Plan"), ("devices", "/devices", "Devices"), ("screening", "/screening", "Screening"),
        ("journal", "/journal", "Journal"), ("progress", "/progress", "Progress"), ("profile", "/profile", "Profile"))

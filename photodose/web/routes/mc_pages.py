@@ -1,20 +1,26 @@
-"""Monte Carlo depth dose in the background: a form starts a job, the page polls its progress, then draws phi(z)."""
+"""Monte Carlo depth dose in the background: a form starts a job, the page polls its progress and time left (and
+can cancel it), then draws phi(z). Finished jobs are kept across restarts (:mod:`photodose.web.jobs`)."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter, HTTPException, Request
+from typing import Annotated
+
+from fastapi import APIRouter, HTTPException, Path, Request
 from fastapi.responses import RedirectResponse
 
 from ...errors import PhotodoseInputError
 from .. import montecarlo
 from ..charts import mc_depth_figure
 from ..forms import errors_from, values_of
+from ..jobs import MAX_JOBS_KEPT
 from ..pages import render
 from ..planning import PHOTOTYPES, site_choices
 from ..security import checked_form, current_user
 from .api_models import MonteCarloIn
 
 router = APIRouter()
+JobId = Annotated[str, Path(min_length=1, max_length=64, description="a job id from POST /api/jobs/montecarlo")]
+KIND = "montecarlo"
 DEFAULTS = {"site": "knee", "wavelength_nm": "850", "skin_type": "III", "photons": "200000", "seed": "1"}
 FIELDS = tuple(DEFAULTS)
 
@@ -22,11 +28,19 @@ FIELDS = tuple(DEFAULTS)
 def _start(request: Request, params: dict):
     title = f"Monte Carlo {params['wavelength_nm']:g} nm, {params['site']}, {params['photons']:,} photons"
     return request.app.state.jobs.submit(current_user(request), title,
-                                         lambda report: montecarlo.run_depth_dose(params, report))
+                                         lambda report: montecarlo.run_depth_dose(params, report),
+                                         kind=KIND, units=params["photons"])
 
 
 def _page(request: Request, *, status_code: int = 200, **context):
-    return render(request, "montecarlo.html", status_code=status_code, active="plan",
+    jobs = request.app.state.jobs
+    try:
+        photons = float(str(context.get("values", {}).get("photons") or DEFAULTS["photons"]).replace(",", ""))
+    except ValueError:
+        photons = float(DEFAULTS["photons"])
+    estimate_s = jobs.estimate_s(KIND, photons)
+    return render(request, "montecarlo.html", status_code=status_code, active="plan", estimate_s=estimate_s,
+                  photons=photons, photons_per_s=photons / estimate_s if estimate_s else None,
                   site_options=[(s, s.replace("_", " ")) for s in site_choices()],
                   phototype_options=[(p, p) for p in PHOTOTYPES], **context)
 
@@ -38,7 +52,8 @@ def montecarlo_page(request: Request, job: str | None = None):
         found = request.app.state.jobs.get(current_user(request), job)
         if found is None:
             return _page(request, status_code=404, values=dict(DEFAULTS),
-                         errors={"_form": "job: no such job of yours (jobs are kept until the server restarts)"})
+                         errors={"_form": f"job: no such job of yours (the last {MAX_JOBS_KEPT} finished jobs "
+                                           "are kept)"})
         if found.status == "done":
             figure_json = mc_depth_figure(found.result).to_json()
     return _page(request, values=dict(DEFAULTS), job=found, figure_json=figure_json)
@@ -63,9 +78,28 @@ def start_montecarlo_job(request: Request, body: MonteCarloIn) -> dict:
 
 
 @router.get("/api/jobs/{job_id}", tags=["jobs"])
-def get_job(request: Request, job_id: str) -> dict:
+def get_job(request: Request, job_id: JobId) -> dict:
     """A job's status (queued, running, done, failed), progress 0-1, and its result when done."""
     job = request.app.state.jobs.get(current_user(request), job_id)
+    if job is None:
+        raise HTTPException(status_code=404, detail=f"job_id: no job {job_id!r} of yours")
+    return job.public()
+
+
+@router.post("/montecarlo/cancel", include_in_schema=False)
+async def cancel_montecarlo(request: Request):
+    form = await checked_form(request)
+    job_id = str(form.get("job") or "")
+    if request.app.state.jobs.cancel(current_user(request), job_id) is None:
+        raise HTTPException(status_code=404, detail=f"job: no job {job_id[:40]!r} of yours")
+    return RedirectResponse(f"/montecarlo?job={job_id}", status_code=303)
+
+
+@router.post("/api/jobs/{job_id}/cancel", tags=["jobs"])
+def cancel_job(request: Request, job_id: JobId) -> dict:
+    """Cancel a queued or running job (a running one stops at its next progress report); a finished job is
+    returned as it is."""
+    job = request.app.state.jobs.cancel(current_user(request), job_id)
     if job is None:
         raise HTTPException(status_code=404, detail=f"job_id: no job {job_id!r} of yours")
     return job.public()

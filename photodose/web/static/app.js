@@ -132,13 +132,22 @@ function setupJobs() {
   document.querySelectorAll("[data-job]").forEach((box) => {
     const bar = box.querySelector("progress");
     const text = box.querySelector(".job-status");
+    const left = box.querySelector(".job-time");
+    let spoken = 0;
     const poll = async () => {
       const res = await fetch("/api/jobs/" + box.dataset.job, { headers: { Accept: "application/json" } });
       const job = await res.json();
       if (bar) bar.value = job.progress || 0;
-      if (text) text.textContent = job.status + (job.detail ? ": " + job.detail : "");
-      if (job.status === "done") { window.location.reload(); return; }
-      if (job.status !== "failed") setTimeout(poll, 700);
+      if (left && job.remaining_s !== null && job.remaining_s !== undefined) {
+        left.textContent = "About " + Math.round(job.remaining_s) + " s left.";
+      }
+      // the status line is a live region: update it at each new tenth of the run, not at every poll
+      const tenth = Math.floor((job.progress || 0) * 10);
+      if (text && (tenth !== spoken || job.status !== "running")) {
+        spoken = tenth; text.textContent = job.status + (job.detail ? ": " + job.detail : "");
+      }
+      if (["done", "failed", "cancelled"].includes(job.status)) { window.location.reload(); return; }
+      setTimeout(poll, 700);
     };
     poll();
   });
