@@ -59,7 +59,9 @@ def add_profile(db: Journal, name: str, *, skin_phototype: str | None = None,
                 owner: str | None = None) -> Profile:
     """Create a profile (a person's name or pseudonym must be unique among its ``owner``'s profiles: a web
     account's name, or None for the local user; another owner's names are neither checked nor revealed)."""
-    name = (name or "").strip()
+    from ..inputs import check_text
+
+    name = check_text((name or "").strip(), "name")  # valid Unicode, no NUL
     if not name:
         raise PhotodoseInputError("name", name, "a non-empty name or pseudonym")
     phototype = None if skin_phototype is None else _phototype(skin_phototype)
