@@ -42,7 +42,9 @@ def test_distance_table_in_inches_with_minutes_to_the_dose_at_the_mean():
 
 def test_mean_over_a_vanishing_area_is_the_on_axis_value():
     data = run_json("generic-panel-660-850", "--curve", "5 cm..40 cm", "--area", "1 mm x 1 mm")
-    for row in data["curve"]:
+    with_mean = [row for row in data["curve"] if row["mean_irradiance_mw_cm2"] is not None]
+    assert len(with_mean) >= 21 and with_mean[-1] is data["curve"][-1]
+    for row in with_mean:
         assert row["mean_irradiance_mw_cm2"] == pytest.approx(row["irradiance_mw_cm2"], rel=1e-3)
 
 
@@ -78,3 +80,8 @@ def test_map_png_with_the_area_of_the_mean(tmp_path):
 def test_map_of_a_laser_probe_outlines_the_beam_disc(tmp_path):
     data = run_json("generic-laser-probe-808", "--distance", "0 cm", "--map", str(tmp_path / "m.png"))
     assert data["area_outline"]["shape"] == "disc"
+
+
+def test_a_sauna_dome_has_no_irradiance_map(tmp_path):
+    result = runner.invoke(app, ["irradiance", "generic-infrared-sauna-dome", "--map", str(tmp_path / "m.png")])
+    assert result.exit_code != 0 and "heat, not light" in (result.output + str(result.exception))

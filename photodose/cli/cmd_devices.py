@@ -260,7 +260,7 @@ def register(app: typer.Typer) -> None:
         for field, path in (("--plot", plot), ("--map", map_)):
             if path is not None:
                 require_output_path(field, path, (".png",))
-        dev = load_device(device)
+        dev = load_device(device).require_light("DEVICE")
         channels = list(channel) if channel else None
         distance_mm = parse_length_mm(distance, "--distance") if distance is not None else None
         area_mm = parse_area_mm(area, "--area") if area is not None else None
@@ -281,15 +281,15 @@ def register(app: typer.Typer) -> None:
                 emit(data, as_json, _render_map)
                 return
         if curve is not None or plot is not None or dose is not None:
-            from ..devices.curves import distance_table, irradiance_curve
+            from ..devices.curves import distance_table, irradiance_curve, table_distances_mm
 
             start, end = _parse_curve(curve or "1 cm..60 cm")
             if curve is None and distance_mm is not None and distance_mm > end:
                 end = 1.25 * distance_mm
-            extra = (distance_mm,) if distance_mm is not None else ()
+            rows = table_distances_mm(start, end, _unit_mm(unit))
+            extra = (*rows, distance_mm) if distance_mm is not None else tuple(rows)
             data = irradiance_curve(dev, start, end, channels, area_mm, dose_j_cm2, extra_mm=extra)
-            data.update(unit=unit, plot=plot, distance_mm=distance_mm, map=map_,
-                        table=distance_table(dev, start, end, _unit_mm(unit), channels, area_mm, dose_j_cm2))
+            data.update(unit=unit, plot=plot, distance_mm=distance_mm, map=map_, table=distance_table(data, rows))
             if plot:
                 from ..reports.irradiance_plots import plot_irradiance_curve
 

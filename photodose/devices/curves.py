@@ -17,9 +17,11 @@ from .emitters import inverse_square_mw_cm2, top_hat_beam_radius_mm
 from .irradiance import area_description, irradiance_summary, on_axis_irradiance_mw_cm2, select_channels
 from .model import Device
 
-__all__ = ["CURVE_POINTS", "TABLE_ROWS", "area_outline_mm", "distance_table", "irradiance_curve"]
+__all__ = ["CURVE_POINTS", "TABLE_ROWS", "area_outline_mm", "distance_table", "irradiance_curve",
+           "table_distances_mm"]
 
 CURVE_POINTS = 61  # distances from start to end inclusive
+MEAN_POINTS = 21  # of which the mean over the area is computed at this many (evenly, both ends), and at extra_mm
 TABLE_ROWS = 12
 
 
@@ -51,40 +53,47 @@ def irradiance_curve(device: Device, start_mm: float, end_mm: float, channels: l
                      points: int = CURVE_POINTS, extra_mm: tuple[float, ...] = ()) -> dict:
     """On-axis and mean-over-area irradiance from ``start_mm`` to ``end_mm`` (both included), each channel's
     on-axis curve, the inverse-square guess and, with ``dose_j_cm2``, the minutes to that dose at the mean.
+    The mean (and the minutes) is None at distances between its :data:`MEAN_POINTS` samples.
 
     ``extra_mm`` adds distances (e.g. the person's ``--distance``) to the sampled ones.
     """
-    distances = np.unique(np.concatenate([np.linspace(start_mm, end_mm, points), np.asarray(extra_mm, float)]))
+    extra = np.asarray(extra_mm, float)
+    distances = np.unique(np.concatenate([np.linspace(start_mm, end_mm, points), extra]))
     chosen = [c.id for c in select_channels(device, channels)]
     by_channel = {cid: on_axis_irradiance_mw_cm2(device, distances, [cid]) for cid in chosen}
     on_axis = sum(by_channel.values())
+    # the mean costs an area integral per distance: at MEAN_POINTS of the distances (and every extra one) only
+    sampled = set(np.linspace(0, len(distances) - 1, min(MEAN_POINTS, len(distances))).round().astype(int).tolist())
+    sampled |= {int(i) for i in np.searchsorted(distances, extra)}
     means = np.array([irradiance_summary(device, float(d), area_mm, chosen)["total_mean_irradiance_mw_cm2"]
-                      for d in distances])
+                      if i in sampled else np.nan for i, d in enumerate(distances)])
     ref = _reference(device, start_mm, channels)
     guess = inverse_square_mw_cm2(ref["irradiance_mw_cm2"], ref["distance_mm"], distances)
     rows = []
     for i, d in enumerate(distances):
+        mean = None if np.isnan(means[i]) else float(means[i])
         row = {"distance_mm": float(d), "irradiance_mw_cm2": float(on_axis[i]),
-               "mean_irradiance_mw_cm2": float(means[i]), "inverse_square_guess_mw_cm2": float(guess[i]),
+               "mean_irradiance_mw_cm2": mean, "inverse_square_guess_mw_cm2": float(guess[i]),
                "by_channel_mw_cm2": {cid: float(v[i]) for cid, v in by_channel.items()}}
         if dose_j_cm2 is not None:
-            row["minutes_to_dose"] = (float(time_for_fluence_s(dose_j_cm2, means[i])) / 60.0 if means[i] > 0
-                                      else None)
+            row["minutes_to_dose"] = (float(time_for_fluence_s(dose_j_cm2, mean)) / 60.0 if mean else None)
         rows.append(row)
     return {"device": device.id, "reference": ref, "area_text": area_description(device, area_mm),
             "dose_j_cm2": dose_j_cm2, "channels": chosen, "curve": rows}
 
 
-def distance_table(device: Device, start_mm: float, end_mm: float, unit_mm: float,
-                   channels: list[str] | None = None, area_mm: tuple[float, float] | None = None,
-                   dose_j_cm2: float | None = None, rows: int = TABLE_ROWS) -> list[dict]:
-    """Rows at round steps of the person's unit (``unit_mm``: 25.4 for inches, 10 for cm) from start to end, the
-    end included: the :func:`irradiance_curve` rows at those distances."""
+def table_distances_mm(start_mm: float, end_mm: float, unit_mm: float, rows: int = TABLE_ROWS) -> list[float]:
+    """Distances at round steps of the person's unit (``unit_mm``: 25.4 for inches, 10 for cm) from start to end,
+    both included, at most about ``rows`` of them."""
     span = (end_mm - start_mm) / unit_mm
     step = next((s for s in (0.1, 0.25, 0.5, 1, 2, 2.5, 5, 10, 20, 25, 50, 100) if span / s <= rows - 1), 100.0)
     first = np.ceil(start_mm / unit_mm / step - 1e-9) * step
     values = np.arange(first, end_mm / unit_mm + 1e-9, step) * unit_mm
-    distances = np.unique(np.concatenate([[start_mm], values[(values > start_mm) & (values < end_mm)], [end_mm]]))
-    data = irradiance_curve(device, start_mm, end_mm, channels, area_mm, dose_j_cm2, points=2,
-                            extra_mm=tuple(distances))
-    return data["curve"]
+    inner = values[(values > start_mm * (1 + 1e-9)) & (values < end_mm * (1 - 1e-9))]
+    return [float(start_mm), *map(float, inner), float(end_mm)]
+
+
+def distance_table(curve: dict, distances_mm: list[float]) -> list[dict]:
+    """The rows of ``curve`` (:func:`irradiance_curve`, computed with ``extra_mm=distances_mm``) at those
+    distances: the distance table in the person's units."""
+    return [min(curve["curve"], key=lambda row: abs(row["distance_mm"] - d)) for d in distances_mm]

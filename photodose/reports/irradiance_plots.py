@@ -65,8 +65,9 @@ def plot_irradiance_curve(data: dict, path: str, unit: str = "cm", mark_distance
     every = max(1, len(rows) // 12)
     fig, ax = plt.subplots(figsize=(7.0, 4.6))
     ax.plot(d, [p["irradiance_mw_cm2"] for p in rows], color="black", lw=2, label="on axis, all channels (model)")
-    ax.plot(d, [p["mean_irradiance_mw_cm2"] for p in rows], color="tab:green", lw=2,
-            label=f"mean over {data['area_text']}")
+    with_mean = [p for p in rows if p["mean_irradiance_mw_cm2"] is not None]
+    ax.plot([p["distance_mm"] / k for p in with_mean], [p["mean_irradiance_mw_cm2"] for p in with_mean],
+            color="tab:green", lw=2, label=f"mean over {data['area_text']}")
     if len(data["channels"]) > 1:
         for i, cid in enumerate(data["channels"]):
             style = CHANNEL_STYLES[i % len(CHANNEL_STYLES)]
@@ -77,7 +78,7 @@ def plot_irradiance_curve(data: dict, path: str, unit: str = "cm", mark_distance
     ax.plot([ref["distance_mm"] / k], [ref["irradiance_mw_cm2"]], "o", color="tab:red",
             label=f"reference: {ref['kind']}")
     if mark_distance_mm is not None:
-        at = min(rows, key=lambda p: abs(p["distance_mm"] - mark_distance_mm))
+        at = min(with_mean, key=lambda p: abs(p["distance_mm"] - mark_distance_mm))
         ax.axvline(mark_distance_mm / k, color="tab:blue", lw=1, ls=":")
         ax.annotate(f"{format_length(mark_distance_mm, unit)}: {at['irradiance_mw_cm2']:.3g} on axis, "
                     f"{at['mean_irradiance_mw_cm2']:.3g} mean mW/cm²", (mark_distance_mm / k, at["irradiance_mw_cm2"]),
