@@ -118,8 +118,49 @@ def _render_mc(con, data) -> None:
         for i, (value, err) in enumerate(zip(item["layer_absorbed"], se["layer_absorbed"]), start=1):
             table.add_row(f"  absorbed in layer {i}", f"{value:.5f}", f"{err:.5f}")
         con.print(table)
+        if "depth_mm" in item:
+            _render_depth_profile(con, item)
         if "mco" in item:
             con.print(f"wrote {item['mco']}")
+
+
+DEPTH_ROWS = 40  # rows of the depth-profile table on screen (--csv or --json give every bin)
+
+
+def _render_depth_profile(con, item) -> None:
+    from rich.table import Table
+
+    depths, phi = item["depth_mm"], item["fluence_per_irradiance"]
+    step = max(1, -(-len(depths) // DEPTH_ROWS))
+    table = Table(title="fluence per unit irradiance at depth (Monte Carlo, bin centres)",
+                  caption=None if step == 1 else f"every {step}th bin; --csv FILE or --json for all {len(depths)}")
+    table.add_column("depth mm", justify="right")
+    table.add_column("phi (J/cm2 per J/cm2)", justify="right")
+    for z, value in list(zip(depths, phi))[::step]:
+        table.add_row(f"{z:g}", "-" if value is None or value != value else f"{value:.4f}")
+    con.print(table)
+    if item.get("csv"):
+        con.print(f"wrote {item['csv']}")
+
+
+def _write_depth_csv(path: Path, items: list[dict]) -> None:
+    """One row per depth bin (and run): input, depth_mm, fluence_per_irradiance (empty below the stack)."""
+    import csv
+
+    with open(path, "w", newline="", encoding="utf-8") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(["run", "depth_mm", "fluence_per_irradiance"])
+        for run, item in enumerate(items, start=1):
+            for z, value in zip(item["depth_mm"], item["fluence_per_irradiance"]):
+                writer.writerow([run, f"{z:g}", "" if value != value else f"{value:.6g}"])
+
+
+def _grid_depths_mm(result) -> list[float]:
+    """Bin-centre depths rounded to the grid's own precision (0.025, not 0.025000000000000001)."""
+    from decimal import Decimal
+
+    places = max(0, -Decimal(repr(result.grid.dz_mm / 2)).normalize().as_tuple().exponent)
+    return [round(float(z), places) for z in result.depth_mm]
 
 
 def _render_fast(con, data) -> None:
@@ -149,8 +190,11 @@ def register(app: typer.Typer) -> None:
                                                          "existing cluster, or 'local' for a local cluster.")] = None,
         out: Annotated[Optional[Path], typer.Option(help="Write MCML .mco output here (several runs: "
                                                          "FILE_1.mco, ... or into a folder).")] = None,
-        depth_profile: Annotated[bool, typer.Option("--depth-profile", help="Add depth_mm and "
-                                                    "fluence_per_irradiance to the output.")] = False,
+        depth_profile: Annotated[bool, typer.Option("--depth-profile", help="Print the fluence per unit "
+                                                    "irradiance at each depth bin (with --json: depth_mm and "
+                                                    "fluence_per_irradiance).")] = False,
+        csv_path: Annotated[Optional[Path], typer.Option("--csv", help="Write the depth profile as CSV here "
+                                                         "(implies --depth-profile).")] = None,
         as_json: JsonFlag = False,
     ) -> None:
         """Monte Carlo light transport in layered tissue (MCML physics); MCML .mci in, .mco out."""
@@ -161,6 +205,15 @@ def register(app: typer.Typer) -> None:
 
         if out is not None and not out.is_dir():
             require_output_path("out", out)
+        if csv_path is not None:
+            require_output_path("csv", csv_path, (".csv",))
+            depth_profile = True
+        if scheduler is not None and scheduler != "local":
+            import re
+
+            if not re.fullmatch(r"(tcp|tls|ws|wss)://[A-Za-z0-9.\-\[\]:]{1,200}:\d{1,5}", scheduler):
+                raise PhotodoseInputError("scheduler", scheduler, "'local' or a Dask scheduler address such as "
+                                          "tcp://HOST:8786")
         runs, several = _load_runs(input_path)
         beam_spec, incidence_spec = parse_beam(beam), parse_incidence(incidence)
         photon_override = parse_photons(photons) if photons is not None else None
@@ -178,16 +231,25 @@ def register(app: typer.Typer) -> None:
                 else:
                     from ..scale.distributed import run_mc_distributed
 
-                    result = run_mc_distributed(run.stack, n, seed, beam_spec, incidence_spec, run.grid or Grid(),
-                                                scheduler=None if scheduler == "local" else scheduler,
-                                                progress=callback or False)
+                    try:
+                        result = run_mc_distributed(run.stack, n, seed, beam_spec, incidence_spec,
+                                                    run.grid or Grid(),
+                                                    scheduler=None if scheduler == "local" else scheduler,
+                                                    progress=callback or False)
+                    except (TimeoutError, OSError) as exc:
+                        raise PhotodoseInputError("scheduler", scheduler, "a Dask scheduler that answers "
+                                                  f"({type(exc).__name__}: {' '.join(str(exc).split())[:120]})") from None
                 item = {"input": input_path.name, **result.summary()}
                 if depth_profile:
-                    item["depth_mm"] = result.depth_mm
-                    item["fluence_per_irradiance"] = result.fluence_per_irradiance
+                    item["depth_mm"] = _grid_depths_mm(result)
+                    item["fluence_per_irradiance"] = result.fluence_per_irradiance.tolist()
                 if mco_path is not None:
                     item["mco"] = str(write_mco(mco_path, result, output_file=mco_path.name))
                 outputs.append(item)
+        if csv_path is not None:
+            _write_depth_csv(csv_path, outputs)
+            for item in outputs:
+                item["csv"] = str(csv_path)
         emit(outputs if several else outputs[0], as_json, _render_mc)
 
     @app.command("fast")
