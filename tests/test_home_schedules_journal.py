@@ -207,3 +207,19 @@ def test_schedule_command_lists_the_weeks_with_minutes():
     assert result.exit_code == 0, result.output
     weeks = json.loads(result.stdout)["weeks"]
     assert [w["minutes"] for w in weeks[:3]] == [5.0, 7.5, 10.0]
+
+
+def test_progress_series_carries_the_side_effects_beside_the_dose(journal, person, tmp_path):
+    from photodose.journal.plots import plot_progress_png
+    from photodose.journal.progress import progress_series
+    from photodose.usecases.log_session import log_session
+
+    log_session(journal, person.id, site="knee", device_id="generic-panel-660-850", distance_mm=150.0,
+                duration_s=600.0, start_at=MONDAY, side_effects=["swelling:severe"])
+    log_session(journal, person.id, site="knee", device_id="generic-panel-660-850", distance_mm=150.0,
+                duration_s=600.0, start_at=MONDAY + timedelta(days=2))
+    series = progress_series(journal, person.id)
+    ((when, site, dose, text),) = series.side_effects
+    assert (when, site, text) == (MONDAY, "knee", "swelling (severe)")
+    assert dose == series.dose_by_site["knee"][1][0]
+    assert plot_progress_png(series, tmp_path / "p.png").read_bytes()[:4] == b"\x89PNG"

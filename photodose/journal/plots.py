@@ -1,6 +1,7 @@
 """Progress figures: a PNG (matplotlib, Agg) and an interactive plotly Figure for the web, drawn from the same
-:class:`~photodose.journal.progress.ProgressSeries`: surface dose per session, cumulative surface dose per site,
-and outcome scores over time with the response (50 % of baseline) and remission lines."""
+:class:`~photodose.journal.progress.ProgressSeries`: surface dose per session (with the sessions that reported side
+effects marked), cumulative surface dose per site, and outcome scores over time with the response (50 % of
+baseline) and remission lines."""
 
 from __future__ import annotations
 
@@ -27,6 +28,12 @@ def plot_progress_png(series: ProgressSeries, path: str | Path) -> Path:
     fig, (ax_dose, ax_cum, ax_score) = plt.subplots(3, 1, figsize=(9, 10), sharex=True)
     for site, (times, doses) in series.dose_by_site.items():
         ax_dose.plot(times, doses, "o", label=site)
+    if series.side_effects:  # beside the dose: the sessions that reported side effects
+        ax_dose.plot([e[0] for e in series.side_effects], [e[2] for e in series.side_effects], "x", color="red",
+                     markersize=10, mew=2, label="side effects reported")
+        for when, _, dose, text in series.side_effects:
+            ax_dose.annotate(text, (when, dose), textcoords="offset points", xytext=(-6, -12), fontsize=7,
+                             color="red", ha="right")
     for site, (times, totals) in series.cumulative_by_site.items():
         ax_cum.step(times, totals, where="post", marker="o", label=site)
     for s in series.scores:
@@ -57,6 +64,11 @@ def progress_figure(series: ProgressSeries):
     fig = make_subplots(rows=3, cols=1, shared_xaxes=True, subplot_titles=TITLES)
     for site, (times, doses) in series.dose_by_site.items():
         fig.add_trace(go.Scatter(x=times, y=doses, mode="markers", name=f"dose {site}"), row=1, col=1)
+    if series.side_effects:
+        fig.add_trace(go.Scatter(x=[e[0] for e in series.side_effects], y=[e[2] for e in series.side_effects],
+                                 mode="markers", marker={"symbol": "x", "size": 11, "color": "red"},
+                                 name="side effects reported", text=[f"{e[1]}: {e[3]}" for e in series.side_effects]),
+                      row=1, col=1)
     for site, (times, totals) in series.cumulative_by_site.items():
         fig.add_trace(go.Scatter(x=times, y=totals, mode="lines", line_shape="hv", name=f"cumulative {site}"),
                       row=2, col=1)

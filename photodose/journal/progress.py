@@ -34,6 +34,8 @@ class ProgressSeries:
     dose_by_site: dict[str, tuple[list[datetime], list[float]]] = field(default_factory=dict)
     cumulative_by_site: dict[str, tuple[list[datetime], list[float]]] = field(default_factory=dict)
     scores: list[ScoreSeries] = field(default_factory=list)
+    # rev 0005: sessions that reported side effects: (start, site, surface J/cm2, "redness (mild), ...")
+    side_effects: list[tuple[datetime, str, float, str]] = field(default_factory=list)
 
 
 def _score_series(db: Journal, profile_id: int) -> list[ScoreSeries]:
@@ -70,6 +72,9 @@ def progress_series(db: Journal, profile_id: int) -> ProgressSeries:
         out.dose_by_site[site] = (times, doses)
         out.cumulative_by_site[site] = (times, list(running_sum(doses)))
     out.scores = _score_series(db, profile_id)
+    out.side_effects = [(s.start_at, s.site, s.surface_fluence_j_cm2,
+                         ", ".join(f"{e['effect']} ({e['severity']})" for e in s.side_effects))
+                        for s in sessions if s.side_effects]
     return out
 
 
