@@ -77,6 +77,7 @@ def create_app(db_url: str | None = None, *, require_login: bool = False, secret
     for router in ROUTERS:
         app.include_router(router)
     errors.install(app)
+    errors.document_error_responses(app)
     security.install(app, allowed_hosts=allowed_hosts or auth.allowed_hosts("127.0.0.1"),
                      secret_key=secret_key or auth.secret_key(), max_age_s=SESSION_MAX_AGE_S, tls=tls)
     app.add_middleware(GZipMiddleware, minimum_size=1024)  # pages and API answers (static files come gzipped)

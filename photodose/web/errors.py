@@ -80,7 +80,25 @@ def error_page(status_code: int, detail: str | None = None) -> HTMLResponse:
     return HTMLResponse(body, status_code=status_code)
 
 
+def allowed_methods(request: Request) -> str:
+    """Every method some route takes at this path (Starlette's 405 names only the first route's)."""
+    from starlette.routing import Match
+
+    def flat(routes):  # FastAPI keeps an included router's routes inside it
+        for route in routes:
+            inner = getattr(route, "original_router", None)
+            yield from flat(inner.routes) if inner is not None else (route,)
+
+    methods: set[str] = set()
+    for route in flat(request.app.router.routes):
+        if getattr(route, "methods", None) and route.matches(request.scope)[0] != Match.NONE:
+            methods |= route.methods
+    return ", ".join(sorted(methods))
+
+
 async def _http_error(request: Request, exc: StarletteHTTPException):
+    if exc.status_code == 405:
+        exc.headers = {**(exc.headers or {}), "Allow": allowed_methods(request) or (exc.headers or {}).get("Allow", "")}
     if exc.status_code in _PAGE_TITLES and _wants_html(request):
         response = error_page(exc.status_code, exc.detail)
         response.headers.update(exc.headers or {})
@@ -105,3 +123,69 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(PhotodoseInputError, _input_error)
     app.add_exception_handler(RequestValidationError, _request_validation)
     app.add_exception_handler(ValidationError, _model_validation)
+
+
+# --- the error answers in the OpenAPI schema -------------------------------------------------------------------
+
+ERROR_SCHEMA = {
+    "title": "Error", "type": "object", "required": ["detail"],
+    "properties": {
+        "detail": {"type": "string", "description": "one line: the field, the value and what is allowed"},
+        "field": {"type": "string", "description": "the input field at fault (422 from a photodose check)"},
+        "errors": {"type": "array", "description": "each invalid field (422 from request validation)",
+                   "items": {"type": "object", "required": ["field", "message"],
+                             "properties": {"field": {"type": "string"}, "message": {"type": "string"}}}},
+    },
+}
+ERROR_RESPONSES = {
+    "401": "Login required: the server runs with --require-login and the request has no live session.",
+    "403": "A DELETE with a login session needs the X-CSRF-Token header.",
+    "404": "No such profile or job for this user (another user's rows are not revealed).",
+    "413": "The request body is larger than the server accepts (checked before it is read).",
+    "415": "API writes take application/json.",
+    "422": "Invalid input: the field, the value and what is allowed.",
+}
+
+
+def error_codes(method: str, path: str, takes_input: bool) -> list[str]:
+    """The error answers an API operation can give: 401 on every one (login mode); 403 on DELETE; 404 where the
+    path names a profile or a job; 413 and 415 on writes with a body; 422 where it takes input (``takes_input``:
+    parameters or a body). (429 is the login form's, which is not part of the API.)"""
+    method = method.lower()
+    codes = ["401"]
+    if method == "delete":
+        codes.append("403")
+    if "{profile_id}" in path or "{job_id}" in path:
+        codes.append("404")
+    if method in ("post", "put", "patch"):
+        codes += ["413", "415"]
+    if takes_input:
+        codes.append("422")
+    return codes
+
+
+def document_error_responses(app: FastAPI) -> None:
+    """Make ``app.openapi()`` list each operation's error answers (:func:`error_codes`) with their real body,
+    :data:`ERROR_SCHEMA` (FastAPI's default 422 schema, a list of pydantic errors, is not what this app sends)."""
+    from fastapi.openapi.utils import get_openapi
+
+    def openapi() -> dict:
+        if app.openapi_schema:
+            return app.openapi_schema
+        schema = get_openapi(title=app.title, version=app.version, summary=app.summary,
+                             description=app.description, routes=app.routes)
+        components = schema.setdefault("components", {}).setdefault("schemas", {})
+        components["Error"] = ERROR_SCHEMA
+        for name in ("HTTPValidationError", "ValidationError"):
+            components.pop(name, None)
+        for path, operations in schema.get("paths", {}).items():
+            for method, operation in operations.items():
+                responses = operation.setdefault("responses", {})
+                takes_input = bool(operation.get("parameters") or operation.get("requestBody"))
+                for code in error_codes(method, path, takes_input):
+                    responses[code] = {"description": ERROR_RESPONSES[code], "content": {
+                        "application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
+        app.openapi_schema = schema
+        return schema
+
+    app.openapi = openapi
