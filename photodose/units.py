@@ -9,15 +9,15 @@ import math
 import re
 from functools import lru_cache
 
-import pint
-
 from .errors import PhotodoseInputError
 
 
 @lru_cache(maxsize=1)
-def _registry() -> pint.UnitRegistry:
-    ureg = pint.UnitRegistry()
-    return ureg
+def _registry():
+    """pint's unit registry, built on first use (importing pint costs ~0.2 s: a typo is refused before it)."""
+    import pint
+
+    return pint.UnitRegistry()
 
 
 MAX_QUANTITY_CHARS = 64  # "152.4 mm", "62 mW/cm2": a typed quantity is short; longer text is refused unread
@@ -105,6 +105,8 @@ def _parse_quantity(text: str | float, unit: str, field: str, default_unit: str 
         if default_unit is None:
             raise PhotodoseInputError(field, text, f"give a unit, e.g. '{example}'")
         typed_unit = default_unit
+    import pint
+
     try:
         value = float(ureg.Quantity(magnitude, typed_unit).to(unit).magnitude)
     except pint.DimensionalityError:

@@ -169,7 +169,7 @@ def _check_arguments(argv) -> None:
 
 def _named_as_typed(exc: PhotodoseInputError, root, argv) -> PhotodoseInputError:
     """``exc`` with its field shown as the option the person typed (``distance`` -> ``--distance``)."""
-    if root is None or exc.field.startswith("-"):
+    if root is None or exc.field.startswith("-") or type(exc) is not PhotodoseInputError:
         return exc
     try:
         return _as_typed(exc, root, argv)
