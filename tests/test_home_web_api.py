@@ -50,3 +50,20 @@ def test_web_plan_with_a_taper_and_a_start_and_a_session_with_side_effects(clien
     bad = client.post(f"/api/profiles/{pid}/sessions", json={"plan_id": saved.json()["id"], "minutes": 5,
                                                             "side_effects": ["sunburn"]})
     assert bad.status_code == 422 and "side" in bad.json()["field"]
+
+
+def test_journal_page_logs_side_effects_and_lists_them(tmp_path, monkeypatch):
+    from test_web_fixtures import csrf_of
+
+    c = client_for(make_app(tmp_path, monkeypatch))
+    c.post("/profile/new", data={"name": "Alex", "skin_phototype": "II", "csrf_token": csrf_of(c)})
+    plan = c.post("/api/plan", json={"device": "generic-panel-660-850", "site": "knee", "goggles": True,
+                                     "condition": "knee-osteoarthritis", "distance": "30 cm"}).json()
+    c.post("/api/profiles/1/plans", json={"plan": plan})
+    r = c.post("/journal/session", data={"plan_id": "1", "minutes": "5", "side_effects": "sunburn",
+                                         "csrf_token": csrf_of(c)})
+    assert r.status_code == 422 and 'value="sunburn"' in r.text
+    r = c.post("/journal/session", data={"plan_id": "1", "minutes": "5", "side_effects": "redness:mild, headache",
+                                         "csrf_token": csrf_of(c)})
+    assert r.status_code in (200, 303)
+    assert "side effects: redness (mild), headache (mild)" in c.get("/journal").text

@@ -63,13 +63,16 @@ async def log_session(request: Request):
         try:
             logged = log_session_from_plan(journal(request), profile.id, int(plan_id), minutes * 60.0,
                                            ended_at=ended_at, notes=str(form.get("notes") or "").strip() or None,
-                                           warmth_0_10=whole(warmth))
+                                           warmth_0_10=whole(warmth), side_effects=[
+                                               e.strip() for e in str(form.get("side_effects") or "").split(",")
+                                               if e.strip()] or None)
             if logged.overdose_warnings:  # the session is kept; the warning is for next time
                 return _journal_page(request, overdose_warnings=logged.overdose_warnings)
             return RedirectResponse("/journal?logged=session", status_code=303)
         except PhotodoseInputError as exc:
-            errors = errors_from(exc, ("minutes", "warmth", "notes", "ended_at"),
-                                 {"duration_s": "minutes", "warmth_0_10": "warmth", "at": "ended_at"})
+            errors = errors_from(exc, ("minutes", "warmth", "notes", "ended_at", "side_effects"),
+                                 {"duration_s": "minutes", "warmth_0_10": "warmth", "at": "ended_at",
+                                  "--side-effect": "side_effects"})
     return _journal_page(request, status_code=422, session_form={"plan_id": form.get("plan_id")},
                          errors=errors, values=values_of(form))
 
