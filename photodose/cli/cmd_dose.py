@@ -24,16 +24,16 @@ Examples:
 
 def parse_minutes(text: str, field: str = "--minutes") -> float:
     """Minutes typed as "20", "20 min" or "1 h"."""
-    from ..units import parse_quantity
+    from ..units import parse_minutes as parse
 
-    return parse_quantity(text, "min", field, default_unit="min")
+    return parse(text, field)
 
 
 def parse_fluence_j_cm2(text: str, field: str = "--dose") -> float:
     """A dose typed as "30 J/cm2" (or a bare number in J/cm2)."""
-    from ..units import parse_quantity
+    from ..usecases.dose_calculator import parse_fluence_j_cm2 as parse
 
-    return parse_quantity(text, "J/cm**2", field, default_unit="J/cm**2")
+    return parse(text, field)
 
 
 def _render(console, d: dict) -> None:

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..dosimetry.arithmetic import time_for_fluence_s
 from .emitters import inverse_square_mw_cm2, top_hat_beam_radius_mm
 from .irradiance import area_description, irradiance_summary, on_axis_irradiance_mw_cm2, select_channels
 from .model import Device
@@ -23,6 +22,13 @@ __all__ = ["CURVE_POINTS", "TABLE_ROWS", "area_outline_mm", "distance_table", "i
 CURVE_POINTS = 61  # distances from start to end inclusive
 MEAN_POINTS = 21  # of which the mean over the area is computed at this many (evenly, both ends), and at extra_mm
 TABLE_ROWS = 12
+
+
+def minutes_to_dose(dose_j_cm2: float, irradiance_mw_cm2: float) -> float:
+    """Minutes t = 1000 H / E / 60 to a dose H [J/cm^2] at irradiance E [mW/cm^2] > 0 (radiant exposure H = E t;
+    jenkins2011). The same arithmetic as ``dosimetry.arithmetic.time_for_fluence_s``, which the devices stage may
+    not import (sibling stages)."""
+    return 1000.0 * dose_j_cm2 / irradiance_mw_cm2 / 60.0
 
 
 def area_outline_mm(device: Device, distance_mm: float, area_mm: tuple[float, float] | None = None) -> dict:
@@ -76,7 +82,7 @@ def irradiance_curve(device: Device, start_mm: float, end_mm: float, channels: l
                "mean_irradiance_mw_cm2": mean, "inverse_square_guess_mw_cm2": float(guess[i]),
                "by_channel_mw_cm2": {cid: float(v[i]) for cid, v in by_channel.items()}}
         if dose_j_cm2 is not None:
-            row["minutes_to_dose"] = (float(time_for_fluence_s(dose_j_cm2, mean)) / 60.0 if mean else None)
+            row["minutes_to_dose"] = minutes_to_dose(dose_j_cm2, mean) if mean else None
         rows.append(row)
     return {"device": device.id, "reference": ref, "area_text": area_description(device, area_mm),
             "dose_j_cm2": dose_j_cm2, "channels": chosen, "curve": rows}

@@ -19,7 +19,7 @@ from pydantic import BaseModel, ConfigDict
 
 from ..errors import PhotodoseInputError
 
-__all__ = ["DoseCalculation", "dose_calculation"]
+__all__ = ["DoseCalculation", "dose_calculation", "parse_fluence_j_cm2"]
 
 
 class DoseWindowVerdict(BaseModel):
@@ -56,6 +56,16 @@ class DoseCalculation(BaseModel):
     window: DoseWindowVerdict | None = None
     window_note: str | None = None
     source: str = "jenkins2011"
+
+
+def parse_fluence_j_cm2(text: str, field: str = "--dose") -> float:
+    """A dose typed as "30 J/cm2" (or a bare number in J/cm2); above 0."""
+    from ..units import parse_quantity
+
+    value = parse_quantity(text, "J/cm**2", field, default_unit="J/cm**2")
+    if value <= 0:
+        raise PhotodoseInputError(field, text, "a dose above 0 J/cm2, e.g. '30 J/cm2'")
+    return value
 
 
 def dose_calculation(*, irradiance_mw_cm2: float | None = None, minutes: float | None = None,

@@ -19,9 +19,8 @@ def dose(irradiance: Text = None, minutes: Text = None, dose: Text = None, devic
     """Dose at the skin from an irradiance (typed, or the device model at a distance) and minutes, or the minutes
     to a dose; with a condition, its window verdict. Values are typed with units: "50 mW/cm2", "10 min", "30 J/cm2",
     "6 in"."""
-    from ...cli.cmd_dose import parse_fluence_j_cm2, parse_minutes
-    from ...units import parse_irradiance_mw_cm2, parse_length_mm
-    from ...usecases.dose_calculator import dose_calculation
+    from ...units import parse_irradiance_mw_cm2, parse_length_mm, parse_minutes
+    from ...usecases.dose_calculator import dose_calculation, parse_fluence_j_cm2
     from .. import planning
 
     if device is not None:
