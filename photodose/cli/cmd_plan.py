@@ -250,6 +250,9 @@ def register(app: typer.Typer) -> None:
         as_json: JsonFlag = False,
     ) -> None:
         """Plan a session: distance, time, dose at skin and target, window verdict, schedule, safety."""
+        from ._early import check_names
+
+        check_names(device=device, condition=condition)  # a typo is refused before the heavy imports (< 1 s)
         from ..usecases.plan_heat import is_heat_plan, plan_heat_for_profile
 
         if is_heat_plan(device, condition):  # a sauna dome: heat, not light (photodose.hyperthermia)
