@@ -44,9 +44,15 @@ def _parse_at(text: str | None) -> datetime:
     if not text:
         return datetime.now().replace(microsecond=0)
     try:
-        return datetime.fromisoformat(text.strip())
+        when = datetime.fromisoformat(text.strip())
     except ValueError:
         raise PhotodoseInputError("at", text, 'a date and time like "2026-11-20 08:00"') from None
+    if when.tzinfo is not None:  # "...+14:00": the same instant in local time, as the journal stores it
+        try:
+            when = when.astimezone().replace(tzinfo=None)
+        except (OverflowError, ValueError, OSError):
+            raise PhotodoseInputError("at", text, "a date and time within the years 1-9999") from None
+    return when
 
 
 def _parse_items(text: str) -> list[int]:

@@ -34,7 +34,7 @@ def _parse_range_mm(text: str) -> tuple[float, float]:
     lo, sep, hi = str(text).partition("..")
     if not sep:
         raise PhotodoseInputError("distance-range", text, "MIN..MAX with units, e.g. '10 cm..40 cm'")
-    low, high = parse_length_mm(lo, "distance-range"), parse_length_mm(hi, "distance-range")
+    low, high = (parse_length_mm(v, "distance-range", allow_zero=False) for v in (lo, hi))  # a log-spaced search
     if low > high:
         raise PhotodoseInputError("distance-range", text, "MIN..MAX with MIN <= MAX, e.g. '10 cm..40 cm'")
     return low, high
