@@ -185,3 +185,45 @@ def test_monte_carlo_job_runs_in_the_background(client):
     assert client.get("/api/jobs/not-a-job").status_code == 404
     r = client.post("/api/jobs/montecarlo", json={"site": "knee", "wavelength_nm": 1500, "photons": 5000})
     assert r.status_code == 422 and r.json()["errors"][0]["field"] == "wavelength_nm"
+
+
+@pytest.mark.parametrize("label,where", [("POST /api/plan", "body"),
+                                         ("GET /api/devices/{device_id}/irradiance", "query")])
+def test_schema_fuzz_with_hostile_quantities_is_a_quick_4xx(tmp_path, monkeypatch, label, where):
+    """The schema fuzz above, with the distance replaced by the command-line fuzz's hostile quantities
+    (``BAD_LENGTH`` of tests/test_hostile_input.py: "10**10**10 cm", 1e999, 300 characters, wrong units...):
+    each is refused (4xx naming the distance) within 2 s; one request with "10**10**10 cm" held a server at
+    90 % CPU before (issue 18)."""
+    schemathesis = pytest.importorskip("schemathesis")
+    import time
+
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+    from test_hostile_input import BAD_LENGTH
+
+    app = make_app(tmp_path, monkeypatch, allowed_hosts=["testserver"])
+    schema = schemathesis.openapi.from_asgi("/openapi.json", app)
+    [operation] = [op.ok() for op in schema.get_all_operations() if op.ok().label == label]
+    valid = {"device_id": "generic-panel-660-850", "device": "generic-panel-660-850", "site": "knee",
+             "condition": "knee-osteoarthritis"}
+    hostile = BAD_LENGTH.filter(lambda text: len(text) <= 50 and "\udcff" not in text)  # the schema's own limit
+
+    @settings(max_examples=25, deadline=None, database=None, derandomize=True, suppress_health_check=list(HealthCheck))
+    @given(case=operation.as_strategy(), distance=hostile)
+    def check(case, distance):
+        for key in (case.path_parameters or {}):
+            case.path_parameters[key] = valid.get(key, case.path_parameters[key])
+        fields = case.body if where == "body" else case.query
+        if where == "body":
+            case.body = fields = {k: v for k, v in (fields or {}).items() if k in valid or k == "distance"}
+            fields.update({k: v for k, v in valid.items() if k in ("device", "site", "condition")})
+        else:
+            case.query = fields = dict(fields or {})
+        fields["distance"] = distance
+        start = time.perf_counter()
+        response = case.call(headers={"content-type": "application/json"} if where == "body" else None)
+        assert 400 <= response.status_code < 500, (distance, response.status_code, response.text[:200])
+        assert "distance" in response.text, (distance, response.text[:200])
+        assert time.perf_counter() - start < 2.0, distance
+
+    check()
