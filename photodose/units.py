@@ -135,7 +135,7 @@ MAX_IRRADIANCE_MW_CM2 = 1.0e6  # 10 kW/cm2: input ceiling for a typed irradiance
 
 def parse_length_mm(text: str | float, field: str = "distance", *, allow_zero: bool = True) -> float:
     """Length typed with a unit ("6 in", "15 cm", "150 mm") in millimetres; 0 (or > 0) up to 10 m."""
-    mm = parse_quantity(text, "mm", field)
+    mm = parse_quantity(text, "mm", field, example="15 cm")
     if mm < 0 or (mm == 0 and not allow_zero):
         raise PhotodoseInputError(field, text, "a length must be " + ("zero or positive" if allow_zero else "positive"))
     if mm > MAX_LENGTH_MM:
@@ -145,7 +145,7 @@ def parse_length_mm(text: str | float, field: str = "distance", *, allow_zero: b
 
 def parse_irradiance_mw_cm2(text: str | float, field: str = "irradiance") -> float:
     """Irradiance typed with a unit ("62 mW/cm2", "620 W/m2") in mW/cm^2; must not be negative."""
-    value = parse_quantity(text, "mW/cm**2", field)
+    value = parse_quantity(text, "mW/cm**2", field, example="62 mW/cm2")
     if value < 0:
         raise PhotodoseInputError(field, text, "irradiance must be zero or positive")
     if value > MAX_IRRADIANCE_MW_CM2:

@@ -167,6 +167,11 @@ def _check_arguments(argv) -> None:
         previous = arg
 
 
+# Internal field names that a stage reports, and the option a person types for them.
+FIELD_OPTIONS = {"wavelength_nm": "nm", "skin_phototype": "skin_type", "distance_mm": "distance",
+                 "session_seconds": "minutes", "thickness_mm": "thickness", "depth_mm": "depth_mm"}
+
+
 def _named_as_typed(exc: PhotodoseInputError, root, argv) -> PhotodoseInputError:
     """``exc`` with its field shown as the option the person typed (``distance`` -> ``--distance``)."""
     if root is None or exc.field.startswith("-") or type(exc) is not PhotodoseInputError:
@@ -190,6 +195,7 @@ def _as_typed(exc: PhotodoseInputError, root, argv) -> PhotodoseInputError:
         if command is None:
             return exc
     key = exc.field.strip().lower().replace("-", "_").replace(" ", "_")
+    key = FIELD_OPTIONS.get(key, key)
     for param in getattr(command, "params", []):
         names = {param.name or ""} | {o.lstrip("-").replace("-", "_") for o in param.opts}
         if key in names:
@@ -202,10 +208,16 @@ def _as_typed(exc: PhotodoseInputError, root, argv) -> PhotodoseInputError:
 
 
 def _describe_validation_error(exc) -> str:
+    """A pydantic error as one line: the field and value where there is one, never a dump of the whole input."""
     parts = []
     for err in exc.errors():
-        loc = ".".join(str(p) for p in err.get("loc", ())) or "input"
-        value = " ".join(repr(err.get("input")).split())
+        loc = ".".join(str(p) for p in err.get("loc", ()))
+        message = str(err.get("msg", "invalid")).removeprefix("Value error, ")
+        given = err.get("input")
+        if not loc or isinstance(given, (dict, list)):
+            parts.append(f"{loc}: {message}" if loc else message)
+            continue
+        value = " ".join(repr(given).split())
         value = value if len(value) <= 60 else value[:60] + "..."
-        parts.append(f"{loc}={value}: {err.get('msg')}")
+        parts.append(f"{loc}={value}: {message}")
     return "; ".join(parts)

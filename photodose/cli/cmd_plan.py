@@ -276,9 +276,9 @@ def register(app: typer.Typer) -> None:
             require_output_path("plot", plot, (".png",))
         if report:
             require_output_path("report", report, (".html", ".htm"))
-        if (target_depth_mm is None) != (window is None) and condition is None:
-            raise PhotodoseInputError("target", f"depth={target_depth_mm}, window={window}",
-                                      "a custom target needs both --target-depth-mm and --window (or give --condition)")
+        if (target_depth_mm is None or window is None) and condition is None:
+            raise PhotodoseInputError("condition", None, "give --condition (see 'photodose protocols list'), or a "
+                                      "custom target with both --target-depth-mm and --window")
         journal, person = _profile_row(profile, db)
         req = PlanRequest(
             device=device, channels=channel or None,
