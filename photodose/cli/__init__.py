@@ -169,7 +169,8 @@ def _check_arguments(argv) -> None:
 
 # Internal field names that a stage reports, and the option a person types for them.
 FIELD_OPTIONS = {"wavelength_nm": "nm", "skin_phototype": "skin_type", "distance_mm": "distance",
-                 "session_seconds": "minutes", "thickness_mm": "thickness", "depth_mm": "depth_mm"}
+                 "session_seconds": "minutes", "thickness_mm": "thickness", "depth_mm": "depth_mm",
+                 "input": "input_path", "atlas": "transport"}
 
 
 def _named_as_typed(exc: PhotodoseInputError, root, argv) -> PhotodoseInputError:
