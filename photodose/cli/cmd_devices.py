@@ -215,6 +215,15 @@ def _render_device(console, data) -> None:
                       f"— {claim['source']}")
     for field, prov in data["provenance"].items():
         console.print(f"  {field}: [italic]{prov['tag']}[/] — {prov['source']}", highlight=False)
+    cal = data.get("calibration")
+    if cal:
+        console.print(f"calibrated {cal['date']} from {cal['from_device']}: power x {cal['power_scale']:.3g}, rms "
+                      f"residual {cal['rms_residual_percent']:.1f} %; meter: {cal['meter_note']}", highlight=False)
+        for r in cal["readings"]:
+            where = "" if r["x_mm"] == r["y_mm"] == 0 else f" at ({r['x_mm'] / 10:g} cm, {r['y_mm'] / 10:g} cm)"
+            console.print(f"  reading {r['read_mw_cm2']:g} mW/cm² at {r['distance_mm'] / 10:g} cm{where}"
+                          + (f" (used as {r['irradiance_mw_cm2']:.3g})" if r["irradiance_mw_cm2"] != r["read_mw_cm2"]
+                             else ""), highlight=False)
 
 
 def _fmt(value) -> str:
