@@ -1,4 +1,5 @@
-"""Screenshots of the Plan and Progress pages for the README (run: python docs/make_screenshots.py).
+"""Screenshots of the Plan, Progress and Journal pages, and Progress on a 390 px phone, for the README
+(run: python docs/make_screenshots.py).
 
 Builds a demo journal in a temporary PHOTODOSE_HOME: one plan, three weeks of sessions and PHQ-9 / pain scores
 (illustrative values for the picture, not data), then drives Debian's Chromium with Playwright.
@@ -43,7 +44,8 @@ def demo_journal(db_url: str) -> None:
             ended = day0 + timedelta(days=offset, minutes=15)
             if ended < datetime.now() - timedelta(hours=1):
                 minutes = plan.session_seconds / 60 * (0.85 if (week + offset) % 3 == 0 else 1.0)
-                log_session_from_plan(db, profile.id, stored.id, minutes * 60, ended_at=ended)
+                log_session_from_plan(db, profile.id, stored.id, minutes * 60, ended_at=ended,
+                                      notes="knee felt warm, no soreness" if (week, offset) == (2, 2) else None)
     db.close()
 
 
@@ -74,6 +76,13 @@ def main() -> None:
             page.wait_for_selector("[data-plotly=progress-figure] .main-svg")
             page.wait_for_timeout(500)
             page.screenshot(path=str(HERE / "screenshot-progress.png"), type="png", full_page=True)
+            page.goto(url + "/journal")  # the journal: sessions with notes, edit and delete, the timer
+            page.screenshot(path=str(HERE / "screenshot-journal.png"), type="png", full_page=True)
+            page.set_viewport_size({"width": 390, "height": 844})  # a phone: no sideways scroll, charts fit
+            page.goto(url + "/progress")
+            page.wait_for_selector("[data-plotly=progress-figure] .main-svg")
+            page.wait_for_timeout(500)
+            page.screenshot(path=str(HERE / "screenshot-phone-progress.png"), type="png", full_page=True)
             browser.close()
 
 

@@ -108,7 +108,7 @@ def audit(page) -> dict:
         "other": [v for v in violations if v["impact"] not in BLOCKING],
         "overflow_px": page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth"),
         "charts": page.evaluate("""[...document.querySelectorAll('[data-plotly]')].map(el => [
-            el.querySelector('.main-svg').getBoundingClientRect().width, el.clientWidth])"""),
+            el.querySelector('.main-svg').getBoundingClientRect().width, el.clientWidth, el._fullLayout._size.w])"""),
     }
 
 
@@ -132,9 +132,11 @@ def test_every_page_at_390_and_1280_px_passes_axe_without_page_scroll(browser):
                 found.append(f"{width} px {name}: {result['blocking']}")
             if result["overflow_px"] > 0:
                 found.append(f"{width} px {name}: the page scrolls sideways by {result['overflow_px']} px")
-            for svg_px, box_px in result["charts"]:
+            for svg_px, box_px, plot_px in result["charts"]:
                 if abs(svg_px - box_px) > 2 or svg_px < min(300, width - 80):
                     found.append(f"{width} px {name}: a chart {svg_px:.0f} px wide in a {box_px} px box")
+                if plot_px < 0.6 * svg_px:  # the plot, not its legend and margins, has most of the width
+                    found.append(f"{width} px {name}: a plot area {plot_px:.0f} px of a {svg_px:.0f} px chart")
     context.close()
     print("\n".join(summary))
     assert not found, "\n".join(found)

@@ -1,6 +1,24 @@
 // photodose web: small progressive enhancements (the pages work without JavaScript).
 "use strict";
 
+// Charts fill their card and follow the viewport (Plotly's responsive mode). On a phone-width card the legend
+// moves under the plot and the margins shrink, so the plot itself keeps most of the width.
+const NARROW_PX = 560;
+
+function phoneLayout(el, layout) {
+  const narrow = el.clientWidth < NARROW_PX;
+  if (el.dataset.narrow === String(narrow)) return null;
+  el.dataset.narrow = String(narrow);
+  const wide = el.wideLayout || (el.wideLayout = { legend: layout.legend || {}, margin: layout.margin || {} });
+  if (!narrow) return { legend: wide.legend, margin: wide.margin };
+  return {
+    // about 70 px under the plot area: below the tick labels and an axis title
+    legend: Object.assign({}, wide.legend, { orientation: "h", x: 0, xanchor: "left", yanchor: "top",
+                                             y: -Math.min(0.35, 70 / Math.max(el.clientHeight, 200)) }),
+    margin: Object.assign({}, wide.margin, { l: 48, r: 10 }),
+  };
+}
+
 function drawPlots() {
   if (typeof Plotly === "undefined") return;
   document.querySelectorAll("[data-plotly]").forEach((el) => {
@@ -8,7 +26,16 @@ function drawPlots() {
     if (!src) return;
     const fig = JSON.parse(src.textContent);
     const layout = Object.assign({}, fig.layout || {}, { autosize: true });
+    Object.assign(layout, phoneLayout(el, layout) || {});
     Plotly.newPlot(el, fig.data || [], layout, { responsive: true, displaylogo: false });
+  });
+  let pending = null;
+  window.addEventListener("resize", () => {
+    clearTimeout(pending);
+    pending = setTimeout(() => document.querySelectorAll("[data-plotly]").forEach((el) => {
+      const change = el.layout && phoneLayout(el, el.layout);
+      if (change) Plotly.relayout(el, change);
+    }), 150);
   });
 }
 
