@@ -62,6 +62,8 @@ def run_one(index: int, case, folder: Path, timeout: float) -> tuple[str, list[s
     try:
         done = subprocess.run([sys.executable, "-m", "photodose", *argv], capture_output=True, timeout=timeout,
                               env=env, cwd=ROOT, errors="replace", text=True)
+    except ValueError:  # a NUL in an argument: no shell or OS can pass one (the in-process fuzz covers it)
+        return "not runnable", argv, "", 0.0, " ".join(p for p in template[:2] if "{" not in p)
     except subprocess.TimeoutExpired:
         return "hang", argv, "", time.perf_counter() - start, " ".join(p for p in template[:2] if "{" not in p)
     seconds = time.perf_counter() - start
@@ -99,12 +101,12 @@ def main() -> None:
     counts = collections.Counter(r[0] for r in results)
     times = sorted(r[3] for r in results)
     print(f"{len(results)} cases in {wall:.0f} s ({args.jobs} jobs): " + ", ".join(
-        f"{k} {counts.get(k, 0)}" for k in ("refused", "traceback", "hang", "accepted", "unclear")))
+        f"{k} {counts.get(k, 0)}" for k in ("refused", "traceback", "hang", "accepted", "unclear", "not runnable")))
     print(f"time per case: median {times[len(times) // 2]:.2f} s, max {times[-1]:.2f} s")
     commands = collections.Counter(r[4] for r in results)
     print("commands: " + ", ".join(f"{k} {v}" for k, v in sorted(commands.items())))
     for outcome, argv, err, seconds, _command in results:
-        if outcome != "refused":
+        if outcome not in ("refused", "not runnable"):
             print(f"{outcome} ({seconds:.1f} s): {argv!r}\n    {err}")
 
 
