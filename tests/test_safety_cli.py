@@ -65,6 +65,21 @@ def test_safety_device_gives_the_plans_safety_verdict_for_the_same_session(devic
     assert dev["eye"] == plan["eye"]
 
 
+@pytest.mark.parametrize("device, site, condition, distance, minutes", SESSIONS)
+def test_log_session_records_the_plans_safety_verdict_for_the_same_session(device, site, condition, distance,
+                                                                          minutes, tmp_path, monkeypatch):
+    """plan, safety device and log session: one verdict for one session (a profile with no earlier session, and
+    no protocol for the logged session: photodose's default overdose bounds equal the protocols' here)."""
+    monkeypatch.setenv("PHOTODOSE_DB", str(tmp_path / "journal.sqlite"))
+    _json(["profile", "add", "ann", "--json"])
+    args = ["--site", site, "--distance", distance, "--minutes", minutes, "--profile", "ann", "--json"]
+    plan = _json(["plan", "--device", device, "--condition", condition, *args])
+    logged = _json(["log", "session", "--device", device, "--at", "2026-11-30 08:00", *args])
+    assert logged["safety"]["status"] == plan["safety"]["status"]
+    assert [(c["name"], c["status"]) for c in logged["safety"]["checks"]] == \
+        [(c["name"], c["status"]) for c in plan["safety"]["checks"]]
+
+
 def test_device_with_a_480_nm_channel_gets_a_blue_light_check_and_groups_at_both_distances():
     near = _json(["safety", "device", "platinumled-biomax-300", "--distance", "1 cm", "--minutes", "20", "--json"])
     blue = next(c for c in near["checks"] if c["name"] == "eye:blue_light")

@@ -329,9 +329,14 @@ def _log_app() -> typer.Typer:
                 side_effect: Annotated[Optional[list[str]], typer.Option(
                     "--side-effect", help="EFFECT[:SEVERITY] (repeatable): warmth, redness, swelling, headache, "
                                           "fatigue, irritation or other; mild, moderate or severe")] = None,
+                goggles: Annotated[bool, typer.Option("--goggles", help="goggles rated for these wavelengths were "
+                                                                        "worn")] = False,
+                eye_distance: Annotated[Optional[str], typer.Option(
+                    "--eye-distance", help="where your eyes were from the device's face, e.g. '70 cm'")] = None,
                 notes: NotesOption = None, profile: ProfileOption = None, db: DbOption = None,
                 as_json: JsonFlag = False) -> None:
-        """Log a session; the surface dose is computed from the device catalog at the given distance."""
+        """Log a session; the surface dose is computed from the device catalog at the given distance, and the
+        session gets the same safety verdict as `photodose plan` and `photodose safety device` give it."""
         from ..units import parse_length_mm, parse_minutes
         from ..usecases.log_session import log_session
 
@@ -343,7 +348,9 @@ def _log_app() -> typer.Typer:
                              distance_mm=parse_length_mm(distance, "distance"),
                              duration_s=60.0 * parse_minutes(minutes, "minutes"),
                              start_at=_parse_at(at), plan_id=plan, channels=channel_ids, notes=notes,
-                             warmth_0_10=warmth, comfort=comfort, side_effects=side_effect)
+                             warmth_0_10=warmth, comfort=comfort, side_effects=side_effect, goggles=goggles,
+                             eye_distance_mm=None if eye_distance is None else parse_length_mm(eye_distance,
+                                                                                                "eye-distance"))
 
         def render(c, d):
             target = "" if d["target_fluence_j_cm2"] is None else \
@@ -356,12 +363,18 @@ def _log_app() -> typer.Typer:
                         f"{other['surface_fluence_j_cm2']:.3g} J/cm²", highlight=False)
             for e in d.get("side_effects") or []:
                 c.print(f"side effect: {e['effect']} ({e['severity']})", highlight=False)
+            c.print(f"safety {d['safety']['status']}", highlight=False)
+            for check in d["safety"]["checks"]:
+                if check["status"] != "ok" and not check["name"].startswith("overdose:"):
+                    c.print(f"[yellow]safety {check['status']}:[/] {check['name']}: {check['message']}"
+                            + (f" Next time: {check['remedy']}" if check.get("remedy") else ""), highlight=False)
             for w in d["overdose_warnings"]:
                 c.print(f"[yellow]warning:[/] {w['message']} Next time: {w['remedy']} (bounds: {w['bounds']})",
                         highlight=False)
 
         emit(_plain(logged.session) | {"overdose_warnings": [w.model_dump() for w in logged.overdose_warnings],
-                                       "sessions": _plain(logged.sessions)}, as_json, render)
+                                       "sessions": _plain(logged.sessions),
+                                       "safety": logged.safety.model_dump()}, as_json, render)
 
     @app.command("plan")
     def plan_(file: Path,

@@ -1,18 +1,22 @@
 """Log a session: one function for ``photodose log session``, the web journal form and ``POST /api/.../sessions``.
 
 The session's surface dose comes from the device model at the logged distance; a stored plan it followed adds
-its target dose (scaled to the actual time and irradiance, only for the same site and device); the session is
-stored, then checked against the overdose bounds with every earlier session at the site (the protocol's bounds
-when it followed a plan, else photodose's defaults). The session is kept either way: a warning is for next time.
+its target dose (scaled to the actual time and irradiance, only for the same site and device). Before it is
+stored, the session gets the same safety verdict that ``plan`` and ``safety device`` give for it
+(:func:`photodose.planning.safety_link.session_safety`: eyes, skin, heating, screening, overdose with the
+earlier sessions at the site). The session is stored, then checked against the overdose bounds (the protocol's
+when it followed a plan, else photodose's defaults) with every other session at the site. The session is kept
+either way: a warning is for next time.
 """
 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 from ..errors import PhotodoseInputError
+from ..safety.checks import SafetyReport
 
 
 class OverdoseWarning(BaseModel):
@@ -33,12 +37,15 @@ class LoggedSession(BaseModel):
     session: dict
     overdose_warnings: list[OverdoseWarning]
     sessions: list[dict] = []
+    safety: SafetyReport | None = None                    # the verdict for the (first) site, as `plan` gives it
+    safety_by_site: dict[str, SafetyReport] = Field(default_factory=dict)
 
 
 def log_session(journal, profile_id: int, *, site: str | list[str], device_id: str, distance_mm: float,
                 duration_s: float, start_at: datetime, plan_id: int | None = None,
                 channels: list[str] | None = None, notes: str | None = None, warmth_0_10: int | None = None,
-                comfort: str | None = None, side_effects: list[str] | list[dict] | None = None) -> LoggedSession:
+                comfort: str | None = None, side_effects: list[str] | list[dict] | None = None,
+                goggles: bool = False, eye_distance_mm: float | None = None) -> LoggedSession:
     """Store one session of ``duration_s`` s with ``device_id`` at ``distance_mm`` on ``site`` from ``start_at``.
 
     ``site`` may list several sites treated at once (a full-body panel on face, chest and knee): one row per site
@@ -61,6 +68,9 @@ def log_session(journal, profile_id: int, *, site: str | list[str], device_id: s
     effects = parse_side_effects(side_effects)
     plan = repository.stored_plan(repository.get_plan(journal, profile_id, plan_id)) if plan_id is not None else None
     doses = [(s, logged_session_dose(device_id, distance_mm, duration_s, s, plan, channels)) for s in sites]
+    verdicts = {s: session_verdict(journal, profile_id, site=s, device_id=device_id, distance_mm=distance_mm,
+                                   duration_s=duration_s, start_at=start_at, plan=plan, channels=channels,
+                                   goggles=goggles, eye_distance_mm=eye_distance_mm) for s in sites}
     rows = repository.log_session_sites(
         journal, profile_id, doses, start_at=start_at, duration_s=duration_s, device_id=device_id,
         distance_mm=distance_mm, plan_id=plan_id, planned_seconds=plan.session_seconds if plan else None,
@@ -75,7 +85,34 @@ def log_session(journal, profile_id: int, *, site: str | list[str], device_id: s
         warnings += schedule_warnings(journal, profile_id, plan_id, plan, start_at, duration_s)
     records = [record_dict(r) for r in rows]
     return LoggedSession(session=records[0], sessions=records,
-                         overdose_warnings=[OverdoseWarning(**w) for w in warnings])
+                         overdose_warnings=[OverdoseWarning(**w) for w in warnings],
+                         safety=verdicts[sites[0]], safety_by_site=verdicts)
+
+
+def session_verdict(journal, profile_id: int, *, site: str, device_id: str, distance_mm: float, duration_s: float,
+                    start_at: datetime, plan=None, channels: list[str] | None = None, goggles: bool = False,
+                    eye_distance_mm: float | None = None) -> SafetyReport:
+    """The safety verdict on one logged session before it is stored: the same function and inputs as a plan for
+    this profile (phototype, measured fat, screening answers, earlier sessions at the site, the protocol's
+    overdose bounds when it followed a plan, else photodose's defaults)."""
+    from ..journal.repository import list_profiles
+    from ..planning.safety_link import DEFAULT_BOUNDS, protocol_bounds, session_safety
+    from ..planning.session_dose import TissueModel, load_device_any
+    from ..planning.surface import choose_channels
+    from ..protocols import get_protocol
+    from .person import person_plan_inputs
+
+    profile = next(p for p in list_profiles(journal) if p.id == profile_id)
+    inputs = person_plan_inputs(journal, profile, site, now=start_at)
+    protocol_id = plan.protocol.id if plan is not None and plan.protocol else None
+    person = {**inputs["safety"], "planned_start": start_at,
+              "bounds": protocol_bounds(get_protocol(protocol_id)) if protocol_id else DEFAULT_BOUNDS}
+    device = load_device_any(device_id)
+    verdict = session_safety(device, site=site, distance_mm=distance_mm, session_seconds=duration_s,
+                             channels=choose_channels(device, channels),
+                             tissue=TissueModel(site, inputs["skin_type"] or "III", inputs["thickness_mm"]),
+                             eye_distance_mm=eye_distance_mm, goggles=goggles, person=person)
+    return verdict.report
 
 
 def _schedule_week(journal, profile_id: int, plan_id: int | None, plan, when: datetime):
@@ -114,7 +151,7 @@ def log_session_from_plan(journal, profile_id: int, plan_id: int, duration_s: fl
                           warmth_0_10: int | None = None,
                           side_effects: list[str] | list[dict] | None = None) -> LoggedSession:
     """Log a session that followed stored plan ``plan_id`` (its site, device and distance) for ``duration_s``
-    seconds, ending ``ended_at`` (default now)."""
+    seconds, ending ``ended_at`` (default now). Following the plan means wearing the goggles it required."""
     from ..journal import repository
 
     plan = repository.stored_plan(repository.get_plan(journal, profile_id, plan_id))
@@ -122,4 +159,5 @@ def log_session_from_plan(journal, profile_id: int, plan_id: int, duration_s: fl
     return log_session(journal, profile_id, site=plan.site, device_id=plan.device, distance_mm=plan.distance_mm,
                        duration_s=duration_s, start_at=end - timedelta(seconds=round(duration_s)), plan_id=plan_id,
                        channels=[r.channel for r in plan.surface.by_wavelength], notes=notes,
-                       warmth_0_10=warmth_0_10, side_effects=side_effects)
+                       warmth_0_10=warmth_0_10, side_effects=side_effects, goggles=plan.safety.goggles_required,
+                       eye_distance_mm=plan.eye.distance_mm if plan.eye is not None and not plan.eye.in_beam else None)
