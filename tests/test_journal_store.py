@@ -125,6 +125,60 @@ def test_refusals_write_nothing(journal):
 
 
 @both_backends
+def test_values_a_column_cannot_hold_are_refused_alike_on_every_backend_and_write_nothing(journal):
+    """PostgreSQL refuses a string longer than its VARCHAR, a NUL character and NaN in JSON, where SQLite would store
+    them: both backends refuse them as one input error naming the field, before anything is written."""
+    p = repo.add_profile(journal, "ann")
+    before = counts(journal)
+    bad_calls = {
+        "name": lambda: repo.add_profile(journal, "n" * 201),
+        "owner": lambda: repo.add_profile(journal, "bob", owner="o" * 101),
+        "metric_name": lambda: repo.log_custom_metric(journal, p.id, "m" * 201, value=1.0,
+                                                      recorded_at=datetime(2026, 10, 2)),
+        "notes": lambda: log(journal, p.id, datetime(2026, 10, 2), notes="before\x00after"),
+        "channels": lambda: log(journal, p.id, datetime(2026, 10, 2), channels=[660, float("nan")]),
+        "name|value": lambda: repo.add_profile(journal, "nul\x00name"),  # PostgreSQL: refused in the name lookup
+    }
+    for field, call in bad_calls.items():
+        with pytest.raises(PhotodoseInputError, match=rf"^({field})=") as info:
+            call()
+        assert "\n" not in str(info.value)
+    assert counts(journal) == before
+    assert repo.add_profile(journal, "n" * 200).name == "n" * 200  # the longest name that fits is kept whole
+
+
+@both_backends
+def test_a_second_writer_waits_for_the_first_so_a_unique_name_check_cannot_race(journal, journal_url):
+    """Writers are serialised (SQLite: BEGIN IMMEDIATE; PostgreSQL: an advisory lock), so the second of two
+    concurrent ``profile add`` of one name is refused with the usual message, not a database IntegrityError."""
+    import threading
+
+    from photodose.journal.models import Profile
+
+    other = open_journal(journal_url)
+    outcome: list[BaseException | None] = []
+
+    def second_writer() -> None:
+        try:
+            repo.add_profile(other, "ann")
+            outcome.append(None)
+        except BaseException as exc:  # noqa: BLE001 - handed to the test thread
+            outcome.append(exc)
+
+    with journal.transaction() as s:
+        s.add(Profile(name="ann", created_at=datetime(2026, 10, 1)))
+        s.flush()
+        thread = threading.Thread(target=second_writer)
+        thread.start()
+        thread.join(0.5)
+        assert thread.is_alive()  # waiting for the first writer
+    thread.join(30)
+    assert len(outcome) == 1 and isinstance(outcome[0], PhotodoseInputError), outcome
+    assert "exists" in str(outcome[0])
+    other.close()
+
+
+@both_backends
 def test_default_profile_only_when_unique(journal):
     with pytest.raises(PhotodoseInputError, match="profile add"):
         repo.get_profile(journal)

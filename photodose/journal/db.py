@@ -47,34 +47,62 @@ class Journal:
     @contextmanager
     def transaction(self) -> Iterator[Session]:
         """An ORM session inside one transaction: committed on success, rolled back on any error."""
-        with self._sessions.begin() as session:
-            yield session
+        from .guard import write_errors_said
+
+        with _value_refused(), write_errors_said(self.url):
+            with self._sessions.begin() as session:
+                yield session
 
     @contextmanager
     def read(self) -> Iterator[Session]:
         """An ORM session for reading (a deferred transaction that does not take the write lock)."""
-        with self._readers.begin() as session:
-            yield session
+        from .guard import write_errors_said
+
+        with _value_refused(), write_errors_said(self.url):
+            with self._readers.begin() as session:
+                yield session
 
     def close(self) -> None:
         self.engine.dispose()
 
 
-def _sqlite_pragmas(engine: Engine) -> None:
+@contextmanager
+def _value_refused() -> Iterator[None]:
+    """A value the database refuses (PostgreSQL: a NUL character in a looked-up name, a number out of its type's
+    range) is one PhotodoseInputError line, not a traceback; :func:`check_row_fits` names the column first where
+    it can."""
+    from sqlalchemy.exc import DataError
+
+    from ..errors import PhotodoseInputError
+
+    try:
+        yield
+    except DataError as exc:
+        reason = " ".join(str(exc.orig).split())[:200]
+        raise PhotodoseInputError("value", reason, "text without NUL characters and numbers in range") from None
+
+
+def _target_revision(migrate_to: str) -> str:
+    return head_revision() if migrate_to == "head" else migrate_to
+
+
+def _sqlite_pragmas(engine: Engine, read_only: bool = False) -> None:
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection, _record) -> None:
         dbapi_connection.isolation_level = None  # we emit BEGIN ourselves (pysqlite's implicit BEGIN is deferred)
         cursor = dbapi_connection.cursor()
         cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-        cursor.execute("PRAGMA journal_mode = WAL")
+        if not read_only:  # a read-only journal keeps the journal mode it was written with
+            cursor.execute("PRAGMA journal_mode = WAL")
         cursor.execute("PRAGMA synchronous = FULL")
         cursor.execute("PRAGMA foreign_keys = ON")
         cursor.close()
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection) -> None:
-        deferred = connection.get_execution_options().get(_READ_ONLY_OPTION, False)
-        connection.exec_driver_sql("BEGIN" if deferred else "BEGIN IMMEDIATE")
+        from .guard import begin_sqlite  # says when a write waits for another writer; bounded
+
+        begin_sqlite(connection, connection.get_execution_options().get(_READ_ONLY_OPTION, False))
 
 
 def _postgres_write_lock(engine: Engine) -> None:
@@ -107,6 +135,44 @@ def shown_url(url: str) -> str:
         return make_url(url).render_as_string(hide_password=True)
     except Exception:  # noqa: BLE001 - not a URL (a file path): nothing to hide
         return url
+
+
+INT32_RANGE = (-(2**31), 2**31 - 1)  # SQL INTEGER (PostgreSQL's int4; SQLite would store more)
+
+
+def _non_finite(value) -> bool:
+    if isinstance(value, float):
+        return value != value
+    if isinstance(value, dict):
+        return any(_non_finite(v) for v in value.values())
+    if isinstance(value, (list, tuple)):
+        return any(_non_finite(v) for v in value)
+    return False
+
+
+def check_row_fits(session: Session, _context=None, _instances=None) -> None:
+    """Before a flush: every new or changed row fits its columns on every backend, else PhotodoseInputError naming
+    the column (SQLite would store any length and a NUL character; PostgreSQL refuses them with a DataError)."""
+    from sqlalchemy import JSON, Integer, String, inspect
+
+    from ..errors import PhotodoseInputError
+
+    for row in (*session.new, *session.dirty):
+        for attribute in inspect(row).mapper.column_attrs:
+            column = attribute.columns[0]
+            value = getattr(row, attribute.key)
+            shown = f"{value[:40]}... ({len(value)} characters)" if isinstance(value, str) and len(value) > 40 \
+                else value
+            if isinstance(value, str) and "\x00" in value:
+                raise PhotodoseInputError(attribute.key, shown, "text without NUL (\\x00) characters")
+            if isinstance(value, str) and isinstance(column.type, String) and column.type.length \
+                    and len(value) > column.type.length:
+                raise PhotodoseInputError(attribute.key, shown, f"at most {column.type.length} characters")
+            if isinstance(value, int) and isinstance(column.type, Integer) and not \
+                    INT32_RANGE[0] <= value <= INT32_RANGE[1]:
+                raise PhotodoseInputError(attribute.key, value, "a whole number from -2147483648 to 2147483647")
+            if isinstance(column.type, JSON) and _non_finite(value):
+                raise PhotodoseInputError(attribute.key, "NaN", "numbers (NaN is not a value)")
 
 
 def migration_config(connection=None):
@@ -159,20 +225,37 @@ def open_journal(url: str | None = None, *, migrate_to: str = "head") -> Journal
     from ..errors import PhotodoseInputError
 
     resolved = resolve_db_url(url)
+    state = None
     if resolved.startswith("sqlite:///"):
+        from .guard import inspect_sqlite
+
         file = Path(resolved.removeprefix("sqlite:///"))
         file.parent.mkdir(parents=True, exist_ok=True)
+        if file.name != ":memory:":  # another program's database or a newer schema: refused, untouched
+            state = inspect_sqlite(file, url or str(file))
         if not file.exists() and file.name != ":memory:":  # health data: owner-only (SQLite's -wal/-shm follow it)
             os.close(os.open(file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
     try:
         engine_url = _with_driver(resolved)
+        if state is not None and not state.writable:  # read-only media or file: read and export, never migrate
+            from .guard import read_only_url
+
+            engine_url = read_only_url(file, state.folder_writable)
         postgres = engine_url.startswith("postgresql")
         engine = create_engine(engine_url, **({"json_serializer": postgres_json} if postgres else {}))
         if engine.dialect.name == "sqlite":
-            _sqlite_pragmas(engine)
+            _sqlite_pragmas(engine, read_only=state is not None and not state.writable)
         elif engine.dialect.name == "postgresql":
             _postgres_write_lock(engine)
-        upgrade(engine, migrate_to)
+        if state is None or state.revision is None or state.revision != _target_revision(migrate_to):
+            if state is not None and not state.writable:
+                raise PhotodoseInputError("db", url or str(file), "a journal that can be written: its schema is "
+                                          f"older ({state.revision}) and must be upgraded; copy it somewhere writable")
+            upgrade(engine, migrate_to)  # an up-to-date journal is opened without writing
+        elif state is not None:
+            from .guard import probe
+
+            probe(engine, file)
     except (ArgumentError, NoSuchModuleError, ImportError, DatabaseError) as exc:  # one line, not a traceback
         reason = " ".join(str(getattr(exc, "orig", None) or exc).split())[:200]
         shown = shown_url(url or resolved)
@@ -186,8 +269,12 @@ def open_journal(url: str | None = None, *, migrate_to: str = "head") -> Journal
                        f"(PostgreSQL: postgresql+psycopg://USER:PASSWORD@HOST/DATABASE, {POSTGRES_FIX}): {reason}")
         raise PhotodoseInputError("db", shown, allowed) from None
     reader = engine.execution_options(**{_READ_ONLY_OPTION: True})
-    return Journal(resolved, engine, sessionmaker(engine, expire_on_commit=False),
-                   sessionmaker(reader, expire_on_commit=False))
+    writers = sessionmaker(engine, expire_on_commit=False)
+    event.listen(writers, "before_flush", check_row_fits)
+    from .guard import check_unicode
+
+    event.listen(writers, "before_flush", check_unicode)
+    return Journal(resolved, engine, writers, sessionmaker(reader, expire_on_commit=False))
 
 
 def integrity_check(journal: Journal) -> str:
