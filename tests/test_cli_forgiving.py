@@ -33,14 +33,18 @@ def test_version_flag_prints_the_version():
     (["safety", "device", "generic-laser-probe-808", "--distance", "10 cm", "--site", "forhead"], "--site",
      "forehead"),
     (["optics", "dermiss", "--nm", "850"], "TISSUE", "dermis"),
-    (["stack", "knee", "--nm", "850", "--tissue", "fat=subcutaneous_fatt"], "tissue.subcutaneous_fat",
+    (["stack", "knee", "--nm", "850", "--tissue", "fat=subcutaneous_fatt"], "--tissue subcutaneous_fat",
      "subcutaneous_fat"),
     (["irradiance", "generic-panel-660-85"], "DEVICE", "generic-panel-660-850"),
+    (["stack", "kneee", "--nm", "850"], "SITE", "knee"),
+    (["plan", "--device", "joovv-solo-3", "--condition", "knee-osteoarthritis", "--thickness", "fatt=8"],
+     "--thickness", "subcutaneous_fat"),
+    (["calibrate", "joov-go-2", "--reading", "15 cm=62 mW/cm2"], "DEVICE", "joovv-go-2"),
 ])
 def test_typos_get_one_line_naming_the_option_and_the_closest_name(argv, option, suggestion):
     code, _, err = _run(argv)
     assert code == 2 and len(err.strip().splitlines()) == 1
-    assert err.startswith(f"error: {option}=") and f"did you mean '{suggestion}'?" in err
+    assert err.startswith(f"error: {option}=") and f"did you mean '{suggestion}'?" in err, err
 
 
 @pytest.mark.parametrize("typed", ["4", "IV", "iv", "type 4"])

@@ -170,7 +170,8 @@ def _check_arguments(argv) -> None:
 # Internal field names that a stage reports, and the option a person types for them.
 FIELD_OPTIONS = {"wavelength_nm": "nm", "skin_phototype": "skin_type", "distance_mm": "distance",
                  "session_seconds": "minutes", "thickness_mm": "thickness", "depth_mm": "depth_mm",
-                 "input": "input_path", "atlas": "transport"}
+                 "input": "input_path", "atlas": "transport", "thickness_layer": "thickness",
+                 "tissue_layer": "tissue"}
 
 
 def _named_as_typed(exc: PhotodoseInputError, root, argv) -> PhotodoseInputError:
@@ -196,15 +197,18 @@ def _as_typed(exc: PhotodoseInputError, root, argv) -> PhotodoseInputError:
         if command is None:
             return exc
     key = exc.field.strip().lower().replace("-", "_").replace(" ", "_")
-    key = FIELD_OPTIONS.get(key, key)
-    for param in getattr(command, "params", []):
-        names = {param.name or ""} | {o.lstrip("-").replace("-", "_") for o in param.opts}
-        if key in names:
-            typed = [o for o in param.opts if o in argv]
-            shown = (typed or sorted(param.opts, key=len, reverse=True))[0]
-            if getattr(param, "param_type_name", "") == "argument":
-                shown = (param.metavar or param.name or "").upper()
-            return PhotodoseInputError(shown, exc.value, exc.allowed, exc.source)
+    head, dot, rest = key.partition(".")  # "tissue.subcutaneous_fat": the --tissue entry for that layer
+    for wanted, suffix in ((FIELD_OPTIONS.get(key, key), ""), (FIELD_OPTIONS.get(head, head), f" {rest}")):
+        if wanted == key and suffix or (suffix and not dot):
+            continue
+        for param in getattr(command, "params", []):
+            names = {param.name or ""} | {o.lstrip("-").replace("-", "_") for o in param.opts}
+            if wanted in names:
+                typed = [o for o in param.opts if o in argv]
+                shown = (typed or sorted(param.opts, key=len, reverse=True))[0]
+                if getattr(param, "param_type_name", "") == "argument":
+                    shown = (param.metavar or param.name or "").upper()
+                return PhotodoseInputError(shown + suffix, exc.value, exc.allowed, exc.source)
     return exc
 
 

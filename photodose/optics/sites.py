@@ -50,7 +50,8 @@ def _layer_key(given_name: str, by_name: dict, field: str, site: str) -> str:
     if key not in by_name:
         from ..errors import did_you_mean
 
-        raise PhotodoseInputError(field, given_name, did_you_mean(given_name, by_name)
+        aliases = {a: k for a, k in load_yaml("tissues.yaml").get("aliases", {}).items() if k in by_name}
+        raise PhotodoseInputError(field, given_name, did_you_mean(given_name, by_name, aliases=aliases)
                                   + f"layers of site {site or '?'}: " + ", ".join(by_name))
     return key
 
