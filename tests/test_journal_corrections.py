@@ -5,12 +5,14 @@ from datetime import datetime, timedelta
 
 import pytest
 
+from conftest import both_backends
 from photodose.errors import PhotodoseInputError
 from photodose.journal import repository as repo
 from photodose.outcomes import score_items, score_total
 from test_journal_fixtures import PLAN, dose, log
 
 WHEN = datetime(2026, 10, 5, 8)
+pytestmark = both_backends  # the same on SQLite and PostgreSQL
 
 
 @pytest.fixture

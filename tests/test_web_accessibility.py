@@ -7,6 +7,7 @@ axe-core 4.14.1 (Deque Systems, MPL-2.0) is vendored as tests/data/axe/axe.min.j
 
 from __future__ import annotations
 
+import json
 import os
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -47,12 +48,30 @@ def populate(db_url: str) -> None:
     db.close()
 
 
+def stored_monte_carlo_job(home: Path) -> str:
+    """A finished 2,000-photon Monte Carlo job in the app's job store (read back when the app starts)."""
+    from dataclasses import asdict
+
+    from photodose.web import montecarlo
+    from photodose.web.jobs import Job
+    from photodose.web.owners import LOCAL_USER
+
+    params = montecarlo.check_request("knee", 660, "III", 2000, 1)
+    job = Job("a11y-job", LOCAL_USER, "Monte Carlo 660 nm, knee, 2,000 photons", kind="montecarlo", units=2000,
+              status="done", progress=1.0, result=montecarlo.run_depth_dose(params, lambda *_: None),
+              started_at=0.0, finished_at=1.0)
+    (home / "jobs").mkdir()
+    (home / "jobs" / f"{job.id}.json").write_text(json.dumps(asdict(job)))
+    return job.id
+
+
 @pytest.fixture(scope="module")
 def browser(tmp_path_factory):
     if not os.path.exists(CHROMIUM):
         pytest.skip("Debian chromium is not installed")
     tmp = tmp_path_factory.mktemp("a11y")
     mp = pytest.MonkeyPatch()
+    stored_monte_carlo_job(tmp)
     app = make_app(tmp, mp)
     populate(str(tmp / "journal.sqlite"))
     login_app = make_app(tmp_path_factory.mktemp("a11y-login"), mp, require_login=True)
@@ -86,9 +105,12 @@ PAGES = {
     "progress": lambda page, url, _: page.goto(url + "/progress"),
     "profile": lambda page, url, _: page.goto(url + "/profile"),
     "monte carlo": lambda page, url, _: page.goto(url + "/montecarlo"),
+    "monte carlo result": lambda page, url, _: page.goto(url + "/montecarlo?job=a11y-job"),
     "not found": lambda page, url, _: page.goto(url + "/no-such-page"),
     "login": lambda page, _, login_url: page.goto(login_url + "/login"),
 }
+CHARTS = {"plan": "depth-dose", "heat plan": "core-temperature", "devices": "irradiance-figure",
+          "progress": "progress-figure", "monte carlo result": "mc-figure"}
 
 
 def audit(page) -> dict:
@@ -99,8 +121,8 @@ def audit(page) -> dict:
         page.wait_for_timeout(200)  # Plotly's responsive resize
     page.add_script_tag(path=str(AXE_JS))
     checked = page.evaluate("""async () => { const r = await axe.run(document);
-        return {passes: r.passes.length, violations: r.violations.map(v => ({id: v.id, impact: v.impact,
-                                                                           nodes: v.nodes.map(n => n.target.join(' '))}))}; }""")
+        return {passes: r.passes.length, violations: r.violations.map(v => (
+            {id: v.id, impact: v.impact, nodes: v.nodes.map(n => n.target.join(' '))}))}; }""")
     assert checked["passes"] > 10  # axe ran its rules on a real page
     violations = checked["violations"]
     return {
@@ -125,6 +147,8 @@ def test_every_page_at_390_and_1280_px_passes_axe_without_page_scroll(browser):
             visit(page, url, login_url)
             if name != "not found":
                 assert not page.title().startswith(("Page not found", "Something went wrong")), name
+            if name in CHARTS:
+                assert page.locator(f"[data-plotly={CHARTS[name]}]").count() == 1, name
             result = audit(page)
             summary.append(f"{width} px {name}: {len(result['blocking'])} serious/critical, "
                            f"{len(result['other'])} minor/moderate, overflow {result['overflow_px']} px")
@@ -189,8 +213,9 @@ def test_timer_survives_a_reload_and_alerts_once_at_the_planned_end(browser):
     assert row.locator("[data-timer-stop]").is_visible()
     key = row.get_attribute("data-timer-key")
     # move the start back to just before the planned end, as if the session had run that long
-    page.evaluate("([key, s]) => { const t = JSON.parse(localStorage.getItem(key)); t.began = Date.now() - s * 1000 + 1500;"
-                  " localStorage.setItem(key, JSON.stringify(t)); }", [key, planned_s])
+    page.evaluate("([key, s]) => { const t = JSON.parse(localStorage.getItem(key));"
+                  " t.began = Date.now() - s * 1000 + 1500; localStorage.setItem(key, JSON.stringify(t)); }",
+                  [key, planned_s])
     page.reload()
     row = page.locator("form.plan-row").first
     playwright_api.expect(row.locator(".timer-status")).to_contain_text("Planned time reached", timeout=5000)

@@ -8,7 +8,7 @@ from typing import Any
 from pydantic import ValidationError
 from sqlalchemy import select
 
-from ..errors import PhotodoseInputError, require_choice, require_in_range
+from ..errors import PhotodoseInputError, require_in_range
 from ..outcomes import Score
 from ..planning.plan_model import Plan as PlanResult, load_plan
 from .db import Journal

@@ -198,7 +198,8 @@ def edit_outcome(request: Request, profile_id: ProfileId, outcome_id: RowId, bod
     if body.items is not None or body.total is not None:
         row = _correct(request, profile_id, repository.get_outcome, outcome_id, "outcome")
         if row.instrument == "custom":
-            raise PhotodoseInputError("instrument", "custom", "a questionnaire's outcome (a custom metric has no score)")
+            raise PhotodoseInputError("instrument", "custom",
+                                      "a questionnaire's outcome (a custom metric has no score)")
         changes["score"] = (score_items(row.instrument, body.items) if body.items is not None
                             else score_total(row.instrument, body.total))
     row = _correct(request, profile_id, repository.update_outcome, outcome_id, "outcome", **changes)
