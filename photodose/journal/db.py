@@ -106,6 +106,12 @@ def _sqlite_pragmas(engine: Engine, read_only: bool = False) -> None:
 
 
 def _postgres_write_lock(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection, _record) -> None:  # wait for the write lock as long as SQLite's busy timeout
+        with dbapi_connection.cursor() as cursor:
+            cursor.execute(f"SET lock_timeout = {BUSY_TIMEOUT_MS}")
+        dbapi_connection.commit()
+
     @event.listens_for(engine, "begin")
     def _on_begin(connection) -> None:
         if not connection.get_execution_options().get(_READ_ONLY_OPTION, False):
