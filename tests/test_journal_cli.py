@@ -23,6 +23,14 @@ def db(tmp_path, monkeypatch):
         return 40.0
 
     monkeypatch.setattr(dosing, "device_irradiance_mw_cm2", irradiance)
+    # the safety verdict of a logged session needs a device model: flat-40 is the generic pad under another id
+    from photodose.devices.catalog import CATALOG_DIR
+
+    monkeypatch.setenv("PHOTODOSE_HOME", str(tmp_path))
+    (tmp_path / "devices").mkdir()
+    pad = (CATALOG_DIR / "generic-pad-660-850.yaml").read_text(encoding="utf-8")
+    (tmp_path / "devices" / "flat-40.yaml").write_text(pad.replace("id: generic-pad-660-850", "id: flat-40"),
+                                                       encoding="utf-8")
     path = tmp_path / "cli.sqlite"
     monkeypatch.setenv("PHOTODOSE_DB", str(path))
     return path
