@@ -13,7 +13,7 @@ from photodose.journal import repository as repo
 from photodose.journal.db import current_revision, head_revision, integrity_check
 from photodose.journal.exchange import export_profile, import_profile, read_export, write_export
 from photodose.outcomes import score_items
-from conftest import both_backends
+from conftest import BACKENDS, both_backends
 from test_journal_fixtures import log, populate
 
 TABLES = ("profiles", "devices", "plans", "sessions", "outcomes")
@@ -217,6 +217,17 @@ def test_export_import_round_trip_loses_nothing(journal, new_journal_url, tmp_pa
     assert imported.id != p.id
     assert canonical(again) == canonical(original)
     assert [s["plan_id"] for s in again["sessions"] if s["plan_id"] is not None][0] == again["plans"][0]["id"]
+
+
+@pytest.mark.parametrize("journal_backend", BACKENDS[1:], indirect=True)
+def test_a_home_sqlite_journal_moves_to_a_postgresql_server_losing_nothing(new_journal_url, tmp_path):
+    home = open_journal(str(tmp_path / "home.sqlite"))
+    original = export_profile(home, populate(home).id)
+    write_export(original, tmp_path / "export.json", "json")
+    server = open_journal(new_journal_url("clinic"))
+    moved = import_profile(server, read_export(tmp_path / "export.json"))
+    assert canonical(export_profile(server, moved.id)) == canonical(original)
+    server.close()
 
 
 @both_backends
