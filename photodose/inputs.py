@@ -9,8 +9,8 @@ exports, web uploads) is read here, so that hostile input meets the same limits 
 - the bytes must be UTF-8 (a byte-order mark is allowed); the message says where the first bad byte is;
 - JSON and YAML are parsed with a nesting limit (``MAX_DEPTH``), a limit on integer digits (``MAX_INT_DIGITS``:
   CPython refuses to convert integers longer than 4300 digits, with a ``ValueError``), no ``NaN`` literal in
-  JSON (``Infinity``, which Python writes for "no limit", is left to each field's range check), and no YAML anchors or aliases (a few hundred bytes of nested aliases expand to gigabytes:
-  the "billion laughs"). YAML is checked with the tokenizer (libyaml when present), whose work is linear in the
+  JSON (``Infinity``, which Python writes for "no limit", is left to each field's range check), and no YAML
+  anchors or aliases (a few hundred bytes of nested aliases expand to gigabytes: the "billion laughs"). YAML is checked with the tokenizer (libyaml when present), whose work is linear in the
   text, before anything is built.
 
 Every refusal is one :class:`~photodose.errors.PhotodoseInputError` naming the option the person typed
@@ -36,8 +36,8 @@ MAX_INT_DIGITS = 100           # no quantity photodose reads has more digits tha
 MAX_NODES = 1_000_000          # values in one document (lists, mappings and scalars together)
 
 __all__ = ["MAX_FILE_BYTES", "MAX_EXPORT_BYTES", "MAX_DEPTH", "read_bytes", "read_text", "decode_text",
-           "parse_json", "check_yaml_shape", "parse_yaml", "parse_toml", "parse_document", "load_document", "require_mapping",
-           "check_text"]
+           "parse_json", "check_yaml_shape", "parse_yaml", "parse_toml", "parse_document", "load_document",
+           "require_mapping", "check_text"]
 
 
 def _refuse(field: str, value: object, allowed: str, source: str | None = None) -> PhotodoseInputError:
