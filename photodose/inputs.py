@@ -10,8 +10,9 @@ exports, web uploads) is read here, so that hostile input meets the same limits 
 - JSON and YAML are parsed with a nesting limit (``MAX_DEPTH``), a limit on integer digits (``MAX_INT_DIGITS``:
   CPython refuses to convert integers longer than 4300 digits, with a ``ValueError``), no ``NaN`` literal in
   JSON (``Infinity``, which Python writes for "no limit", is left to each field's range check), and no YAML
-  anchors or aliases (a few hundred bytes of nested aliases expand to gigabytes: the "billion laughs"). YAML is checked with the tokenizer (libyaml when present), whose work is linear in the
-  text, before anything is built.
+  anchors or aliases (a few hundred bytes of nested aliases expand to gigabytes: the "billion laughs"). YAML
+  is checked with the tokenizer (libyaml when present), whose work is linear in the text, before anything is
+  built.
 
 Every refusal is one :class:`~photodose.errors.PhotodoseInputError` naming the option the person typed
 (``field``), the file and what is allowed. The limits are photodose's choices (unsourced): far above any real
