@@ -126,7 +126,7 @@ def test_screening_answers_can_be_given_again_for_a_profile(journal_url, tmp_pat
     assert any("photosensitizing" in c["name"] or "medication" in c["message"].lower() for c in screening)
 
 
-def test_an_earlier_session_today_moves_the_plans_earliest_start_instead_of_blocking(journal):
+def test_an_earlier_session_today_moves_the_plans_earliest_start_instead_of_blocking(journal_url):
     """A plan is judged as the next session: 2 h after a knee session it starts 20 h after that one (photodose's
     default interval), with every overdose check passing, instead of being refused for 20 h."""
     from datetime import datetime, timedelta
@@ -136,6 +136,7 @@ def test_an_earlier_session_today_moves_the_plans_earliest_start_instead_of_bloc
     from photodose.planning.request import PlanRequest
     from photodose.usecases import plan_for_profile
 
+    _, journal, _ = journal_url
     person = repo.add_profile(journal, "ann", skin_phototype="III")
     now = datetime(2026, 11, 30, 18, 0)
     repo.log_session(journal, person.id, start_at=now - timedelta(hours=2), duration_s=600, site="knee",
