@@ -30,7 +30,7 @@ def main() -> None:
     t0 = time.perf_counter()
     from photodose.planning.planner import plan
     from photodose.planning.request import PlanRequest
-    from photodose.planning.session_dose import load_device_any
+    from photodose.dosimetry.session_dose import load_device_any
 
     device = load_device_any(args.device)
     t_import = time.perf_counter() - t0
@@ -62,8 +62,8 @@ def uncertainty(repeat: int, default_device) -> None:
     """
     from photodose.planning.planner import plan
     from photodose.planning.request import PlanRequest
-    from photodose.planning.session_dose import TissueModel, load_device_any
-    from photodose.planning.surface import SurfaceIrradiance, choose_channels
+    from photodose.dosimetry.session_dose import TissueModel, load_device_any
+    from photodose.dosimetry.surface import SurfaceIrradiance, choose_channels
     from photodose.protocols.library import get_protocol
 
     print("\ndose distribution (64 scrambled Sobol samples, seed 0)")
@@ -116,7 +116,7 @@ def uncertainty(repeat: int, default_device) -> None:
 
 def _distribution(tissue, channels, surface, distance_mm, session_s, depth_mm, protocol, device):
     """The plan's channel lights at its distance (cached phi), then its dose distribution."""
-    from photodose.planning.session_dose import channel_lights, channel_phis
+    from photodose.dosimetry.session_dose import channel_lights, channel_phis
     from photodose.planning.uncertainty import dose_distribution
 
     lights = channel_lights(channels, surface, distance_mm, channel_phis(channels, tissue, depth_mm))

@@ -36,7 +36,7 @@ def test_demo_dose_is_consistent(demo):
     # the target dose is the transport model's fluence per irradiance at the target depth times the surface dose,
     # per wavelength (below a weakly absorbing surface, fluence may exceed the incident light: no < check here)
     from photodose.devices.catalog import load_device
-    from photodose.planning.tissue import channel_fluence_per_irradiance
+    from photodose.dosimetry.tissue import channel_fluence_per_irradiance
 
     device = load_device(demo["device"] if isinstance(demo["device"], str) else demo["device"]["id"])
     for w in by_nm:

@@ -5,10 +5,10 @@ import pytest
 
 from photodose.devices.catalog import load_device
 from photodose.errors import PhotodoseInputError
-from photodose.planning.depth_model import DepthModel, parse_depth_model
+from photodose.dosimetry.depth_model import DepthModel, parse_depth_model
 from plan_json import plan
 from photodose.planning.request import PlanRequest
-from photodose.planning.tissue import fluence_per_irradiance, model_notes
+from photodose.dosimetry.tissue import fluence_per_irradiance, model_notes
 
 DEPTHS_MM = (1.0, 3.0, 6.0)
 

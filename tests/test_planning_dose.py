@@ -8,7 +8,7 @@ import pytest
 from photodose.devices.model import Channel, Device, Layout
 from photodose.optics.emission import EmissionSpectrum
 from photodose.optics.sites import body_stack
-from photodose.planning.session_dose import compute_session_dose
+from photodose.dosimetry.session_dose import compute_session_dose
 
 PANEL = "generic-panel-660-850"
 
@@ -107,7 +107,7 @@ def test_heat_source_never_holds_more_light_than_arrives(skin_type):
 
     from photodose.devices.catalog import load_device
     from photodose.planning.safety_link import session_context
-    from photodose.planning.session_dose import TissueModel
+    from photodose.dosimetry.session_dose import TissueModel
 
     ctx = session_context(load_device("joovv-solo-3"), site="knee", distance_mm=152.4, session_seconds=600,
                           tissue=TissueModel("knee", skin_type))

@@ -7,11 +7,11 @@ import pytest
 
 from photodose.cli import main
 from photodose.optics import body_stack, tissue_properties
-from photodose.planning.depth_model import DepthModel
+from photodose.dosimetry.depth_model import DepthModel
 from plan_json import plan
 from photodose.planning.request import PlanRequest
-from photodose.planning.session_dose import TissueModel, compute_session_dose
-from photodose.planning.tissue import _phi, fluence_per_irradiance, model_notes
+from photodose.dosimetry.session_dose import TissueModel, compute_session_dose
+from photodose.dosimetry.tissue import _phi, fluence_per_irradiance, model_notes
 from photodose.transport.depth_dose import fluence_per_irradiance as transport_phi
 
 PANEL = "generic-panel-660-850"
@@ -134,7 +134,7 @@ def test_cli_plan_refuses_unknown_layer_or_preset(tissue, named, capsys):
 def test_safety_heat_source_follows_the_tissue_choice():
     # the bioheat check's source term sum_k mua(z) phi(z) uses the chosen presets: Bashkatov's fat absorbs ~35x
     # more than the default, so the heat deposited inside the fat layer (thigh: 1.6-11.6 mm) rises
-    from photodose.planning.tissue import CURVE_DEPTHS_MM, absorbed_per_irradiance_per_cm
+    from photodose.dosimetry.tissue import CURVE_DEPTHS_MM, absorbed_per_irradiance_per_cm
     from photodose.optics.emission import EmissionSpectrum
 
     spectrum = EmissionSpectrum.gaussian(850, 30)

@@ -13,15 +13,15 @@ from photodose.bibliography import UNSOURCED, bibliography
 from photodose.devices.model import Provenance
 from photodose.errors import PhotodoseInputError
 from photodose.optics.sites import body_stack
-from photodose.planning.session_dose import (
+from photodose.dosimetry.session_dose import (
     TissueModel,
     channel_lights,
     channel_phis,
     load_device_any,
     session_dose_from_lights,
 )
-from photodose.planning.surface import SurfaceIrradiance, choose_channels
-from photodose.planning.tissue import CURVE_DEPTHS_MM, fluence_per_irradiance
+from photodose.dosimetry.surface import SurfaceIrradiance, choose_channels
+from photodose.dosimetry.tissue import CURVE_DEPTHS_MM, fluence_per_irradiance
 from photodose.planning.uncertainty import (
     InputRange,
     _ranges_file,

@@ -29,7 +29,7 @@ import pytest
 from photodose.bibliography import citation
 from photodose.optics.emission import EmissionSpectrum
 from photodose.optics.sites import layer_table
-from photodose.planning.tissue import absorbed_per_irradiance_per_cm
+from photodose.dosimetry.tissue import absorbed_per_irradiance_per_cm
 from photodose.safety.bioheat import HeatSource, ThermalStack, skin_heating_session
 
 # depths resolving the 0.1 mm epidermis (the planner's 0.25 mm curve grid does not)

@@ -305,7 +305,7 @@ def register(app: typer.Typer) -> None:
             Path(plot).write_bytes(depth_dose_png(result))
             out["plot_path"] = plot
         if report:
-            from ..planning.session_dose import load_device_any
+            from ..dosimetry.session_dose import load_device_any
             from ..reports.html import write_plan_report
 
             out["report_path"] = write_plan_report(result, load_device_any(device), report)

@@ -136,8 +136,8 @@ def device_command(
     from ..devices.catalog import load_device
     from ..optics.phototypes import normalise_skin_type
     from ..planning.safety_link import default_site, protocol_bounds, session_safety
-    from ..planning.session_dose import TissueModel
-    from ..planning.surface import choose_channels
+    from ..dosimetry.session_dose import TissueModel
+    from ..dosimetry.surface import choose_channels
     from ..safety.context import MAX_SESSION_S
     from ..safety.eye_checks import risk_group, risk_groups_by_hazard
     from ..safety.from_device import classification_channels, device_context_fields

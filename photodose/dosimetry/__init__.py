@@ -1,4 +1,12 @@
-"""Dose arithmetic: surface fluence from irradiance and time, energy over an area, dose at depth."""
+"""Dosimetry: the light a device puts on the skin and the dose it gives at depth.
+
+- :mod:`.arithmetic`: fluence = irradiance x time, energy over an area, time to a fluence (Jenkins & Carroll 2011).
+- :mod:`.surface`: each channel's mean and peak irradiance over the treatment area at a distance (devices stage).
+- :mod:`.tissue`, :mod:`.depth_model`: fluence per unit irradiance phi(z) in a body-site stack, spectrally
+  integrated, from the fast model, Monte Carlo or an atlas.
+- :mod:`.session_dose`: the dose of one session, D(z) = sum over channels of E t phi(z) / 1000
+  (:func:`~.session_dose.compute_session_dose`).
+"""
 
 from .arithmetic import (energy_j, fluence_j_cm2, irradiance_for_fluence_mw_cm2, power_mw,
                          time_for_fluence_s)

@@ -62,7 +62,7 @@ def logged_session_dose(device_id: str, distance_mm: float, duration_s: float, s
                          plan: Plan | None = None, channels: list[str] | None = None) -> SessionDose:
     """Dose of a logged session: the surface irradiance from the device model (the mean over its treatment area,
     as a plan uses), fluence = irradiance x time, plus the target dose carried over from the plan it followed.
-    The dose of a planned session is :func:`photodose.planning.session_dose.compute_session_dose`."""
+    The dose of a planned session is :func:`photodose.dosimetry.session_dose.compute_session_dose`."""
     irradiance = device_irradiance_mw_cm2(device_id, distance_mm, channels)
     depth_mm, target = (None, None) if plan is None else target_dose_from_plan(
         plan, site, device_id, duration_s, irradiance)

@@ -1,6 +1,6 @@
-"""Treatment planning: distance, time, schedule and dose at depth against a protocol's window.
+"""Treatment planning: distance, time, options, schedule and the window verdicts for a device, body and protocol.
 
-Public API: :func:`photodose.planning.planner.plan` (with :class:`photodose.planning.request.PlanRequest`),
-:func:`photodose.planning.session_dose.compute_session_dose` (the journal's dose of one session) and
-:class:`photodose.planning.plan_model.Plan` (the typed result).
+Public API: :func:`photodose.planning.planner.plan` (with :class:`photodose.planning.request.PlanRequest`) returns
+:class:`photodose.planning.plan_model.Plan`; :func:`photodose.planning.safety_link.session_safety` is the one safety
+verdict for one session. The dose arithmetic it builds on lives in :mod:`photodose.dosimetry`.
 """

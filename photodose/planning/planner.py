@@ -27,14 +27,14 @@ from .plan_model import STATUS_MEANING, Plan
 from .points import finite_beam_dose, plan_points, point_protocol, points_doc, points_reasons, points_window
 from .reporting import SOURCE as JENKINS_CARROLL, reporting_parameters
 from .request import PlanRequest
-from .depth_model import parse_depth_model
+from ..dosimetry.depth_model import parse_depth_model
 from .safety_link import safety_for_plan
 from .schedule import recommend_schedule
 from .sensitivity import fat_preset_sensitivity
-from .session_dose import (MM2_PER_CM2, TissueModel, channel_lights, channel_phis, load_device_any, session_dose_from_lights,
+from ..dosimetry.session_dose import (MM2_PER_CM2, TissueModel, channel_lights, channel_phis, load_device_any, session_dose_from_lights,
                            treatment_area_cm2)
-from .surface import SurfaceIrradiance, choose_channels
-from .tissue import model_notes
+from ..dosimetry.surface import SurfaceIrradiance, choose_channels
+from ..dosimetry.tissue import model_notes
 from .uncertainty import dose_distribution
 from .windows import verdict, window_goal_j_cm2
 

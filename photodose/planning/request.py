@@ -12,7 +12,7 @@ class PlanRequest(BaseModel):
     target overrides the protocol's. ``distance_mm`` None means: choose the distance (inverse planning).
     ``safety`` holds answers for the safety gate (contraindications, eye protection ...), passed through.
     ``tissue`` swaps layer tissue presets by layer name (``{"subcutaneous_fat": "subcutaneous_fat_bashkatov"}``).
-    ``transport`` picks the depth model (``fast`` by default; see :mod:`photodose.planning.depth_model`).
+    ``transport`` picks the depth model (``fast`` by default; see :mod:`photodose.dosimetry.depth_model`).
     """
 
     model_config = ConfigDict(frozen=True, arbitrary_types_allowed=True)

@@ -19,7 +19,7 @@ from pydantic import BaseModel, ConfigDict
 
 from ..safety.checks import SafetyReport
 from ..safety.eye_geometry import EyeGeometry
-from .tissue import CURVE_DEPTHS_MM, absorbed_per_irradiance_per_cm
+from ..dosimetry.tissue import CURVE_DEPTHS_MM, absorbed_per_irradiance_per_cm
 
 MW_PER_W = 1000.0
 # photodose default, unsourced: sessions on one site on different days, as a 3-5 sessions a week schedule implies
@@ -77,8 +77,8 @@ def session_context(device, *, site: str, distance_mm: float, session_seconds: f
     from ..safety.from_device import classification_channels, distance_table, eye_channels, pulsed_visible
     from ..safety.eye_geometry import canonical_site, eye_geometry
     from ..safety.gate import SafetyContext
-    from .session_dose import TissueModel
-    from .surface import SurfaceIrradiance, choose_channels
+    from ..dosimetry.session_dose import TissueModel
+    from ..dosimetry.surface import SurfaceIrradiance, choose_channels
 
     channels = list(channels) if channels is not None else choose_channels(device, None)
     surface = surface or SurfaceIrradiance(device, [c.id for c in channels])
@@ -152,7 +152,7 @@ def session_safety(device, *, site: str, distance_mm: float, session_seconds: fl
 
     device: a device model; channels: its channels used (default: the enabled ones); site: body site (aliases
     resolved); distance_mm: skin to device; session_seconds: session length; tissue: a
-    :class:`~photodose.planning.session_dose.TissueModel` (default: the site's stack, phototype III, fast model)
+    :class:`~photodose.dosimetry.session_dose.TissueModel` (default: the site's stack, phototype III, fast model)
     for the heating source Q(z) = sum_ch E_ch absorbed_per_irradiance(z); eye_distance_mm: where the eye is
     (``--eye-distance``; default: :func:`photodose.safety.eye_geometry.eye_geometry`); person: the gate's
     person fields (``screening``, ``now``, ``planned_start``, ``prior_sessions``, ``bounds``, ``goggles``), as

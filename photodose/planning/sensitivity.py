@@ -13,7 +13,7 @@ from dataclasses import replace
 
 from ..dosimetry.depth_dose import depth_fluence_j_cm2
 from ..optics.sites import layer_table
-from .depth_model import DepthModel
+from ..dosimetry.depth_model import DepthModel
 from .windows import verdict
 
 FAT_PRESETS = ("subcutaneous_fat", "subcutaneous_fat_bashkatov", "subcutaneous_fat_cassano2019")
@@ -30,7 +30,7 @@ def fat_preset_sensitivity(tissue, channels, lights, time_s: float, target_depth
     """Target fluence of this session under each fat preset, or None when no fat layer lies above the target.
 
     ``tissue``: the plan's TissueModel; ``channels`` and ``lights`` (same order): the device channels and their
-    :class:`~photodose.planning.session_dose.ChannelLight`; ``window``: the target DoseWindow for the verdicts.
+    :class:`~photodose.dosimetry.session_dose.ChannelLight`; ``window``: the target DoseWindow for the verdicts.
     Returns {"layers", "model", "by_preset": [{"tissue", "fluence_j_cm2", "verdict", "used_by_plan"}],
     "low_j_cm2", "high_j_cm2", "spread_factor"}.
     """

@@ -56,8 +56,8 @@ from ..optics.tissues import tissue_presets
 from ..package_data import read_text
 from ..transport.diffusion_batch import diffusion_fluence_per_irradiance_batch
 from .sensitivity import FAT_PRESETS
-from .surface import SurfaceIrradiance
-from .tissue import CURVE_DEPTHS_MM
+from ..dosimetry.surface import SurfaceIrradiance
+from ..dosimetry.tissue import CURVE_DEPTHS_MM
 from .windows import verdict
 
 __all__ = ["DEFAULT_SAMPLES", "DepthBand", "DoseDistribution", "InputRange", "dose_distribution", "input_ranges",
@@ -400,8 +400,8 @@ def dose_distribution(tissue, channels, lights, session_s: float, target_depth_m
                       sampler: Literal["sobol", "random"] = "sobol", contact: bool | None = None) -> DoseDistribution:
     """The plan's dose at the target and over depth as a distribution (model: module docstring).
 
-    ``tissue``: the plan's :class:`~photodose.planning.session_dose.TissueModel`; ``channels`` and ``lights``
-    (same order): the device channels and their :class:`~photodose.planning.session_dose.ChannelLight` at the
+    ``tissue``: the plan's :class:`~photodose.dosimetry.session_dose.TissueModel`; ``channels`` and ``lights``
+    (same order): the device channels and their :class:`~photodose.dosimetry.session_dose.ChannelLight` at the
     plan's distance; ``session_s``: the exposure time the dose is computed with [s]; ``target_depth_mm``: the
     target depth [mm]; ``skin_window`` / ``target_window``: DoseWindow or None; ``device``: the Device;
     ``distance_mm``: the plan's distance [mm]; ``surface``: the plan's SurfaceIrradiance (built from ``device``

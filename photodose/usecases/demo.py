@@ -19,7 +19,7 @@ def run_demo_plan(out_dir) -> tuple[Plan, str]:
     eye limit for the whole session; no screening answers are given, so the safety gate cautions about screening.
     """
     from ..reports.html import write_plan_report
-    from ..planning.session_dose import load_device_any
+    from ..dosimetry.session_dose import load_device_any
 
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)

@@ -97,8 +97,8 @@ def session_verdict(journal, profile_id: int, *, site: str, device_id: str, dist
     overdose bounds when it followed a plan, else photodose's defaults)."""
     from ..journal.repository import list_profiles
     from ..planning.safety_link import DEFAULT_BOUNDS, protocol_bounds, session_safety
-    from ..planning.session_dose import TissueModel, load_device_any
-    from ..planning.surface import choose_channels
+    from ..dosimetry.session_dose import TissueModel, load_device_any
+    from ..dosimetry.surface import choose_channels
     from ..protocols import get_protocol
     from .person import person_plan_inputs
 

@@ -1,7 +1,7 @@
 """Fluence per unit irradiance phi(z; lambda) of a body site, from the optics and transport stages, cached.
 
 Edge module: it builds the site's layer stack (optics stage, ``body_stack``) and runs the chosen transport model
-(:class:`~photodose.planning.depth_model.DepthModel`: fast diffusion by default, Monte Carlo, or an atlas) once per
+(:class:`~photodose.dosimetry.depth_model.DepthModel`: fast diffusion by default, Monte Carlo, or an atlas) once per
 (site, wavelength rounded to 1 nm, phototype, thickness overrides, tissue-preset choices, depths, model); later
 calls are dictionary look-ups. Channel spectra are integrated with their emission samples (weights sum to 1). Notes
 from the model (an atlas falling back to Monte Carlo, or skipped for a tissue-preset choice) are collected by
@@ -14,7 +14,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from ..dosimetry.depth_dose import spectral_fluence_per_irradiance
+from .depth_dose import spectral_fluence_per_irradiance
 from ..optics.layers import layer_index_at
 from ..optics.sites import body_stack
 from .depth_model import DepthModel, open_atlas_cached

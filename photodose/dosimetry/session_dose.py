@@ -12,8 +12,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..dosimetry.arithmetic import energy_j, fluence_j_cm2
-from ..dosimetry.depth_dose import depth_fluence_j_cm2
+from .arithmetic import energy_j, fluence_j_cm2
+from .depth_dose import depth_fluence_j_cm2
 from ..optics.phototypes import normalise_skin_type
 from ..optics.sites import tissue_swaps
 from .surface import SurfaceIrradiance, choose_channels
