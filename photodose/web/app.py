@@ -12,7 +12,7 @@ from fastapi.staticfiles import StaticFiles
 from . import errors, security
 from .jobs import JobRunner
 from .plan_cache import PlanCache
-from .static_files import static_paths, static_route
+from .static_files import static_paths, static_route, warm_up
 
 STATIC_DIR = Path(__file__).parent / "static"
 SESSION_MAX_AGE_S = 8 * 3600
@@ -70,6 +70,7 @@ def create_app(db_url: str | None = None, *, require_login: bool = False, secret
     app.state.plan_cache = PlanCache()
     app.state.jobs = jobs
 
+    warm_up()
     for name in static_paths():  # gzipped, versioned, cached (static_files.py)
         app.add_api_route(f"/static/{name}", static_route(name), methods=["GET", "HEAD"], include_in_schema=False)
 
