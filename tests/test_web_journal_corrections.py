@@ -91,6 +91,8 @@ def test_delete_asks_first_then_deletes(client):
     client.post("/journal/plans/1/delete", data={"csrf_token": csrf_of(client, "/journal")})
     assert client.get("/api/profiles/1/plans").json() == []
     assert client.get("/journal/plans/1/delete", headers={"Accept": "text/html"}).status_code == 404
+    assert client.get("/journal/devices/1/delete", headers={"Accept": "text/html"}).status_code == 404
+    assert client.get("/journal/plans/1/edit", headers={"Accept": "text/html"}).status_code == 404
 
 
 def test_edit_an_outcome_rescores_it(client):

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated
 
 from fastapi import APIRouter, HTTPException, Path, Request
 from fastapi.responses import RedirectResponse
@@ -19,13 +19,15 @@ from .api_models import MAX_ID
 
 router = APIRouter(include_in_schema=False)
 RowId = Annotated[int, Path(ge=1, le=MAX_ID)]
-Kind = Literal["sessions", "outcomes", "plans"]
 STAMP = "%Y-%m-%dT%H:%M"
 NOTES_MAX = 2000
 
 
-def _row(request: Request, kind: str, row_id: int):
-    """The active profile's session, outcome or plan ``row_id``; 404 when it has none such."""
+def _row(request: Request, kind: str, row_id: int, kinds=("sessions", "outcomes", "plans")):
+    """The active profile's session, outcome or plan ``row_id``; 404 when it has none such (or ``kind`` is not
+    one of ``kinds``)."""
+    if kind not in kinds:
+        raise HTTPException(status_code=404, detail=f"no page /journal/{kind[:40]}")
     profile = require_active_profile(request)
     getter = {"sessions": repository.get_session, "outcomes": repository.get_outcome,
               "plans": repository.get_plan}[kind]
@@ -70,8 +72,8 @@ def _edit_page(request: Request, kind: str, row, *, status_code: int = 200, valu
 
 
 @router.get("/journal/{kind}/{row_id}/edit")
-def edit_page(request: Request, kind: Literal["sessions", "outcomes"], row_id: RowId):
-    _, row = _row(request, kind, row_id)
+def edit_page(request: Request, kind: str, row_id: RowId):
+    _, row = _row(request, kind, row_id, kinds=("sessions", "outcomes"))
     return _edit_page(request, kind, row)
 
 
@@ -126,7 +128,7 @@ async def edit_outcome(request: Request, row_id: RowId):
 
 
 @router.get("/journal/{kind}/{row_id}/delete")
-def confirm_delete_page(request: Request, kind: Kind, row_id: RowId):
+def confirm_delete_page(request: Request, kind: str, row_id: RowId):
     _, row = _row(request, kind, row_id)
     followed = 0
     if kind == "plans":
@@ -136,7 +138,7 @@ def confirm_delete_page(request: Request, kind: Kind, row_id: RowId):
 
 
 @router.post("/journal/{kind}/{row_id}/delete")
-async def delete_row(request: Request, kind: Kind, row_id: RowId):
+async def delete_row(request: Request, kind: str, row_id: RowId):
     await checked_form(request)
     profile, row = _row(request, kind, row_id)
     deleter = {"sessions": repository.delete_session, "outcomes": repository.delete_outcome,
