@@ -95,6 +95,13 @@ def test_delete_asks_first_then_deletes(client):
     assert client.get("/journal/plans/1/edit", headers={"Accept": "text/html"}).status_code == 404
 
 
+def test_correcting_phq9_item_9_above_0_shows_the_alert(client):
+    client.post("/journal/phq9", data={f"item{i}": "0" for i in range(1, 10)} | {"csrf_token": csrf_of(client)})
+    r = client.post("/journal/outcomes/1/edit", data={"recorded_at": "2026-01-02T09:30", "score": "0,0,0,0,0,0,0,0,2",
+                                                     "csrf_token": csrf_of(client, "/journal")})
+    assert "emergency" in r.text and r.url.query.decode().endswith("alert=1")
+
+
 def test_edit_an_outcome_rescores_it(client):
     client.post("/journal/pain", data={"pain_site": "knee", "pain_score": "6", "csrf_token": csrf_of(client)})
     oid = client.get("/api/profiles/1/outcomes").json()[0]["id"]
@@ -124,7 +131,9 @@ def test_api_patch_and_delete(client):
     assert client.patch("/api/profiles/1/sessions/999", json={"notes": "x"}).status_code == 404
     o = client.post("/api/profiles/1/outcomes", json={"instrument": "phq9", "items": [1] * 9}).json()
     r = client.patch(f"/api/profiles/1/outcomes/{o['id']}", json={"items": [0] * 9, "notes": None})
-    assert r.status_code == 200 and r.json()["total"] == 0
+    assert r.status_code == 200 and r.json()["total"] == 0 and r.json()["alerts"] == []
+    r = client.patch(f"/api/profiles/1/outcomes/{o['id']}", json={"items": [0] * 8 + [1]})
+    assert r.json()["alerts"]  # PHQ-9 item 9 above 0 alerts on a correction as on the first entry
     assert client.delete(f"/api/profiles/1/outcomes/{o['id']}").status_code == 204
     assert client.delete("/api/profiles/1/plans/1").status_code == 204
     assert client.get("/api/profiles/1/sessions").json()[0]["plan_id"] is None  # the session stays

@@ -203,7 +203,9 @@ def edit_outcome(request: Request, profile_id: ProfileId, outcome_id: RowId, bod
         changes["score"] = (score_items(row.instrument, body.items) if body.items is not None
                             else score_total(row.instrument, body.total))
     row = _correct(request, profile_id, repository.update_outcome, outcome_id, "outcome", **changes)
-    return _outcome_json(row)
+    score = changes.get("score")
+    return {**_outcome_json(row),
+            "alerts": get_instrument(row.instrument).alerts(score.items) if score is not None and score.items else []}
 
 
 @router.delete("/profiles/{profile_id}/outcomes/{outcome_id}", status_code=204)

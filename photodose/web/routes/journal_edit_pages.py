@@ -106,6 +106,7 @@ async def edit_outcome(request: Request, row_id: RowId):
     recorded_at = local_datetime(form, "recorded_at", errors, required=True)
     notes = _notes(form, errors)
     changes = {}
+    instrument = None
     if not errors:
         try:
             if row.instrument != "custom":
@@ -120,7 +121,9 @@ async def edit_outcome(request: Request, row_id: RowId):
                     changes["site"] = str(form.get("site") or "").strip() or None
             repository.update_outcome(journal(request), profile.id, row.id, recorded_at=recorded_at, notes=notes,
                                       **changes)
-            return RedirectResponse("/journal?logged=edited", status_code=303)
+            score = changes.get("score")
+            alert = "&alert=1" if score is not None and score.items and instrument.alerts(score.items) else ""
+            return RedirectResponse(f"/journal?logged=edited{alert}", status_code=303)
         except PhotodoseInputError as exc:
             field = {"at": "recorded_at", "site": "site", "notes": "notes"}.get(exc.field, "score")
             errors = {field: str(exc)}
