@@ -109,7 +109,8 @@ def uncertainty(repeat: int, default_device) -> None:
         p_skin, p_target = (("-" if p is None else f"{p:.2f}") for p in (d.skin_probability_inside,
                                                                           d.target_probability_inside))
         print(f"{label}: {doc['status']}, {doc['distance_mm']:g} mm, {doc['session_seconds'] or 0:.0f} s; target "
-              f"{d.target_depth_mm:g} mm {d.fluence_j_cm2:.3g} [{lo:.3g}, {hi:.3g}] (plan {d.nominal_fluence_j_cm2:.3g});"
+              f"{d.target_depth_mm:g} mm {d.fluence_j_cm2:.3g} [{lo:.3g}, {hi:.3g}] "
+              f"(plan {d.nominal_fluence_j_cm2:.3g});"
               f" skin {d.skin_fluence_j_cm2:.3g} [{s_lo:.3g}, {s_hi:.3g}] (plan {d.nominal_skin_fluence_j_cm2:.3g}); "
               f"P skin {p_skin}, P target {p_target} (+/- {d.probability_standard_error:.2f})")
 

@@ -125,7 +125,8 @@ def main() -> None:
     with dask_client(n_workers=2) as client:
         client.wait_for_workers(2, timeout=120)
         overhead_2 = task_overhead_s(client, args.noop_tasks)
-    figures = {"cpu_cores": os.cpu_count(), "busy_loop_cpu_shares": control, "load_average_before": load_before, "load_average_after": os.getloadavg(),
+    figures = {"cpu_cores": os.cpu_count(), "busy_loop_cpu_shares": control, "load_average_before": load_before,
+               "load_average_after": os.getloadavg(),
                "runs": runs, "speedup_2_vs_1": runs[1]["photons_per_second"] / runs[0]["photons_per_second"],
                "speedup_per_worker_cpu_2_vs_1": 2 * runs[1]["photons_per_worker_cpu_second"]
                / runs[0]["photons_per_worker_cpu_second"],
@@ -140,7 +141,8 @@ def main() -> None:
         return
     for run in runs:
         print(f"{run['workers']} worker(s): {run['photons_per_second']:,.0f} photons/s "
-              f"({run['photons']:,} photons in {run['batches']} batches, best of {[round(s, 2) for s in run['seconds']]} s; "
+              f"({run['photons']:,} photons in {run['batches']} batches, "
+              f"best of {[round(s, 2) for s in run['seconds']]} s; "
               f"CPU share per worker {[round(c, 2) for c in run['cpu_share']]}, "
               f"{run['photons_per_worker_cpu_second']:,.0f} photons per worker CPU second)")
     print(f"speed-up 2 vs 1 worker: {figures['speedup_2_vs_1']:.2f}x wall clock (target >= 1.8); "

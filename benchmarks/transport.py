@@ -29,7 +29,8 @@ SKIN_ROWS = [("stratum corneum", 1.53, 0.2, 1000, 0.9, 0.02), ("living epidermis
              ("reticular dermis", 1.4, 0.7, 200, 0.76, 1.62), ("deep blood net dermis", 1.39, 1, 350, 0.95, 0.2),
              ("subcutaneous fat", 1.44, 0.3, 150, 0.8, 5.9)]
 SKIN = LayerStack(n_above=1.0, n_below=1.0, layers=[
-    Layer(name=name, n=n, mua_per_cm=mua, mus_per_cm=mus, g=g, thickness_mm=d) for name, n, mua, mus, g, d in SKIN_ROWS])
+    Layer(name=name, n=n, mua_per_cm=mua, mus_per_cm=mus, g=g, thickness_mm=d)
+    for name, n, mua, mus, g, d in SKIN_ROWS])
 
 
 def best_rates(stack: LayerStack, photons: int, threads: int, repeat: int) -> tuple[float, float]:

@@ -103,7 +103,8 @@ def test_protocol_list_never_splits_an_id():
 
 
 def test_irradiance_says_which_area_the_mean_is_over():
-    given = runner.invoke(app, ["irradiance", "generic-panel-660-850", "--distance", "15 cm", "--area", "10 cm x 10 cm"])
+    given = runner.invoke(app, ["irradiance", "generic-panel-660-850", "--distance", "15 cm",
+                                "--area", "10 cm x 10 cm"])
     assert "over 10 cm x 10 cm (given)" in given.stdout
     default = runner.invoke(app, ["irradiance", "generic-panel-660-850", "--distance", "15 cm"], env={"COLUMNS": "120"})
     assert "over 20 cm x 20 cm (the device's treatment area)" in default.stdout

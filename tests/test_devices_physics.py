@@ -113,7 +113,8 @@ def test_map_is_symmetric_and_peaks_on_axis_for_a_centred_grid():
 
 def test_pulsing_dimming_and_disabled_channels():
     ch = {"spectrum": {"centre_nm": 810}, "total_power_mw": 1000.0}
-    device = make_device(GRID, [{"id": "cw", **ch}, {"id": "pulsed", **ch, "pulsing": {"frequency_hz": 40, "duty_cycle": 0.25}},
+    device = make_device(GRID, [{"id": "cw", **ch},
+                                {"id": "pulsed", **ch, "pulsing": {"frequency_hz": 40, "duty_cycle": 0.25}},
                                 {"id": "dim", **ch, "dimming": 0.5}, {"id": "off", **ch, "enabled": False}])
     rows = {r["channel"]: r for r in irradiance_summary(device, 150.0)["channels"]}
     assert set(rows) == {"cw", "pulsed", "dim"}

@@ -9,7 +9,8 @@ from photodose.optics.emission import EmissionSpectrum
 from photodose.units import parse_area_mm, parse_irradiance_mw_cm2, parse_length_mm
 
 
-@pytest.mark.parametrize("text,mm", [("6 in", 152.4), ("15 cm", 150.0), ("150 mm", 150.0), ('6"', 152.4), ("0.3 m", 300.0)])
+@pytest.mark.parametrize("text,mm", [("6 in", 152.4), ("15 cm", 150.0), ("150 mm", 150.0), ('6"', 152.4),
+                                     ("0.3 m", 300.0)])
 def test_lengths_with_units(text, mm):
     assert parse_length_mm(text) == pytest.approx(mm)
 

@@ -66,7 +66,8 @@ def test_profile_log_history_progress_flow(db, capsys, tmp_path):
     assert (pain["total"], pain["site"]) == (6, "knee")
     custom = run_json(capsys, "log", "outcome", "custom", "wrinkle score", "--value", "3.5", "--unit", "points",
                       "--file", "/photos/a.jpg", "--at", "2026-11-01")
-    assert (custom["metric_name"], custom["metric_value"], custom["file_path"]) == ("wrinkle score", 3.5, "/photos/a.jpg")
+    assert (custom["metric_name"], custom["metric_value"], custom["file_path"]) == (
+        "wrinkle score", 3.5, "/photos/a.jpg")
 
     history = run_json(capsys, "history", "--site", "knee")
     assert set(history) == {"profile", "sessions", "outcomes", "cumulative"}
@@ -98,14 +99,16 @@ def test_log_session_from_plan_stores_target_dose(db, capsys, tmp_path):
 @pytest.mark.parametrize("args,needle", [
     (["log", "session", "--site", "knee", "--device", "flat-40", "--distance", "15 cm", "--minutes", "12",
       "--at", (datetime.now() + timedelta(days=3)).strftime("%Y-%m-%d %H:%M")], "future"),
-    (["log", "session", "--site", "elbow-of-mars", "--device", "flat-40", "--distance", "15 cm", "--minutes", "12"], "site"),
+    (["log", "session", "--site", "elbow-of-mars", "--device", "flat-40", "--distance", "15 cm", "--minutes", "12"],
+     "site"),
     (["log", "session", "--site", "knee", "--device", "nope", "--distance", "15 cm", "--minutes", "12"], "device"),
     (["log", "session", "--site", "knee", "--device", "flat-40", "--distance", "-3 cm", "--minutes", "12"], "distance"),
     (["log", "outcome", "phq9", "--items", "1,2,0"], "exactly 9"),
     (["log", "outcome", "phq9", "--items", "1,2,0,1,1,0,2,1,4"], "item 9"),
     (["log", "outcome", "pain", "--site", "knee", "--score", "11"], "pain total"),
     (["log", "outcome", "hamd17", "--total", "60"], "hamd17 total"),
-    (["log", "session", "--site", "knee", "--device", "flat-40", "--distance", "nan cm", "--minutes", "12"], "distance"),
+    (["log", "session", "--site", "knee", "--device", "flat-40", "--distance", "nan cm", "--minutes", "12"],
+     "distance"),
     (["log", "outcome", "custom", "wrinkles", "--value", "inf"], "value"),
     (["log", "outcome", "pain", "--site", "knee", "--score", "3", "--at", "1900-01-01 08:00"], "before 1960"),
 ])

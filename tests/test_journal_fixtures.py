@@ -36,7 +36,8 @@ def populate(journal, name="ann"):
             planned_seconds=600.0, channels=["660", "850"], warmth_0_10=day % 10,
             notes='felt "warm", then, fine\nsecond line' if day == 2 else None, comfort="ok")
     log(journal, p.id, start + timedelta(days=1, hours=3), site="forearm", irradiance=33.3333333333, duration_s=421.5)
-    for week, items in enumerate(([3, 3, 2, 2, 2, 2, 1, 1, 1], [1, 1, 1, 1, 1, 1, 1, 0, 0], [0, 1, 0, 1, 1, 0, 0, 1, 0])):
+    for week, items in enumerate(([3, 3, 2, 2, 2, 2, 1, 1, 1], [1, 1, 1, 1, 1, 1, 1, 0, 0],
+                                  [0, 1, 0, 1, 1, 0, 0, 1, 0])):
         repo.log_outcome(journal, p.id, score_items("phq9", items), recorded_at=start + timedelta(days=7 * week))
     repo.log_outcome(journal, p.id, score_items("qids16", [1] * 16), recorded_at=start)
     repo.log_outcome(journal, p.id, score_total("hamd17", 21), recorded_at=start, notes="clinician: Dr. Ö")

@@ -127,7 +127,8 @@ def test_swapped_preset_layer_equals_that_presets_properties(site, layer, preset
                                                              default.layers[swapped[0]].thickness_mm)
     assert stack.layers[swapped[0]] == expected
     described = describe_stack(site, nm, "IV", tissue={layer: preset})["layers"][swapped[0]]
-    assert described["tissue"] == tissue_properties(preset, nm).tissue and "given by the user" in described["tissue_source"]
+    assert described["tissue"] == tissue_properties(preset, nm).tissue
+    assert "given by the user" in described["tissue_source"]
 
 
 def test_tissue_choice_and_thickness_override_combine():

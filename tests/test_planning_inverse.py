@@ -46,8 +46,8 @@ def test_planner_puts_custom_target_mid_window():
     assert p["target"]["fluence_j_cm2_nominal"] == pytest.approx(math.sqrt(10.0), rel=1e-6)
     assert p["window"]["verdict"] == "inside" and p["window"]["basis"] == "target"
     assert 20 <= p["distance_mm"] <= 600
-    assert p["surface"]["fluence_j_cm2"] == pytest.approx(p["surface"]["irradiance_mw_cm2"] * p["session_seconds"] / 1000,
-                                                          rel=1e-3)
+    assert p["surface"]["fluence_j_cm2"] == pytest.approx(
+        p["surface"]["irradiance_mw_cm2"] * p["session_seconds"] / 1000, rel=1e-3)
 
 
 def test_planner_respects_max_minutes_and_irradiance_and_says_why():

@@ -20,7 +20,8 @@ def test_every_protocol_plans_with_a_verdict(protocol):
     assert p["safety"]["status"] in ("ok", "caution", "refused")
     assert p["target"]["depth_mm"] == protocol.target.depth_mm
     assert p["schedule"]["sessions_per_week"] == protocol.schedule.sessions_per_week
-    assert p["reporting_parameters"]["number_of_treatments"] == protocol.schedule.sessions_per_week * protocol.schedule.weeks
+    assert (p["reporting_parameters"]["number_of_treatments"]
+            == protocol.schedule.sessions_per_week * protocol.schedule.weeks)
     assert p["citations"] and p["reasons"]
 
 

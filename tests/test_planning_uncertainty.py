@@ -192,7 +192,8 @@ def _target_doses(ctx: Context, ranges, n: int, seed: int, sampler: str) -> np.n
     for ch, light in zip(ctx.channels, ctx.lights):
         ratio = u._tissue_ratios(ctx.tissue.site, ctx.tissue.skin_type, (), (), round(light.wavelength_nm),
                                  depths, tuple(ranges), n, seed, sampler)
-        total += light.irradiance_mw_cm2 * output * geometry[ch.id] * ctx.time_s / 1000 * light.phi_target * ratio[:, -1]
+        total += (light.irradiance_mw_cm2 * output * geometry[ch.id] * ctx.time_s / 1000
+                  * light.phi_target * ratio[:, -1])
     return total
 
 

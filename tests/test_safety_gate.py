@@ -28,7 +28,8 @@ IDS = load_questionnaire().ids()
 
 
 def _panel(**kw) -> SafetyContext:
-    base = dict(channels=[Channel(wavelength_nm=660, irradiance_mw_cm2=50), Channel(wavelength_nm=850, irradiance_mw_cm2=50)],
+    base = dict(channels=[Channel(wavelength_nm=660, irradiance_mw_cm2=50),
+                          Channel(wavelength_nm=850, irradiance_mw_cm2=50)],
                 distance_mm=150, session_seconds=1200, source_diameter_mm=300, site="knee",
                 screening=ScreeningAnswers(answered_at=NOW, answers={i: False for i in IDS}), now=NOW,
                 irradiance_vs_distance=[DistancePoint(distance_mm=d, relative_irradiance=(150 / d) ** 2)
@@ -73,9 +74,9 @@ def test_laser_requires_goggles_and_skin_mpe():
     mpe = _check(report, "skin:laser_mpe")
     assert mpe.status == "fail" and mpe.value == pytest.approx(400 / 332, rel=0.01)
     assert "83%" in mpe.remedy  # 332 / 400
-    assert evaluate(ctx.model_copy(update={"goggles": False,
-                                           "channels": [Channel(wavelength_nm=810, irradiance_mw_cm2=300)]})).status == "refused"
-    assert evaluate(ctx.model_copy(update={"channels": [Channel(wavelength_nm=810, irradiance_mw_cm2=300)]})).status == "ok"
+    strong = [Channel(wavelength_nm=810, irradiance_mw_cm2=300)]
+    assert evaluate(ctx.model_copy(update={"goggles": False, "channels": strong})).status == "refused"
+    assert evaluate(ctx.model_copy(update={"channels": strong})).status == "ok"
 
 
 def test_blue_channel_of_a_panel_is_assessed():
@@ -218,7 +219,8 @@ def _violations(ctx: SafetyContext) -> list[str]:
                     if s.site == ctx.site and s.start.date() == ctx.planned_start.date())
         if today + fluence > ctx.bounds.max_fluence_per_day_j_cm2 * (1 + 1e-9):
             out.append("daily fluence")
-        gaps = [abs((ctx.planned_start - s.start).total_seconds()) / 3600 for s in ctx.prior_sessions if s.site == ctx.site]
+        gaps = [abs((ctx.planned_start - s.start).total_seconds()) / 3600
+                for s in ctx.prior_sessions if s.site == ctx.site]
         if gaps and min(gaps) < ctx.bounds.min_hours_between_sessions:
             out.append("spacing")
     return out

@@ -13,8 +13,8 @@ group and must not exceed the hottest person). Cases the model does not reproduc
 numbers and why, so they fail loudly once the model changes.
 
 Assumptions per case are in ``Case.assumption``. The lateral light spread of narrow beams (3 mm) was chosen against
-these cases (``ThermalStack.default().lateral_spread_mm``): they test the rest of the model (optics, absorbed power, perfusion,
-surface loss, time course), not that number.
+these cases (``ThermalStack.default().lateral_spread_mm``): they test the rest of the model (optics, absorbed power,
+perfusion, surface loss, time course), not that number.
 """
 
 from __future__ import annotations

@@ -119,7 +119,8 @@ def test_cli_extends_a_store_on_an_existing_scheduler(dask_cluster_client, refer
 @pytest.mark.slow  # Dask cluster work: CI runs it, `pytest -m "not slow"` skips it
 def test_worker_killed_during_sweep_gives_same_numbers(dask_cluster_client, points, reference, tmp_path):
     store = tmp_path / "atlas"
-    report = run_while_killing_a_worker(dask_cluster_client, lambda: sweep_on_client(dask_cluster_client, points, store))
+    report = run_while_killing_a_worker(dask_cluster_client,
+                                        lambda: sweep_on_client(dask_cluster_client, points, store))
     assert report.computed == 4
     assert stored_numbers(store) == stored_numbers(reference)
 
@@ -148,7 +149,8 @@ def test_interpolation_is_linear_between_grid_points(reference):
     assert np.array_equal(atlas.fluence_per_irradiance("knee", "I", 800, depths, {"fat": 6}).fluence_per_irradiance,
                           _profile(atlas, 800, 6, depths))
     along_nm = atlas.fluence_per_irradiance("knee", "I", 725, depths, {"fat": 2}).fluence_per_irradiance
-    np.testing.assert_allclose(along_nm, 0.75 * _profile(atlas, 700, 2, depths) + 0.25 * _profile(atlas, 800, 2, depths),
+    np.testing.assert_allclose(along_nm,
+                               0.75 * _profile(atlas, 700, 2, depths) + 0.25 * _profile(atlas, 800, 2, depths),
                                rtol=1e-12)
     both = atlas.fluence_per_irradiance("knee", "I", 750, depths, {"fat": 5})
     corners = sum(w * _profile(atlas, nm, fat, depths)

@@ -57,7 +57,8 @@ def test_split_run_equals_single_process_merge(dask_cluster_client, beam, grid):
 def test_run_on_a_named_scheduler_reports_progress(dask_cluster_client):
     seen = []
     result = run_mc_distributed(STACK, 2000, 9, WIDE, Incidence(), WIDE_GRID, batches=4,
-                                scheduler=dask_cluster_client.scheduler.address, progress=lambda done, total: seen.append((done, total)),
+                                scheduler=dask_cluster_client.scheduler.address,
+                                progress=lambda done, total: seen.append((done, total)),
                                 say_fn=seen.append)
     steps = [s for s in seen if isinstance(s, tuple)]
     assert len(steps) == 4 and steps[-1] == (2000, 2000) and all(a[0] < b[0] for a, b in zip(steps, steps[1:]))
@@ -83,7 +84,8 @@ def test_worker_killed_mid_run_gives_same_numbers(dask_cluster_client):
     stack = body_stack("knee", 800, "III")  # slow photons: a batch of 12000 takes about a second
     photons, batches, seed = 48_000, 4, 3
     split = run_while_killing_a_worker(
-        dask_cluster_client, lambda: run_mc_on_client(dask_cluster_client, stack, photons, seed, WIDE, Incidence(), WIDE_GRID, batches))
+        dask_cluster_client,
+        lambda: run_mc_on_client(dask_cluster_client, stack, photons, seed, WIDE, Incidence(), WIDE_GRID, batches))
     assert_same_numbers(split, run_mc(stack, photons, seed, WIDE, Incidence(), WIDE_GRID, batches=batches))
 
 

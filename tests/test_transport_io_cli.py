@@ -1,4 +1,5 @@
-"""``photodose mc`` and ``photodose fast``: the JSON contract of the issue, .mco output, errors naming file/line/field."""
+"""``photodose mc`` and ``photodose fast``: the JSON contract of the issue, .mco output, errors naming
+file/line/field."""
 
 import json
 import subprocess

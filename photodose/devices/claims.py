@@ -17,7 +17,8 @@ COMPARISON_DISTANCE_MM = 300.0
 
 
 def claim_table(devices: Iterable[Device], distance_mm: float = COMPARISON_DISTANCE_MM) -> list[dict]:
-    """One row per (device, claim): claim, model at the claim distance, model and inverse-square guess at ``distance_mm``."""
+    """One row per (device, claim): claim, model at the claim distance, model and inverse-square guess at
+    ``distance_mm``."""
     rows = []
     for device in devices:
         for claim in device.claims:

@@ -5,7 +5,8 @@ unit-named fields (``distance: 6 in`` -> ``distance_mm: 152.4``). Any value may 
 ``{value: ..., tag: claim|measurement|model_fit|assumption|illustrative, source: "...", note: "..."}``;
 the tag is kept in ``Device.provenance`` under the value's path (e.g. ``channels.0.total_power``), and
 ``default_provenance`` applies to untagged values (stored under ``"*"``). ``beam_area: 1 cm2`` gives a
-beam's diameter. A missing or impossible value is refused with :class:`PhotodoseInputError` naming the file and the field.
+beam's diameter. A missing or impossible value is refused with :class:`PhotodoseInputError` naming the file and
+the field.
 """
 
 from __future__ import annotations

@@ -322,7 +322,8 @@ class Device(BaseModel):
         for c in self.channels:
             if c.id == channel_id:
                 return c
-        raise PhotodoseInputError("channel", channel_id, "channels of this device: " + ", ".join(c.id for c in self.channels))
+        raise PhotodoseInputError("channel", channel_id,
+                                  "channels of this device: " + ", ".join(c.id for c in self.channels))
 
     @property
     def emitting_area_mm2(self) -> float:

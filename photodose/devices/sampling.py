@@ -3,8 +3,8 @@
 A uniform emitting area (rectangle or disc) is replaced by a grid of point emitters fine enough for the
 target distance: pitch <= distance / 8 and <= the smaller side / 40 (the point-sum then matches the area
 integral to about 0.1 %), with at most ``max_samples`` points (callers evaluating few target points can
-afford more; below a distance of about 8 x the capped pitch the sum under-resolves the area); a disc uses rings half a pitch wide with
-azimuthal points spaced about one pitch apart and weights proportional to ring area.
+afford more; below a distance of about 8 x the capped pitch the sum under-resolves the area); a disc uses rings
+half a pitch wide with azimuthal points spaced about one pitch apart and weights proportional to ring area.
 """
 
 from __future__ import annotations
@@ -20,7 +20,8 @@ _MIN_SAMPLES_PER_SIDE = 40
 _SAMPLES_PER_DISTANCE = 8
 
 
-def emitter_positions_mm(layout: Layout, distance_mm: float, max_samples: int = MAX_AREA_SAMPLES) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def emitter_positions_mm(layout: Layout, distance_mm: float,
+                         max_samples: int = MAX_AREA_SAMPLES) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Return ``(x_mm, y_mm, power_share)`` of point emitters representing ``layout`` seen from ``distance_mm``."""
     if layout.kind == "grid":
         px, py = layout.pitch_mm

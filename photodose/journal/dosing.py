@@ -31,7 +31,8 @@ def device_irradiance_mw_cm2(device_id: str, distance_mm: float, channels: list[
         from ..devices.catalog import load_device
         from ..devices.irradiance import irradiance_summary
     except ImportError:
-        raise PhotodoseInputError("device", device_id, "the device catalog (photodose.devices) is not installed") from None
+        raise PhotodoseInputError("device", device_id,
+                                  "the device catalog (photodose.devices) is not installed") from None
     try:
         device = load_device(device_id)
     except (KeyError, LookupError, FileNotFoundError) as exc:

@@ -40,7 +40,8 @@ def require_past(field: str, when: datetime, now: datetime | None = None) -> dat
     wall-clock time), else PhotodoseInputError."""
     now = now or _now()
     if when > now + CLOCK_SKEW:
-        raise PhotodoseInputError(field, when.isoformat(sep=" "), f"must not be in the future (now {now:%Y-%m-%d %H:%M})")
+        raise PhotodoseInputError(field, when.isoformat(sep=" "),
+                                  f"must not be in the future (now {now:%Y-%m-%d %H:%M})")
     if when < EARLIEST:
         raise PhotodoseInputError(field, when.isoformat(sep=" "), f"must not be before {EARLIEST:%Y-%m-%d}")
     return when

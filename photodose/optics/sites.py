@@ -101,7 +101,8 @@ def resolve_tissue_choices(site: str, tissue: dict[str, str] | None) -> dict[str
         if presets[by_name[key]["tissue"]].pigmented and not presets[preset].pigmented:
             pigmented = ", ".join(p for p, v in presets.items() if v.pigmented)
             raise PhotodoseInputError(f"tissue.{key}", given_preset,
-                                      f"layer {key} carries the skin phototype's melanin; pigmented presets: {pigmented}")
+                                      f"layer {key} carries the skin phototype's melanin; "
+                                      f"pigmented presets: {pigmented}")
         chosen[key] = preset
     return chosen
 

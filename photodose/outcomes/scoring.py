@@ -36,7 +36,8 @@ def score_items(instrument_id: str, items) -> Score:
     """Total and band from item scores, using the instrument's ``total_rule`` (groups combined by max or sum).
 
     PHQ-9: sum of 9 items 0-3. QIDS-SR16: max(1-4) + 5 + max(6-9) + sum(10-14) + max(15-16).
-    Rules and bands: ``data/instruments.yaml``, each with its source (PHQ-9: kroenke2001_phq9; QIDS-SR16: rush2003_qids).
+    Rules and bands: ``data/instruments.yaml``, each with its source (PHQ-9: kroenke2001_phq9;
+    QIDS-SR16: rush2003_qids).
     """
     inst = get_instrument(instrument_id)
     if inst.kind != "items":

@@ -31,7 +31,8 @@ def option_grid(plan_distance_mm: float, plan_minutes: float, unit: str, fixed_d
     return distances, [m for m in minutes if m > 0]
 
 
-def distance_time_options(skin_rate_mw_cm2, planning_rate_mw_cm2, distances_mm, minutes, window, unit: str) -> list[dict]:
+def distance_time_options(skin_rate_mw_cm2, planning_rate_mw_cm2, distances_mm, minutes, window,
+                          unit: str) -> list[dict]:
     """Cells ``{"distance_mm", "distance_text", "minutes", "skin_fluence_j_cm2", "verdict"}``.
 
     ``skin_rate_mw_cm2(d)`` and ``planning_rate_mw_cm2(d)``: the skin irradiance and the planning dose rate

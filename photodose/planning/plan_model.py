@@ -35,7 +35,8 @@ PlanStatus = Literal["planned", "compromise", "no_feasible_plan", "refused"]
 STATUS_MEANING = {
     "planned": "every constraint is met and the dose is inside its window.",
     "compromise": "the dose is inside its window, but a preference (distance range, session bounds) could not be met.",
-    "no_feasible_plan": "no distance and time meet the constraints; the plan shown is the nearest, not a recommendation.",
+    "no_feasible_plan": ("no distance and time meet the constraints; the plan shown is the nearest, "
+                         "not a recommendation."),
     "refused": "the safety gate refused this session; follow the remedies before using it.",
 }
 VERDICT_MEANING = {

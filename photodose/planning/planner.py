@@ -31,8 +31,8 @@ from ..dosimetry.depth_model import parse_depth_model
 from .safety_link import safety_for_plan
 from .schedule import recommend_schedule
 from .sensitivity import fat_preset_sensitivity
-from ..dosimetry.session_dose import (MM2_PER_CM2, TissueModel, channel_lights, channel_phis, load_device_any, session_dose_from_lights,
-                           treatment_area_cm2)
+from ..dosimetry.session_dose import (MM2_PER_CM2, TissueModel, channel_lights, channel_phis, load_device_any,
+                                      session_dose_from_lights, treatment_area_cm2)
 from ..dosimetry.surface import SurfaceIrradiance, choose_channels
 from ..dosimetry.tissue import model_notes
 from .uncertainty import dose_distribution
@@ -192,7 +192,8 @@ def plan(req: PlanRequest) -> Plan:
     if points is None:
         warnings.extend(_preference_notes(bounds, sol, preferred, req))
     doc = {
-        "status": "planned" if sol.feasible else ("compromise" if window["verdict"] == "inside" else "no_feasible_plan"),
+        "status": "planned" if sol.feasible else (
+            "compromise" if window["verdict"] == "inside" else "no_feasible_plan"),
         "device": device.id, "condition": protocol.id if protocol else None,
         "category": protocol.category if protocol else "custom",
         "protocol": _protocol_doc(protocol), "site": tissue.site, "skin_type": tissue.skin_type,
@@ -375,7 +376,8 @@ def _protocol_warnings(protocol, channels, window, warnings: list) -> None:
         if min(abs(ch.wavelength_nm - nm) for nm in protocol.wavelengths_nm) > WAVELENGTH_TOLERANCE_NM:
             warnings.append(f"channel {ch.id} ({ch.wavelength_nm:g} nm) is outside the protocol's wavelengths "
                             f"({', '.join(f'{nm:g}' for nm in protocol.wavelengths_nm)} nm); its dose is counted")
-    if protocol.evidence.level in ("mixed", "negative", "unsourced", "early") or "UNVERIFIED" in protocol.evidence.level:
+    if (protocol.evidence.level in ("mixed", "negative", "unsourced", "early")
+            or "UNVERIFIED" in protocol.evidence.level):
         warnings.append(f"evidence: {protocol.evidence.label} - {protocol.evidence.statement}")
     if protocol.site_note:
         warnings.append(protocol.site_note)
@@ -387,7 +389,8 @@ NEGLIGIBLE_TARGET_SHARE = 0.01
 
 
 def _reach_warnings(req: PlanRequest, protocol, site: str, goal: Goal, dose: dict, warnings: list) -> None:
-    """Flag a plan whose verdict could mislead: another site than the protocol's, or a target the light barely reaches."""
+    """Flag a plan whose verdict could mislead: another site than the protocol's, or a target the light barely
+    reaches."""
     if protocol is not None and req.site and site != protocol.site:
         warnings.append(f"site {site} is not the protocol's site ({protocol.site}): its target depth and dose window "
                         f"were set for {protocol.site}")

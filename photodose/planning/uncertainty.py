@@ -3,7 +3,8 @@
 Model. The plan's deterministic dose at depth z is D(z) = sum_ch H_ch phi_ch(z) with H_ch = E_ch t / 1000
 (:mod:`.session_dose`). Each sample s changes the inputs the plan took as exact and gives
 
-    D_s(z) = sum_ch H_ch * o_s * g_ch(d_s) * phi_ch(z) * r_ch,s(z),   r_ch,s(z) = phi_diff(z; x_s, lambda_ch) / phi_diff(z; x_0, lambda_ch)
+    D_s(z) = sum_ch H_ch * o_s * g_ch(d_s) * phi_ch(z) * r_ch,s(z),
+    r_ch,s(z) = phi_diff(z; x_s, lambda_ch) / phi_diff(z; x_0, lambda_ch)
 
 - ``o_s``: device output factor, by the provenance of the channel power in the device file (measurement, claim or a
   power fitted to a claim, assumption/illustrative);
@@ -206,7 +207,8 @@ def _power_provenance(device, channels) -> str:
     return worst
 
 
-def input_ranges(tissue, channels, device, distance_mm: float, *, contact: bool | None = None) -> tuple[InputRange, ...]:
+def input_ranges(tissue, channels, device, distance_mm: float, *,
+                 contact: bool | None = None) -> tuple[InputRange, ...]:
     """The sampled inputs for this plan, in sampling order: layer thicknesses, tissue optics, device output, distance.
 
     ``tissue``: the plan's TissueModel; ``channels``: the device channels; ``device``: the Device (its kind,
@@ -299,8 +301,9 @@ def sample_layers(site: str, wavelength_nm: float, skin_type: str, thickness_mm:
 
     Each layer's absorption is split as its preset composes it (Jacques 2013 eq. 12): blood
     B * mua_blood(lambda, S), melanin M * mua_mel(lambda) (pigmented layers), and the rest (water, fat, baseline).
-    Samples: B x ``blood_volume.LAYER`` (one independent factor per layer), S + ``saturation`` (kept in [0, 1]), M x ``melanin``; a subcutaneous-fat layer's
-    whole absorption x ``fat_absorption`` instead; mus x ``scattering``; finite thicknesses x ``thickness.LAYER``.
+    Samples: B x ``blood_volume.LAYER`` (one independent factor per layer), S + ``saturation`` (kept in [0, 1]),
+    M x ``melanin``; a subcutaneous-fat layer's whole absorption x ``fat_absorption`` instead; mus x ``scattering``;
+    finite thicknesses x ``thickness.LAYER``.
     Inputs absent from ``values`` stay nominal. Returns {"mua", "mus", "g", "n", "thickness_mm"} (thickness NaN for a
     semi-infinite last layer).
     """

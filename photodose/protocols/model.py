@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field, computed_field, field_validator, model_validator
 
-from ..bibliography import Citation
-
 
 class Sourced(BaseModel):
     model_config = ConfigDict(frozen=True, extra="ignore")

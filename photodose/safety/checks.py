@@ -1,4 +1,5 @@
-"""The result types every safety check returns: one :class:`SafetyCheck` per question, a :class:`SafetyReport` per plan."""
+"""The result types every safety check returns: one :class:`SafetyCheck` per question, a :class:`SafetyReport` per
+plan."""
 
 from __future__ import annotations
 

@@ -91,7 +91,8 @@ def _fluence_check(name: str, window: str, earlier_j_cm2: float, planned_j_cm2: 
         remedy = ("no more light on this site " + window if room <= 0 else
                   f"shorten the session to {room / planned_j_cm2:.0%} of its length ({room:.1f} J/cm2)")
     return _bound_check(name, ok, f"{total:.1f} J/cm2 on '{site}' {window} including this session "
-                                  f"(at most {bound_j_cm2:g}); more is not better.", total, bound_j_cm2, "J/cm2", remedy)
+                                  f"(at most {bound_j_cm2:g}); more is not better.",
+                        total, bound_j_cm2, "J/cm2", remedy)
 
 
 def earliest_start(prior: list[Session], planned: Session, bounds: ProtocolBounds,

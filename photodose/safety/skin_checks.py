@@ -46,7 +46,8 @@ def ultraviolet_check(ctx: SafetyContext) -> SafetyCheck | None:
 
 
 def laser_skin_check(ctx: SafetyContext) -> list[SafetyCheck]:
-    """Sum over channels of E / MPE(nm, t) <= 1 with mean irradiance (additive rule: photodose's conservative choice)."""
+    """Sum over channels of E / MPE(nm, t) <= 1 with mean irradiance (additive rule: photodose's conservative
+    choice)."""
     checks: list[SafetyCheck] = []
     inside = [c for c in ctx.channels if _in(c.wavelength_nm, skin.LASER_SKIN_BAND_NM)]
     outside = [c for c in ctx.channels if c not in inside and c.irradiance_mw_cm2 > 0]

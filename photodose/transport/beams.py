@@ -62,7 +62,8 @@ def parse_beam(text: str) -> Beam:
         except ValueError:
             radius = float("nan")
         if not radius > 0:
-            raise PhotodoseInputError("beam", text, "a radius in mm > 0 is needed, e.g. flat:5; allowed: " + " | ".join(allowed))
+            raise PhotodoseInputError("beam", text,
+                                      "a radius in mm > 0 is needed, e.g. flat:5; allowed: " + " | ".join(allowed))
         return Beam(kind=name, radius_mm=radius)
     if arg is not None:
         raise PhotodoseInputError("beam", text, f"{name} takes no radius; allowed: " + " | ".join(allowed))
@@ -81,5 +82,6 @@ def parse_incidence(text: str) -> Incidence:
             raise PhotodoseInputError("incidence", text, "cone half-angle in degrees, 0 < DEG <= 90, e.g. cone:30")
         return Incidence(kind="cone", half_angle_deg=deg)
     if arg is not None:
-        raise PhotodoseInputError("incidence", text, f"{name} takes no angle; allowed: collimated | cone:DEG | lambertian")
+        raise PhotodoseInputError("incidence", text,
+                                  f"{name} takes no angle; allowed: collimated | cone:DEG | lambertian")
     return Incidence(kind=name)

@@ -146,7 +146,8 @@ def format_mco(result: MCResult, output_file: str = "photodose.mco") -> str:
 
 
 def write_mco(path: str | Path, result: MCResult, output_file: str | None = None) -> Path:
-    """Write ``result`` as an MCML ``.mco`` file at ``path``; the InParm echo names ``output_file`` (default: path's name)."""
+    """Write ``result`` as an MCML ``.mco`` file at ``path``; the InParm echo names ``output_file`` (default:
+    path's name)."""
     p = Path(path)
     p.write_text(format_mco(result, output_file or p.name))
     return p

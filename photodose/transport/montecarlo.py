@@ -226,7 +226,8 @@ def merge_batches(batches: Sequence[BatchTallies], seconds: float = 0.0) -> MCRe
     se_scalars = _batch_stderr(scalars_raw, counts)
     mua_z = _mua_at_depth(stack, grid)
     with np.errstate(divide="ignore", invalid="ignore"):
-        fluence_z_stderr = np.where(mua_z > 0, _batch_stderr(az_raw, counts) / (dz_cm * np.where(mua_z > 0, mua_z, 1.0)),
+        fluence_z_stderr = np.where(mua_z > 0,
+                                    _batch_stderr(az_raw, counts) / (dz_cm * np.where(mua_z > 0, mua_z, 1.0)),
                                     np.nan)
     result = MCResult(
         stack=stack, beam=first.beam, incidence=first.incidence, grid=grid, photons=int(n), seed=first.seed,
