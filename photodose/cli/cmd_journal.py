@@ -462,34 +462,18 @@ def _site(site: str) -> str:
 
 
 def _progress(plot, profile, db, as_json) -> None:
-    from ..journal.adherence import plan_adherence
-    from ..journal.cumulative import cumulative_dose
-    from ..journal.progress import progress_series, progress_summary
-    from ..journal.repository import list_plans, list_sessions
+    from ..usecases.progress import profile_progress
+    from .heat_log import render_heat_progress
 
     if plot is not None:
         require_output_path("plot", plot, (".png",))
     journal = _open(db)
-    person = _profile(journal, profile)
-    sites = sorted({s.site for s in list_sessions(journal, person.id)})
-    adherence = []
-    for p in list_plans(journal, person.id):
-        adherence.append({"plan_id": p.id, **_plain(plan_adherence(journal, person.id, p.id))})
-    from ..journal.side_effects import REMEDY, SEVERITY_NOTE, side_effect_lines
-
-    sessions = list_sessions(journal, person.id)
-    data = {"profile": person.name, "change_from_baseline": _plain(progress_summary(journal, person.id)),
-            "dose_by_site": {s: _plain(cumulative_dose(journal, person.id, s)) for s in sites},
-            "side_effects_by_site": {s: side_effect_lines([r for r in sessions if r.site == s]) for s in sites},
-            "side_effects_note": f"{SEVERITY_NOTE}; remedy: {REMEDY}",
-            "adherence": adherence, "plot": None}
-    from .heat_log import heat_progress, render_heat_progress
-
-    data["heat"] = heat_progress(journal, person.id)  # sauna-dome sessions beside the light ones
+    progress = profile_progress(journal, _profile(journal, profile))
+    data = progress.summary_json() | {"plot": None}
     if plot is not None:
         from ..journal.plots import plot_progress_png
 
-        data["plot"] = str(plot_progress_png(progress_series(journal, person.id), plot))
+        data["plot"] = str(plot_progress_png(progress.series, plot))
 
     def render(c, d):
         for ch in d["change_from_baseline"]:

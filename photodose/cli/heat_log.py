@@ -44,17 +44,6 @@ def register(app: typer.Typer, *, open_journal, find_profile, parse_at, db_optio
         emit(logged.session | {"warnings": logged.warnings}, as_json, render)
 
 
-def heat_progress(journal, profile_id: int) -> dict:
-    """Heat sessions for ``progress``: count, minutes, the measured core temperatures, one row per session."""
-    from ..journal.exchange import record_dict
-    from ..journal.heat_sessions import list_heat_sessions
-
-    rows = list_heat_sessions(journal, profile_id)
-    cores = [r.core_temperature_c for r in rows if r.core_temperature_c is not None]
-    return {"n_sessions": len(rows), "heating_minutes": sum(r.heating_minutes for r in rows),
-            "highest_core_c": max(cores) if cores else None, "sessions": [record_dict(r) for r in rows]}
-
-
 def render_heat_progress(c, heat: dict) -> None:
     if not heat["n_sessions"]:
         return

@@ -9,7 +9,7 @@ from fastapi import APIRouter, HTTPException, Path, Request, Response
 
 from ...errors import PhotodoseInputError
 from ...journal import exchange, repository
-from ...journal.progress import progress_series, progress_summary
+from ...usecases.progress import profile_progress
 from ...outcomes import get_instrument, score_items, score_total
 from ..profiles import create_profile, journal, owned_profile, visible_profiles
 from ...usecases.log_session import log_session_from_plan
@@ -135,16 +135,15 @@ def log_outcome(request: Request, profile_id: ProfileId, body: OutcomeIn) -> dic
 @router.get("/profiles/{profile_id}/progress")
 def progress(request: Request, profile_id: ProfileId) -> dict:
     """Dose per session and cumulative dose per site, outcome series and change from baseline."""
-    pid = owned_profile(request, profile_id).id
-    db = journal(request)
-    series = progress_series(db, pid)
+    progress = profile_progress(journal(request), owned_profile(request, profile_id))
+    series = progress.series
     return {
         "dose_by_site": {site: {"times": t, "surface_fluence_j_cm2": d} for site, (t, d) in series.dose_by_site.items()},
         "cumulative_by_site": {site: {"times": t, "surface_fluence_j_cm2": d}
                                for site, (t, d) in series.cumulative_by_site.items()},
         "scores": [{"label": s.label, "instrument": s.instrument, "site": s.site, "times": s.times,
                     "totals": s.totals} for s in series.scores],
-        "change_from_baseline": [vars(c) for c in progress_summary(db, pid)],
+        "change_from_baseline": [vars(c) for c in progress.change_from_baseline],
     }
 
 

@@ -9,9 +9,7 @@ from fastapi.responses import RedirectResponse
 
 from ...errors import PhotodoseInputError
 from ...journal import repository
-from ...journal.adherence import plan_adherence
 from ...journal.plots import progress_figure
-from ...journal.progress import progress_series, progress_summary
 from ...journal.sites import known_sites
 from ...outcomes import get_instrument, score_items, score_total
 from ..charts import adherence_figure
@@ -20,6 +18,7 @@ from ..pages import render
 from ..profiles import journal, require_active_profile
 from ..security import checked_form
 from ...usecases.log_session import log_session_from_plan
+from ...usecases.progress import profile_progress
 
 router = APIRouter(include_in_schema=False)
 PHQ9 = "phq9"
@@ -143,16 +142,13 @@ async def log_other_outcome(request: Request):
 def progress_page(request: Request):
     profile = require_active_profile(request)
     db = journal(request)
-    series = progress_series(db, profile.id)
+    progress = profile_progress(db, profile)
+    series = progress.series
     has_data = bool(series.dose_by_site or series.scores)
     figure = progress_figure(series)
     figure.update_layout(height=660, title=None, template="plotly_white", margin={"l": 50, "r": 20, "t": 30, "b": 30})
-    adherence = []
-    for plan in repository.list_plans(db, profile.id):
-        try:
-            adherence.append((plan, plan_adherence(db, profile.id, plan.id)))
-        except PhotodoseInputError:
-            continue
+    plans = {p.id: p for p in repository.list_plans(db, profile.id)}
+    adherence = [(plans[a.plan_id], a.adherence) for a in progress.adherence]
     adherence_json = adherence_figure(adherence[-1][1]).to_json() if adherence else None
     return render(request, "progress.html", active="progress", has_data=has_data, figure_json=figure.to_json(),
-                  summary=progress_summary(db, profile.id), adherence=adherence, adherence_json=adherence_json)
+                  summary=progress.change_from_baseline, adherence=adherence, adherence_json=adherence_json)
