@@ -3,7 +3,8 @@
 - :func:`plan_for_profile`: plan a session for a person (phototype, measured fat, screening answers and earlier
   sessions from their journal profile feed the planner and the safety gate).
 - :func:`log_session`: store a session with the safety verdict for that session and the overdose check.
-- :func:`profile_progress`: a profile's progress (outcomes, adherence, dose per site).
+- :func:`~photodose.usecases.progress.profile_progress`: a profile's progress (outcomes, adherence, dose and side
+  effects per site, heat sessions, chart series).
 
 This layer sits above the stages (planning, journal, reports) and below the edges (``cli``, ``web``).
 """
