@@ -12,6 +12,10 @@ prediction must lie between the lowest reported mean and the largest individual 
 group and must not exceed the hottest person). Cases the model does not reproduce are strict xfails that state the
 numbers and why, so they fail loudly once the model changes.
 
+Joensen 2011 (independent of the laser-needle group; healthy adults, 810 and 904 nm class 3B probes, thermographic
+camera) gives one absolute rise with its SD (904 nm, dark skin) and a ratio (810 nm heated dark skin three to six
+times more than the other colour groups). The ratio does not depend on the probe area, which the abstract omits.
+
 Assumptions per case are in ``Case.assumption``. The lateral light spread of narrow beams (3 mm) was chosen against
 these cases (``ThermalStack.default().lateral_spread_mm``): they test the rest of the model (optics, absorbed power,
 perfusion, surface loss, time course), not that number.
@@ -101,6 +105,24 @@ STADLER = [
          "depth_1mm", BLACK_1MM[0], BLACK_1MM[0] - BLACK_1MM[1], BLACK_1MM[0] + BLACK_1MM[1], MOUSE),
 ]
 
+# Joensen 2011: healthy adults, class 3B probes in contact, thermographic camera. The abstract gives neither the
+# probe area nor the site nor the Fitzpatrick types of its light/medium/dark groups.
+JOENSEN_PROBE_AREA_CM2 = 1.2 / 9.55  # walsh2000's 820 nm class 3B probe (1.2 J at 9.55 J/cm2), a stand-in
+JOENSEN_GROUP_TYPES = {"light": "II", "medium": "IV", "dark": "VI"}
+JOENSEN = ("photodose assumption (unsourced): probe area 0.126 cm2 (2.0 mm radius) taken from another class 3B "
+           "probe (walsh2000), site 'forearm', light/medium/dark skin as phototypes II/IV/VI; the 904 nm laser is "
+           "super-pulsed and modelled by its 60 mW mean power (pulse period far below thermal times)")
+JOENSEN_904_DARK = Case("joensen2011", "904 nm, 60 mW, 12 J (200 s), dark skin", 904, 60, JOENSEN_PROBE_AREA_CM2,
+                        12.0 / 0.060, "forearm", JOENSEN_GROUP_TYPES["dark"], "surface", 5.7, 5.7 - 1.8, 5.7 + 1.8,
+                        JOENSEN + "; 5.7 (SD 1.8) C at 12 J")
+
+
+def _joensen_810(group: str) -> Case:
+    """810 nm, 200 mW, 12 J (60 s) on the skin-colour group ``group`` (no absolute rise in the abstract)."""
+    return Case("joensen2011", f"810 nm, 200 mW, 12 J (60 s), {group} skin", 810, 200, JOENSEN_PROBE_AREA_CM2,
+                12.0 / 0.200, "forearm", JOENSEN_GROUP_TYPES[group], "surface", math.nan, math.nan, math.nan,
+                JOENSEN)
+
 
 @lru_cache(maxsize=None)
 def predicted_rise_c(case: Case) -> float:
@@ -122,7 +144,7 @@ def _id(case: Case) -> str:
 
 
 def test_every_case_cites_a_bibliography_entry():
-    for case in CASES + STADLER:
+    for case in CASES + STADLER + [JOENSEN_904_DARK, _joensen_810("dark")]:
         assert citation(case.key).year > 1900
 
 
@@ -163,3 +185,36 @@ def test_stadler2004_black_to_white_surface_ratio_from_melanin():
     spread = measured * math.hypot(BLACK_SURFACE[1] / BLACK_SURFACE[0], WHITE_SURFACE[1] / WHITE_SURFACE[0])
     predicted = predicted_rise_c(STADLER[2]) / predicted_rise_c(STADLER[0])
     assert abs(predicted - measured) <= spread, (predicted, measured, spread)
+
+
+@pytest.mark.slow
+@pytest.mark.xfail(strict=True, reason=(
+    "Joensen 2011, 904 nm 60 mW 12 J on dark skin: predicted 9.7 C (phototype VI; 8.3 C as V) against 5.7 +/- 1.8 C "
+    "(SD): over-predicted by 2.2 SD. The probe area is not in the abstract: with a 1 mm beam radius the model gives "
+    "11.3 C; a beam of 4 mm radius (0.5 cm2) would fall inside (6.4 C). Likely causes: the 3 mm lateral "
+    "spread of narrow beams (chosen against the laser-needle cases) concentrates the melanin-absorbed power, and "
+    "phototype VI may carry more epidermal melanin than the study's 'dark' group. On the safe side (next test)."))
+def test_joensen2011_904nm_dark_skin_rise_within_sd():
+    predicted = predicted_rise_c(JOENSEN_904_DARK)
+    assert JOENSEN_904_DARK.low_c <= predicted <= JOENSEN_904_DARK.high_c, predicted
+
+
+@pytest.mark.slow
+def test_joensen2011_904nm_dark_skin_is_not_under_predicted_and_within_a_factor_two():
+    """The safety-relevant direction for an independent human study: never below mean - SD, at most twice mean + SD."""
+    predicted = predicted_rise_c(JOENSEN_904_DARK)
+    assert JOENSEN_904_DARK.low_c <= predicted <= 2.0 * JOENSEN_904_DARK.high_c, (predicted, JOENSEN_904_DARK)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("group", [
+    "light",
+    pytest.param("medium", marks=pytest.mark.xfail(strict=True, reason=(
+        "Joensen 2011: 810 nm heated dark skin three to six times more than the other colour groups; the model's "
+        "dark/medium ratio is 1.5 (VI/IV) and at most 2.3 (VI/III) for any medium phototype: melanin of the "
+        "intermediate phototypes heats too much relative to VI, or the study's 'medium' group was lighter"))),
+])
+def test_joensen2011_810nm_dark_skin_heats_three_to_six_times_more(group):
+    """Pigment's effect alone (independent of the unknown probe area: the ratio moves < 1 % from 1 to 4 mm radius)."""
+    ratio = predicted_rise_c(_joensen_810("dark")) / predicted_rise_c(_joensen_810(group))
+    assert 3.0 <= ratio <= 6.0, (group, ratio)
