@@ -101,6 +101,21 @@ def test_bone_layers_use_the_preset_checked_against_lapchak2015():
     assert tissue_properties("bone", 800).tissue == "skull_cassano2019"
 
 
+def test_knee_stand_ins_say_so_where_the_person_reads_the_stack():
+    """The knee's joint capsule (dermis preset) and bone (Cassano's skull) are stand-ins, not in-vivo values.
+
+    A second search for in-vivo synovium, joint-capsule and limb-bone optics (docs/validation.md) found the studies
+    but no number that could be read, so the stand-ins stay; `photodose stack knee --json` must say so in each
+    layer's sources. Swapping a preset without changing its label (or the reverse) fails here.
+    """
+    from photodose.optics.sites import describe_stack
+    layers = {layer["name"]: layer for layer in describe_stack("knee", 850)["layers"]}
+    capsule, bone = layers["joint_capsule"], layers["bone"]
+    assert capsule["tissue"] == "dermis" and "stands in for capsule and synovium" in capsule["thickness_source"]
+    assert bone["tissue"] == "skull_cassano2019" and "stand-in" in bone["optics_source"]
+    assert "086002" in bone["optics_source"]   # the in-vivo knee-bone study a reader should take in next
+
+
 # --- Lapchak et al. 2015: 800 nm through dry human calvaria -----------------------------------------------------
 
 
