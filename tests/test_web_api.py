@@ -198,7 +198,6 @@ def test_schema_fuzz_with_hostile_quantities_is_a_quick_4xx(tmp_path, monkeypatc
     import time
 
     from hypothesis import HealthCheck, given, settings
-    from hypothesis import strategies as st
     from test_hostile_input import BAD_LENGTH
 
     app = make_app(tmp_path, monkeypatch, allowed_hosts=["testserver"])

@@ -81,7 +81,8 @@ def test_journal_errors_keep_what_was_typed(client):
     assert 'value="12"' in r.text and '<option value="shoulder" selected>' in r.text
     answered = {f"item{i}": "2" for i in range(1, 6)}
     r = client.post("/journal/phq9", data=answered | {"csrf_token": csrf_of(client)})
-    assert r.status_code == 422 and [e.split(":")[0] for e in field_errors(r.text)] == [f"item {i}" for i in (6, 7, 8, 9)]
+    assert r.status_code == 422
+    assert [e.split(":")[0] for e in field_errors(r.text)] == [f"item {i}" for i in (6, 7, 8, 9)]
     assert len(re.findall(r'name="item\d" value="2" checked', r.text)) == 5
     assert client.get("/api/profiles/1/outcomes").json() == [] and client.get("/api/profiles/1/sessions").json() == []
 

@@ -41,7 +41,8 @@ def test_an_infeasible_plan_is_never_shown_as_ok_nor_saved(client):
                        | {"goggles": True})
     assert plan.json()["status"] == "no_feasible_plan"
     page = client.post("/plan", data=form).text
-    assert 'data-test="plan-status">not feasible<' in page and "status-ok" not in page.split('data-test="plan-status"')[0][-80:]
+    assert 'data-test="plan-status">not feasible<' in page
+    assert "status-ok" not in page.split('data-test="plan-status"')[0][-80:]
     assert 'action="/plan/save"' not in page and "not a plan to follow" in page
 
 

@@ -3,7 +3,6 @@
 
 
 import dataclasses
-import json
 from datetime import date, datetime
 from pathlib import Path
 from typing import Annotated, Any, Optional
@@ -17,7 +16,8 @@ DbOption = Annotated[Optional[str], typer.Option(
     "--db", envvar="PHOTODOSE_DB", help="Database URL or SQLite file (default: the user data directory).")]
 ProfileOption = Annotated[Optional[str], typer.Option(
     "--profile", help="Profile name (needed when the journal holds several).")]
-AtOption = Annotated[Optional[str], typer.Option("--at", help='When, local time, e.g. "2026-11-20 08:00" (default now).')]
+AtOption = Annotated[Optional[str], typer.Option(
+    "--at", help='When, local time, e.g. "2026-11-20 08:00" (default now).')]
 NotesOption = Annotated[Optional[str], typer.Option("--notes")]
 
 
@@ -116,9 +116,11 @@ def _profile_app() -> typer.Typer:
     @app.command("add")
     def add(name: str,
             skin_type: Annotated[Optional[str], typer.Option("--skin-type", help="Fitzpatrick phototype I-VI")] = None,
-            fat: Annotated[Optional[list[str]], typer.Option("--fat", help='Fat thickness per site: knee="8 mm"')] = None,
+            fat: Annotated[Optional[list[str]], typer.Option(
+                "--fat", help='Fat thickness per site: knee="8 mm"')] = None,
             answers: Annotated[Optional[Path], typer.Option(
-                "--answers", help="Contraindication answers: YAML/JSON file, e.g. from `photodose safety screen --save`")] = None,
+                "--answers",
+                help="Contraindication answers: YAML/JSON file, e.g. from `photodose safety screen --save`")] = None,
             height: Annotated[Optional[str], typer.Option(help="height for heat plans, e.g. '175 cm'")] = None,
             weight: Annotated[Optional[str], typer.Option(help="weight for heat plans, e.g. '70 kg'")] = None,
             age: Annotated[Optional[int], typer.Option(help="age in years (heat plans)")] = None,
@@ -181,7 +183,8 @@ def _profile_app() -> typer.Typer:
         journal = _open(db)
         profile = _profile(journal, name)
         data = {**_plain(profile), "devices": _plain(list_devices(journal, profile.id)),
-                "plans": [{"id": p.id, "created_at": p.created_at.isoformat()} for p in list_plans(journal, profile.id)]}
+                "plans": [{"id": p.id, "created_at": p.created_at.isoformat()}
+                          for p in list_plans(journal, profile.id)]}
         emit(data, as_json, _render_profile)
 
     @app.command("delete")
@@ -272,7 +275,8 @@ def _outcome_app() -> typer.Typer:
         _log_total("bdi2", total, None, at, notes, profile, db, as_json)
 
     @app.command("pain")
-    def pain(site: Annotated[str, typer.Option("--site")], score: Annotated[float, typer.Option("--score", help="0-10")],
+    def pain(site: Annotated[str, typer.Option("--site")],
+             score: Annotated[float, typer.Option("--score", help="0-10")],
              at: AtOption = None, notes: NotesOption = None, profile: ProfileOption = None, db: DbOption = None,
              as_json: JsonFlag = False) -> None:
         """Numeric pain rating 0-10 at a body site."""
@@ -323,7 +327,8 @@ def _log_app() -> typer.Typer:
                 minutes: Annotated[str, typer.Option("--minutes", help="Actual duration: '20', '20 min' or '1 h'")],
                 at: AtOption = None,
                 plan: Annotated[Optional[int], typer.Option("--plan", help="Stored plan id (adds target dose)")] = None,
-                channels: Annotated[Optional[str], typer.Option("--channels", help="Comma-separated channel ids")] = None,
+                channels: Annotated[Optional[str], typer.Option(
+                    "--channels", help="Comma-separated channel ids")] = None,
                 warmth: Annotated[Optional[int], typer.Option("--warmth", help="How warm it felt, 0-10")] = None,
                 comfort: Annotated[Optional[str], typer.Option("--comfort", help="How it felt, in words")] = None,
                 side_effect: Annotated[Optional[list[str]], typer.Option(
@@ -521,7 +526,8 @@ def register(app: typer.Typer) -> None:
         _progress(plot, profile, db, as_json)
 
     @app.command("export")
-    def export(file: Path, fmt: Annotated[str, typer.Option("--format", help="json or csv (zip of CSV files)")] = "json",
+    def export(file: Path, fmt: Annotated[str, typer.Option(
+        "--format", help="json or csv (zip of CSV files)")] = "json",
                profile: ProfileOption = None, db: DbOption = None, as_json: JsonFlag = False) -> None:
         """Export all of a person's data as JSON or as a zip of CSV files."""
         from ..errors import require_choice
@@ -537,7 +543,8 @@ def register(app: typer.Typer) -> None:
              lambda c, d: c.print(f"exported {d['profile']} to {d['file']} ({d['counts']})", highlight=False))
 
     @app.command("import")
-    def import_(file: Path, rename: Annotated[Optional[str], typer.Option("--as", help="Import under this name")] = None,
+    def import_(file: Path, rename: Annotated[Optional[str], typer.Option(
+        "--as", help="Import under this name")] = None,
                 db: DbOption = None, as_json: JsonFlag = False) -> None:
         """Import a person's data exported by `photodose export` (JSON or CSV zip)."""
         from ..journal.exchange import import_profile, read_export

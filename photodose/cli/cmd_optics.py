@@ -46,7 +46,8 @@ def parse_tissue_choices(items: list[str] | None) -> dict[str, str] | None:
     for item in items or []:
         name, sep, preset = item.partition("=")
         if not sep or not name.strip() or not preset.strip():
-            raise PhotodoseInputError("--tissue", item, "LAYER=PRESET, e.g. subcutaneous_fat=subcutaneous_fat_bashkatov")
+            raise PhotodoseInputError("--tissue", item,
+                                      "LAYER=PRESET, e.g. subcutaneous_fat=subcutaneous_fat_bashkatov")
         choices[name.strip()] = preset.strip()
     return choices or None
 

@@ -222,12 +222,15 @@ def register(app: typer.Typer) -> None:
         skin_type: Annotated[Optional[str], typer.Option("--skin-type", help="Fitzpatrick phototype I-VI "
                                                          "(default: the profile's, else III)")] = None,
         condition: Annotated[Optional[str], typer.Option(help="protocol id (photodose protocols list)")] = None,
-        distance: Annotated[Optional[str], typer.Option(help="distance with unit, e.g. '15 cm'; omit to choose")] = None,
+        distance: Annotated[Optional[str], typer.Option(
+            help="distance with unit, e.g. '15 cm'; omit to choose")] = None,
         channel: Annotated[Optional[list[str]], typer.Option(help="channel id or wavelength; repeat")] = None,
         minutes: Annotated[Optional[str], typer.Option(
             "--minutes", help="session length (fixed): '20', '20 min' or '1 h'")] = None,
-        min_minutes: Annotated[Optional[str], typer.Option("--min-minutes", help="shortest session, e.g. '5 min'")] = None,
-        max_minutes: Annotated[Optional[str], typer.Option("--max-minutes", help="longest session, e.g. '30 min'")] = None,
+        min_minutes: Annotated[Optional[str], typer.Option(
+            "--min-minutes", help="shortest session, e.g. '5 min'")] = None,
+        max_minutes: Annotated[Optional[str], typer.Option(
+            "--max-minutes", help="longest session, e.g. '30 min'")] = None,
         eye_distance: Annotated[Optional[str], typer.Option(
             "--eye-distance", help="where your eyes are from the device's face, e.g. '70 cm' (sites away from the "
                                    "head; default: a stated viewing geometry)")] = None,
@@ -236,11 +239,14 @@ def register(app: typer.Typer) -> None:
         thickness: Annotated[Optional[list[str]], typer.Option(help="layer override LAYER=LENGTH; repeat")] = None,
         tissue: Annotated[Optional[list[str]], typer.Option(
             help="layer tissue preset LAYER=PRESET, e.g. subcutaneous_fat=subcutaneous_fat_bashkatov; repeat")] = None,
-        target_depth_mm: Annotated[Optional[float], typer.Option("--target-depth-mm", help="custom target depth")] = None,
+        target_depth_mm: Annotated[Optional[float], typer.Option(
+            "--target-depth-mm", help="custom target depth")] = None,
         window: Annotated[Optional[str], typer.Option(help="custom target window LOW..HIGH J/cm2")] = None,
-        goggles: Annotated[bool, typer.Option("--goggles", help="goggles rated for these wavelengths are worn")] = False,
-        transport: Annotated[str, typer.Option(help="depth model: fast | mc | mc:PHOTONS | atlas:DIR "
-                                                    "(an atlas from 'photodose atlas'; Monte Carlo outside it)")] = "fast",
+        goggles: Annotated[bool, typer.Option(
+            "--goggles", help="goggles rated for these wavelengths are worn")] = False,
+        transport: Annotated[str, typer.Option(
+            help="depth model: fast | mc | mc:PHOTONS | atlas:DIR "
+                 "(an atlas from 'photodose atlas'; Monte Carlo outside it)")] = "fast",
         report: Annotated[Optional[str], typer.Option(help="write a self-contained HTML report")] = None,
         plot: Annotated[Optional[str], typer.Option(help="write the depth-dose PNG")] = None,
         profile: Annotated[Optional[str], typer.Option(

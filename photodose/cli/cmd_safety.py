@@ -201,14 +201,17 @@ def journal_answer_fields(given) -> tuple[dict, datetime]:
 
 @safety_app.command("screen")
 def screen_command(
-    answers: Annotated[Optional[Path], typer.Option("--answers", help="YAML/JSON file of answers (else asked).")] = None,
+    answers: Annotated[Optional[Path], typer.Option(
+        "--answers", help="YAML/JSON file of answers (else asked).")] = None,
     site: Annotated[str, typer.Option(help="Body site to treat, e.g. knee, forehead, face.")] = "unspecified",
     transcranial: Annotated[bool, typer.Option("--transcranial", help="Transcranial use.")] = False,
     pulsed_visible: Annotated[bool, typer.Option("--pulsed-visible", help="Pulsed (flashing) visible light.")] = False,
     save: Annotated[Optional[Path], typer.Option("--save", help="Write the answers as JSON (for the journal).")] = None,
     profile: Annotated[Optional[str], typer.Option(
-        "--profile", help="Store the answers (and their date) with this journal profile; plans for it use them.")] = None,
-    db: Annotated[Optional[str], typer.Option("--db", envvar="PHOTODOSE_DB", help="Journal database URL or file.")] = None,
+        "--profile",
+        help="Store the answers (and their date) with this journal profile; plans for it use them.")] = None,
+    db: Annotated[Optional[str], typer.Option(
+        "--db", envvar="PHOTODOSE_DB", help="Journal database URL or file.")] = None,
     as_json: JsonFlag = False,
 ) -> None:
     """Contraindication screening: ask the questions (or read --answers) and print each answer's verdict."""

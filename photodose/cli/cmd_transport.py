@@ -237,8 +237,9 @@ def register(app: typer.Typer) -> None:
                                                     scheduler=None if scheduler == "local" else scheduler,
                                                     progress=callback or False)
                     except (TimeoutError, OSError) as exc:
+                        detail = " ".join(str(exc).split())[:120]
                         raise PhotodoseInputError("scheduler", scheduler, "a Dask scheduler that answers "
-                                                  f"({type(exc).__name__}: {' '.join(str(exc).split())[:120]})") from None
+                                                  f"({type(exc).__name__}: {detail})") from None
                 item = {"input": input_path.name, **result.summary()}
                 if depth_profile:
                     item["depth_mm"] = _grid_depths_mm(result)

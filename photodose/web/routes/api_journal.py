@@ -138,7 +138,8 @@ def progress(request: Request, profile_id: ProfileId) -> dict:
     progress = profile_progress(journal(request), owned_profile(request, profile_id))
     series = progress.series
     return {
-        "dose_by_site": {site: {"times": t, "surface_fluence_j_cm2": d} for site, (t, d) in series.dose_by_site.items()},
+        "dose_by_site": {site: {"times": t, "surface_fluence_j_cm2": d}
+                         for site, (t, d) in series.dose_by_site.items()},
         "cumulative_by_site": {site: {"times": t, "surface_fluence_j_cm2": d}
                                for site, (t, d) in series.cumulative_by_site.items()},
         "scores": [{"label": s.label, "instrument": s.instrument, "site": s.site, "times": s.times,

@@ -28,8 +28,8 @@ class _Strict(BaseModel):
 
 class ProfileIn(_Strict):
     name: str = Field(min_length=1, max_length=200, description="name or pseudonym, unique in the journal")
-    skin_phototype: Annotated[Literal["I", "II", "III", "IV", "V", "VI"] | None,
-                              BeforeValidator(_phototype)] = Field(default=None, description="Fitzpatrick I-VI (or 1-6)")
+    skin_phototype: Annotated[Literal["I", "II", "III", "IV", "V", "VI"] | None, BeforeValidator(_phototype)] = Field(
+        default=None, description="Fitzpatrick I-VI (or 1-6)")
 
 
 class PlanIn(_Strict):

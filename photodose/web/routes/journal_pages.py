@@ -85,7 +85,8 @@ async def log_phq9(request: Request):
     if not errors:
         try:
             score = score_items(PHQ9, [form.get(f"item{i}") for i in range(1, n_items + 1)])
-            repository.log_outcome(journal(request), profile.id, score, recorded_at=datetime.now().replace(microsecond=0),
+            repository.log_outcome(journal(request), profile.id, score,
+                                   recorded_at=datetime.now().replace(microsecond=0),
                                    notes=str(form.get("notes") or "") or None)
             alert = "&alert=1" if get_instrument(PHQ9).alerts(score.items) else ""
             return RedirectResponse(f"/journal?logged=phq9&total={score.total:g}{alert}", status_code=303)
