@@ -85,8 +85,10 @@ def main() -> None:
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--timeout", type=float, default=30.0)
     parser.add_argument("--seed", type=int, default=18)
+    parser.add_argument("--only", default="", help="keep commands starting with this, e.g. 'log' (drawn cases "
+                                                    "of other commands are dropped)")
     args = parser.parse_args()
-    cases = draw_cases(args.cases, args.seed)
+    cases = [c for c in draw_cases(args.cases, args.seed) if " ".join(c[0]).startswith(args.only)]
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         (folder / "adir").mkdir()
