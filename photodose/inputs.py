@@ -45,12 +45,20 @@ def _refuse(field: str, value: object, allowed: str, source: str | None = None) 
     return PhotodoseInputError(field, value, allowed, source)
 
 
+def user_path(text: str | os.PathLike, field: str = "file") -> Path:
+    """``text`` as a Path with ``~`` expanded; "~nobody/x" (no such user) is refused naming ``field``."""
+    try:
+        return Path(text).expanduser()
+    except RuntimeError:  # "Could not determine home directory" for ~name of an unknown user
+        raise _refuse(field, str(text), "a path whose ~ names your home or an existing user") from None
+
+
 def read_bytes(path: str | os.PathLike, field: str = "file", *, max_bytes: int = MAX_FILE_BYTES) -> bytes:
     """The bytes of the regular file ``path``, at most ``max_bytes``; anything else is refused naming ``field``."""
     text_path = str(path)
     if "\x00" in text_path or len(text_path) > 4096:
         raise _refuse(field, text_path[:80], "a file name without NUL characters, at most 4096 characters")
-    p = Path(text_path).expanduser()
+    p = user_path(text_path, field)
     try:
         info = os.stat(p)
     except FileNotFoundError:

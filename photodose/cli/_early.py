@@ -32,7 +32,9 @@ def _device_ids() -> list[str]:
 
 def check_device(text: str, field: str = "device") -> None:
     """Refuse an id that names no catalog or user device (a path to a device file passes)."""
-    path = Path(str(text)).expanduser()
+    from ..inputs import user_path
+
+    path = user_path(str(text), field)
     if path.suffix.lower() in DEVICE_SUFFIXES and (path.exists() or os.sep in str(text)):
         return
     known = _device_ids()

@@ -52,7 +52,9 @@ def require_output_path(field: str, path, suffixes: tuple[str, ...] = ()):
 
     from ..errors import PhotodoseInputError
 
-    target = Path(path).expanduser()
+    from ..inputs import user_path
+
+    target = user_path(path, field)
     if suffixes and target.suffix.lower() not in suffixes:
         raise PhotodoseInputError(field, str(path), "a file name ending in " + " or ".join(suffixes))
     if target.is_dir():

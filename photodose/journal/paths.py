@@ -28,5 +28,7 @@ def resolve_db_url(url: str | None = None) -> str:
         chosen = str(data_home() / DB_FILENAME)
     if "://" in chosen:
         return chosen
-    path = Path(chosen).expanduser().resolve()
+    from ..inputs import user_path
+
+    path = user_path(chosen, "db").resolve()
     return f"sqlite:///{path}"

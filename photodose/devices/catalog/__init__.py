@@ -63,7 +63,9 @@ def list_devices() -> list[Device]:
 def load_device(id_or_path: str) -> Device:
     """A device by catalog id, user device id, or the path of a .yaml/.yml/.toml device file."""
     text = str(id_or_path)
-    path = Path(text).expanduser()
+    from ...inputs import user_path
+
+    path = user_path(text, "device")
     if path.suffix.lower() in DEVICE_FILE_SUFFIXES and (path.exists() or os.sep in text):
         return _load(path)
     found = _catalog().get(text) or _user_devices().get(text)
@@ -78,7 +80,9 @@ def load_device(id_or_path: str) -> Device:
 
 def add_user_device(path: str | Path) -> Device:
     """Validate a device file and store a copy among the user's devices (replacing one with the same id)."""
-    source = Path(path).expanduser()
+    from ...inputs import user_path
+
+    source = user_path(path, "file")
     device = read_device_file(source)
     if device.id in _catalog():
         raise PhotodoseInputError("id", device.id, "an id not used by the built-in catalog", source=str(source))
