@@ -48,10 +48,7 @@ def require_output_path(field: str, path, suffixes: tuple[str, ...] = ()):
 
     Called before any work so that a refused output path writes nothing.
     """
-    from pathlib import Path
-
     from ..errors import PhotodoseInputError
-
     from ..inputs import user_path
 
     target = user_path(path, field)
