@@ -82,6 +82,7 @@ def _f3_f4_run(model, nm, photons, threads=None):
                       scalp_points_mm=scalp, photons=photons, seed=4, threads=threads, head=model)
 
 
+@pytest.mark.slow  # two head runs (8 s): CI runs it, `pytest -m "not slow"` skips it
 def test_head_run_identical_across_thread_counts(model):
     import numba
 
