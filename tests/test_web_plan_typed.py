@@ -64,3 +64,21 @@ def test_a_plan_with_wrong_types_is_refused_at_the_api_and_the_journal_page_stil
     r = client.post("/api/profiles/1/plans", json={"plan": broken})
     assert r.status_code == 422 and r.json()["field"].startswith("plan")
     assert client.get("/journal").status_code == 200
+
+
+def test_irradiance_is_typed_at_both_edges(client):
+    """The irradiance summary people get as JSON is the IrradianceSummary model, in the CLI and the API schema."""
+    import json
+
+    from typer.testing import CliRunner
+
+    from photodose.cli import app
+    from photodose.devices.irradiance import IrradianceSummary
+
+    out = CliRunner().invoke(app, ["irradiance", "joovv-solo-3", "--distance", "30 cm", "--json"])
+    cli = IrradianceSummary.model_validate(json.loads(out.output))
+    api = IrradianceSummary.model_validate(client.get("/api/devices/joovv-solo-3/irradiance?distance=30%20cm").json())
+    assert cli == api and cli.total_mean_irradiance_mw_cm2 == pytest.approx(
+        sum(c.mean_irradiance_mw_cm2 for c in cli.channels))
+    schema = client.get("/openapi.json").json()["paths"]["/api/devices/{device_id}/irradiance"]["get"]
+    assert schema["responses"]["200"]["content"]["application/json"]["schema"]["$ref"].endswith("/IrradianceSummary")

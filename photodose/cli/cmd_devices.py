@@ -263,7 +263,7 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Irradiance a device puts on the skin: mean/peak/uniformity at a distance, a map, or against distance."""
         from ..devices.catalog import load_device
-        from ..devices.irradiance import area_description, irradiance_summary
+        from ..devices.irradiance import IrradianceSummary, area_description, irradiance_summary
         from ..units import length_unit_typed, parse_area_mm, parse_length_mm
 
         for field, path in (("--plot", plot), ("--map", map_)):
@@ -306,7 +306,7 @@ def register(app: typer.Typer) -> None:
             emit(data, as_json, _render_curve)
             return
         distance_mm = distance_mm if distance_mm is not None else dev.default_distance_mm
-        summary = irradiance_summary(dev, distance_mm, area_mm, channels)
+        summary = IrradianceSummary.model_validate(irradiance_summary(dev, distance_mm, area_mm, channels)).json_doc()
         emit(summary, as_json, lambda c, d: _render_summary(c, {**d, "area_text": area_description(dev, area_mm)}))
 
     @app.command("calibrate", help=CALIBRATE_HELP)

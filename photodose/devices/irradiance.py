@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+from pydantic import BaseModel, ConfigDict
 
 from ..errors import PhotodoseInputError
 from .emitters import MM2_PER_CM2, point_emitters_irradiance_mw_cm2, top_hat_beam_radius_mm
@@ -20,6 +21,34 @@ from .sampling import MAX_AREA_SAMPLES, emitter_positions_mm
 
 SUMMARY_SAMPLES_PER_SIDE = 41
 _ELEMENT_BUDGET = 40_000_000  # target points x area samples per evaluation
+
+
+class ChannelIrradiance(BaseModel):
+    """One channel over the treatment area: time-averaged mean and spatial peak (mW/cm2), uniformity (min / max),
+    and for a pulsed channel the spatial peak during a pulse."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+    channel: str
+    wavelength_nm: float
+    mean_irradiance_mw_cm2: float
+    peak_irradiance_mw_cm2: float
+    uniformity: float
+    peak_pulse_irradiance_mw_cm2: float | None = None
+
+
+class IrradianceSummary(BaseModel):
+    """The ``photodose irradiance --json`` and ``GET /api/devices/{id}/irradiance`` contract: what
+    :func:`irradiance_summary` returns, typed (its keys; a non-pulsed channel has no pulse peak)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+    device: str
+    distance_mm: float
+    channels: list[ChannelIrradiance]
+    total_mean_irradiance_mw_cm2: float
+
+    def json_doc(self) -> dict:
+        """The JSON document (keys as :func:`irradiance_summary` writes them)."""
+        return self.model_dump(mode="json", exclude_none=True)
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Path, Query, Request
 
 from ...errors import require_choice
 from ...journal import repository
+from ...devices.irradiance import IrradianceSummary
 from ...planning.plan_model import Plan
 from .. import devices, planning, screening
 from ..profiles import journal, owned_profile
@@ -23,9 +24,9 @@ def list_devices() -> list[dict]:
     return devices.catalog_rows()
 
 
-@router.get("/devices/{device_id}/irradiance")
+@router.get("/devices/{device_id}/irradiance", response_model=IrradianceSummary, response_model_exclude_none=True)
 def device_irradiance(device_id: DeviceId,
-                      distance: Annotated[str, Query(max_length=50, description='e.g. "15 cm"')] = "15 cm") -> dict:
+                      distance: Annotated[str, Query(max_length=50, description='e.g. "15 cm"')] = "15 cm"):
     """Mean, peak and uniformity of the irradiance over the treatment area at ``distance``."""
     return devices.summary_at(device_id, distance)[1]
 
