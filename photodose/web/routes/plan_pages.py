@@ -10,6 +10,7 @@ from pydantic import ValidationError
 from ...errors import PhotodoseInputError
 from ...journal import repository
 from ...planning.plan_model import SAFETY_MEANING, VERDICT_MEANING
+from ...planning.plan_text import target_meaning
 from ...planning.reporting import SOURCE as REPORTING_SOURCE, reporting_rows
 from .. import planning
 from ..charts import depth_dose_figure
@@ -77,7 +78,8 @@ async def make_plan(request: Request):
     token = request.app.state.plan_cache.put(current_user(request), plan)
     return _plan_page(request, values=values, plan=plan, plan_token=token,
                       figure_json=depth_dose_figure(plan).to_json(),
-                      reporting=reporting_rows(plan.reporting_parameters))
+                      reporting=reporting_rows(plan.reporting_parameters),
+                      target_meaning=target_meaning(plan) if plan.target else None)
 
 
 def _heat_plan(request: Request, values: dict):
