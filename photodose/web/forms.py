@@ -22,13 +22,19 @@ def values_of(form) -> dict[str, str]:
     return {k: v for k, v in form.items() if k != "csrf_token" and isinstance(v, str)}
 
 
+def _filled(form, name: str, errors: dict[str, str], required: bool) -> str | None:
+    """Field ``name`` stripped, or None when empty (recording "required" in ``errors`` when it is)."""
+    text = str(form.get(name) or "").strip()
+    if not text and required:
+        errors[name] = f"{name}: required"
+    return text or None
+
+
 def number(form, name: str, errors: dict[str, str], *, low: float | None = None, high: float | None = None,
            required: bool = True) -> float | None:
     """Field ``name`` as a float within [low, high]; on failure records the message in ``errors``."""
-    text = str(form.get(name) or "").strip()
-    if not text:
-        if required:
-            errors[name] = f"{name}: required"
+    text = _filled(form, name, errors, required)
+    if text is None:
         return None
     try:
         return require_in_range(name, text, low, high)
@@ -45,10 +51,8 @@ def local_datetime(form, name: str, errors: dict[str, str], *, required: bool = 
     on failure records the message in ``errors``; empty and not required: None."""
     from datetime import datetime
 
-    text = str(form.get(name) or "").strip()
-    if not text:
-        if required:
-            errors[name] = f"{name}: required"
+    text = _filled(form, name, errors, required)
+    if text is None:
         return None
     try:
         return datetime.fromisoformat(text.replace(" ", "T")).replace(microsecond=0, tzinfo=None)
