@@ -94,6 +94,23 @@ def _cell(p, h, n):
     return i
 
 
+@njit(cache=True, inline="always")
+def _refract(ux, uy, uz, ratio, axis_hit, ca_t):
+    """Snell refraction through a face normal to axis ``axis_hit`` (0 x, 1 y, 2 z): the tangential components
+    scale by n_i / n_t (``ratio``), the normal one becomes +-cos(theta_t) (``ca_t``), then renormalised."""
+    ux *= ratio
+    uy *= ratio
+    uz *= ratio
+    if axis_hit == 0:
+        ux = ca_t if ux > 0 else -ca_t
+    elif axis_hit == 1:
+        uy = ca_t if uy > 0 else -ca_t
+    else:
+        uz = ca_t if uz > 0 else -ca_t
+    norm = 1.0 / math.sqrt(ux * ux + uy * uy + uz * uz)
+    return ux * norm, uy * norm, uz * norm
+
+
 @njit(cache=True)
 def _photons(nphot, s0, s1, s2, s3, labels, h, table, n_outside,
              src_pos, src_dir, src_e1, src_e2, src_cdf, src_order, collimated, beam_code, beam_radius,
@@ -218,20 +235,7 @@ def _photons(nphot, s0, s1, s2, s3, labels, h, table, n_outside,
             ca = abs(ux) if axis_hit == 0 else (abs(uy) if axis_hit == 1 else abs(uz))
             rsp, ca_t = fresnel_reflectance(n_outside, nt, ca)
             if nt != n_outside:
-                ratio = n_outside / nt
-                ux *= ratio
-                uy *= ratio
-                uz *= ratio
-                if axis_hit == 0:
-                    ux = ca_t if ux > 0 else -ca_t
-                elif axis_hit == 1:
-                    uy = ca_t if uy > 0 else -ca_t
-                else:
-                    uz = ca_t if uz > 0 else -ca_t
-                norm = 1.0 / math.sqrt(ux * ux + uy * uy + uz * uz)
-                ux *= norm
-                uy *= norm
-                uz *= norm
+                ux, uy, uz = _refract(ux, uy, uz, n_outside / nt, axis_hit, ca_t)
         sums[SPECULAR] += rsp
         w = 1.0 - rsp
         if w <= 0.0:
@@ -313,20 +317,7 @@ def _photons(nphot, s0, s1, s2, s3, labels, h, table, n_outside,
                     sums[ESCAPED + face] += w
                     break
                 if ni != nt:
-                    ratio = ni / nt
-                    ux *= ratio
-                    uy *= ratio
-                    uz *= ratio
-                    if axis_hit == 0:
-                        ux = ca_t if ux > 0 else -ca_t
-                    elif axis_hit == 1:
-                        uy = ca_t if uy > 0 else -ca_t
-                    else:
-                        uz = ca_t if uz > 0 else -ca_t
-                    norm = 1.0 / math.sqrt(ux * ux + uy * uy + uz * uz)
-                    ux *= norm
-                    uy *= norm
-                    uz *= norm
+                    ux, uy, uz = _refract(ux, uy, uz, ni / nt, axis_hit, ca_t)
                 ix, iy, iz = jx, jy, jz
                 lab = lab_next
                 mut = table[lab, MUT]
