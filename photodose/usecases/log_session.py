@@ -68,7 +68,8 @@ def log_session(journal, profile_id: int, *, site: str | list[str], device_id: s
     effects = parse_side_effects(side_effects)
     plan = repository.stored_plan(repository.get_plan(journal, profile_id, plan_id)) if plan_id is not None else None
     doses = [(s, logged_session_dose(device_id, distance_mm, duration_s, s, plan, channels)) for s in sites]
-    verdicts = {s: session_verdict(journal, profile_id, site=s, device_id=device_id, distance_mm=distance_mm,
+    profile = next(p for p in repository.list_profiles(journal) if p.id == profile_id)
+    verdicts = {s: session_verdict(journal, profile, site=s, device_id=device_id, distance_mm=distance_mm,
                                    duration_s=duration_s, start_at=start_at, plan=plan, channels=channels,
                                    goggles=goggles, eye_distance_mm=eye_distance_mm) for s in sites}
     rows = repository.log_session_sites(
@@ -89,20 +90,18 @@ def log_session(journal, profile_id: int, *, site: str | list[str], device_id: s
                          safety=verdicts[sites[0]], safety_by_site=verdicts)
 
 
-def session_verdict(journal, profile_id: int, *, site: str, device_id: str, distance_mm: float, duration_s: float,
+def session_verdict(journal, profile, *, site: str, device_id: str, distance_mm: float, duration_s: float,
                     start_at: datetime, plan=None, channels: list[str] | None = None, goggles: bool = False,
                     eye_distance_mm: float | None = None) -> SafetyReport:
-    """The safety verdict on one logged session before it is stored: the same function and inputs as a plan for
-    this profile (phototype, measured fat, screening answers, earlier sessions at the site, the protocol's
-    overdose bounds when it followed a plan, else photodose's defaults)."""
-    from ..journal.repository import list_profiles
+    """The safety verdict on one logged session (``profile``: its journal Profile row) before it is stored: the
+    same function and inputs as a plan for this profile (phototype, measured fat, screening answers, earlier
+    sessions at the site, the protocol's overdose bounds when it followed a plan, else photodose's defaults)."""
     from ..planning.safety_link import DEFAULT_BOUNDS, protocol_bounds, session_safety
     from ..dosimetry.session_dose import TissueModel, load_device_any
     from ..dosimetry.surface import choose_channels
     from ..protocols import get_protocol
     from .person import person_plan_inputs
 
-    profile = next(p for p in list_profiles(journal) if p.id == profile_id)
     inputs = person_plan_inputs(journal, profile, site, now=start_at)
     protocol_id = plan.protocol.id if plan is not None and plan.protocol else None
     person = {**inputs["safety"], "planned_start": start_at,
