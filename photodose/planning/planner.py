@@ -106,12 +106,20 @@ def resolve_goal(req: PlanRequest, protocol) -> Goal:
                 depth_source="given by the user" if custom_depth else protocol.target.source)
 
 
+def _planning_rate_mw_cm2(mean_mw_cm2: dict, channels, phis, basis: str) -> float:
+    """The planning dose rate from each channel's mean irradiance: the fluence rate at the target (``basis``
+    "target": sum of E_ch phi_ch) or the total surface irradiance."""
+    if basis == "target":
+        return sum(mean_mw_cm2[c.id] * phis[c.id][0] for c in channels)
+    return sum(mean_mw_cm2.values())
+
+
 def _scan(channels, surface, phis, distances, basis: str) -> tuple[list, list, list]:
     """Planning dose rate, total mean and total peak surface irradiance (mW/cm^2) at each distance."""
     mean = [surface.mean_mw_cm2(d) for d in distances]
     peak = [sum(surface.peak_mw_cm2(d).values()) for d in distances]
     surf = [sum(m.values()) for m in mean]
-    rate = [sum(m[c.id] * phis[c.id][0] for c in channels) for m in mean] if basis == "target" else surf
+    rate = [_planning_rate_mw_cm2(m, channels, phis, basis) for m in mean]
     return rate, surf, peak
 
 
@@ -190,7 +198,7 @@ def plan(req: PlanRequest) -> Plan:
         warnings.append(f"{goal.basis} dose {window['fluence_j_cm2']:.3g} J/cm2 is {window['verdict']} the window")
 
     if points is None:
-        warnings.extend(_preference_notes(bounds, sol, preferred, req))
+        warnings.extend(_preference_notes(bounds, sol))
     doc = {
         "status": "planned" if sol.feasible else (
             "compromise" if window["verdict"] == "inside" else "no_feasible_plan"),
@@ -247,14 +255,13 @@ def _options(req: PlanRequest, device, surface, channels, phis, goal: Goal, sol)
         return sum(surface.mean_mw_cm2(d).values())
 
     def planning(d):
-        mean = surface.mean_mw_cm2(d)
-        return sum(mean[c.id] * phis[c.id][0] for c in channels) if goal.basis == "target" else sum(mean.values())
+        return _planning_rate_mw_cm2(surface.mean_mw_cm2(d), channels, phis, goal.basis)
 
     return distance_time_options(skin, planning, distances, minutes,
                                  (goal.window.low_j_cm2, goal.window.high_j_cm2), req.distance_unit)
 
 
-def _preference_notes(bounds: SessionBounds, sol, preferred_mm: float, req: PlanRequest) -> list[str]:
+def _preference_notes(bounds: SessionBounds, sol) -> list[str]:
     """Say where the plan departs from an unsourced preference (it never blocks a plan)."""
     notes = []
     if bounds.preferred_s is not None and not (bounds.preferred_s[0] <= sol.time_s <= bounds.preferred_s[1]):
