@@ -103,17 +103,14 @@ def _render_options(console, plan) -> None:
 
     if not plan.options:
         return
-    minutes = sorted({o.minutes for o in plan.options})
-    distances = list(dict.fromkeys(o.distance_text for o in plan.options))
-    cells = {(o.distance_text, o.minutes): o for o in plan.options}
+    minutes, rows = plan.option_grid()
     table = Table(title="Other distances and times: skin dose (J/cm2)")
     table.add_column("distance")
     for m in minutes:
         table.add_column(f"{m:g} min")
-    for d in distances:
+    for d, cells in rows:
         row = []
-        for m in minutes:
-            o = cells.get((d, m))
+        for o in cells:
             mark = "" if o is None or o.verdict in (None, "inside") else f" {o.verdict}"
             row.append("" if o is None else f"{o.skin_fluence_j_cm2:.3g}{mark}"
                        + (" refused" if o.safety == "refused" else ""))

@@ -346,6 +346,13 @@ class Plan(_Frozen):
     earliest_start: datetime | None = None
     profile: str | None = None
 
+    def option_grid(self) -> tuple[list[float], list[tuple[str, list[PlanOption | None]]]]:
+        """The options as a table: (minutes of each column, [(distance text, the cell per column or None)])."""
+        minutes = sorted({o.minutes for o in self.options})
+        cells = {(o.distance_text, o.minutes): o for o in self.options}
+        distances = dict.fromkeys(o.distance_text for o in self.options)
+        return minutes, [(d, [cells.get((d, m)) for m in minutes]) for d in distances]
+
     @property
     def followable(self) -> bool:
         """A session a person may follow: the safety gate passed it (ok or caution) and it has a time."""
