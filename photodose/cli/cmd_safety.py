@@ -135,7 +135,7 @@ def device_command(
     """
     from ..devices.catalog import load_device
     from ..optics.phototypes import normalise_skin_type
-    from ..planning.safety_link import default_site, protocol_bounds, session_safety
+    from ..planning.safety_link import default_site, overdose_bounds, session_safety
     from ..dosimetry.session_dose import TissueModel
     from ..dosimetry.surface import choose_channels
     from ..safety.context import MAX_SESSION_S
@@ -172,9 +172,7 @@ def device_command(
 
         person["planned_start"] = _parse_at(at)
     if condition is not None:
-        from ..protocols import get_protocol
-
-        person["bounds"] = protocol_bounds(get_protocol(condition))
+        person["bounds"] = overdose_bounds(condition)
     verdict = session_safety(model, site=site, distance_mm=distance_mm, session_seconds=seconds, channels=chosen,
                              tissue=TissueModel(site, normalise_skin_type(skin_type or "III"), thickness_mm),
                              eye_distance_mm=eye_mm,

@@ -26,11 +26,10 @@ def logged_session_warnings(journal, profile_id: int, site: str, start_at: datet
 
     ``schedule``: (sessions per week, session fraction, phase label) of the week of the plan's schedule the session
     falls in; a daily or taper week raises the sessions-per-week bound to what that week plans."""
-    from ..planning.safety_link import DEFAULT_BOUNDS, DEFAULT_BOUNDS_SOURCE, protocol_bounds
-    from ..protocols import get_protocol
+    from ..planning.safety_link import DEFAULT_BOUNDS_SOURCE, overdose_bounds
     from ..safety.overdose import ProtocolBounds, Session, evaluate_overdose
 
-    bounds = dict(protocol_bounds(get_protocol(protocol_id)) if protocol_id else DEFAULT_BOUNDS)
+    bounds = overdose_bounds(protocol_id)
     if schedule is not None and bounds.get("max_sessions_per_week") is not None:
         bounds["max_sessions_per_week"] = max(bounds["max_sessions_per_week"], schedule[0])
     prior = prior_site_sessions(journal, profile_id, site, exclude_session_id=session_id)

@@ -47,6 +47,15 @@ def protocol_bounds(protocol) -> dict:
             "max_sessions_per_week": per_week, "min_hours_between_sessions": MIN_HOURS_BETWEEN_SESSIONS}
 
 
+def overdose_bounds(protocol_id: str | None) -> dict:
+    """The overdose bounds for a session: its protocol's (:func:`protocol_bounds`), else :data:`DEFAULT_BOUNDS`."""
+    if protocol_id is None:
+        return dict(DEFAULT_BOUNDS)
+    from ..protocols import get_protocol
+
+    return protocol_bounds(get_protocol(protocol_id))
+
+
 DEFAULT_SITE_BY_KIND = {"mask": "face", "headset": "forehead"}
 # photodose assumption (unsourced): `safety device` without --site judges a body device on the thigh (eye off axis)
 DEFAULT_BODY_SITE = "thigh"
@@ -187,9 +196,7 @@ def _person(plan_doc: dict, req) -> dict:
     protocol = plan_doc.get("protocol")
     person = dict(req.safety or {})
     if protocol and "bounds" not in person:
-        from ..protocols import get_protocol
-
-        person["bounds"] = protocol_bounds(get_protocol(protocol["id"]))
+        person["bounds"] = overdose_bounds(protocol["id"])
     return person
 
 

@@ -96,16 +96,15 @@ def session_verdict(journal, profile, *, site: str, device_id: str, distance_mm:
     """The safety verdict on one logged session (``profile``: its journal Profile row) before it is stored: the
     same function and inputs as a plan for this profile (phototype, measured fat, screening answers, earlier
     sessions at the site, the protocol's overdose bounds when it followed a plan, else photodose's defaults)."""
-    from ..planning.safety_link import DEFAULT_BOUNDS, protocol_bounds, session_safety
+    from ..planning.safety_link import overdose_bounds, session_safety
     from ..dosimetry.session_dose import TissueModel, load_device_any
     from ..dosimetry.surface import choose_channels
-    from ..protocols import get_protocol
     from .person import person_plan_inputs
 
     inputs = person_plan_inputs(journal, profile, site, now=start_at)
     protocol_id = plan.protocol.id if plan is not None and plan.protocol else None
     person = {**inputs["safety"], "planned_start": start_at,
-              "bounds": protocol_bounds(get_protocol(protocol_id)) if protocol_id else DEFAULT_BOUNDS}
+              "bounds": overdose_bounds(protocol_id)}
     device = load_device_any(device_id)
     verdict = session_safety(device, site=site, distance_mm=distance_mm, session_seconds=duration_s,
                              channels=choose_channels(device, channels),

@@ -64,11 +64,10 @@ def _earliest_start(result: Plan, safety: dict) -> datetime | None:
     """When the plan fails an overdose bound only because of when it starts, the earliest start that passes."""
     if not any(c.status == "fail" and c.name in OVERDOSE_TIMING for c in result.safety.checks):
         return None
-    from ..planning.safety_link import DEFAULT_BOUNDS, protocol_bounds
-    from ..protocols import get_protocol
+    from ..planning.safety_link import overdose_bounds
     from ..safety.overdose import ProtocolBounds, Session, earliest_start
 
-    bounds = ProtocolBounds(**(protocol_bounds(get_protocol(result.condition)) if result.condition else DEFAULT_BOUNDS))
+    bounds = ProtocolBounds(**overdose_bounds(result.condition))
     planned = Session(start=safety["planned_start"], site=result.site, fluence_j_cm2=result.surface.fluence_j_cm2)
     start = earliest_start(safety["prior_sessions"], planned, bounds)
     return None if start is None else start.replace(tzinfo=None)
