@@ -30,59 +30,14 @@ import math
 import numpy as np
 from numba import njit, prange
 
-from ._fresnel import COS_ZERO, critical_cosine, fresnel_reflectance
+from ._fresnel import fresnel_reflectance
 from ._kernel_log import log_positive
 from ._rng import next_pair, next_uniform, seed_state
+from ._walk import (ABS_FRAC, COS_CRIT_DOWN, COS_CRIT_UP, DIFFUSE, EVENTS, GLASS, HG_G, HG_G2, HG_HALF_G3, INV_MUT,
+                    MUT, N, N_DOWN, N_UP, ROULETTE_CHANCE, ROULETTE_NET, ROULETTE_WEIGHT, SPECULAR, TRANSMITTED, Z0,
+                    Z1, disc_azimuth, hg_cosine, launch, spin, tally_bin)
 
-ROULETTE_WEIGHT = 1.0e-4   # MCML's WEIGHT
-ROULETTE_CHANCE = 0.1      # MCML's CHANCE
 STEP_BLOCK = 32            # exponential step lengths drawn ahead in blocks (a SIMD loop for the logarithm)
-
-# columns of the per-layer table built by layer_table()
-N, MUA, MUS, Z0, Z1, MUT, INV_MUT, ABS_FRAC, N_UP, N_DOWN, COS_CRIT_UP, COS_CRIT_DOWN, GLASS, \
-    HG_G, HG_G2, HG_HALF_G3 = range(16)
-N_COLUMNS = 16
-
-# indices of the per-batch scalar sums
-SPECULAR, DIFFUSE, TRANSMITTED, ROULETTE_NET = range(4)
-N_SCALARS = 4
-
-BEAM_PENCIL, BEAM_FLAT, BEAM_GAUSSIAN, BEAM_WIDE = 0, 1, 2, 3
-INCIDENCE_COLLIMATED, INCIDENCE_CONE, INCIDENCE_LAMBERTIAN = 0, 1, 2
-
-
-def layer_table(n: np.ndarray, mua: np.ndarray, mus: np.ndarray, g: np.ndarray, bounds_cm: np.ndarray,
-                n_above: float, n_below: float) -> np.ndarray:
-    """Per-layer constants for the kernel (one row per layer, columns named above), lengths in cm."""
-    nl = len(n)
-    table = np.zeros((nl, N_COLUMNS))
-    # a semi-infinite last layer has no lower interface: light reaching z = inf (only through a non-scattering
-    # layer) leaves as transmitted without Fresnel reflection there
-    n_outer = np.concatenate(([n_above], n, [n_below if np.isfinite(bounds_cm[-1]) else n[-1]]))
-    for i in range(nl):
-        mut = mua[i] + mus[i]
-        gi = g[i]
-        table[i, N], table[i, MUA], table[i, MUS] = n[i], mua[i], mus[i]
-        table[i, Z0], table[i, Z1] = bounds_cm[i], bounds_cm[i + 1]
-        table[i, MUT] = mut
-        table[i, INV_MUT] = 1.0 / mut if mut > 0 else 0.0
-        table[i, ABS_FRAC] = mua[i] / mut if mut > 0 else 0.0
-        table[i, N_UP], table[i, N_DOWN] = n_outer[i], n_outer[i + 2]
-        table[i, COS_CRIT_UP] = critical_cosine(n[i], n_outer[i])
-        table[i, COS_CRIT_DOWN] = critical_cosine(n[i], n_outer[i + 2])
-        table[i, GLASS] = 1.0 if mut == 0 else 0.0
-        table[i, HG_G] = gi
-        table[i, HG_G2] = gi * gi
-        table[i, HG_HALF_G3] = 0.5 * gi * gi * gi
-    return table
-
-
-@njit(cache=True, inline="always")
-def _bin(scaled, n):
-    """Bin index of a value already divided by the bin width; the last bin takes everything beyond (MCML)."""
-    if scaled < n - 1:
-        return int(scaled)
-    return n - 1   # also for inf and nan
 
 
 @njit(cache=True, inline="always")
@@ -91,22 +46,6 @@ def _layer_constants(table, layer):
     row = table[layer]
     return (row[MUT], row[INV_MUT], row[ABS_FRAC], row[Z0], row[Z1], row[GLASS] != 0.0,
             row[HG_G], row[HG_G2], row[HG_HALF_G3])
-
-
-@njit(cache=True)
-def entry_reflectance(table, start_layer, n_above, cos_in):
-    """Specular reflectance and refracted direction cosine for light entering the stack at ``cos_in``.
-
-    A glass first layer (MCML Rspecular) adds its multiple reflections: r1 + (1 - r1)^2 r2 / (1 - r1 r2),
-    and the photon starts below it.
-    """
-    r1, cos_t = fresnel_reflectance(n_above, table[0, N], cos_in)
-    if start_layer == 0:
-        return r1, cos_t
-    r2, cos_t2 = fresnel_reflectance(table[0, N], table[1, N], cos_t)
-    denom = 1.0 - r1 * r2
-    r = 1.0 if denom <= 0.0 else r1 + (1.0 - r1) * (1.0 - r1) * r2 / denom
-    return r, cos_t2
 
 
 @njit(cache=True, fastmath={"contract"}, error_model="numpy")   # FMA only (+5 % on the skin); no physics change
@@ -118,49 +57,13 @@ def _photons(nphot, s0, s1, s2, s3, table, start_layer, n_above, rsp_collimated,
     nl = table.shape[0]
     last = nl - 1
     z_start = table[start_layer, Z0]
-    glass_depth = table[0, Z1] if start_layer == 1 else 0.0
-    n_start = table[start_layer, N]
     steps_ahead = np.empty(STEP_BLOCK)
     next_step = STEP_BLOCK
+    events = 0
     for _ in range(nphot):
         # ---- launch: position on the beam, incident direction, specular reflection
-        x = 0.0
-        y = 0.0
-        if beam_code == BEAM_FLAT or beam_code == BEAM_GAUSSIAN:
-            while True:   # a point uniform in the unit disc
-                a, b, s0, s1, s2, s3 = next_pair(s0, s1, s2, s3)
-                q = a * a + b * b
-                if q <= 1.0:
-                    break
-            if beam_code == BEAM_FLAT:
-                x = beam_radius_cm * a
-                y = beam_radius_cm * b
-            else:   # Gaussian, 1/e^2 radius R: r = R sqrt(-ln(xi)/2), xi = q is uniform on (0, 1]
-                scale = beam_radius_cm * math.sqrt(-0.5 * math.log(q) / q)
-                x = scale * a
-                y = scale * b
-        if inc_code == INCIDENCE_COLLIMATED:
-            rsp = rsp_collimated
-            ux = 0.0
-            uy = 0.0
-            uz = 1.0
-        else:
-            u, s0, s1, s2, s3 = next_uniform(s0, s1, s2, s3)
-            if inc_code == INCIDENCE_CONE:
-                cos_in = 1.0 - u * (1.0 - cos_half_angle)
-            else:
-                cos_in = math.sqrt(u)
-            rsp, uz = entry_reflectance(table, start_layer, n_above, cos_in)
-            sin_t = n_above * math.sqrt(max(0.0, 1.0 - cos_in * cos_in)) / n_start
-            u, s0, s1, s2, s3 = next_uniform(s0, s1, s2, s3)
-            phi = 2.0 * math.pi * u
-            ux = sin_t * math.cos(phi)
-            uy = sin_t * math.sin(phi)
-            if start_layer == 1 and uz > 0.0:   # lateral shift across the glass layer
-                sin_g = n_above * math.sqrt(max(0.0, 1.0 - cos_in * cos_in)) / table[0, N]
-                tan_g = sin_g / math.sqrt(max(1e-300, 1.0 - sin_g * sin_g))
-                x += glass_depth * tan_g * math.cos(phi)
-                y += glass_depth * tan_g * math.sin(phi)
+        x, y, ux, uy, uz, rsp, s0, s1, s2, s3 = launch(s0, s1, s2, s3, table, start_layer, n_above, rsp_collimated,
+                                                       beam_code, beam_radius_cm, inc_code, cos_half_angle)
         sums[SPECULAR] += rsp
         w = 1.0 - rsp
         if w <= 0.0:
@@ -241,8 +144,8 @@ def _photons(nphot, s0, s1, s2, s3, table, start_layer, n_above, rsp_collimated,
                 else:
                     going_up = uz < 0.0
                     if (going_up and layer == 0) or ((not going_up) and layer == last):
-                        ir = _bin(math.sqrt(x * x + y * y) * inv_dr, nr) if radial else 0
-                        ia = _bin(math.acos(ca_t) * inv_da, na)
+                        ir = tally_bin(math.sqrt(x * x + y * y) * inv_dr, nr) if radial else 0
+                        ia = tally_bin(math.acos(ca_t) * inv_da, na)
                         if going_up:
                             sums[DIFFUSE] += w
                             rd_ra[ir, ia] += w
@@ -268,21 +171,15 @@ def _photons(nphot, s0, s1, s2, s3, table, start_layer, n_above, rsp_collimated,
                 dwa = w * abs_frac
                 w -= dwa
                 absorbed_here += dwa
-                iz = _bin(z * inv_dz, nz)
-                ir = _bin(math.sqrt(x * x + y * y) * inv_dr, nr) if radial else 0
+                iz = tally_bin(z * inv_dz, nz)
+                ir = tally_bin(math.sqrt(x * x + y * y) * inv_dr, nr) if radial else 0
                 a_rz[ir, iz] += dwa
                 # ---- spin: Henyey-Greenstein polar angle, uniform azimuth
+                events += 1
                 u, s0, s1, s2, s3 = next_uniform(s0, s1, s2, s3)
-                m = 2.0 * u - 1.0
-                den = 1.0 + g * m
-                cost = (m + g * (1.5 + 0.5 * m * m) + g2 * m + half_g3 * (m * m - 1.0)) / (den * den)
-                if cost < -1.0:
-                    cost = -1.0
-                elif cost > 1.0:
-                    cost = 1.0
-                sint = math.sqrt(1.0 - cost * cost)
-                # azimuth psi of a point uniform in the unit disc (no trigonometric call); two candidates are
-                # drawn and the first inside the disc selected without a branch (both outside: 4.6 %, loop)
+                cost = hg_cosine(u, g, g2, half_g3)
+                # azimuth from a point uniform in the unit disc: two candidates, the first inside the disc selected
+                # without a branch (both outside: 4.6 %, loop)
                 a, b, s0, s1, s2, s3 = next_pair(s0, s1, s2, s3)
                 a2, b2, s0, s1, s2, s3 = next_pair(s0, s1, s2, s3)
                 q = a * a + b * b
@@ -294,21 +191,8 @@ def _photons(nphot, s0, s1, s2, s3, table, start_layer, n_above, rsp_collimated,
                 while q > 1.0:
                     a, b, s0, s1, s2, s3 = next_pair(s0, s1, s2, s3)
                     q = a * a + b * b
-                inv_q = 1.0 / q
-                cosp = (a * a - b * b) * inv_q
-                sinp = 2.0 * a * b * inv_q
-                if abs(uz) > COS_ZERO:
-                    ux = sint * cosp
-                    uy = sint * sinp
-                    uz = cost if uz >= 0.0 else -cost
-                else:
-                    tmp = math.sqrt(1.0 - uz * uz)
-                    f = sint / tmp
-                    ux_new = f * (ux * uz * cosp - uy * sinp) + ux * cost
-                    uy_new = f * (uy * uz * cosp + ux * sinp) + uy * cost
-                    uz = -sint * cosp * tmp + uz * cost
-                    ux = ux_new
-                    uy = uy_new
+                cosp, sinp = disc_azimuth(a, b, q)
+                ux, uy, uz = spin(ux, uy, uz, cost, cosp, sinp)
             # ---- roulette
             if w < ROULETTE_WEIGHT:
                 if w == 0.0:
@@ -322,6 +206,7 @@ def _photons(nphot, s0, s1, s2, s3, table, start_layer, n_above, rsp_collimated,
                     sums[ROULETTE_NET] -= w
                     break
         layer_sums[layer] += absorbed_here
+    sums[EVENTS] += events
 
 
 @njit(cache=True, parallel=True)

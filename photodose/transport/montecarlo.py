@@ -21,8 +21,9 @@ from typing import Callable, Sequence
 import numpy as np
 
 from ..errors import PhotodoseInputError, require_in_range
-from ._kernel import (DIFFUSE, N_SCALARS, ROULETTE_NET, SPECULAR, TRANSMITTED, entry_reflectance, layer_table,
-                      run_batches)
+from ._kernel import run_batches
+from ._walk import (DIFFUSE, EVENTS, N_SCALARS, ROULETTE_NET, SPECULAR, TRANSMITTED, entry_reflectance,
+                    layer_table)
 from ._rng import as_uint64
 from .beams import Beam, Incidence
 from ..optics.layers import LayerStack, layer_index_at
@@ -48,6 +49,7 @@ class BatchTallies:
     diffuse_reflectance: float
     transmittance: float
     roulette_net_weight: float
+    scattering_events: int       # interactions (absorption + scattering steps); for throughput figures
     layer_absorbed: np.ndarray   # (layers,)
     absorbed_rz: np.ndarray      # (nr, nz); (1, nz) for a wide beam
     rd_ra: np.ndarray            # (nr, na); (1, na) for a wide beam
@@ -132,6 +134,7 @@ def _tallies(stack, beam, incidence, grid, seed, first_batch, batch_photons, arr
                      batch_index=first_batch + i, photons=int(n),
                      specular=float(sums[i, SPECULAR]), diffuse_reflectance=float(sums[i, DIFFUSE]),
                      transmittance=float(sums[i, TRANSMITTED]), roulette_net_weight=float(sums[i, ROULETTE_NET]),
+                     scattering_events=int(sums[i, EVENTS]),
                      layer_absorbed=layer_sums[i], absorbed_rz=a_rz[i], rd_ra=rd_ra[i], tt_ra=tt_ra[i])
         for i, n in enumerate(batch_photons)
     ]
@@ -240,7 +243,8 @@ def merge_batches(batches: Sequence[BatchTallies], seconds: float = 0.0) -> MCRe
         absorbed_z_per_cm=a_rz.sum(axis=0) / (dz_cm * n),
         fluence_z_stderr=fluence_z_stderr,
         extra={"batch_photons": [b.photons for b in batches], "specular_stderr": float(se_scalars[3]),
-               "rng": "xoshiro256** seeded by SplitMix64(seed, batch)"},
+               "rng": "xoshiro256** seeded by SplitMix64(seed, batch)",
+               "scattering_events": int(sum(b.scattering_events for b in batches))},
     )
     angle_bins = (np.arange(grid.na) + 0.5) * da
     solid_angle_sr = 2.0 * math.pi * da * np.sin(angle_bins) * n          # MCML ScaleRdTt
