@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 
 import numpy as np
+import pytest
 from hypothesis import given, settings, strategies as st
 
 from photodose.transport.beams import Beam, Incidence
@@ -23,17 +24,19 @@ incidences = st.sampled_from([Incidence(), Incidence(kind="cone", half_angle_deg
                               Incidence(kind="cone", half_angle_deg=90), Incidence(kind="lambertian")])
 
 
+@pytest.mark.parametrize("kernel", ["simd", "scalar"])
 @settings(max_examples=25, deadline=None, derandomize=True)
 @given(stack_layers=st.lists(layers, min_size=1, max_size=4), semi_infinite=st.booleans(),
        n_above=st.floats(1.0, 1.6), n_below=st.floats(1.0, 1.6), beam=beams, incidence=incidences,
        seed=st.integers(0, 2**40))
 def test_energy_is_conserved_and_tallies_are_finite(stack_layers, semi_infinite, n_above, n_below, beam, incidence,
-                                                     seed):
+                                                     seed, kernel):
     if semi_infinite:   # a semi-infinite last layer must absorb, or a photon may walk for ever
         last = stack_layers[-1]
         stack_layers[-1] = last.model_copy(update={"thickness_mm": None, "mua_per_cm": max(last.mua_per_cm, 1.0)})
     stack = LayerStack(n_above=n_above, n_below=n_below, layers=stack_layers)
-    result = run_mc(stack, 300, seed=seed, beam=beam, incidence=incidence, grid=Grid(nz=20, nr=10, na=6))
+    result = run_mc(stack, 300, seed=seed, beam=beam, incidence=incidence, grid=Grid(nz=20, nr=10, na=6),
+                    kernel=kernel)
     assert result.energy_balance_error() < 1e-9
     for value in (result.specular, result.diffuse_reflectance, result.absorbed, result.transmittance):
         assert 0.0 <= value <= 1.0 + abs(result.roulette_net_weight) + 1e-12

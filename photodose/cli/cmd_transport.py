@@ -186,6 +186,9 @@ def register(app: typer.Typer) -> None:
         beam: Annotated[str, typer.Option(help="pencil | flat:RADIUS_MM | gaussian:RADIUS_MM | wide")] = "pencil",
         incidence: Annotated[str, typer.Option(help="collimated | cone:DEG | lambertian")] = "collimated",
         threads: Annotated[Optional[int], typer.Option(help="Worker threads (default: all cores).")] = None,
+        kernel: Annotated[str, typer.Option(help="auto | simd (photons in SIMD lanes) | scalar (the reference "
+                                                 "walk) | gpu (CUDA); auto: gpu when a CUDA GPU is present, "
+                                                 "else simd.")] = "auto",
         scheduler: Annotated[Optional[str], typer.Option(help="Run the batches on Dask: tcp://HOST:8786 of an "
                                                          "existing cluster, or 'local' for a local cluster.")] = None,
         out: Annotated[Optional[Path], typer.Option(help="Write MCML .mco output here (several runs: "
@@ -200,9 +203,12 @@ def register(app: typer.Typer) -> None:
         """Monte Carlo light transport in layered tissue (MCML physics); MCML .mci in, .mco out."""
         from ..transport.beams import parse_beam, parse_incidence
         from ..transport.mco import write_mco
-        from ..transport.montecarlo import run_mc
+        from ..transport.montecarlo import resolve_kernel, run_mc
         from ..transport.result import Grid
 
+        kernel = resolve_kernel(kernel)
+        if scheduler is not None and kernel == "gpu":
+            raise PhotodoseInputError("kernel", "gpu", "simd or scalar with --scheduler (Dask workers run on CPUs)")
         if out is not None and not out.is_dir():
             require_output_path("out", out)
         if csv_path is not None:
@@ -227,7 +233,7 @@ def register(app: typer.Typer) -> None:
                     callback = lambda done, total, task=task: bar.update(task, completed=done, total=total)
                 if scheduler is None:
                     result = run_mc(run.stack, n, seed=seed, beam=beam_spec, incidence=incidence_spec,
-                                    grid=run.grid or Grid(), threads=threads, progress=callback)
+                                    grid=run.grid or Grid(), threads=threads, progress=callback, kernel=kernel)
                 else:
                     from ..scale.distributed import run_mc_distributed
 
@@ -235,7 +241,7 @@ def register(app: typer.Typer) -> None:
                         result = run_mc_distributed(run.stack, n, seed, beam_spec, incidence_spec,
                                                     run.grid or Grid(),
                                                     scheduler=None if scheduler == "local" else scheduler,
-                                                    progress=callback or False)
+                                                    progress=callback or False, kernel=kernel)
                     except (TimeoutError, OSError) as exc:
                         detail = " ".join(str(exc).split())[:120]
                         raise PhotodoseInputError("scheduler", scheduler, "a Dask scheduler that answers "

@@ -11,6 +11,7 @@ from __future__ import annotations
 import time
 from typing import Callable, Hashable, Iterator, Mapping
 
+from ..errors import require_choice
 from ..transport.beams import Beam, Incidence
 from ..optics.layers import LayerStack
 from ..transport.result import Grid, MCResult
@@ -39,36 +40,38 @@ def iter_completed(futures: Mapping[Hashable, object]) -> Iterator[tuple[Hashabl
             client.cancel(list(pending.values()))
 
 
-def _run_batch_one_thread(stack, photons, seed, batch_index, beam, incidence, grid):
+def _run_batch_one_thread(stack, photons, seed, batch_index, beam, incidence, grid, kernel="simd"):
     """``run_batch`` with numba limited to one thread (the task is the unit of parallelism)."""
     import numba
 
     from ..transport.montecarlo import run_batch
 
     numba.set_num_threads(1)
-    return run_batch(stack, photons, seed, batch_index, beam, incidence, grid)
+    return run_batch(stack, photons, seed, batch_index, beam, incidence, grid, kernel)
 
 
 def submit_batches(client, stack: LayerStack, sizes: list[int], seed: int, beam: Beam, incidence: Incidence,
-                   grid: Grid) -> dict[int, object]:
+                   grid: Grid, kernel: str = "simd") -> dict[int, object]:
     """Submit batch ``b`` of ``sizes[b]`` photons as one task each; ``{batch_index: future}``."""
     n = len(sizes)
     futures = client.map(_run_batch_one_thread, [stack] * n, list(sizes), [seed] * n, list(range(n)), [beam] * n,
-                         [incidence] * n, [grid] * n, pure=False)
+                         [incidence] * n, [grid] * n, [kernel] * n, pure=False)
     return dict(enumerate(futures))
 
 
 def run_mc_on_client(client, stack: LayerStack, photons: int, seed: int = 1, beam: Beam = Beam(),
                      incidence: Incidence = Incidence(), grid: Grid = Grid(), batches: int | None = None,
-                     progress: ProgressFn | None = None) -> MCResult:
-    """Monte Carlo run split into batch tasks on ``client``; identical to ``run_mc`` with the same batches.
+                     progress: ProgressFn | None = None, kernel: str = "simd") -> MCResult:
+    """Monte Carlo run split into batch tasks on ``client``; identical to ``run_mc`` with the same batches and
+    kernel (``simd`` by default: workers are CPUs; ``scalar`` or ``gpu`` where the workers have one).
 
     ``progress(photons_done, photons)`` is called as batches complete."""
-    from ..transport.montecarlo import batch_sizes, merge_batches
+    from ..transport.montecarlo import KERNELS, batch_sizes, merge_batches
 
+    require_choice("kernel", kernel, KERNELS[1:])
     start = time.perf_counter()
     sizes = batch_sizes(photons, batches, grid, beam)
-    futures = submit_batches(client, stack, sizes, seed, beam, incidence, grid)
+    futures = submit_batches(client, stack, sizes, seed, beam, incidence, grid, kernel.lower())
     tallies = {}
     for index, batch in iter_completed(futures):
         tallies[index] = batch
@@ -83,18 +86,19 @@ def run_mc_on_client(client, stack: LayerStack, photons: int, seed: int = 1, bea
 def run_mc_distributed(stack: LayerStack, photons: int, seed: int = 1, beam: Beam = Beam(),
                        incidence: Incidence = Incidence(), grid: Grid = Grid(), batches: int | None = None,
                        scheduler: str | None = None, progress: bool | ProgressFn = True,
-                       n_workers: int | None = None, say_fn: Callable[[str], None] = say) -> MCResult:
+                       n_workers: int | None = None, say_fn: Callable[[str], None] = say,
+                       kernel: str = "simd") -> MCResult:
     """Monte Carlo run on Dask: the cluster at ``scheduler`` (``tcp://HOST:PORT``) or a LocalCluster.
 
     ``progress``: True for a Rich bar on a terminal, or a callback ``(photons_done, photons)``; either way the
     dashboard address is told to ``say_fn`` when there is one. Numbers depend only on (stack, photons, seed,
-    beam, incidence, grid, batches), exactly as for ``run_mc``.
+    beam, incidence, grid, batches, kernel), exactly as for ``run_mc``.
     """
     with dask_client(scheduler, n_workers) as client:
         link = dashboard_link(client)
         if progress and link:
             say_fn(f"Dask dashboard: {link}")
         if callable(progress):
-            return run_mc_on_client(client, stack, photons, seed, beam, incidence, grid, batches, progress)
+            return run_mc_on_client(client, stack, photons, seed, beam, incidence, grid, batches, progress, kernel)
         with rich_progress(f"Monte Carlo, {photons:,} photons", enabled=progress) as update:
-            return run_mc_on_client(client, stack, photons, seed, beam, incidence, grid, batches, update)
+            return run_mc_on_client(client, stack, photons, seed, beam, incidence, grid, batches, update, kernel)

@@ -148,12 +148,15 @@ def disc_azimuth(a, b, q):
 
 @njit(cache=True, inline="always")
 def spin(ux, uy, uz, cost, cosp, sinp):
-    """New direction after a deflection by polar cosine ``cost`` and azimuth (cosp, sinp) (MCML's Spin)."""
+    """New direction after a deflection by polar cosine ``cost`` and azimuth (cosp, sinp) (MCML's Spin).
+
+    One return and selects, no branch, so that the photon-parallel kernel's event loop vectorises.
+    """
     sint = math.sqrt(1.0 - cost * cost)
-    if abs(uz) > COS_ZERO:
-        return sint * cosp, sint * sinp, cost if uz >= 0.0 else -cost
-    tmp = math.sqrt(1.0 - uz * uz)
+    tmp = math.sqrt(max(1.0e-300, 1.0 - uz * uz))
     f = sint / tmp
-    return (f * (ux * uz * cosp - uy * sinp) + ux * cost,
-            f * (uy * uz * cosp + ux * sinp) + uy * cost,
-            -sint * cosp * tmp + uz * cost)
+    near_normal = abs(uz) > COS_ZERO
+    new_ux = sint * cosp if near_normal else f * (ux * uz * cosp - uy * sinp) + ux * cost
+    new_uy = sint * sinp if near_normal else f * (uy * uz * cosp + ux * sinp) + uy * cost
+    new_uz = (cost if uz >= 0.0 else -cost) if near_normal else -sint * cosp * tmp + uz * cost
+    return new_ux, new_uy, new_uz

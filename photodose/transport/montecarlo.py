@@ -20,8 +20,7 @@ from typing import Callable, Sequence
 
 import numpy as np
 
-from ..errors import PhotodoseInputError, require_in_range
-from ._kernel import run_batches
+from ..errors import PhotodoseInputError, require_choice, require_in_range
 from ._walk import (DIFFUSE, EVENTS, N_SCALARS, ROULETTE_NET, SPECULAR, TRANSMITTED, entry_reflectance,
                     layer_table)
 from ._rng import as_uint64
@@ -29,6 +28,7 @@ from .beams import Beam, Incidence
 from ..optics.layers import LayerStack, layer_index_at
 from .result import Grid, MCResult
 
+KERNELS = ("auto", "simd", "scalar", "gpu")   # auto: the GPU when a CUDA device is present, else simd
 PHOTONS_PER_BATCH = 5000            # target batch size for the default batch count
 MIN_BATCHES, MAX_BATCHES = 16, 128  # enough batches for a standard error and for load balance
 TALLY_MEMORY_BYTES = 256 * 2**20    # cap on the per-batch tally arrays held at once
@@ -43,6 +43,7 @@ class BatchTallies:
     incidence: Incidence
     grid: Grid
     seed: int
+    kernel: str                  # the kernel that traced it ("simd", "scalar" or "gpu"); batches merge per kernel
     batch_index: int
     photons: int
     specular: float
@@ -113,13 +114,45 @@ def _kernel_inputs(stack: LayerStack, beam: Beam, incidence: Incidence, grid: Gr
     )
 
 
-def _run_kernel(k: _KernelInputs, seed: int, first_batch: int, batch_photons: np.ndarray) -> tuple[np.ndarray, ...]:
+def _gpu_present() -> bool:
+    try:
+        from .gpu_kernel import cuda_device_present
+    except ImportError:   # numba without its CUDA target
+        return False
+    return cuda_device_present()
+
+
+def resolve_kernel(kernel: str = "auto") -> str:
+    """The kernel a run uses: ``simd`` (photon-parallel, ``_kernel_lanes``), ``scalar`` (the reference walk,
+    ``_kernel``) or ``gpu``; ``auto`` is the GPU when a CUDA device is present, else ``simd``."""
+    kernel = require_choice("kernel", kernel, KERNELS).lower()
+    if kernel == "auto":
+        return "gpu" if _gpu_present() else "simd"
+    if kernel == "gpu" and not _gpu_present():
+        raise PhotodoseInputError("kernel", "gpu", "simd, scalar or auto (no CUDA GPU was found on this machine)")
+    return kernel
+
+
+def _batches_function(kernel: str):
+    """``run_batches`` of the named kernel (all three share its signature and tallies)."""
+    if kernel == "scalar":
+        from ._kernel import run_batches
+    elif kernel == "gpu":
+        from .gpu_kernel import run_batches_gpu as run_batches
+    else:
+        from ._kernel_lanes import run_batches
+    return run_batches
+
+
+def _run_kernel(k: _KernelInputs, seed: int, first_batch: int, batch_photons: np.ndarray,
+                kernel: str) -> tuple[np.ndarray, ...]:
     nb = len(batch_photons)
     sums = np.zeros((nb, N_SCALARS))
     layer_sums = np.zeros((nb, k.n_layers))
     a_rz = np.zeros((nb, k.nr_tally, k.nz))
     rd_ra = np.zeros((nb, k.nr_tally, k.na))
     tt_ra = np.zeros((nb, k.nr_tally, k.na))
+    run_batches = _batches_function(kernel)
     run_batches(as_uint64(seed), np.int64(first_batch), np.asarray(batch_photons, dtype=np.int64), k.table,
                 k.start_layer, k.n_above, k.rsp_collimated, k.beam_code, k.beam_radius_cm, k.inc_code,
                 k.cos_half_angle, k.inv_dz, k.nz, k.inv_dr, k.nr, k.inv_da, k.na, k.radial,
@@ -127,10 +160,10 @@ def _run_kernel(k: _KernelInputs, seed: int, first_batch: int, batch_photons: np
     return sums, layer_sums, a_rz, rd_ra, tt_ra
 
 
-def _tallies(stack, beam, incidence, grid, seed, first_batch, batch_photons, arrays) -> list[BatchTallies]:
+def _tallies(stack, beam, incidence, grid, seed, kernel, first_batch, batch_photons, arrays) -> list[BatchTallies]:
     sums, layer_sums, a_rz, rd_ra, tt_ra = arrays
     return [
-        BatchTallies(stack=stack, beam=beam, incidence=incidence, grid=grid, seed=seed,
+        BatchTallies(stack=stack, beam=beam, incidence=incidence, grid=grid, seed=seed, kernel=kernel,
                      batch_index=first_batch + i, photons=int(n),
                      specular=float(sums[i, SPECULAR]), diffuse_reflectance=float(sums[i, DIFFUSE]),
                      transmittance=float(sums[i, TRANSMITTED]), roulette_net_weight=float(sums[i, ROULETTE_NET]),
@@ -168,15 +201,16 @@ def batch_sizes(photons: int, batches: int | None = None, grid: Grid = Grid(), b
 
 
 def run_batch(stack: LayerStack, photons: int, seed: int, batch_index: int, beam: Beam = Beam(),
-              incidence: Incidence = Incidence(), grid: Grid = Grid()) -> BatchTallies:
+              incidence: Incidence = Incidence(), grid: Grid = Grid(), kernel: str = "auto") -> BatchTallies:
     """Trace one batch of ``photons`` with the random stream of ``(seed, batch_index)``; raw tallies."""
     seed = _check_seed(seed)
+    kernel = resolve_kernel(kernel)
     photons = _check_count("photons", photons, 10**13)
     require_in_range("batch_index", batch_index, 0, 2**62)
     k = _kernel_inputs(stack, beam, incidence, grid)
     counts = np.array([photons], dtype=np.int64)
-    return _tallies(stack, beam, incidence, grid, seed, int(batch_index), counts,
-                    _run_kernel(k, seed, int(batch_index), counts))[0]
+    return _tallies(stack, beam, incidence, grid, seed, kernel, int(batch_index), counts,
+                    _run_kernel(k, seed, int(batch_index), counts, kernel))[0]
 
 
 def _sum_in_order(arrays: Sequence[np.ndarray]) -> np.ndarray:
@@ -205,9 +239,10 @@ def merge_batches(batches: Sequence[BatchTallies], seconds: float = 0.0) -> MCRe
     batches = sorted(batches, key=lambda b: b.batch_index)
     first = batches[0]
     for b in batches[1:]:
-        if (b.stack, b.beam, b.incidence, b.grid, b.seed) != (first.stack, first.beam, first.incidence, first.grid,
-                                                              first.seed):
-            raise PhotodoseInputError("batches", b.batch_index, "batches of the same stack, beam, grid and seed")
+        if (b.stack, b.beam, b.incidence, b.grid, b.seed, b.kernel) != (first.stack, first.beam, first.incidence,
+                                                                        first.grid, first.seed, first.kernel):
+            raise PhotodoseInputError("batches", b.batch_index, "batches of the same stack, beam, grid, seed and "
+                                      "kernel")
     if len({b.batch_index for b in batches}) != len(batches):
         raise PhotodoseInputError("batches", [b.batch_index for b in batches], "distinct batch indices")
     grid, stack = first.grid, first.stack
@@ -244,7 +279,7 @@ def merge_batches(batches: Sequence[BatchTallies], seconds: float = 0.0) -> MCRe
         fluence_z_stderr=fluence_z_stderr,
         extra={"batch_photons": [b.photons for b in batches], "specular_stderr": float(se_scalars[3]),
                "rng": "xoshiro256** seeded by SplitMix64(seed, batch)",
-               "scattering_events": int(sum(b.scattering_events for b in batches))},
+               "scattering_events": int(sum(b.scattering_events for b in batches)), "kernel": first.kernel},
     )
     angle_bins = (np.arange(grid.na) + 0.5) * da
     solid_angle_sr = 2.0 * math.pi * da * np.sin(angle_bins) * n          # MCML ScaleRdTt
@@ -281,13 +316,15 @@ def _set_threads(threads: int | None) -> int:
 
 def run_mc(stack: LayerStack, photons: int, seed: int = 1, beam: Beam = Beam(), incidence: Incidence = Incidence(),
            grid: Grid = Grid(), threads: int | None = None, batches: int | None = None,
-           progress: Callable[[int, int], None] | None = None) -> MCResult:
+           progress: Callable[[int, int], None] | None = None, kernel: str = "auto") -> MCResult:
     """Monte Carlo run of ``photons`` photon packets; MCML tallies with batch standard errors.
 
-    ``threads`` (default: all numba threads) changes only the speed; ``batches`` (default from ``photons``)
-    and ``seed`` fix the numbers. ``progress(done, total)`` is called after each group of batches.
+    ``threads`` (default: all numba threads) changes only the speed; ``batches`` (default from ``photons``),
+    ``seed`` and the kernel (``resolve_kernel``) fix the numbers. ``progress(done, total)`` is called after
+    each group of batches.
     """
     seed = _check_seed(seed)
+    kernel = resolve_kernel(kernel)
     counts = np.array(batch_sizes(photons, batches, grid, beam), dtype=np.int64)
     k = _kernel_inputs(stack, beam, incidence, grid)
     previous = _set_threads(threads)
@@ -299,7 +336,8 @@ def run_mc(stack: LayerStack, photons: int, seed: int = 1, beam: Beam = Beam(), 
         tallies: list[BatchTallies] = []
         for first in range(0, len(counts), group):
             part = counts[first:first + group]
-            tallies += _tallies(stack, beam, incidence, grid, seed, first, part, _run_kernel(k, seed, first, part))
+            tallies += _tallies(stack, beam, incidence, grid, seed, kernel, first, part,
+                                _run_kernel(k, seed, first, part, kernel))
             if progress is not None:
                 progress(int(counts[:first + len(part)].sum()), int(counts.sum()))
         result = merge_batches(tallies)

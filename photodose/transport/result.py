@@ -108,4 +108,5 @@ class MCResult:
             "beam": self.beam.label(),
             "incidence": self.incidence.label(),
             "roulette_net_weight": self.roulette_net_weight,
+            "kernel": self.extra.get("kernel"),
         }
