@@ -138,3 +138,14 @@ def test_the_web_plan_page_offers_and_shows_the_head(head_plan, tmp_path, monkey
     assert 'data-test="transport"' in page.text and "3-D head (voxel Monte Carlo, ICBM152)" in page.text
     refused = client.post("/plan", data=form | {"site": "knee", "csrf_token": csrf_of(client, "/")})
     assert refused.status_code == 422 and "site on the head" in refused.text
+
+
+def test_the_depth_dose_figures_mark_the_head_cortex_dose(head_plan):
+    """The curves are the flat stack's; the plan's (head) cortex dose is a separate marker at the target depth."""
+    from photodose.reports.plots import depth_dose_png
+    from photodose.web.charts import depth_dose_figure
+
+    assert depth_dose_png(head_plan).startswith(b"\x89PNG")
+    marker = [t for t in depth_dose_figure(head_plan).data if t.name and t.name.startswith("cortex, 3-D head")]
+    assert len(marker) == 1
+    assert marker[0].x[0] == head_plan.target.depth_mm and marker[0].y[0] == head_plan.target.fluence_j_cm2
