@@ -18,7 +18,7 @@ import numpy as np
 
 from photodose.devices.catalog import load_device
 from photodose.transport import head as H
-from photodose.usecases.head_dose import device_emitters
+from photodose.dosimetry.head_dose import device_emitters
 
 
 def headset_sources(model):

@@ -121,7 +121,7 @@ def test_cassano2019_810_nm_delivers_more_to_the_dlpfc_than_1064(wavelength_runs
 def test_head_cortex_fluence_agrees_with_the_flat_forehead_stack_within_a_factor_2():
     """Same tissues, independent geometry and kernel: the curved head (sulcal CSF, oblique layers) and the flat
     five-layer stack give the cortex fluence under a forehead device within a factor 2."""
-    from photodose.usecases.head_dose import head_dose
+    from photodose.dosimetry.head_dose import head_dose
 
     dose = head_dose("generic-headset-810", ["F3", "F4"], 20, photons=20_000)
     assert dose.cortex_fluence_stderr_j_cm2 < 0.2 * dose.cortex_fluence_j_cm2
@@ -151,7 +151,7 @@ def test_photodose_head_cli_json_and_plot(tmp_path):
 
 @pytest.mark.slow
 def test_head_dose_on_dask_equals_the_threaded_run(dask_cluster_client):
-    from photodose.usecases.head_dose import head_dose
+    from photodose.dosimetry.head_dose import head_dose
 
     kwargs = dict(photons=4000, seed=3)
     threaded = head_dose("generic-laser-probe-808", ["F3"], 5, **kwargs)

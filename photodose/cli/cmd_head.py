@@ -1,6 +1,6 @@
 """``photodose head``: a device's light traced in 3-D through a segmented head to the cortex under a target.
 
-Calls :func:`photodose.usecases.head_dose.head_dose` and prints its ``HeadDose`` (``--json``: the model's
+Calls :func:`photodose.dosimetry.head_dose.head_dose` and prints its ``HeadDose`` (``--json``: the model's
 fields); ``--plot FILE.png`` draws three slices through the target with the session's fluence (J/cm^2).
 """
 
@@ -115,7 +115,7 @@ def register(app: typer.Typer) -> None:
         as_json: JsonFlag = False,
     ) -> None:
         """Dose at the cortex from a device placed on a segmented adult head (3-D voxel Monte Carlo)."""
-        from ..usecases.head_dose import head_dose_and_fluence
+        from ..dosimetry.head_dose import head_dose_and_fluence
         from .cmd_transport import parse_photons
 
         if plot is not None:

@@ -242,8 +242,13 @@ def register(app: typer.Typer) -> None:
         goggles: Annotated[bool, typer.Option(
             "--goggles", help="goggles rated for these wavelengths are worn")] = False,
         transport: Annotated[str, typer.Option(
-            help="depth model: fast | mc | mc:PHOTONS | atlas:DIR "
-                 "(an atlas from 'photodose atlas'; Monte Carlo outside it)")] = "fast",
+            help="depth model: fast | mc | mc:PHOTONS | atlas:DIR (an atlas from 'photodose atlas'; Monte Carlo "
+                 "outside it) | head3d | head3d:PHOTONS (transcranial: the cortex dose from the 3-D head)")] = "fast",
+        position: Annotated[Optional[list[str]], typer.Option(
+            "--position", help="head3d: 10-20 position of the device, e.g. F3; repeat (default: the head "
+                               "target's positions)")] = None,
+        head_target: Annotated[Optional[str], typer.Option(
+            "--head-target", help="head3d: dlpfc, frontopolar or a 10-20 position (default: the protocol's)")] = None,
         report: Annotated[Optional[str], typer.Option(help="write a self-contained HTML report")] = None,
         plot: Annotated[Optional[str], typer.Option(help="write the depth-dose PNG")] = None,
         profile: Annotated[Optional[str], typer.Option(
@@ -296,7 +301,8 @@ def register(app: typer.Typer) -> None:
             distance_range_mm=None if distance_range is None else _parse_range_mm(distance_range),
             eye_distance_mm=None if eye_distance is None else parse_length_mm(eye_distance, "eye-distance"),
             distance_unit=length_unit_typed(distance or distance_range),
-            safety={"goggles": goggles}, transport=transport,
+            safety={"goggles": goggles}, transport=transport, head_positions=position or None,
+            head_target=head_target,
         )
         result = plan_for_profile(req, journal, person)
         out = {}

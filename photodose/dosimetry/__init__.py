@@ -6,6 +6,8 @@
   integrated, from the fast model, Monte Carlo or an atlas.
 - :mod:`.session_dose`: the dose of one session, D(z) = sum over channels of E t phi(z) / 1000
   (:func:`~.session_dose.compute_session_dose`).
+- :mod:`.head_dose`: a device's light traced in 3-D through the segmented head to the cortex (voxel Monte Carlo;
+  ``photodose head`` and ``plan --transport head3d``).
 """
 
 from .arithmetic import (energy_j, fluence_j_cm2, irradiance_for_fluence_mw_cm2, power_mw,

@@ -19,13 +19,14 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from ..dosimetry.head_dose import SiteAnatomy
 from ..safety.checks import SafetyReport
 from ..safety.eye_geometry import EyeGeometry
 
 __all__ = [
-    "DepthDose", "DeviceProvenance", "DoseWindowResult", "EyeGeometry", "Plan", "PlanOption", "PointsSummary",
-    "Schedule", "SchedulePhase", "STATUS_MEANING", "SurfaceDose", "TargetDose", "VERDICT_MEANING", "load_plan",
-    "PLAN_SCHEMA_VERSION",
+    "DepthDose", "DeviceProvenance", "DoseWindowResult", "EyeGeometry", "HeadTransport", "Plan", "PlanOption",
+    "PlanTransport", "PointsSummary", "Schedule", "SchedulePhase", "STATUS_MEANING", "SurfaceDose", "TargetDose",
+    "VERDICT_MEANING", "load_plan", "PLAN_SCHEMA_VERSION",
 ]
 
 PLAN_SCHEMA_VERSION = 2
@@ -304,6 +305,47 @@ class DeviceProvenance(_Frozen):
     assumptions: list[str] = Field(default_factory=list)
 
 
+class HeadTransport(_Frozen):
+    """The 3-D head run behind a ``head3d`` plan's target dose (:mod:`photodose.planning.head3d`).
+
+    The device at each of ``positions`` on the ICBM152 head (``distance_mm`` from the scalp), one minute traced by
+    voxel Monte Carlo; fluences per minute of session (J/cm2/min) with their Monte Carlo standard errors;
+    ``fraction_at_cortex``: the cortex fluence over the nominal incident fluence.
+    """
+
+    head_model: str
+    target: str
+    positions: list[str]
+    distance_mm: float
+    cortex_fluence_j_cm2_per_min: float
+    cortex_fluence_stderr_j_cm2_per_min: float
+    scalp_fluence_j_cm2_per_min: float
+    fraction_at_cortex: float
+    fraction_at_cortex_stderr: float
+    flat_stack_site: str
+    flat_stack_cortex_fluence_j_cm2_per_min: float
+    sites: list[SiteAnatomy]
+    photons: int
+    seed: int
+    seconds: float
+    assumptions: list[str]
+    citations: list[str]
+
+    @property
+    def relative_stderr(self) -> float:
+        value = self.cortex_fluence_j_cm2_per_min
+        return self.cortex_fluence_stderr_j_cm2_per_min / value if value > 0 else float("nan")
+
+
+class PlanTransport(_Frozen):
+    """Which light transport gave the plan's target dose: ``fast`` (1-D diffusion), ``mc`` (wide-field Monte
+    Carlo), ``atlas`` or ``head3d`` (the 3-D head, with its run in ``head``), and its label in words."""
+
+    method: Literal["fast", "mc", "atlas", "head3d"]
+    label: str
+    head: HeadTransport | None = None
+
+
 class Plan(_Frozen):
     """A planned session and its course: distance, time, schedule, doses, verdicts, safety, reasons, sources.
 
@@ -345,6 +387,7 @@ class Plan(_Frozen):
     device_provenance: DeviceProvenance | None = None
     earliest_start: datetime | None = None
     profile: str | None = None
+    transport: PlanTransport | None = None   # None in plans stored before it was recorded
 
     def option_grid(self) -> tuple[list[float], list[tuple[str, list[PlanOption | None]]]]:
         """The options as a table: (minutes of each column, [(distance text, the cell per column or None)])."""

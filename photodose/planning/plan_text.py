@@ -28,6 +28,8 @@ def plan_summary_rows(plan) -> list[tuple[str, str]]:
         nominal = f"; nominal {t.fluence_j_cm2_nominal:.3g} = {per_nm}" if median else f" ({per_nm})"
         rows.append(("target (fluence)", f"{t.tissue} at {t.depth_mm:g} mm: {median}{t.fluence_j_cm2:.3g} J/cm2"
                      f"{interval}{nominal}" + ("" if t.judged else "; for comparison")))
+    if plan.transport is not None:
+        rows.append(("light transport", transport_text(plan.transport)))
     rows.append((f"window ({plan.window.basis})", window_text(plan.window)))
     rows.append(("schedule", f"{plan.schedule.sessions_per_week} per week for {plan.schedule.weeks} weeks"
                  + (" (unsourced)" if plan.schedule.unsourced else "")))
@@ -43,6 +45,19 @@ def plan_summary_rows(plan) -> list[tuple[str, str]]:
         rows.append(("device model", plan.device_provenance.summary))
     return rows
 
+
+
+def transport_text(transport) -> str:
+    """Which transport gave the target dose; for the 3-D head also the placement, the cortex fluence per minute
+    with its Monte Carlo standard error, and the flat stack's beside it."""
+    head = transport.head
+    if head is None:
+        return transport.label
+    return (f"{transport.label}: the device at {', '.join(head.positions)}; cortex ({head.target}) "
+            f"{head.cortex_fluence_j_cm2_per_min:.3g} +- {head.cortex_fluence_stderr_j_cm2_per_min:.2g} J/cm2 per "
+            f"minute (standard error {100 * head.relative_stderr:.1f} %), {100 * head.fraction_at_cortex:.2g} % of "
+            f"the incident fluence; flat {head.flat_stack_site} stack "
+            f"{head.flat_stack_cortex_fluence_j_cm2_per_min:.3g} J/cm2 per minute")
 
 
 def window_text(window) -> str:

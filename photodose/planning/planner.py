@@ -10,11 +10,11 @@ the Jenkins & Carroll parameter table, reasons, warnings, citations; pass the pl
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
-from ..bibliography import UNSOURCED
+from ..bibliography import UNSOURCED, citation
 from ..errors import PhotodoseInputError
 from ..optics.phototypes import normalise_skin_type
 from ..optics.sites import site_layers
@@ -28,6 +28,7 @@ from .points import finite_beam_dose, plan_points, point_protocol, points_doc, p
 from .reporting import SOURCE as JENKINS_CARROLL, reporting_parameters
 from .request import PlanRequest
 from ..dosimetry.depth_model import parse_depth_model
+from .head3d import check_head_plan, plan_head, plan_transport
 from .safety_link import safety_for_plan
 from .schedule import recommend_schedule
 from .sensitivity import fat_preset_sensitivity
@@ -63,9 +64,13 @@ def _custom_window(req: PlanRequest) -> DoseWindow | None:
     return DoseWindow(low_j_cm2=lo, high_j_cm2=hi, source="given by the user", unsourced=True)
 
 
-def _distances(req: PlanRequest, device) -> tuple[np.ndarray, float, str]:
+def _distances(req: PlanRequest, device, fixed: bool = False) -> tuple[np.ndarray, float, str]:
+    """The distances to scan (one where given, worn or ``fixed``), the preferred one and why."""
     if req.distance_mm is not None:
         return np.array([req.distance_mm]), req.distance_mm, "distance given by the user"
+    if fixed:
+        d = device.default_distance_mm
+        return np.array([d]), d, "3-D head: the device at its usual standoff"
     if device.contact or device.kind in WORN_KINDS or device.layout.conformal:
         d = device.default_distance_mm
         return np.array([d]), d, f"{'contact' if device.contact else 'worn'} {device.kind}: used at its standoff"
@@ -127,16 +132,25 @@ def plan(req: PlanRequest) -> Plan:
     """Plan a session: the typed :class:`~photodose.planning.plan_model.Plan` (the ``plan --json`` contract)."""
     device = load_device_any(req.device)
     protocol = get_protocol(req.condition) if req.condition else None
+    model = parse_depth_model(req.transport)
     tissue = TissueModel(req.site or protocol.site, normalise_skin_type(req.skin_type or "III"), req.thickness_mm,
-                         parse_depth_model(req.transport), req.tissue)
+                         model.slab, req.tissue)
     goal = resolve_goal(req, protocol)
     warnings: list[str] = []
 
     channels = choose_channels(device, req.channels)
     surface = SurfaceIrradiance(device, [c.id for c in channels])
-    phis = channel_phis(channels, tissue, goal.target_depth_mm)
-    distances, preferred, distance_reason = _distances(req, device)
+    head3d = model.method == "head3d"
+    distances, preferred, distance_reason = _distances(req, device, fixed=head3d)
     laser_points = point_protocol(device, protocol)
+    head = None
+    check_head_plan(req, device, protocol, tissue.site, laser_points, head3d)
+    if head3d:
+        head = plan_head(req, device, protocol, channels, preferred, model)
+        goal = replace(goal, target_depth_mm=head.depth_mm, depth_source=head.depth_source)
+    phis = channel_phis(channels, tissue, goal.target_depth_mm)
+    if head is not None:
+        phis = head.phis(phis, surface.mean_mw_cm2(preferred))
     irr_limit, irr_source = _irradiance_limit(protocol, req)
     if laser_points is None:
         rate, surf, peak = _scan(channels, surface, phis, distances, goal.basis)
@@ -217,15 +231,18 @@ def plan(req: PlanRequest) -> Plan:
         "constraints": {"min_session_s": t_lo, "max_session_s": t_hi, "max_irradiance_mw_cm2": irr_limit,
                         "blocking": sol.blocking},
         "reasons": _reasons(channels, distance_reason, sol, goal, (t_lo, t_hi, t_source), tissue, schedule,
-                            points_reasons(points, laser_points, beam) if points else None),
+                            points_reasons(points, laser_points, beam) if points else None)
+                   + (head.reasons() if head else []),
         "warnings": warnings,
         "reporting_parameters": reporting_parameters(device, channels, dose, sol.distance_mm, tissue.site,
                                                      protocol.target.tissue if protocol else None, schedule,
                                                      points),
-        "citations": _citations(protocol, spread),
+        "citations": _citations(protocol, spread, head.record.citations if head else ()),
         "note": NOTE,
-        "options": [] if points is not None else _options(req, device, surface, channels, phis, goal, sol),
+        "options": [] if points is not None else _options(req, device, surface, channels, phis, goal, sol,
+                                                          head3d),
         "device_provenance": device_provenance(device),
+        "transport": plan_transport(model, head),
     }
     if points is not None:
         doc["points"] = points_doc(points, dose["target"]["fluence_j_cm2"] if dose["target"] else None, beam)
@@ -243,9 +260,10 @@ def _with_distribution(dose: dict, spread) -> dict:
     return dict(dose, target=target, depth_dose=depth_dose)
 
 
-def _options(req: PlanRequest, device, surface, channels, phis, goal: Goal, sol) -> list[dict]:
-    """The distance x time table (:mod:`.options`) around the plan, in the unit the person typed."""
-    fixed = device.contact or device.kind in WORN_KINDS or device.layout.conformal
+def _options(req: PlanRequest, device, surface, channels, phis, goal: Goal, sol, head3d: bool = False) -> list[dict]:
+    """The distance x time table (:mod:`.options`) around the plan, in the unit the person typed (one distance for
+    a worn device and for a 3-D head plan, whose target dose is known at its own standoff only)."""
+    fixed = head3d or device.contact or device.kind in WORN_KINDS or device.layout.conformal
     distances, minutes = option_grid(sol.distance_mm, sol.time_s / 60, req.distance_unit, fixed,
                                      req.max_minutes)
     if req.minutes is not None:
@@ -417,10 +435,13 @@ def _protocol_doc(protocol) -> dict | None:
             "reference_dose": protocol.reference_dose}
 
 
-def _citations(protocol, spread=None) -> list[dict]:
+def _citations(protocol, spread=None, keys=()) -> list[dict]:
+    """The protocol's citations, the uncertainty ranges' and those of ``keys`` (bibliography keys), once each."""
     cites = [c.model_dump() | {"text": c.short()} for c in citations_for(protocol)] if protocol else []
     if spread is not None:
         known = {c["key"] for c in cites}
         cites += [{"key": key, "text": text} for key, text in spread.citations.items() if key not in known]
+    known = {c["key"] for c in cites}
+    cites += [citation(key).model_dump() | {"text": citation(key).short()} for key in keys if key not in known]
     cites.append({"key": "jenkins2011", "text": JENKINS_CARROLL})
     return cites

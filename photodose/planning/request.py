@@ -12,7 +12,9 @@ class PlanRequest(BaseModel):
     target overrides the protocol's. ``distance_mm`` None means: choose the distance (inverse planning).
     ``safety`` holds answers for the safety gate (contraindications, eye protection ...), passed through.
     ``tissue`` swaps layer tissue presets by layer name (``{"subcutaneous_fat": "subcutaneous_fat_bashkatov"}``).
-    ``transport`` picks the depth model (``fast`` by default; see :mod:`photodose.dosimetry.depth_model`).
+    ``transport`` picks the depth model (``fast`` by default; see :mod:`photodose.dosimetry.depth_model`);
+    with ``head3d``, ``head_positions`` (10-20 names) place the device and ``head_target`` names the cortex
+    (defaults: the protocol's head target and its positions; see :mod:`photodose.planning.head3d`).
     """
 
     model_config = ConfigDict(frozen=True, arbitrary_types_allowed=True)
@@ -34,7 +36,9 @@ class PlanRequest(BaseModel):
     max_irradiance_mw_cm2: float | None = Field(None, gt=0)
     distance_range_mm: tuple[float, float] | None = None
     safety: dict | None = None
-    transport: object = None  # depth model: "fast" | "mc" | "mc:PHOTONS" | "atlas:DIR" or a DepthModel
+    transport: object = None  # depth model: "fast" | "mc[:PHOTONS]" | "atlas:DIR" | "head3d[:PHOTONS]" or a DepthModel
+    head_positions: list[str] | None = None
+    head_target: str | None = None
 
     @model_validator(mode="after")
     def _what_to_plan(self) -> "PlanRequest":

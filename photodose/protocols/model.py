@@ -37,10 +37,15 @@ class Schedule(Sourced):
 
 
 class Target(BaseModel):
+    """The tissue a protocol aims at, its depth under the site's flat stack, and (transcranial protocols) the named
+    cortical region of the 3-D head (``photodose.transport.head`` targets, e.g. ``dlpfc``) for ``--transport
+    head3d``."""
+
     model_config = ConfigDict(frozen=True, extra="ignore")
     tissue: str
     depth_mm: float = Field(ge=0, le=50)
     source: str
+    head_target: str | None = None
 
 
 class MaxIrradiance(Sourced):

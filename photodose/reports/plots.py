@@ -38,7 +38,8 @@ def _finish(fig, ax, xlabel: str, ylabel: str, title: str, log_x: bool) -> bytes
 
 def depth_dose_png(plan) -> bytes:
     """Fluence against depth for each channel and in total (log axis), target marked, window shaded, and the
-    5th-95th percentile band of the total where the plan sampled its inputs (``plan``: a planning Plan)."""
+    5th-95th percentile band of the total where the plan sampled its inputs (``plan``: a planning Plan); a 3-D head
+    plan also marks its cortex dose (the curves stay the flat stack's)."""
     plt = _pyplot()
     curve = plan.depth_dose
     z = np.asarray(curve.depth_mm)
@@ -59,6 +60,9 @@ def depth_dose_png(plan) -> bytes:
                        label=f"skin window {window.low_j_cm2:g}-{window.high_j_cm2:g} J/cm2 (at the surface)")
     if target:
         ax.axvline(target.depth_mm, color="tab:red", ls="--", label=f"target {target.depth_mm:g} mm")
+    if plan.transport is not None and plan.transport.head is not None and target:  # the curve is the flat stack's
+        ax.plot([target.depth_mm], [target.fluence_j_cm2], "D", color="tab:red",
+                label=f"cortex, 3-D head: {target.fluence_j_cm2:.3g} J/cm2 (curves: flat stack)")
     return _finish(fig, ax, "depth (mm)", "fluence per session (J/cm2)",
                    f"Dose at depth: {plan.site}, phototype {plan.skin_type}", log_x=False)
 

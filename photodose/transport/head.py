@@ -184,8 +184,9 @@ def near_mask(volume: VoxelVolume, points_mm, radius_mm: float, label: int) -> n
     return mask & (volume.labels == label)
 
 
-def resolve_target(target: str, head: HeadModel | None = None) -> tuple[str, list[str], float]:
-    """(name, positions, radius_mm) of a named target (``dlpfc``, ``frontopolar``) or of one 10-20 position."""
+def resolve_target(target: str, head: HeadModel | None = None, field: str = "target") -> tuple[str, list[str], float]:
+    """(name, positions, radius_mm) of a named target (``dlpfc``, ``frontopolar``) or of one 10-20 position; else
+    PhotodoseInputError naming ``field``."""
     head = head or load_head()
     key = str(target).strip().lower()
     if key in head.targets:
@@ -194,7 +195,7 @@ def resolve_target(target: str, head: HeadModel | None = None) -> tuple[str, lis
     names = {n.lower(): n for n in position_names(head)}
     if key in names:
         return names[key], [names[key]], 15.0
-    raise PhotodoseInputError("target", target, f"{did_you_mean(target, list(head.targets) + position_names(head))}"
+    raise PhotodoseInputError(field, target, f"{did_you_mean(target, list(head.targets) + position_names(head))}"
                               f"one of {', '.join(head.targets)} or a 10-20 position")
 
 

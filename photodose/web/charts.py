@@ -15,7 +15,8 @@ def _colour(wavelength_nm: float) -> str:
 def depth_dose_figure(plan):
     """Fluence (J/cm2) against depth (mm), per wavelength and total, with the plan's dose window shaded at the
     depth it applies to (the skin, or the target depth), the target depth marked and the total's 5th-95th
-    percentile band where the plan sampled its inputs (``plan``: a planning Plan)."""
+    percentile band where the plan sampled its inputs (``plan``: a planning Plan); a 3-D head plan also marks its
+    cortex dose (the curves stay the flat stack's)."""
     import plotly.graph_objects as go
 
     curve = plan.depth_dose
@@ -43,6 +44,10 @@ def depth_dose_figure(plan):
     if target_depth is not None:
         fig.add_vline(x=target_depth, line_dash="dash", line_color="#555",
                       annotation_text=f"target {target_depth:g} mm", annotation_position="top left")
+    if target_depth is not None and plan.transport is not None and plan.transport.head is not None:
+        fig.add_trace(go.Scatter(x=[target_depth], y=[plan.target.fluence_j_cm2], mode="markers",
+                                 name="cortex, 3-D head (curves: flat stack)",
+                                 marker={"symbol": "diamond", "size": 12, "color": "#b3261e"}))
     fig.update_layout(**_LAYOUT, xaxis_title="depth below the skin (mm)", yaxis_title="fluence (J/cm²)",
                       yaxis_type="log")
     return fig

@@ -9,6 +9,8 @@ from __future__ import annotations
 from ..errors import PhotodoseInputError, require_choice
 from ..optics.phototypes import PHOTOTYPES, normalise_skin_type
 DEFAULTS = {"device": "generic-panel-660-850", "site": "knee", "skin_type": "III", "condition": "knee-osteoarthritis"}
+TRANSPORTS = [("fast", "flat layer stack (fast model)"),
+              ("head3d", "3-D head, transcranial plans (voxel Monte Carlo, about half a minute)")]
 
 
 def device_choices() -> list[tuple[str, str]]:
@@ -45,13 +47,15 @@ def load_catalog_device(device_id: str):
 
 def make_plan(*, device: str, site: str, skin_type: str | None, condition: str, distance: str | None = None,
               minutes: float | None = None, max_minutes: float | None = None, goggles: bool = False,
-              person: tuple | None = None):
+              person: tuple | None = None, transport: str = "fast"):
     """The typed Plan for these choices (``distance`` typed with a unit, e.g. "15 cm"); ``person`` =
-    (journal, profile) plans for that profile (the same use case as ``photodose plan --profile``)."""
+    (journal, profile) plans for that profile (the same use case as ``photodose plan --profile``);
+    ``transport``: one of :data:`TRANSPORTS` (``head3d``: the 3-D head, for transcranial plans)."""
     from ..planning.request import PlanRequest
     from ..units import length_unit_typed, parse_length_mm
     from ..usecases import plan_for_profile
 
+    transport = require_choice("transport", transport or "fast", [t for t, _ in TRANSPORTS])
     site = require_choice("site", site, site_choices())
     skin_type = None if skin_type in (None, "") else normalise_skin_type(skin_type)
     condition = require_choice("condition", condition, [c for c, _ in condition_choices()])
@@ -60,5 +64,6 @@ def make_plan(*, device: str, site: str, skin_type: str | None, condition: str, 
         raise PhotodoseInputError("distance", distance, "at most 3 m (3000 mm)")
     request = PlanRequest(device=load_catalog_device(device), site=site, skin_type=skin_type, condition=condition,
                           distance_mm=distance_mm, minutes=minutes, max_minutes=max_minutes,
-                          distance_unit=length_unit_typed(distance), safety={"goggles": bool(goggles)})
+                          distance_unit=length_unit_typed(distance), safety={"goggles": bool(goggles)},
+                          transport=transport)
     return plan_for_profile(request, *(person or (None, None)))

@@ -10,7 +10,7 @@ from pydantic import ValidationError
 from ...errors import PhotodoseInputError
 from ...journal import repository
 from ...planning.plan_model import SAFETY_MEANING, VERDICT_MEANING
-from ...planning.plan_text import target_meaning
+from ...planning.plan_text import target_meaning, transport_text
 from ...planning.reporting import SOURCE as REPORTING_SOURCE, reporting_rows
 from .. import planning
 from ..charts import depth_dose_figure
@@ -21,13 +21,13 @@ from ..profiles import active_profile, journal, require_active_profile
 from ..security import checked_form, current_user
 
 router = APIRouter(include_in_schema=False)
-FIELDS = ("device", "site", "skin_type", "condition", "distance", "minutes", "max_minutes")
+FIELDS = ("device", "site", "skin_type", "condition", "distance", "minutes", "max_minutes", "transport")
 
 
 def _plan_page(request: Request, *, status_code: int = 200, **context):
     return render(request, "plan.html", status_code=status_code, active="plan", choices=planning.choices(),
                   site_options=[(s, s.replace("_", " ")) for s in planning.site_choices()],
-                  phototype_options=[(p, p) for p in planning.PHOTOTYPES],
+                  phototype_options=[(p, p) for p in planning.PHOTOTYPES], transport_options=planning.TRANSPORTS,
                   defaults=planning.DEFAULTS, reporting_source=REPORTING_SOURCE,
                   meanings={"verdict": VERDICT_MEANING, "safety": SAFETY_MEANING}, **context)
 
@@ -62,7 +62,7 @@ async def make_plan(request: Request):
                                   skin_type=values.get("skin_type", ""), condition=values.get("condition", ""),
                                   distance=values.get("distance", "").strip() or None, minutes=minutes,
                                   max_minutes=max_minutes,
-                                  goggles=bool(form.get("goggles")),
+                                  goggles=bool(form.get("goggles")), transport=values.get("transport", "fast"),
                                   person=_person(request, active_profile(request)))
     except PhotodoseInputError as exc:
         return _plan_page(request, status_code=422, values=values,
@@ -79,7 +79,8 @@ async def make_plan(request: Request):
     return _plan_page(request, values=values, plan=plan, plan_token=token,
                       figure_json=depth_dose_figure(plan).to_json(),
                       reporting=reporting_rows(plan.reporting_parameters),
-                      target_meaning=target_meaning(plan) if plan.target else None)
+                      target_meaning=target_meaning(plan) if plan.target else None,
+                      transport_text=transport_text(plan.transport) if plan.transport else None)
 
 
 def _heat_plan(request: Request, values: dict):

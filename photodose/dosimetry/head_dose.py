@@ -1,6 +1,7 @@
-"""Use case: the light dose a device delivers to the cortex, traced in 3-D through a segmented head.
+"""The light dose a device delivers to the cortex, traced in 3-D through a segmented head.
 
-One function, :func:`head_dose`, that the CLI (``photodose head``) calls and the web or planner can call:
+One function, :func:`head_dose`, that the CLI (``photodose head``) and the planner (``plan --transport head3d``,
+:mod:`photodose.planning.head3d`) call:
 device (catalog) -> emitters placed at 10-20 positions on the head (``photodose.transport.head``) -> voxel
 Monte Carlo (``photodose.transport.voxel``) -> fluence in J/cm^2 under the target and on the scalp, with
 standard errors; beside it, the flat forehead layer stack's answer for one site (layered Monte Carlo).
@@ -55,6 +56,17 @@ class FlatStackAnswer(BaseModel):
     note: str
 
 
+class ChannelHeadDose(BaseModel):
+    """One channel's share of the session: its power (all sites) and the cortex fluence it gives."""
+
+    model_config = ConfigDict(frozen=True)
+    channel: str
+    wavelength_nm: float
+    power_w: float                    # time-averaged, all sites together
+    cortex_fluence_j_cm2: float
+    cortex_fluence_stderr_j_cm2: float
+
+
 class HeadDose(BaseModel):
     """Dose in the head for one session. Fluence in J/cm^2 (time-averaged power x time); fractions of the
     energy the device emits (all sites); standard errors from the Monte Carlo batches."""
@@ -77,6 +89,7 @@ class HeadDose(BaseModel):
     energy_fraction_at_cortex: float  # energy absorbed in the target grey matter / energy emitted (all sites)
     energy_fraction_at_cortex_stderr: float
     cortex_to_scalp_fluence_ratio: float
+    by_channel: list[ChannelHeadDose]
     grey_matter: GreyMatterSummary
     sites: list[SiteAnatomy]
     flat_stack: FlatStackAnswer
@@ -178,32 +191,34 @@ def _anatomy(model, position: str) -> SiteAnatomy:
                        csf_mm=thickness[H.CSF], scalp_to_cortex_mm=depth)
 
 
-def head_dose(device_id: str, positions: list[str], minutes: float, wavelength_nm: float | None = None,
+def head_dose(device_id, positions: list[str], minutes: float, wavelength_nm: float | None = None,
               photons: int = 200_000, target: str = "dlpfc", distance_mm: float | None = None, seed: int = 1,
-              threads: int | None = None, scheduler: str | None = None) -> HeadDose:
+              threads: int | None = None, scheduler: str | None = None,
+              channel_ids: list[str] | None = None) -> HeadDose:
     """Trace one session of ``device_id`` at ``positions``; see :func:`head_dose_and_fluence`."""
     return head_dose_and_fluence(device_id, positions, minutes, wavelength_nm, photons, target, distance_mm, seed,
-                                 threads, scheduler)[0]
+                                 threads, scheduler, channel_ids)[0]
 
 
-def head_dose_and_fluence(device_id: str, positions: list[str], minutes: float, wavelength_nm: float | None = None,
+def head_dose_and_fluence(device_id, positions: list[str], minutes: float, wavelength_nm: float | None = None,
                           photons: int = 200_000, target: str = "dlpfc", distance_mm: float | None = None,
-                          seed: int = 1, threads: int | None = None,
-                          scheduler: str | None = None) -> tuple[HeadDose, np.ndarray]:
+                          seed: int = 1, threads: int | None = None, scheduler: str | None = None,
+                          channel_ids: list[str] | None = None) -> tuple[HeadDose, np.ndarray]:
     """The session's :class:`HeadDose` and its fluence per voxel of the head model (J/cm^2).
 
     ``scheduler``: run the head's batches on Dask (``tcp://HOST:PORT``, or ``local`` for a LocalCluster); the
     numbers are the same as the threaded run's.
 
-    Trace one session of ``device_id`` placed at each of ``positions`` (10-20 names) for ``minutes``.
+    Trace one session of ``device_id`` (a catalog id, a device file or a Device) placed at each of ``positions``
+    (10-20 names) for ``minutes``; ``channel_ids`` limits it to those channels (default: every enabled one).
 
     ``wavelength_nm`` replaces every channel's centre wavelength (a what-if); ``distance_mm`` the device's
     usual standoff. The photons are shared equally among the device's enabled channels.
     """
-    from ..devices.catalog import load_device
     from ..transport import head as H
+    from .session_dose import load_device_any
 
-    device = load_device(device_id).require_light()
+    device = load_device_any(device_id).require_light()
     require_in_range("minutes", minutes, 0, 24 * 60, low_inclusive=False)
     if wavelength_nm is not None:
         require_in_range("nm", wavelength_nm, 400, 1400)
@@ -215,7 +230,8 @@ def head_dose_and_fluence(device_id: str, positions: list[str], minutes: float, 
         raise PhotodoseInputError("position", positions, "each position once")
     target_name, _, _ = H.resolve_target(target, model)
     standoff = device.default_distance_mm if distance_mm is None else float(distance_mm)
-    channels = [c for c in device.channels if device.average_power_mw(c) > 0]
+    channels = [c for c in device.channels if device.average_power_mw(c) > 0
+                and (channel_ids is None or c.id in channel_ids)]
     if not channels:
         raise PhotodoseInputError("device", device_id, "a device with at least one enabled channel")
     seconds = float(minutes) * 60.0
@@ -227,7 +243,7 @@ def head_dose_and_fluence(device_id: str, positions: list[str], minutes: float, 
     spec = missed = 0.0
     power_site_w = sum(device.average_power_mw(c) for c in channels) / 1000.0
     total_w = power_site_w * len(names)
-    used_nm, runs = [], []
+    used_nm, runs, by_channel = [], [], []
     runner = None
     if scheduler is not None:
         from functools import partial
@@ -254,6 +270,8 @@ def head_dose_and_fluence(device_id: str, positions: list[str], minutes: float, 
         (a_t, sa_t), (a_g, sa_g) = run.absorbed("target"), run.absorbed("grey_matter")
         cortex += phi_t * e
         var_cortex += (se_t * e) ** 2
+        by_channel.append(ChannelHeadDose(channel=c.id, wavelength_nm=nm, power_w=watts,
+                                          cortex_fluence_j_cm2=phi_t * e, cortex_fluence_stderr_j_cm2=se_t * e))
         scalp += phi_s * e
         var_scalp += (se_s * e) ** 2
         frac += a_t * watts / total_w
@@ -280,7 +298,7 @@ def head_dose_and_fluence(device_id: str, positions: list[str], minutes: float, 
         incident_fluence_j_cm2=incident, fraction_at_cortex=cortex / incident,
         fraction_at_cortex_stderr=math.sqrt(var_cortex) / incident,
         energy_fraction_at_cortex=frac, energy_fraction_at_cortex_stderr=math.sqrt(var_frac),
-        cortex_to_scalp_fluence_ratio=cortex / scalp if scalp > 0 else float("nan"),
+        cortex_to_scalp_fluence_ratio=cortex / scalp if scalp > 0 else float("nan"), by_channel=by_channel,
         grey_matter=GreyMatterSummary(
             absorbed_fraction=gm_abs, absorbed_fraction_stderr=math.sqrt(var_gm), energy_j=gm_abs * energy,
             fluence_median_j_cm2=float(np.median(gm_values)) if gm_values.size else 0.0,
