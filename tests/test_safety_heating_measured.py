@@ -16,6 +16,11 @@ Joensen 2011 (independent of the laser-needle group; healthy adults, 810 and 904
 camera) gives one absolute rise with its SD (904 nm, dark skin) and a ratio (810 nm heated dark skin three to six
 times more than the other colour groups). The ratio does not depend on the probe area, which the abstract omits.
 
+Alayat 2019 (independent of both; 30 healthy men, a 1064 nm pulsed Nd:YAG scanned over 150 cm2 of the thigh for
+15 min, thermographic camera) gives a range (1.23-4.03 C) and an average (2.6 C), no SD: the prediction must lie in
+the range for every phototype, since the abstract gives none. Its beam is wide, so the 3 mm lateral spread below
+plays no part (the rise moves < 0.3 % between the 1-D and the 69 mm disc solution).
+
 Assumptions per case are in ``Case.assumption``. The lateral light spread of narrow beams (3 mm) was chosen against
 these cases (``ThermalStack.default().lateral_spread_mm``): they test the rest of the model (optics, absorbed power,
 perfusion, surface loss, time course), not that number.
@@ -124,6 +129,25 @@ def _joensen_810(group: str) -> Case:
                 JOENSEN)
 
 
+# Alayat 2019: 30 healthy men, pulsed Nd:YAG (1064 nm) scanned over a 15 x 10 cm area of the front of the dominant
+# thigh, 3000 J at 20 J/cm2 in 15 min; thermographic camera immediately after. Mean power 3000 J / 900 s = 3.33 W,
+# time-averaged irradiance 3.33 W / 150 cm2 = 22.2 mW/cm2. Reported: increase 1.23-4.03 C, average 2.6 C.
+ALAYAT_AREA_CM2 = 15.0 * 10.0
+ALAYAT_TIME_S = 15 * 60.0
+ALAYAT = ("photodose assumption (unsourced): the scanned, pulsed beam is modelled by its time- and area-averaged "
+          "irradiance (22.2 mW/cm2 on a 150 cm2 disc; the scan and the microsecond pulses repeat far faster than the "
+          "skin's thermal times); the abstract gives no phototype, so every phototype I-VI is checked; the abstract's "
+          "'increase 1.23-4.03 C' (minimum to maximum of the area's skin-temperature increases, or across subjects: "
+          "the abstract does not say which) is the band, its average 2.6 C the reported mean")
+
+
+def _alayat_2019(skin_type: str) -> Case:
+    """The thigh under the scanned 1064 nm laser, for phototype ``skin_type`` (not given in the abstract)."""
+    return Case("alayat2019", f"1064 nm pulsed Nd:YAG scanned over 150 cm2, 3000 J in 15 min, phototype {skin_type}",
+                1064, 3000.0 / ALAYAT_TIME_S * 1000.0, ALAYAT_AREA_CM2, ALAYAT_TIME_S, "thigh", skin_type,
+                "surface", 2.6, 1.23, 4.03, ALAYAT)
+
+
 @lru_cache(maxsize=None)
 def predicted_rise_c(case: Case) -> float:
     """The model's rise for ``case``: on-axis surface, or 1 mm below it, at the end of the exposure."""
@@ -144,7 +168,7 @@ def _id(case: Case) -> str:
 
 
 def test_every_case_cites_a_bibliography_entry():
-    for case in CASES + STADLER + [JOENSEN_904_DARK, _joensen_810("dark")]:
+    for case in CASES + STADLER + [JOENSEN_904_DARK, _joensen_810("dark"), _alayat_2019("III")]:
         assert citation(case.key).year > 1900
 
 
@@ -218,3 +242,22 @@ def test_joensen2011_810nm_dark_skin_heats_three_to_six_times_more(group):
     """Pigment's effect alone (independent of the unknown probe area: the ratio moves < 1 % from 1 to 4 mm radius)."""
     ratio = predicted_rise_c(_joensen_810("dark")) / predicted_rise_c(_joensen_810(group))
     assert 3.0 <= ratio <= 6.0, (group, ratio)
+
+
+@pytest.mark.parametrize("skin_type", ["I", "II", "III", "IV", "V", "VI"])
+def test_alayat2019_wide_1064nm_scan_on_the_thigh_rise_within_reported_range(skin_type):
+    """Alayat 2019 (independent of the other groups; adults, a wide area, 1064 nm, 15 min): the surface rise lies in
+    the reported 1.23-4.03 C for every phototype (predicted 1.49 (I) to 3.81 C (VI); 2.6 C reported on average)."""
+    case = _alayat_2019(skin_type)
+    assert case.irradiance_mw_cm2 == pytest.approx(22.2, abs=0.05)
+    predicted = predicted_rise_c(case)
+    assert case.low_c <= predicted <= case.high_c, (
+        f"{case.label}: predicted {predicted:.2f} C, reported {case.measured_c} C (band {case.low_c}-{case.high_c} C); "
+        f"assumptions: {case.assumption}")
+
+
+def test_alayat2019_rise_grows_with_pigment_and_brackets_the_reported_average():
+    """Pigment's direction, and the reported 2.6 C average lies inside the span the phototypes give (I to VI)."""
+    rises = [predicted_rise_c(_alayat_2019(t)) for t in ("I", "II", "III", "IV", "V", "VI")]
+    assert rises == sorted(rises), rises
+    assert rises[0] <= 2.6 <= rises[-1], rises
