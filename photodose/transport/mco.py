@@ -67,6 +67,14 @@ def _in_parm(stack: LayerStack, photons: int, grid: Grid, output_file: str) -> l
     return out
 
 
+def format_mci(stack: LayerStack, photons: int, grid: Grid = Grid(), output_file: str = "photodose.mco") -> str:
+    """An MCML input (.mci) file of one run: ``stack``, ``photons`` and ``grid`` as MCML reads them (lengths in
+    cm with 6 significant digits; a semi-infinite layer as SEMI_INFINITE_CM)."""
+    records = _in_parm(stack, photons, grid, output_file)
+    return "\n".join(["1.0\t\t\t\t\t# file version", "1\t\t\t\t\t# number of runs", "", "#" + records[0],
+                      *records[1:]]) + "\n"
+
+
 def _rat(result: MCResult) -> list[str]:
     return [
         "RAT #Reflectance, absorption, transmission. ",
