@@ -34,3 +34,17 @@ def test_light_condition_with_a_dome_is_refused_next_to_the_field(client):
     r = client.post("/plan", data={"device": DOME, "site": "knee", "skin_type": "III",
                                    "condition": "knee-osteoarthritis", "csrf_token": csrf_of(client)})
     assert r.status_code == 422 and "heat protocol" in r.text
+
+
+def test_heat_plan_page_links_its_report_only_for_the_user_who_made_it(client):
+    r = client.post("/plan", data={"device": DOME, "site": "knee", "skin_type": "III", "condition": CONDITION,
+                                   "csrf_token": csrf_of(client)})
+    link = re.search(r'href="(/plan/heat-report/[^"]+)"', r.text).group(1)
+    report = client.get(link)
+    assert report.status_code == 200 and report.headers["content-type"].startswith("text/html")
+    assert "data:image/png;base64," in report.text and "does not diagnose" in report.text
+    assert "Screening" in report.text and "Time to target" in report.text
+    assert client.get("/plan/heat-report/not-a-token").status_code == 404
+    token = link.rsplit("/", 1)[1]  # a heat plan is not a light plan the journal can save
+    saved = client.post("/plan/save", data={"plan_token": token, "csrf_token": csrf_of(client)})
+    assert saved.status_code == 422 and "expired" in saved.text

@@ -45,29 +45,6 @@ def render_heat_plan(console, data: dict) -> None:
     for c in data["citations"]:
         console.print(f"  - {escape(c)}", highlight=False)
     console.print(f"[italic]{escape(data['note'])}[/]")
-
-
-def core_temperature_png(data: dict, path) -> str:
-    """The plan's predicted core temperature against minutes (target, ceiling, heat off marked) as a PNG."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    from ..hyperthermia import heat_limits
-
-    series = data["core_temperature_c"]
-    fig, ax = plt.subplots(figsize=(7, 4))
-    ax.plot(series["minutes"], series["degrees_c"], color="#c0392b", lw=2, label="core, predicted (JOS-3)")
-    ax.axhline(data["target_core_c"], ls="--", color="#555", label=f"target {data['target_core_c']:g} C")
-    ceiling = heat_limits().core_ceiling_c.value
-    ax.axhline(ceiling, color="#8e0000", label=f"ceiling {ceiling:g} C (NIOSH 2016)")
-    ax.axvline(data["heating_minutes"], ls=":", color="#1c2430", label="heat off")
-    ax.set(xlabel="minutes from the start of heating", ylabel="core temperature, C",
-           title=f"{data['device']}: {data['person_note']}"[:110])
-    ax.title.set_fontsize(8)
-    ax.legend(fontsize=8, loc="lower right")
-    fig.tight_layout()
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
-    return str(path)
+    for key in ("plot_path", "report_path"):
+        if data.get(key):
+            console.print(f"{key.removesuffix('_path')} written to {data[key]}", highlight=False)

@@ -22,6 +22,12 @@ from .protocols import HeatProtocol, HeatSchedule, get_heat_protocol
 
 _FROZEN = ConfigDict(frozen=True, extra="forbid")
 
+HEAT_STATUS_MEANING = {
+    "planned": ("the core is predicted to reach the target within the session limit and to stay under the "
+                "ceiling, and no screening answer rules the session out."),
+    "refused": "a heat limit or a screening answer rules this session out; read each reason and its remedy.",
+}
+
 # The person planned for when no profile gives one: a 70 kg adult (photodose's default, unsourced).
 DEFAULT_PERSON = Person(height_m=1.75, weight_kg=70.0, age_years=30, sex="male")
 DEFAULT_PERSON_NOTE = ("default person (no profile with height, weight, age and sex): 70 kg, 1.75 m, 30 years, male "
@@ -64,6 +70,16 @@ class Cooldown(BaseModel):
     source: str
 
 
+class HeatScreeningAnswer(BaseModel):
+    """One heat screening question as the plan used it: its id, its text and the person's answer; its verdict is
+    the safety check named ``screening:<id>``."""
+
+    model_config = _FROZEN
+    id: str
+    question: str
+    answer: Literal["yes", "no", "not answered"]
+
+
 class HyperthermiaPlan(BaseModel):
     """A whole-body hyperthermia session plan (the heat counterpart of :class:`photodose.planning.plan_model.Plan`).
 
@@ -93,6 +109,7 @@ class HyperthermiaPlan(BaseModel):
     cooldown: Cooldown
     schedule: HeatSchedule
     safety: SafetyReport
+    screening: list[HeatScreeningAnswer] = Field(default_factory=list)
     advice: list[Advice]
     evidence_label: str
     evidence: list[str]
@@ -150,7 +167,7 @@ def plan_hyperthermia(request: HyperthermiaRequest) -> HyperthermiaPlan:
                                                  degrees_c=[round(t, 3) for t in curve.core_temperature_c],
                                                  model=curve.model, validity=VALIDITY),
         cooldown=cooldown, schedule=protocol.schedule,
-        safety=SafetyReport(status=status, checks=checks),
+        safety=SafetyReport(status=status, checks=checks), screening=heat_screening_answers(request.screening),
         advice=[a.model_copy(update={"source": cite(a.source)}) for a in limits.advice],
         evidence_label=protocol.evidence.label,
         evidence=[f"{cite(s.key)}: {s.text}" for s in protocol.evidence.statements],
@@ -192,7 +209,20 @@ def heat_screening_checks(answers: dict[str, bool] | None) -> list[SafetyCheck]:
     """Verdicts of the heat screening questions (``heat_questions`` of the safety questionnaire)."""
     from ..safety.screening import evaluate_question, load_questionnaire
 
-    q = load_questionnaire()
     answers = answers or {}
-    return [evaluate_question(question, answers.get(question.id), "whole body", False, False, q.source)
-            for question in q.heat_questions]
+    # a "no" or an unanswered question cites the source that makes the question matter (its rule's), not the
+    # light questionnaire's
+    return [evaluate_question(question, answers.get(question.id), "whole body", False, False,
+                              question.rules[0].source if question.rules else "photodose assumption (unsourced)")
+            for question in load_questionnaire().heat_questions]
+
+
+def heat_screening_answers(answers: dict[str, bool] | None) -> list[HeatScreeningAnswer]:
+    """The heat screening questions with the person's answers (``answers``: question id -> yes)."""
+    from ..safety.screening import load_questionnaire
+
+    answers = answers or {}
+    return [HeatScreeningAnswer(id=q.id, question=q.text,
+                                answer="not answered" if answers.get(q.id) is None else
+                                ("yes" if answers[q.id] else "no"))
+            for q in load_questionnaire().heat_questions]

@@ -81,3 +81,23 @@ def irradiance_distance_png(device, channel_ids: list[str], chosen_distance_mm: 
         ax.axvline(chosen_distance_mm, color="tab:red", ls="--", label=f"plan {chosen_distance_mm:.0f} mm")
     return _finish(fig, ax, "distance (mm)", "on-axis irradiance (mW/cm2)",
                    f"Irradiance against distance: {device.id}", log_x=True)
+
+
+def core_temperature_png(plan) -> bytes:
+    """A heat plan's predicted core temperature against minutes (``plan``: a
+    photodose.hyperthermia.HyperthermiaPlan), the target, the ceiling and the moment the heat stops marked."""
+    from ..hyperthermia import heat_limits
+
+    plt = _pyplot()
+    series = plan.core_temperature_c
+    fig, ax = plt.subplots(figsize=(7, 4.2))
+    ax.plot(series.minutes, series.degrees_c, color="#c0392b", lw=2, label="core, predicted (JOS-3)")
+    ax.axhline(plan.target_core_c, ls="--", color="#555", label=f"target {plan.target_core_c:g} C")
+    ceiling = heat_limits().core_ceiling_c.value
+    ax.axhline(ceiling, color="#8e0000", label=f"ceiling {ceiling:g} C (NIOSH 2016)")
+    ax.axvline(plan.heating_minutes, ls=":", color="#1c2430", label="heat off")
+    ax.set(xlabel="minutes from the start of heating", ylabel="core temperature (C)",
+           title=f"Core temperature in {plan.device}")
+    ax.grid(True, alpha=0.3)
+    ax.legend(fontsize=8, loc="lower right")
+    return _png(fig)
