@@ -28,6 +28,8 @@ def test_heat_plan_page_shows_the_core_temperature_curve_safety_and_advice(clien
     trace = figure["data"][0]
     assert len(trace["x"]) == len(trace["y"]) > 60 and max(trace["y"]) >= 38.5
     assert "heat:core_ceiling" in r.text and "Fluids and monitoring" in r.text and "Minutes to target" in r.text
+    phases = re.search(r'data-test="heat-phases">(.*?)</table>', r.text, re.S).group(1)
+    assert all(label in phases for label in ("heating", "at target", "cool-down")) and "Time at target" in r.text
 
 
 def test_light_condition_with_a_dome_is_refused_next_to_the_field(client):

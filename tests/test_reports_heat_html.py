@@ -41,6 +41,9 @@ def test_heat_report_is_self_contained_and_shows_the_curve_times_cooldown_and_no
     assert 'name="viewport"' in html  # laid out for a phone
     assert f"{planned.minutes_to_target:.0f} min (predicted)" in html
     assert f"held {planned.time_at_target_min:g} min" in html
+    assert f"{planned.minutes_at_or_above_target:.1f} min at or above" in html
+    for phase in planned.phases:  # the session part by part: heating, at target, cool-down
+        assert f'data-label="Part">{phase.label}<' in html and phase.what in html
     assert f"{planned.cooldown.minutes:.0f} min resting in room air" in html
     assert f"{planned.cooldown.end_core_c:.2f} °C at the end" in html
     assert html.count("does not diagnose") == 2  # at the top and at the end
