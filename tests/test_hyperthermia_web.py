@@ -50,3 +50,25 @@ def test_heat_plan_page_links_its_report_only_for_the_user_who_made_it(client):
     token = link.rsplit("/", 1)[1]  # a heat plan is not a light plan the journal can save
     saved = client.post("/plan/save", data={"plan_token": token, "csrf_token": csrf_of(client)})
     assert saved.status_code == 422 and "expired" in saved.text
+
+
+def test_web_screening_asks_the_heat_questions_keeps_them_and_refuses_the_dome(client):
+    from photodose.safety.screening import load_questionnaire
+
+    q = load_questionnaire()
+    page = client.get("/screening").text
+    assert all(h.text.replace("'", "&#39;") in page for h in q.heat_questions)
+    answers = {f"q_{x.id}": "no" for x in q.questions} | {f"q_{h.id}": "no" for h in q.heat_questions}
+    answers["q_heat_alcohol"] = "yes"
+    r = client.post("/screening", data=answers | {"csrf_token": csrf_of(client)}, follow_redirects=False)
+    assert r.status_code == 303
+    shown = client.get("/screening").text
+    assert 'data-test="heat-verdict"' in shown and "Hannuksela" in shown
+    # answering the light questions again without the heat ones keeps the heat answers
+    light_only = {f"q_{x.id}": "no" for x in q.questions}
+    client.post("/screening", data=light_only | {"csrf_token": csrf_of(client)}, follow_redirects=False)
+    stored = client.get("/api/profiles/1/export").json()["profile"]["contraindication_answers"]["answers"]
+    assert stored["heat_alcohol"] is True and set(stored) == {x.id for x in q.questions + q.heat_questions}
+    plan = client.post("/plan", data={"device": DOME, "site": "knee", "skin_type": "III", "condition": CONDITION,
+                                      "csrf_token": csrf_of(client)})
+    assert "screening:heat_alcohol" in plan.text and "refused" in plan.text

@@ -16,6 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from ..bibliography import cite
 from ..safety.checks import SafetyCheck, SafetyReport, overall_status
+from ..safety.screening import evaluate_heat_screening
 from .core_model import VALIDITY, Chamber, Person, Room, simulate_core_temperature
 from .limits import Advice, heat_limits
 from .protocols import HeatProtocol, HeatSchedule, get_heat_protocol
@@ -165,7 +166,8 @@ def plan_hyperthermia(request: HyperthermiaRequest) -> HyperthermiaPlan:
                                       stop_at_c=protocol.target_core_c, hold_minutes=protocol.time_at_target_min)
     peak = curve.peak_c
     peak_at = curve.minutes[curve.core_temperature_c.index(peak)]
-    checks = _heat_checks(protocol, curve.reached_target_min, peak, limits) + heat_screening_checks(request.screening)
+    checks = (_heat_checks(protocol, curve.reached_target_min, peak, limits)
+              + evaluate_heat_screening(request.screening))
     status = overall_status(checks)
     below = curve.minutes_to_fall_below(protocol.target_core_c, curve.heating_minutes)
     cooldown = Cooldown(minutes=curve.cooldown_minutes, starts_at_min=curve.heating_minutes, peak_core_c=peak,
@@ -257,18 +259,6 @@ def _heat_checks(protocol: HeatProtocol, reached_min: float | None, peak_c: floa
             message=f"{reached_min:.0f} min to {protocol.target_core_c:g} degC plus {protocol.time_at_target_min:g} "
                     f"min at target, within the {max_heat.value:g}-minute limit", source=cite(max_heat.source)))
     return checks
-
-
-def heat_screening_checks(answers: dict[str, bool] | None) -> list[SafetyCheck]:
-    """Verdicts of the heat screening questions (``heat_questions`` of the safety questionnaire)."""
-    from ..safety.screening import evaluate_question, load_questionnaire
-
-    answers = answers or {}
-    # a "no" or an unanswered question cites the source that makes the question matter (its rule's), not the
-    # light questionnaire's
-    return [evaluate_question(question, answers.get(question.id), "whole body", False, False,
-                              question.rules[0].source if question.rules else "photodose assumption (unsourced)")
-            for question in load_questionnaire().heat_questions]
 
 
 def heat_screening_answers(answers: dict[str, bool] | None) -> list[HeatScreeningAnswer]:
