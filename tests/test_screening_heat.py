@@ -47,6 +47,7 @@ def test_heat_screen_yes_to_pregnancy_is_do_not_use_with_its_source():
     assert result.exit_code == 0, result.output
     data = _json_after_prompts(result.output)
     assert data["heat"] and data["site"] == "whole body" and data["status"] == "refused"
+    assert "light therapy" not in data["source"]  # the light questionnaire's source is not the heat questions'
     assert [c["name"] for c in data["checks"]] == [f"screening:{q}" for q in HEAT]
     fail = [c for c in data["checks"] if c["status"] == "fail"]
     assert [c["name"] for c in fail] == ["screening:heat_pregnancy"] and "milunsky1992_heat" in fail[0]["source"]

@@ -250,7 +250,8 @@ def screen_command(
               evaluate_screening(given, site.strip().lower(), transcranial, pulsed_visible, questionnaire))
     data = {"site": HEAT_SITE if heat else site, "heat": heat, "transcranial": transcranial,
             "pulsed_visible": pulsed_visible, "answered_at": given.answered_at.isoformat(), "answers": given.answers,
-            "status": overall_status(checks), "source": questionnaire.source,
+            "status": overall_status(checks),
+            "source": "each heat question names its own source (above)" if heat else questionnaire.source,
             "checks": [c.model_dump() for c in checks], "profile": profile}
     emit(data, as_json, _render_screen)
 
