@@ -28,9 +28,47 @@ def test_heat_plan_page_shows_the_core_temperature_curve_safety_and_advice(clien
     trace = figure["data"][0]
     assert len(trace["x"]) == len(trace["y"]) > 60 and max(trace["y"]) >= 38.5
     assert "heat:core_ceiling" in r.text and "Fluids and monitoring" in r.text and "Minutes to target" in r.text
+    phases = re.search(r'data-test="heat-phases">(.*?)</table>', r.text, re.S).group(1)
+    assert all(label in phases for label in ("heating", "at target", "cool-down")) and "Time at target" in r.text
 
 
 def test_light_condition_with_a_dome_is_refused_next_to_the_field(client):
     r = client.post("/plan", data={"device": DOME, "site": "knee", "skin_type": "III",
                                    "condition": "knee-osteoarthritis", "csrf_token": csrf_of(client)})
     assert r.status_code == 422 and "heat protocol" in r.text
+
+
+def test_heat_plan_page_links_its_report_only_for_the_user_who_made_it(client):
+    r = client.post("/plan", data={"device": DOME, "site": "knee", "skin_type": "III", "condition": CONDITION,
+                                   "csrf_token": csrf_of(client)})
+    link = re.search(r'href="(/plan/heat-report/[^"]+)"', r.text).group(1)
+    report = client.get(link)
+    assert report.status_code == 200 and report.headers["content-type"].startswith("text/html")
+    assert "data:image/png;base64," in report.text and "does not diagnose" in report.text
+    assert "Screening" in report.text and "Time to target" in report.text
+    assert client.get("/plan/heat-report/not-a-token").status_code == 404
+    token = link.rsplit("/", 1)[1]  # a heat plan is not a light plan the journal can save
+    saved = client.post("/plan/save", data={"plan_token": token, "csrf_token": csrf_of(client)})
+    assert saved.status_code == 422 and "expired" in saved.text
+
+
+def test_web_screening_asks_the_heat_questions_keeps_them_and_refuses_the_dome(client):
+    from photodose.safety.screening import load_questionnaire
+
+    q = load_questionnaire()
+    page = client.get("/screening").text
+    assert all(h.text.replace("'", "&#39;") in page for h in q.heat_questions)
+    answers = {f"q_{x.id}": "no" for x in q.questions} | {f"q_{h.id}": "no" for h in q.heat_questions}
+    answers["q_heat_alcohol"] = "yes"
+    r = client.post("/screening", data=answers | {"csrf_token": csrf_of(client)}, follow_redirects=False)
+    assert r.status_code == 303
+    shown = client.get("/screening").text
+    assert 'data-test="heat-verdict"' in shown and "Hannuksela" in shown
+    # answering the light questions again without the heat ones keeps the heat answers
+    light_only = {f"q_{x.id}": "no" for x in q.questions}
+    client.post("/screening", data=light_only | {"csrf_token": csrf_of(client)}, follow_redirects=False)
+    stored = client.get("/api/profiles/1/export").json()["profile"]["contraindication_answers"]["answers"]
+    assert stored["heat_alcohol"] is True and set(stored) == {x.id for x in q.questions + q.heat_questions}
+    plan = client.post("/plan", data={"device": DOME, "site": "knee", "skin_type": "III", "condition": CONDITION,
+                                      "csrf_token": csrf_of(client)})
+    assert "screening:heat_alcohol" in plan.text and "refused" in plan.text

@@ -92,11 +92,18 @@ def _fill_plan(page, url, form, distance=None):
     page.wait_for_load_state()
 
 
+def _heat_report(page, url):
+    """The heat plan's HTML report (the same page ``photodose plan --report`` writes), from the plan page's link."""
+    _fill_plan(page, url, DOME)
+    page.goto(url + page.get_attribute('[data-test="heat-report"]', "href"))
+
+
 PAGES = {
     "plan form": lambda page, url, _: page.goto(url + "/"),
     "plan": lambda page, url, _: _fill_plan(page, url, PLAN_FORM),
     "plan, failed form": lambda page, url, _: _fill_plan(page, url, PLAN_FORM, distance="far away"),
     "heat plan": lambda page, url, _: _fill_plan(page, url, DOME),
+    "heat plan report": lambda page, url, _: _heat_report(page, url),
     "devices": lambda page, url, _: page.goto(url + "/devices"),
     "screening": lambda page, url, _: page.goto(url + "/screening"),
     "journal": lambda page, url, _: page.goto(url + "/journal"),

@@ -261,18 +261,27 @@ def register(app: typer.Typer) -> None:
         from ._early import check_names
 
         check_names(device=device, condition=condition)  # a typo is refused before the heavy imports (< 1 s)
+        for option, path, suffixes in (("plot", plot, (".png",)), ("report", report, (".html", ".htm"))):
+            if path:
+                require_output_path(option, path, suffixes)
         from ..usecases.plan_heat import is_heat_plan, plan_heat_for_profile
 
         if is_heat_plan(device, condition):  # a sauna dome: heat, not light (photodose.hyperthermia)
             from .heat_render import render_heat_plan
 
+            heat_plan = plan_heat_for_profile(device, condition, *_profile_row(profile, db))
+            heat = heat_plan.model_dump(mode="json")
             if plot:
-                require_output_path("plot", plot, (".png",))
-            heat = plan_heat_for_profile(device, condition, *_profile_row(profile, db)).model_dump(mode="json")
-            if plot:
-                from .heat_render import core_temperature_png
+                from pathlib import Path
 
-                heat["plot_path"] = core_temperature_png(heat, plot)
+                from ..reports.plots import core_temperature_png
+
+                Path(plot).write_bytes(core_temperature_png(heat_plan))
+                heat["plot_path"] = plot
+            if report:
+                from ..reports.html import write_heat_plan_report
+
+                heat["report_path"] = write_heat_plan_report(heat_plan, report)
             return emit(heat, as_json, render_heat_plan)
         from ..planning.request import PlanRequest
         from ..units import length_unit_typed
@@ -280,10 +289,6 @@ def register(app: typer.Typer) -> None:
         from .cmd_optics import parse_tissue_choices
         from ..units import parse_irradiance_mw_cm2, parse_length_mm, parse_minutes
 
-        if plot:
-            require_output_path("plot", plot, (".png",))
-        if report:
-            require_output_path("report", report, (".html", ".htm"))
         if (target_depth_mm is None or window is None) and condition is None:
             raise PhotodoseInputError("condition", None, "give --condition (see 'photodose protocols list'), or a "
                                       "custom target with both --target-depth-mm and --window")

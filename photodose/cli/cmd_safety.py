@@ -194,7 +194,7 @@ def journal_answer_fields(given) -> tuple[dict, datetime]:
     """Screening answers as the journal stores them: (answers as JSON-ready dict, answered_at in local time)."""
     import json
 
-    return json.loads(given.to_json()), given.answered_at.astimezone().replace(tzinfo=None, microsecond=0)
+    return json.loads(given.to_json()), given.answered_at_local()
 
 
 @safety_app.command("screen")
@@ -204,10 +204,14 @@ def screen_command(
     site: Annotated[str, typer.Option(help="Body site to treat, e.g. knee, forehead, face.")] = "unspecified",
     transcranial: Annotated[bool, typer.Option("--transcranial", help="Transcranial use.")] = False,
     pulsed_visible: Annotated[bool, typer.Option("--pulsed-visible", help="Pulsed (flashing) visible light.")] = False,
+    heat: Annotated[bool, typer.Option(
+        "--heat", help="The heat questions, for whole-body hyperthermia in a sauna dome (heart and circulation, "
+                       "pregnancy, heat intolerance, medicines, alcohol), instead of the light questions.")] = False,
     save: Annotated[Optional[Path], typer.Option("--save", help="Write the answers as JSON (for the journal).")] = None,
     profile: Annotated[Optional[str], typer.Option(
         "--profile",
-        help="Store the answers (and their date) with this journal profile; plans for it use them.")] = None,
+        help="Store the answers (and their date) with this journal profile; plans for it use them. Its answers to "
+             "the questions not asked this time are kept.")] = None,
     db: Annotated[Optional[str], typer.Option(
         "--db", envvar="PHOTODOSE_DB", help="Journal database URL or file.")] = None,
     as_json: JsonFlag = False,
@@ -216,32 +220,52 @@ def screen_command(
     from datetime import timezone
 
     from ..safety.checks import overall_status
-    from ..safety.screening import ScreeningAnswers, evaluate_screening, load_questionnaire
+    from ..safety.screening import (HEAT_SITE, ScreeningAnswers, evaluate_heat_screening, evaluate_screening,
+                                    load_questionnaire)
 
     if save is not None:
         require_output_path("save", save, (".json",))
+    if heat and (site.strip().lower() != "unspecified" or transcranial or pulsed_visible):
+        raise PhotodoseInputError("heat", "with --site/--transcranial/--pulsed-visible",
+                                  "--heat alone: the heat questions are for the whole body in a sauna dome")
     if site.strip().lower() != "unspecified":
         from ..journal.sites import require_site
 
         site = require_site(site)
     now = datetime.now(timezone.utc)
     questionnaire = load_questionnaire()
+    asked = questionnaire.heat_questions if heat else questionnaire.questions
     if answers is not None:
         given = read_answers_file(answers, now)
     else:
+        if heat and not as_json:
+            typer.echo("Heat screening for whole-body hyperthermia (a sauna dome): answer y or n.")
         given = ScreeningAnswers(answered_at=now, questionnaire_version=questionnaire.version,
-                                 answers={q.id: typer.confirm(q.text, default=False) for q in questionnaire.questions})
+                                 answers={q.id: typer.confirm(q.text, default=False) for q in asked})
     if save is not None:
         save.write_text(given.to_json() + "\n", encoding="utf-8")
     if profile is not None:
-        from ..journal import open_journal
-        from ..journal.repository import get_profile, set_contraindication_answers
-
-        journal = open_journal(db)
-        set_contraindication_answers(journal, get_profile(journal, profile).id, *journal_answer_fields(given))
-    checks = evaluate_screening(given, site.strip().lower(), transcranial, pulsed_visible, questionnaire)
-    data = {"site": site, "transcranial": transcranial, "pulsed_visible": pulsed_visible,
-            "answered_at": given.answered_at.isoformat(), "answers": given.answers,
-            "status": overall_status(checks), "source": questionnaire.source,
+        given = _store_with_profile(given, profile, db)
+    checks = (evaluate_heat_screening(given.answers, questionnaire) if heat else
+              evaluate_screening(given, site.strip().lower(), transcranial, pulsed_visible, questionnaire))
+    data = {"site": HEAT_SITE if heat else site, "heat": heat, "transcranial": transcranial,
+            "pulsed_visible": pulsed_visible, "answered_at": given.answered_at.isoformat(), "answers": given.answers,
+            "status": overall_status(checks),
+            "source": "each heat question names its own source (above)" if heat else questionnaire.source,
             "checks": [c.model_dump() for c in checks], "profile": profile}
     emit(data, as_json, _render_screen)
+
+
+def _store_with_profile(given, profile: str, db: str | None):
+    """Store ``given`` with the journal profile, keeping its answers to the questions not asked this time
+    (safety.screening.merge_answers); returns what was stored."""
+    from ..journal import open_journal
+    from ..journal.repository import get_profile, set_contraindication_answers
+    from ..safety.screening import ScreeningAnswers, merge_answers
+
+    journal = open_journal(db)
+    row = get_profile(journal, profile)
+    stored = row.contraindication_answers
+    merged = merge_answers(ScreeningAnswers.model_validate(stored) if stored else None, given)
+    set_contraindication_answers(journal, row.id, *journal_answer_fields(merged))
+    return merged

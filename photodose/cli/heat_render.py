@@ -8,6 +8,8 @@ def render_heat_plan(console, data: dict) -> None:
     from rich.markup import escape
     from rich.table import Table
 
+    from ..hyperthermia.plan import PHASE_LABEL
+
     table = Table(title=f"photodose heat plan: {data['protocol_name']}")
     table.add_column("item")
     table.add_column("value")
@@ -18,15 +20,22 @@ def render_heat_plan(console, data: dict) -> None:
         ("target", f"core {data['target_core_c']:g} C held {data['time_at_target_min']:g} min"),
         ("minutes to target",
          "not reached within the session limit" if mins is None else f"{mins:.0f} min (predicted)"),
+        ("time at target", f"{data['minutes_at_or_above_target']:.1f} min at or above {data['target_core_c']:g} C "
+                           "(predicted, heat on and after)"),
         ("heating", f"{data['heating_minutes']:.0f} min (limit {data['heating_limit_min']:g} min)"),
         ("cool-down", f"{cool['minutes']:.0f} min in room air; peak {cool['peak_core_c']:.2f} C "
-                      f"at minute {cool['peak_at_min']:.0f}, {cool['end_core_c']:.2f} C at the end"),
+                      f"at minute {cool['peak_at_min']:.0f}; " + _below(cool, data['target_core_c']) +
+                      f"; {cool['end_core_c']:.2f} C at the end"),
         ("schedule", f"{data['schedule']['sessions']} sessions, one every {data['schedule']['interval_days']} days"),
         ("safety", data["safety"]["status"]), ("evidence", data["evidence_label"]),
     ]
     for k, v in rows:
         table.add_row(k, escape(str(v)))
     console.print(table)
+    for ph in data["phases"]:
+        console.print(f"[cyan]phase {PHASE_LABEL[ph['name']]}:[/] minute {ph['starts_at_min']:.0f}-"
+                      f"{ph['ends_at_min']:.0f}, core {ph['core_start_c']:.2f} -> {ph['core_end_c']:.2f} C: "
+                      f"{escape(ph['what'])}", highlight=False)
     series = data["core_temperature_c"]
     curve = ", ".join(f"{m:.0f}: {t:.2f}" for m, t in zip(series["minutes"], series["degrees_c"]) if m % 10 == 0)
     console.print(f"[cyan]core temperature (minute: C):[/] {curve}", highlight=False)
@@ -45,29 +54,12 @@ def render_heat_plan(console, data: dict) -> None:
     for c in data["citations"]:
         console.print(f"  - {escape(c)}", highlight=False)
     console.print(f"[italic]{escape(data['note'])}[/]")
+    for key in ("plot_path", "report_path"):
+        if data.get(key):
+            console.print(f"{key.removesuffix('_path')} written to {data[key]}", highlight=False)
 
 
-def core_temperature_png(data: dict, path) -> str:
-    """The plan's predicted core temperature against minutes (target, ceiling, heat off marked) as a PNG."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    from ..hyperthermia import heat_limits
-
-    series = data["core_temperature_c"]
-    fig, ax = plt.subplots(figsize=(7, 4))
-    ax.plot(series["minutes"], series["degrees_c"], color="#c0392b", lw=2, label="core, predicted (JOS-3)")
-    ax.axhline(data["target_core_c"], ls="--", color="#555", label=f"target {data['target_core_c']:g} C")
-    ceiling = heat_limits().core_ceiling_c.value
-    ax.axhline(ceiling, color="#8e0000", label=f"ceiling {ceiling:g} C (NIOSH 2016)")
-    ax.axvline(data["heating_minutes"], ls=":", color="#1c2430", label="heat off")
-    ax.set(xlabel="minutes from the start of heating", ylabel="core temperature, C",
-           title=f"{data['device']}: {data['person_note']}"[:110])
-    ax.title.set_fontsize(8)
-    ax.legend(fontsize=8, loc="lower right")
-    fig.tight_layout()
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
-    return str(path)
+def _below(cooldown: dict, target_c: float) -> str:
+    m = cooldown.get("minutes_to_below_target")
+    return (f"not back under {target_c:g} C within the cool-down" if m is None else
+            f"back under {target_c:g} C {m:.0f} min after heat off")

@@ -140,6 +140,28 @@ class CoreTemperatureCurve(BaseModel):
                 return self.minutes[i - 1] + (temperature_c - t[i - 1]) / (t[i] - t[i - 1])
         return 0.0 if t and t[0] >= temperature_c else None
 
+    def minutes_at_or_above(self, temperature_c: float) -> float:
+        """Minutes (linear between the 1-minute steps) during which the core is at or above ``temperature_c``."""
+        m, t, total = self.minutes, self.core_temperature_c, 0.0
+        for i in range(1, len(t)):
+            lo, hi = sorted((t[i - 1], t[i]))
+            if lo >= temperature_c:
+                total += m[i] - m[i - 1]
+            elif hi > temperature_c:
+                total += (m[i] - m[i - 1]) * (hi - temperature_c) / (hi - lo)
+        return total
+
+    def minutes_to_fall_below(self, temperature_c: float, after_min: float) -> float | None:
+        """Minutes after ``after_min`` until the core (interpolated) first falls below ``temperature_c``; 0 if it
+        is already below then, None if it never falls below within the curve."""
+        m, t = self.minutes, self.core_temperature_c
+        if self.at(after_min) < temperature_c:
+            return 0.0
+        for i in range(1, len(t)):
+            if m[i] > after_min and t[i] < temperature_c <= t[i - 1]:
+                return m[i - 1] + (t[i - 1] - temperature_c) / (t[i - 1] - t[i]) - after_min
+        return None
+
 
 def saturation_vapour_pressure_kpa(temperature_c: float) -> float:
     """Saturation vapour pressure of water (kPa) at ``temperature_c`` (degC): Tetens' formula as pythermalcomfort

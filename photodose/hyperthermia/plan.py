@@ -16,11 +16,18 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from ..bibliography import cite
 from ..safety.checks import SafetyCheck, SafetyReport, overall_status
+from ..safety.screening import evaluate_heat_screening
 from .core_model import VALIDITY, Chamber, Person, Room, simulate_core_temperature
 from .limits import Advice, heat_limits
 from .protocols import HeatProtocol, HeatSchedule, get_heat_protocol
 
 _FROZEN = ConfigDict(frozen=True, extra="forbid")
+
+HEAT_STATUS_MEANING = {
+    "planned": ("the core is predicted to reach the target within the session limit and to stay under the "
+                "ceiling, and no screening answer rules the session out."),
+    "refused": "a heat limit or a screening answer rules this session out; read each reason and its remedy.",
+}
 
 # The person planned for when no profile gives one: a 70 kg adult (photodose's default, unsourced).
 DEFAULT_PERSON = Person(height_m=1.75, weight_kg=70.0, age_years=30, sex="male")
@@ -51,17 +58,50 @@ class CoreTemperatureSeries(BaseModel):
 
 
 class Cooldown(BaseModel):
-    """After the heat stops: rest in room air for ``minutes``; predicted peak (may come after the heat stops) and
-    the core temperature at the end."""
+    """After the heat stops: rest in room air for ``minutes``; predicted peak (may come after the heat stops),
+    ``minutes_to_below_target`` (from heat off until the core falls back under the target; None: not within the
+    cool-down) and the core temperature at the end."""
 
     model_config = _FROZEN
     minutes: float
     starts_at_min: float
     peak_core_c: float
     peak_at_min: float
+    minutes_to_below_target: float | None = None
     end_core_c: float
     room: Room
     source: str
+
+
+PHASE_LABEL = {"heating": "heating", "at_target": "at target", "cool_down": "cool-down"}
+
+
+class SessionPhase(BaseModel):
+    """One part of the session (the trials' shape: heat to the target, hold it, cool down), minutes from the start
+    of heating, with the predicted core temperature at its ends and the source that states the part."""
+
+    model_config = _FROZEN
+    name: Literal["heating", "at_target", "cool_down"]
+    starts_at_min: float
+    ends_at_min: float
+    core_start_c: float
+    core_end_c: float
+    what: str
+    source: str
+
+    @property
+    def label(self) -> str:
+        return PHASE_LABEL[self.name]
+
+
+class HeatScreeningAnswer(BaseModel):
+    """One heat screening question as the plan used it: its id, its text and the person's answer; its verdict is
+    the safety check named ``screening:<id>``."""
+
+    model_config = _FROZEN
+    id: str
+    question: str
+    answer: Literal["yes", "no", "not answered"]
 
 
 class HyperthermiaPlan(BaseModel):
@@ -86,13 +126,16 @@ class HyperthermiaPlan(BaseModel):
     target_core_c: float
     time_at_target_min: float
     minutes_to_target: float | None
+    minutes_at_or_above_target: float
     heating_minutes: float
     heating_limit_min: float
     baseline_core_c: float
     core_temperature_c: CoreTemperatureSeries
     cooldown: Cooldown
+    phases: list[SessionPhase]
     schedule: HeatSchedule
     safety: SafetyReport
+    screening: list[HeatScreeningAnswer] = Field(default_factory=list)
     advice: list[Advice]
     evidence_label: str
     evidence: list[str]
@@ -123,10 +166,13 @@ def plan_hyperthermia(request: HyperthermiaRequest) -> HyperthermiaPlan:
                                       stop_at_c=protocol.target_core_c, hold_minutes=protocol.time_at_target_min)
     peak = curve.peak_c
     peak_at = curve.minutes[curve.core_temperature_c.index(peak)]
-    checks = _heat_checks(protocol, curve.reached_target_min, peak, limits) + heat_screening_checks(request.screening)
+    checks = (_heat_checks(protocol, curve.reached_target_min, peak, limits)
+              + evaluate_heat_screening(request.screening))
     status = overall_status(checks)
+    below = curve.minutes_to_fall_below(protocol.target_core_c, curve.heating_minutes)
     cooldown = Cooldown(minutes=curve.cooldown_minutes, starts_at_min=curve.heating_minutes, peak_core_c=peak,
-                        peak_at_min=peak_at, end_core_c=curve.core_temperature_c[-1], room=request.room,
+                        peak_at_min=peak_at, minutes_to_below_target=None if below is None else round(below, 1),
+                        end_core_c=curve.core_temperature_c[-1], room=request.room,
                         source=f"{limits.cooldown_min.source}: {limits.cooldown_min.note}")
     keys = sorted({*protocol.citations, "takahashi2021_jos3", "tartarini2020_pythermalcomfort",
                    limits.core_ceiling_c.source, *(a.source for a in limits.advice)})
@@ -145,16 +191,43 @@ def plan_hyperthermia(request: HyperthermiaRequest) -> HyperthermiaPlan:
                                              if k.startswith("chamber.")},
         target_core_c=protocol.target_core_c, time_at_target_min=protocol.time_at_target_min,
         minutes_to_target=None if curve.reached_target_min is None else round(curve.reached_target_min, 1),
+        minutes_at_or_above_target=round(curve.minutes_at_or_above(protocol.target_core_c), 1),
         heating_minutes=curve.heating_minutes, heating_limit_min=max_heat, baseline_core_c=curve.baseline_core_c,
         core_temperature_c=CoreTemperatureSeries(minutes=curve.minutes,
                                                  degrees_c=[round(t, 3) for t in curve.core_temperature_c],
                                                  model=curve.model, validity=VALIDITY),
-        cooldown=cooldown, schedule=protocol.schedule,
-        safety=SafetyReport(status=status, checks=checks),
+        cooldown=cooldown, phases=session_phases(curve, protocol, limits), schedule=protocol.schedule,
+        safety=SafetyReport(status=status, checks=checks), screening=heat_screening_answers(request.screening),
         advice=[a.model_copy(update={"source": cite(a.source)}) for a in limits.advice],
         evidence_label=protocol.evidence.label,
         evidence=[f"{cite(s.key)}: {s.text}" for s in protocol.evidence.statements],
         reasons=reasons, citations=[cite(k) for k in keys])
+
+
+def session_phases(curve, protocol: HeatProtocol, limits) -> list[SessionPhase]:
+    """The session's parts on ``curve`` (a core_model.CoreTemperatureCurve): heating until the core reaches the
+    target, the hold at the target while the heat stays on, the cool-down after the heat is off."""
+    reached, off, end = curve.reached_target_min, curve.heating_minutes, curve.minutes[-1]
+    target = f"{protocol.target_core_c:g} degC"
+
+    def phase(name, start, stop, what, source):
+        return SessionPhase(name=name, starts_at_min=round(start, 1), ends_at_min=round(stop, 1),
+                            core_start_c=round(curve.at(start), 2), core_end_c=round(curve.at(stop), 2),
+                            what=what, source=source)
+
+    phases = [phase("heating", 0.0, off if reached is None else reached,
+                    f"heat on, until the core (rectal) reaches {target}" +
+                    ("" if reached is not None else ": not reached before the session limit"),
+                    protocol.heating_source)]
+    if reached is not None:
+        phases.append(phase("at_target", reached, off,
+                            f"heat on, core held at or above {target} for {protocol.time_at_target_min:g} min, "
+                            "then heat off",
+                            protocol.time_at_target_source))
+    if end > off:
+        phases.append(phase("cool_down", off, end, f"heat off, resting in room air for {end - off:.0f} min",
+                            f"{protocol.cooldown_source} Length: {limits.cooldown_min.source}"))
+    return phases
 
 
 def _heat_checks(protocol: HeatProtocol, reached_min: float | None, peak_c: float, limits) -> list[SafetyCheck]:
@@ -188,11 +261,12 @@ def _heat_checks(protocol: HeatProtocol, reached_min: float | None, peak_c: floa
     return checks
 
 
-def heat_screening_checks(answers: dict[str, bool] | None) -> list[SafetyCheck]:
-    """Verdicts of the heat screening questions (``heat_questions`` of the safety questionnaire)."""
-    from ..safety.screening import evaluate_question, load_questionnaire
+def heat_screening_answers(answers: dict[str, bool] | None) -> list[HeatScreeningAnswer]:
+    """The heat screening questions with the person's answers (``answers``: question id -> yes)."""
+    from ..safety.screening import load_questionnaire
 
-    q = load_questionnaire()
     answers = answers or {}
-    return [evaluate_question(question, answers.get(question.id), "whole body", False, False, q.source)
-            for question in q.heat_questions]
+    return [HeatScreeningAnswer(id=q.id, question=q.text,
+                                answer="not answered" if answers.get(q.id) is None else
+                                ("yes" if answers[q.id] else "no"))
+            for q in load_questionnaire().heat_questions]

@@ -37,7 +37,8 @@ class HeatEvidence(BaseModel):
 
 
 class HeatProtocol(BaseModel):
-    """One condition's heat protocol: ``target_core_c`` (degC, rectal) held ``time_at_target_min``."""
+    """One condition's heat protocol: heat until the core (rectal) reaches ``target_core_c`` (degC), hold it
+    ``time_at_target_min``, then cool down; each part with the source that states it (``*_source``)."""
 
     model_config = _FROZEN
     id: str
@@ -46,6 +47,8 @@ class HeatProtocol(BaseModel):
     target_source: str
     time_at_target_min: float = Field(ge=0)
     time_at_target_source: str
+    heating_source: str
+    cooldown_source: str
     schedule: HeatSchedule
     evidence: HeatEvidence
     citations: list[str]

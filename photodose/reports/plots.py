@@ -9,6 +9,8 @@ import io
 
 import numpy as np
 
+PHASE_COLOURS = {"heating": "#e67e22", "at_target": "#c0392b", "cool_down": "#2471a3"}  # heat plan phases
+
 
 def _pyplot():
     import matplotlib
@@ -85,3 +87,28 @@ def irradiance_distance_png(device, channel_ids: list[str], chosen_distance_mm: 
         ax.axvline(chosen_distance_mm, color="tab:red", ls="--", label=f"plan {chosen_distance_mm:.0f} mm")
     return _finish(fig, ax, "distance (mm)", "on-axis irradiance (mW/cm2)",
                    f"Irradiance against distance: {device.id}", log_x=True)
+
+
+def core_temperature_png(plan) -> bytes:
+    """A heat plan's predicted core temperature against minutes (``plan``: a
+    photodose.hyperthermia.HyperthermiaPlan), the target, the ceiling and the moment the heat stops marked."""
+    from ..hyperthermia import heat_limits
+
+    plt = _pyplot()
+    series = plan.core_temperature_c
+    fig, ax = plt.subplots(figsize=(7, 4.2))
+    ax.plot(series.minutes, series.degrees_c, color="#c0392b", lw=2, label="core, predicted (JOS-3)")
+    ax.axhline(plan.target_core_c, ls="--", color="#555", label=f"target {plan.target_core_c:g} C")
+    ceiling = heat_limits().core_ceiling_c.value
+    ax.axhline(ceiling, color="#8e0000", label=f"ceiling {ceiling:g} C (NIOSH 2016)")
+    ax.axvline(plan.heating_minutes, ls=":", color="#1c2430", label="heat off")
+    for phase in plan.phases:
+        ax.axvspan(phase.starts_at_min, phase.ends_at_min, color=PHASE_COLOURS[phase.name], alpha=0.12, lw=0)
+        ax.annotate(phase.label, ((phase.starts_at_min + phase.ends_at_min) / 2, 1.0),
+                    xycoords=("data", "axes fraction"), ha="center", va="bottom", fontsize=8,
+                    color=PHASE_COLOURS[phase.name])
+    ax.set(xlabel="minutes from the start of heating", ylabel="core temperature (C)",
+           title=f"Core temperature in {plan.device}\n")
+    ax.grid(True, alpha=0.3)
+    ax.legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.15), ncol=2)  # below: the curve stays clear
+    return _png(fig)

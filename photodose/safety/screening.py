@@ -75,6 +75,11 @@ class ScreeningAnswers(BaseModel):
     def to_json(self) -> str:
         return self.model_dump_json()
 
+    def answered_at_local(self) -> datetime:
+        """When the answers were given, as the journal keeps dates: local wall-clock time, no time zone."""
+        when = self.answered_at
+        return (when.astimezone().replace(tzinfo=None) if when.tzinfo else when).replace(microsecond=0)
+
     @classmethod
     def from_json(cls, text: str) -> "ScreeningAnswers":
         return cls.model_validate_json(text)
@@ -118,3 +123,32 @@ def evaluate_screening(answers: ScreeningAnswers, site: str, transcranial: bool,
     questionnaire = questionnaire or load_questionnaire()
     return [evaluate_question(q, answers.answers.get(q.id), site, transcranial, pulsed_visible, questionnaire.source)
             for q in questionnaire.questions]
+
+
+HEAT_SITE = "whole body"  # what a heat question's verdict is for (a dome heats the whole body)
+
+
+def evaluate_heat_screening(answers: dict[str, bool] | None,
+                            questionnaire: Questionnaire | None = None) -> list[SafetyCheck]:
+    """One :class:`SafetyCheck` per heat question (whole-body hyperthermia), in order; ``answers``: id -> yes.
+
+    A "no" or an unanswered question cites the source that makes the question matter (its rule's), not the light
+    questionnaire's."""
+    questionnaire = questionnaire or load_questionnaire()
+    answers = answers or {}
+    return [evaluate_question(q, answers.get(q.id), HEAT_SITE, False, False,
+                              q.rules[0].source if q.rules else "photodose assumption (unsourced)")
+            for q in questionnaire.heat_questions]
+
+
+def merge_answers(previous: ScreeningAnswers | None, given: ScreeningAnswers) -> ScreeningAnswers:
+    """``given`` plus the ``previous`` answers to questions not asked this time (answering the light questions
+    keeps the heat answers, and the other way round). When any earlier answer is kept, the record is dated by the
+    earlier of the two dates, so it goes stale with its oldest answer."""
+    if previous is None:
+        return given
+    kept = {k: v for k, v in previous.answers.items() if k not in given.answers}
+    if not kept:
+        return given
+    older = min(previous.answered_at, given.answered_at, key=as_utc)
+    return given.model_copy(update={"answers": {**kept, **given.answers}, "answered_at": older})

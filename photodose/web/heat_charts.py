@@ -9,6 +9,7 @@ def core_temperature_figure(plan):
     import plotly.graph_objects as go
 
     from ..hyperthermia import heat_limits
+    from ..reports.plots import PHASE_COLOURS
 
     series = plan.core_temperature_c
     fig = go.Figure()
@@ -21,6 +22,9 @@ def core_temperature_figure(plan):
                   annotation_position="top left")
     fig.add_vline(x=plan.heating_minutes, line_dash="dot", line_color="#1c2430",
                   annotation_text="heat off", annotation_position="top right")
+    for phase in plan.phases:
+        fig.add_vrect(x0=phase.starts_at_min, x1=phase.ends_at_min, fillcolor=PHASE_COLOURS[phase.name],
+                      opacity=0.12, line_width=0)
     fig.update_layout(xaxis_title="minutes from the start of heating", yaxis_title="core temperature (°C)",
                       margin={"l": 60, "r": 20, "t": 30, "b": 50}, legend={"orientation": "h"})
     return fig

@@ -81,7 +81,9 @@ def evaluate_screening(request: Request, body: ScreeningIn) -> dict:
     for key in body.answers:
         require_choice("answers", key, known)
     site = require_choice("site", body.site, planning.site_choices())
-    stored = screening.stored_answers(body.answers)
+    stored, _ = screening.stored_answers(body.answers)
     if body.profile_id is not None:
-        repository.set_contraindication_answers(journal(request), owned_profile(request, body.profile_id).id, stored)
+        owner = owned_profile(request, body.profile_id)
+        stored, answered_at = screening.stored_answers(body.answers, previous=owner.contraindication_answers)
+        repository.set_contraindication_answers(journal(request), owner.id, stored, answered_at)
     return screening.evaluate(stored, site, body.transcranial, body.pulsed_visible)

@@ -3,13 +3,13 @@ and the Jenkins & Carroll reporting table; save it to the journal."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request
-from fastapi.responses import RedirectResponse
+from fastapi import APIRouter, HTTPException, Request
+from fastapi.responses import HTMLResponse, RedirectResponse
 from pydantic import ValidationError
 
 from ...errors import PhotodoseInputError
 from ...journal import repository
-from ...planning.plan_model import SAFETY_MEANING, VERDICT_MEANING
+from ...planning.plan_model import SAFETY_MEANING, VERDICT_MEANING, Plan
 from ...planning.plan_text import target_meaning, transport_text
 from ...planning.reporting import SOURCE as REPORTING_SOURCE, reporting_rows
 from .. import planning
@@ -97,8 +97,22 @@ def _heat_plan(request: Request, values: dict):
         plan = plan_heat_for_profile(device, condition, *person)
     except PhotodoseInputError as exc:
         return _plan_page(request, status_code=422, values=values, errors=errors_from(exc, FIELDS, {}))
-    return render(request, "heat_plan.html", active="plan", plan=plan,
+    token = request.app.state.plan_cache.put(current_user(request), plan)
+    return render(request, "heat_plan.html", active="plan", plan=plan, plan_token=token,
                   figure_json=core_temperature_figure(plan).to_json())
+
+
+@router.get("/plan/heat-report/{token}")
+def heat_plan_report(request: Request, token: str):
+    """The self-contained HTML report of a heat plan this user just made (the CLI's ``plan --report``)."""
+    from ...hyperthermia import HyperthermiaPlan
+    from ...reports.html import heat_plan_report_html
+
+    plan = request.app.state.plan_cache.get(current_user(request), token)
+    if not isinstance(plan, HyperthermiaPlan):
+        raise HTTPException(status_code=404, detail="plan_token: no such heat plan of yours; make the plan again")
+    return HTMLResponse(heat_plan_report_html(plan),
+                        headers={"Content-Disposition": 'inline; filename="photodose-heat-plan.html"'})
 
 
 @router.post("/plan/save")
@@ -106,7 +120,7 @@ async def save_plan(request: Request):
     form = await checked_form(request)
     profile = require_active_profile(request)
     plan = request.app.state.plan_cache.get(current_user(request), str(form.get("plan_token") or ""))
-    if plan is None:
+    if not isinstance(plan, Plan):  # expired, or a heat plan (the journal keeps heat sessions, not heat plans)
         return _plan_page(request, status_code=422, values=dict(planning.DEFAULTS),
                           errors={"_form": "plan_token: this plan has expired; make it again"})
     if plan.status not in ("planned", "compromise") or not plan.followable:

@@ -25,6 +25,7 @@ def _page(request: Request, *, status_code: int = 200, site: str = "knee", **con
     verdict = screening.evaluate(stored, site) if stored and "answers" in stored else None
     return render(request, "screening.html", status_code=status_code, active="screening",
                   questionnaire=screening.questionnaire(), verdict=verdict, stored=stored, site=site,
+                  heat_verdict=screening.evaluate_heat(stored),
                   site_options=[(s, s.replace("_", " ")) for s in site_choices()], values=values or {}, **context)
 
 
@@ -42,6 +43,7 @@ async def save_screening(request: Request):
     errors = screening.missing_answers(form)
     if errors:
         return _page(request, status_code=422, values=values_of(form), errors=errors)
-    stored = screening.stored_answers(screening.answers_from_form(form))
-    repository.set_contraindication_answers(journal(request), profile.id, stored)
+    stored, answered_at = screening.stored_answers(screening.answers_from_form(form),
+                                                   previous=profile.contraindication_answers)
+    repository.set_contraindication_answers(journal(request), profile.id, stored, answered_at)
     return RedirectResponse("/screening?saved=1", status_code=303)
