@@ -5,10 +5,11 @@ Zheng, Comput. Methods Programs Biomed. 47 (1995) 131-146). What differs is the 
 LANES photons is kept as structure-of-arrays rows of one packed array, and each event (hop to the next interaction
 or boundary, then either drop + spin or the Fresnel cross-or-reflect) is computed for all lanes in one
 branch-free loop that LLVM turns into SIMD code (selects instead of branches; the logarithm is
-``_kernel_log.log_positive``; no libm call). A short per-lane pass then does what cannot be vectorised: the
-tally scatter-adds, a change of layer (its constants reloaded), escape, Russian roulette, the rare redraw of an
-azimuth, and the launch of the next photon into a lane whose photon has left or died (refill from the launch
-queue). Every lane draws three 64-bit numbers per event (step and HG-or-Fresnel as two 32-bit halves, two azimuth
+``_kernel_log.log_positive``; no libm call). Then a branch-free loop adds each lane's drop into A(r, z) (zero for
+a boundary hit or an idle lane), and a per-lane loop visits only the lanes with a rare event: a change of layer
+(its constants reloaded), escape, Russian roulette, the redraw of an azimuth, and the launch of the next photon
+into a lane whose photon has left or died (refill from the launch queue). The absorption per layer and the event
+count are kept per lane and flushed when the photon changes layer or ends. Every lane draws three 64-bit numbers per event (step and HG-or-Fresnel as two 32-bit halves, two azimuth
 candidates) whether it uses them or not.
 
 Random streams: lane j of batch b runs xoshiro256** from the (seed, b) state of ``_rng.seed_state`` advanced by j
@@ -34,15 +35,16 @@ from ._walk import (ABS_FRAC, COS_CRIT_DOWN, COS_CRIT_UP, DIFFUSE, EVENTS, GLASS
 LANES = 16   # photons in flight per batch: two AVX-512 (four AVX2) vectors of float64
 
 # rows of the packed per-lane float state f[row * LANES + lane]: the photon, then its layer's constants
-(X, Y, Z, UX, UY, UZ, W, SLEFT, COST, DWA,
+(X, Y, Z, UX, UY, UZ, W, SLEFT, COST, DWA, ABSORBED_HERE, EVENTS_HERE,
  L_MUT, L_INV_MUT, L_ABS, L_Z0, L_Z1, L_G, L_G2, L_HALF_G3, L_N, L_N_UP, L_N_DOWN, L_CC_UP, L_CC_DOWN,
- L_GLASS) = range(24)
-N_FLOAT_ROWS = 24
+ L_GLASS) = range(26)
+N_FLOAT_ROWS = 26
 # rows of the packed per-lane integers
-LAYER, CODE, IZ, IR = range(4)
-N_INT_ROWS = 4
-# event code bits set by the vector pass for the per-lane pass
+LAYER, CODE, CELL = range(3)
+N_INT_ROWS = 3
+# event code bits set by the vector pass for the per-lane pass (all but DEPOSIT are rare)
 DEPOSIT, CROSS, AZIMUTH_REDRAW, ROULETTE, STUCK = 1, 2, 4, 8, 16
+RARE = CROSS | AZIMUTH_REDRAW | ROULETTE | STUCK
 
 _JUMP = (np.uint64(0x180EC6D33CFD0ABA), np.uint64(0xD5A61266F0C9392C), np.uint64(0xA9582618E03FC9AA),
          np.uint64(0x39ABDC4529B1661C))
@@ -186,8 +188,10 @@ def _advance(f, iv, rng, inv_dz, nz, inv_dr, nr, radial):
         f[SLEFT * LANES + j] = sleft
         f[COST * LANES + j] = cost
         f[DWA * LANES + j] = dwa
-        iv[IZ * LANES + j] = tally_bin(z * inv_dz, nz)
-        iv[IR * LANES + j] = tally_bin(math.sqrt(x * x + y * y) * inv_dr, nr) if radial else 0
+        f[ABSORBED_HERE * LANES + j] += dwa
+        f[EVENTS_HERE * LANES + j] += 1.0 if (w > 0.0) & ~hit else 0.0   # idle lanes carry w = 0
+        ir = tally_bin(math.sqrt(x * x + y * y) * inv_dr, nr) if radial else 0
+        iv[CELL * LANES + j] = ir * nz + tally_bin(z * inv_dz, nz)   # the A(r, z) cell, flat
         code = 0
         code |= DEPOSIT if not hit else 0
         code |= CROSS if hit and transmit else 0
@@ -205,44 +209,42 @@ def _photons_lanes(nphot, rng, table, start_layer, n_above, rsp_collimated,
     """Trace ``nphot`` photons through LANES lanes, adding raw weights into the batch tallies."""
     last = table.shape[0] - 1
     z_start = table[start_layer, Z0]
+    a_cells = a_rz.reshape(a_rz.size)   # A(r, z) flat, indexed by the vector pass's CELL
     f = np.zeros(N_FLOAT_ROWS * LANES)
     iv = np.zeros(N_INT_ROWS * LANES, dtype=np.int64)
     active = np.zeros(LANES, dtype=np.bool_)
     queued = nphot
-    events = 0
-    # the first photons into the lanes
-    for j in range(LANES):
+    for j in range(LANES):   # every lane starts empty: the launch below fills it
         active[j] = True
-        iv[CODE * LANES + j] = -1   # marks an empty lane for the launch below
+        iv[CODE * LANES + j] = -1
     n_active = LANES
     while True:
-        # ---- per-lane pass: tallies, layer changes, escape, roulette, redraws, launches
+        # ---- the drop's tally, branch-free (idle lanes and boundary hits add zero)
         for j in range(LANES):
-            if not active[j]:
-                continue
+            a_cells[iv[CELL * LANES + j]] += f[DWA * LANES + j]
+            f[DWA * LANES + j] = 0.0
+        # ---- the rare events, per lane: layer change, escape, roulette, azimuth redraw, launch
+        for j in range(LANES):
             code = iv[CODE * LANES + j]
+            if not active[j] or (code >= 0 and (code & RARE) == 0):
+                continue
             dead = code < 0
             if not dead:
                 layer = iv[LAYER * LANES + j]
-                if code & DEPOSIT:
-                    events += 1
-                    dwa = f[DWA * LANES + j]
-                    a_rz[iv[IR * LANES + j], iv[IZ * LANES + j]] += dwa
-                    layer_sums[layer] += dwa
-                    if code & AZIMUTH_REDRAW:
-                        s0, s1, s2, s3 = rng[j], rng[LANES + j], rng[2 * LANES + j], rng[3 * LANES + j]
-                        while True:
-                            a, b, s0, s1, s2, s3 = next_pair(s0, s1, s2, s3)
-                            q = a * a + b * b
-                            if q <= 1.0:
-                                break
-                        rng[j], rng[LANES + j], rng[2 * LANES + j], rng[3 * LANES + j] = s0, s1, s2, s3
-                        cosp, sinp = disc_azimuth(a, b, q)
-                        ux, uy, uz = spin(f[UX * LANES + j], f[UY * LANES + j], f[UZ * LANES + j],
-                                          f[COST * LANES + j], cosp, sinp)
-                        f[UX * LANES + j] = ux
-                        f[UY * LANES + j] = uy
-                        f[UZ * LANES + j] = uz
+                if code & AZIMUTH_REDRAW:
+                    s0, s1, s2, s3 = rng[j], rng[LANES + j], rng[2 * LANES + j], rng[3 * LANES + j]
+                    while True:
+                        a, b, s0, s1, s2, s3 = next_pair(s0, s1, s2, s3)
+                        q = a * a + b * b
+                        if q <= 1.0:
+                            break
+                    rng[j], rng[LANES + j], rng[2 * LANES + j], rng[3 * LANES + j] = s0, s1, s2, s3
+                    cosp, sinp = disc_azimuth(a, b, q)
+                    ux, uy, uz = spin(f[UX * LANES + j], f[UY * LANES + j], f[UZ * LANES + j],
+                                      f[COST * LANES + j], cosp, sinp)
+                    f[UX * LANES + j] = ux
+                    f[UY * LANES + j] = uy
+                    f[UZ * LANES + j] = uz
                 w = f[W * LANES + j]
                 if code & STUCK:   # parallel to a non-scattering layer: never leaves it; count as removed
                     sums[ROULETTE_NET] -= w
@@ -250,6 +252,8 @@ def _photons_lanes(nphot, rng, table, start_layer, n_above, rsp_collimated,
                 elif code & CROSS:
                     uz = f[UZ * LANES + j]
                     going_up = uz < 0.0
+                    layer_sums[layer] += f[ABSORBED_HERE * LANES + j]
+                    f[ABSORBED_HERE * LANES + j] = 0.0
                     if (going_up and layer == 0) or ((not going_up) and layer == last):
                         xx = f[X * LANES + j]
                         yy = f[Y * LANES + j]
@@ -280,6 +284,9 @@ def _photons_lanes(nphot, rng, table, start_layer, n_above, rsp_collimated,
                         else:
                             sums[ROULETTE_NET] -= w
                             dead = True
+                if dead:
+                    layer_sums[layer] += f[ABSORBED_HERE * LANES + j]
+                    f[ABSORBED_HERE * LANES + j] = 0.0
             while dead:   # refill the lane from the launch queue
                 if queued == 0:
                     active[j] = False
@@ -303,13 +310,15 @@ def _photons_lanes(nphot, rng, table, start_layer, n_above, rsp_collimated,
                 f[W * LANES + j] = 1.0 - rsp
                 f[SLEFT * LANES + j] = 0.0
                 iv[LAYER * LANES + j] = start_layer
+                iv[CODE * LANES + j] = 0
                 _load_layer(f, j, table, start_layer)
                 dead = False
         if n_active == 0:
             break
         # ---- vector pass: one event for every lane (idle lanes compute on zero weight and are ignored)
         _advance(f, iv, rng, inv_dz, nz, inv_dr, nr, radial)
-    sums[EVENTS] += events
+    for j in range(LANES):
+        sums[EVENTS] += f[EVENTS_HERE * LANES + j]
 
 
 @njit(cache=True, parallel=True)
