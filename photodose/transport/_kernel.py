@@ -30,12 +30,11 @@ import math
 import numpy as np
 from numba import njit, prange
 
-from ._fresnel import fresnel_reflectance
 from ._kernel_log import log_positive
 from ._rng import next_pair, next_uniform, seed_state
-from ._walk import (ABS_FRAC, COS_CRIT_DOWN, COS_CRIT_UP, DIFFUSE, EVENTS, GLASS, HG_G, HG_G2, HG_HALF_G3, INV_MUT,
-                    MUT, N, N_DOWN, N_UP, ROULETTE_CHANCE, ROULETTE_NET, ROULETTE_WEIGHT, SPECULAR, TRANSMITTED, Z0,
-                    Z1, disc_azimuth, hg_cosine, launch, spin, tally_bin)
+from ._walk import (ABS_FRAC, DIFFUSE, EVENTS, GLASS, HG_G, HG_G2, HG_HALF_G3, INV_MUT,
+                    MUT, ROULETTE_CHANCE, ROULETTE_NET, ROULETTE_WEIGHT, SPECULAR, TRANSMITTED, Z0,
+                    Z1, cross_or_reflect, disc_azimuth, hg_cosine, launch, spin, tally_bin)
 
 STEP_BLOCK = 32            # exponential step lengths drawn ahead in blocks (a SIMD loop for the logarithm)
 
@@ -115,37 +114,13 @@ def _photons(nphot, s0, s1, s2, s3, table, start_layer, n_above, rsp_collimated,
             y += s * uy
             if hit:
                 # ---- cross or not (MCML CrossUpOrNot / CrossDnOrNot, all-or-none)
-                if uz < 0.0:
-                    z = z0
-                    ni = table[layer, N]
-                    nt = table[layer, N_UP]
-                    ca = -uz
-                    cos_crit = table[layer, COS_CRIT_UP]
-                else:
-                    z = z1
-                    ni = table[layer, N]
-                    nt = table[layer, N_DOWN]
-                    ca = uz
-                    cos_crit = table[layer, COS_CRIT_DOWN]
-                if ca <= cos_crit:
-                    transmit = False
-                    ca_t = 0.0
-                else:
-                    r, ca_t = fresnel_reflectance(ni, nt, ca)
-                    if r == 0.0:
-                        transmit = True
-                    elif r >= 1.0:
-                        transmit = False
-                    else:
-                        u, s0, s1, s2, s3 = next_uniform(s0, s1, s2, s3)
-                        transmit = u > r
-                if not transmit:
-                    uz = -uz
-                else:
+                z = z0 if uz < 0.0 else z1
+                transmit, ux, uy, uz, s0, s1, s2, s3 = cross_or_reflect(table, layer, ux, uy, uz, s0, s1, s2, s3)
+                if transmit:
                     going_up = uz < 0.0
                     if (going_up and layer == 0) or ((not going_up) and layer == last):
                         ir = tally_bin(math.sqrt(x * x + y * y) * inv_dr, nr) if radial else 0
-                        ia = tally_bin(math.acos(ca_t) * inv_da, na)
+                        ia = tally_bin(math.acos(abs(uz)) * inv_da, na)
                         if going_up:
                             sums[DIFFUSE] += w
                             rd_ra[ir, ia] += w
@@ -155,15 +130,7 @@ def _photons(nphot, s0, s1, s2, s3, table, start_layer, n_above, rsp_collimated,
                         break
                     layer_sums[layer] += absorbed_here
                     absorbed_here = 0.0
-                    ratio = ni / nt
-                    ux *= ratio
-                    uy *= ratio
-                    if going_up:
-                        layer -= 1
-                        uz = -ca_t
-                    else:
-                        layer += 1
-                        uz = ca_t
+                    layer += -1 if going_up else 1
                     mut, inv_mut, abs_frac, z0, z1, glass, g, g2, half_g3 = _layer_constants(table, layer)
             else:
                 z += s * uz

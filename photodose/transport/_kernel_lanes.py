@@ -2,15 +2,15 @@
 
 Same physics, tallies, beams, incidences and bookkeeping as the scalar kernel (``_kernel``; Wang, Jacques &
 Zheng, Comput. Methods Programs Biomed. 47 (1995) 131-146). What differs is the order of the work: the state of
-LANES photons is kept as structure-of-arrays rows of one packed array, and each event (hop to the next interaction
-or boundary, then either drop + spin or the Fresnel cross-or-reflect) is computed for all lanes in one
-branch-free loop that LLVM turns into SIMD code (selects instead of branches; the logarithm is
-``_kernel_log.log_positive``; no libm call). Then a branch-free loop adds each lane's drop into A(r, z) (zero for
-a boundary hit or an idle lane), and a per-lane loop visits only the lanes with a rare event: a change of layer
-(its constants reloaded), escape, Russian roulette, the redraw of an azimuth, and the launch of the next photon
-into a lane whose photon has left or died (refill from the launch queue). The absorption per layer and the event
-count are kept per lane and flushed when the photon changes layer or ends. Every lane draws three 64-bit numbers per event (step and HG-or-Fresnel as two 32-bit halves, two azimuth
-candidates) whether it uses them or not.
+LANES photons is kept as structure-of-arrays rows of one packed array, and each event's hop (to the next
+interaction or boundary), drop and spin is computed for all lanes in one branch-free loop that LLVM turns into SIMD
+code (selects instead of branches; the logarithm is ``_kernel_log.log_positive``; no libm call). Then a branch-free
+loop adds each lane's drop into A(r, z) (zero for a boundary hit or an idle lane), and a per-lane loop visits only
+the lanes with a rare event: a boundary (``_walk.cross_or_reflect``, then a change of layer with its constants
+reloaded, or escape), Russian roulette, the redraw of an azimuth, and the launch of the next photon into a lane
+whose photon has left or died (refill from the launch queue). The absorption per layer and the event count are kept
+per lane and flushed when the photon changes layer or ends. Every lane draws three 64-bit numbers per event (step
+and HG cosine as two 32-bit halves, two azimuth candidates) whether it uses them or not.
 
 Random streams: lane j of batch b runs xoshiro256** from the (seed, b) state of ``_rng.seed_state`` advanced by j
 jumps of 2^128 draws (Blackman & Vigna's ``jump``), so lanes never overlap and a batch's result depends only on
@@ -25,12 +25,11 @@ import math
 import numpy as np
 from numba import njit, prange
 
-from ._fresnel import fresnel_reflectance
 from ._kernel_log import log_positive
 from ._rng import _next64, next_pair, next_uniform, seed_state
 from ._walk import (ABS_FRAC, COS_CRIT_DOWN, COS_CRIT_UP, DIFFUSE, EVENTS, GLASS, HG_G, HG_G2, HG_HALF_G3, INV_MUT,
                     MUT, N, N_DOWN, N_UP, ROULETTE_CHANCE, ROULETTE_NET, ROULETTE_WEIGHT, SPECULAR, TRANSMITTED, Z0,
-                    Z1, disc_azimuth, hg_cosine, launch, spin, tally_bin)
+                    Z1, cross_or_reflect, disc_azimuth, hg_cosine, launch, spin, tally_bin)
 
 LANES = 16   # photons in flight per batch: two AVX-512 (four AVX2) vectors of float64
 
@@ -43,8 +42,8 @@ N_FLOAT_ROWS = 26
 LAYER, CODE, CELL = range(3)
 N_INT_ROWS = 3
 # event code bits set by the vector pass for the per-lane pass (all but DEPOSIT are rare)
-DEPOSIT, CROSS, AZIMUTH_REDRAW, ROULETTE, STUCK = 1, 2, 4, 8, 16
-RARE = CROSS | AZIMUTH_REDRAW | ROULETTE | STUCK
+DEPOSIT, BOUNDARY, AZIMUTH_REDRAW, ROULETTE, STUCK = 1, 2, 4, 8, 16
+RARE = BOUNDARY | AZIMUTH_REDRAW | ROULETTE | STUCK
 
 _JUMP = (np.uint64(0x180EC6D33CFD0ABA), np.uint64(0xD5A61266F0C9392C), np.uint64(0xA9582618E03FC9AA),
          np.uint64(0x39ABDC4529B1661C))
@@ -110,7 +109,7 @@ def _advance(f, iv, rng, inv_dz, nz, inv_dr, nr, radial):
         s1 = rng[LANES + j]
         s2 = rng[2 * LANES + j]
         s3 = rng[3 * LANES + j]
-        # step and turn (HG cosine, or the Fresnel draw at a boundary) from one 64-bit draw, 32 bits each: uniform
+        # step and HG cosine from one 64-bit draw, 32 bits each: uniform
         # on (0, 1), the step's -ln(xi) reaching 22 mean free paths (MCML's ran3 has fewer bits)
         p_step, p_turn, s0, s1, s2, s3 = next_pair(s0, s1, s2, s3)
         u_step = 0.5 * p_step + 0.5
@@ -161,29 +160,15 @@ def _advance(f, iv, rng, inv_dz, nz, inv_dr, nr, radial):
         cosp, sinp = disc_azimuth(a, b, q)
         sx, sy, sz = spin(ux, uy, uz, cost, cosp, sinp)
 
-        # ---- cross or reflect (used where the photon reached a boundary; MCML's all-or-none choice)
-        ni = f[L_N * LANES + j]
-        n_up = f[L_N_UP * LANES + j]   # both sides loaded, then selected: a load under a condition stops SIMD
-        n_down = f[L_N_DOWN * LANES + j]
-        cc_up = f[L_CC_UP * LANES + j]
-        cc_down = f[L_CC_DOWN * LANES + j]
-        nt = n_up if up else n_down
-        cos_crit = cc_up if up else cc_down
-        ca = abs(uz)
-        r, ca_t = fresnel_reflectance(ni, nt, ca)
-        transmit = (ca > cos_crit) & (u_turn > r)
-        ratio = ni / nt
-        bx = ux * ratio if transmit else ux
-        by = uy * ratio if transmit else uy
-        bz = (-ca_t if up else ca_t) if transmit else -uz
-
-        keep = redraw & ~hit   # the azimuth is redrawn in the per-lane pass, from the old direction
+        # a boundary is crossed or not, and an azimuth outside the disc redrawn, in the per-lane pass (from the old
+        # direction)
+        keep = redraw | hit
         f[X * LANES + j] = x
         f[Y * LANES + j] = y
         f[Z * LANES + j] = z
-        f[UX * LANES + j] = bx if hit else (ux if keep else sx)
-        f[UY * LANES + j] = by if hit else (uy if keep else sy)
-        f[UZ * LANES + j] = bz if hit else (uz if keep else sz)
+        f[UX * LANES + j] = ux if keep else sx
+        f[UY * LANES + j] = uy if keep else sy
+        f[UZ * LANES + j] = uz if keep else sz
         f[W * LANES + j] = w_new
         f[SLEFT * LANES + j] = sleft
         f[COST * LANES + j] = cost
@@ -194,8 +179,8 @@ def _advance(f, iv, rng, inv_dz, nz, inv_dr, nr, radial):
         iv[CELL * LANES + j] = ir * nz + tally_bin(z * inv_dz, nz)   # the A(r, z) cell, flat
         code = 0
         code |= DEPOSIT if not hit else 0
-        code |= CROSS if hit and transmit else 0
-        code |= AZIMUTH_REDRAW if keep else 0
+        code |= BOUNDARY if hit else 0
+        code |= AZIMUTH_REDRAW if redraw & ~hit else 0
         code |= ROULETTE if w_new < ROULETTE_WEIGHT else 0
         code |= STUCK if (glass and not moving) else 0
         iv[CODE * LANES + j] = code
@@ -249,12 +234,17 @@ def _photons_lanes(nphot, rng, table, start_layer, n_above, rsp_collimated,
                 if code & STUCK:   # parallel to a non-scattering layer: never leaves it; count as removed
                     sums[ROULETTE_NET] -= w
                     dead = True
-                elif code & CROSS:
-                    uz = f[UZ * LANES + j]
+                elif code & BOUNDARY:
+                    transmit, ux, uy, uz, s0, s1, s2, s3 = cross_or_reflect(
+                        table, layer, f[UX * LANES + j], f[UY * LANES + j], f[UZ * LANES + j],
+                        rng[j], rng[LANES + j], rng[2 * LANES + j], rng[3 * LANES + j])
+                    rng[j], rng[LANES + j], rng[2 * LANES + j], rng[3 * LANES + j] = s0, s1, s2, s3
+                    f[UX * LANES + j] = ux
+                    f[UY * LANES + j] = uy
+                    f[UZ * LANES + j] = uz
                     going_up = uz < 0.0
-                    layer_sums[layer] += f[ABSORBED_HERE * LANES + j]
-                    f[ABSORBED_HERE * LANES + j] = 0.0
-                    if (going_up and layer == 0) or ((not going_up) and layer == last):
+                    leaves = (going_up and layer == 0) or ((not going_up) and layer == last)
+                    if transmit and leaves:
                         xx = f[X * LANES + j]
                         yy = f[Y * LANES + j]
                         ir = tally_bin(math.sqrt(xx * xx + yy * yy) * inv_dr, nr) if radial else 0
@@ -266,7 +256,9 @@ def _photons_lanes(nphot, rng, table, start_layer, n_above, rsp_collimated,
                             sums[TRANSMITTED] += w
                             tt_ra[ir, ia] += w
                         dead = True
-                    else:
+                    elif transmit:
+                        layer_sums[layer] += f[ABSORBED_HERE * LANES + j]
+                        f[ABSORBED_HERE * LANES + j] = 0.0
                         layer += -1 if going_up else 1
                         iv[LAYER * LANES + j] = layer
                         _load_layer(f, j, table, layer)

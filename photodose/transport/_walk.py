@@ -131,6 +131,33 @@ def launch(s0, s1, s2, s3, table, start_layer, n_above, rsp_collimated, beam_cod
 
 
 @njit(cache=True, inline="always")
+def cross_or_reflect(table, layer, ux, uy, uz, s0, s1, s2, s3):
+    """MCML's CrossUpOrNot / CrossDnOrNot at the boundary the photon stands on (all-or-none, Fresnel probability;
+    total reflection beyond the critical angle; no draw at an index-matched interface).
+
+    Returns (transmitted, ux, uy, uz, s0, s1, s2, s3): the refracted direction when transmitted, else the mirrored one.
+    """
+    up = uz < 0.0
+    ni = table[layer, N]
+    nt = table[layer, N_UP] if up else table[layer, N_DOWN]
+    ca = -uz if up else uz
+    cos_crit = table[layer, COS_CRIT_UP] if up else table[layer, COS_CRIT_DOWN]
+    transmit = False
+    ca_t = 0.0
+    if ca > cos_crit:
+        r, ca_t = fresnel_reflectance(ni, nt, ca)
+        if r == 0.0:
+            transmit = True
+        elif r < 1.0:
+            u, s0, s1, s2, s3 = next_uniform(s0, s1, s2, s3)
+            transmit = u > r
+    if not transmit:
+        return False, ux, uy, -uz, s0, s1, s2, s3
+    ratio = ni / nt
+    return True, ux * ratio, uy * ratio, -ca_t if up else ca_t, s0, s1, s2, s3
+
+
+@njit(cache=True, inline="always")
 def hg_cosine(u, g, g2, half_g3):
     """Cosine of the Henyey-Greenstein deflection for a uniform draw ``u`` in (0, 1), clipped to [-1, 1]."""
     m = 2.0 * u - 1.0
