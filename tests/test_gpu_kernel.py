@@ -26,6 +26,7 @@ import pytest
 import photodose
 from photodose.optics.layers import Layer, LayerStack
 from photodose.transport import montecarlo as mc
+from photodose.transport._walk import N_SCALARS
 from photodose.transport.beams import Beam, Incidence
 from photodose.transport.gpu_kernel import cuda_device_present, run_batches_gpu
 from photodose.transport.result import Grid
@@ -72,7 +73,7 @@ def gpu_batches(stack, beam, incidence, grid, seed, counts, threads) -> list[mc.
     """run_batches_gpu on montecarlo's kernel inputs, as montecarlo runs run_batches."""
     k = mc._kernel_inputs(stack, beam, incidence, grid)
     nb = len(counts)
-    arrays = (np.zeros((nb, 4)), np.zeros((nb, k.n_layers)), np.zeros((nb, k.nr_tally, k.nz)),
+    arrays = (np.zeros((nb, N_SCALARS)), np.zeros((nb, k.n_layers)), np.zeros((nb, k.nr_tally, k.nz)),
               np.zeros((nb, k.nr_tally, k.na)), np.zeros((nb, k.nr_tally, k.na)))
     counts = np.asarray(counts, dtype=np.int64)
     run_batches_gpu(np.uint64(seed), np.int64(0), counts, k.table, k.start_layer, k.n_above, k.rsp_collimated,
@@ -104,7 +105,7 @@ def _simulate(part: str) -> dict:
         worst = 0.0
         for g, c in zip(gpu, cpu):
             for field in ("specular", "diffuse_reflectance", "transmittance", "roulette_net_weight",
-                          "layer_absorbed", "absorbed_rz", "rd_ra", "tt_ra"):
+                          "scattering_events", "layer_absorbed", "absorbed_rz", "rd_ra", "tt_ra"):
                 a, b = np.asarray(getattr(g, field)), np.asarray(getattr(c, field))
                 worst = max(worst, float(np.max(np.abs(a - b), initial=0.0)) / max(1.0, float(np.max(np.abs(b)))))
         result = mc.merge_batches(gpu)

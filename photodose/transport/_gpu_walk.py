@@ -12,10 +12,10 @@ import types
 import numpy as np
 from numba import cuda
 
-from . import _fresnel, _kernel, _rng
-from ._kernel import (BEAM_FLAT, BEAM_GAUSSIAN, COS_CRIT_DOWN, COS_CRIT_UP, DIFFUSE, INCIDENCE_COLLIMATED,
-                      INCIDENCE_CONE, N, N_DOWN, N_UP, ROULETTE_CHANCE, ROULETTE_NET, ROULETTE_WEIGHT, SPECULAR,
-                      STEP_BLOCK, TRANSMITTED, Z0, Z1)
+from . import _fresnel, _kernel, _rng, _walk
+from ._kernel import STEP_BLOCK
+from ._walk import (COS_CRIT_DOWN, COS_CRIT_UP, DIFFUSE, EVENTS, N, N_DOWN, N_UP, ROULETTE_CHANCE, ROULETTE_NET,
+                    ROULETTE_WEIGHT, SPECULAR, TRANSMITTED, Z0)
 
 _THREAD_SALT = np.uint64(0x8CB92BA72F3D8DD7)   # odd, so thread -> thread * salt is a bijection of uint64
 
@@ -30,14 +30,31 @@ def _device_twin(fn, **callees):
     return cuda.jit(device=True)(twin)
 
 
+@cuda.jit(device=True)
+def _max(a, b):
+    """max of two numbers (numba 0.68's built-in CUDA target cannot compile the builtin ``max``)."""
+    return a if a >= b else b
+
+
+@cuda.jit(device=True)
+def _min(a, b):
+    """min of two numbers (see ``_max``)."""
+    return a if a <= b else b
+
+
 mix64 = _device_twin(_rng._mix64)
 next64 = _device_twin(_rng._next64)
 next_uniform = _device_twin(_rng.next_uniform, _next64=next64)
 next_pair = _device_twin(_rng.next_pair, _next64=next64)
 fresnel = _device_twin(_fresnel.fresnel_reflectance)
-entry_reflectance = _device_twin(_kernel.entry_reflectance, fresnel_reflectance=fresnel)
+entry_reflectance = _device_twin(_walk.entry_reflectance, fresnel_reflectance=fresnel)
+launch = _device_twin(_walk.launch, next_pair=next_pair, next_uniform=next_uniform,
+                      entry_reflectance=entry_reflectance, max=_max)
+hg_cosine = _device_twin(_walk.hg_cosine, max=_max, min=_min)
+disc_azimuth = _device_twin(_walk.disc_azimuth)
+spin = _device_twin(_walk.spin)
 layer_constants = _device_twin(_kernel._layer_constants)
-to_bin = _device_twin(_kernel._bin)
+to_bin = _device_twin(_walk.tally_bin)
 _GOLDEN, _BATCH_SALT = _rng._GOLDEN, _rng._BATCH_SALT
 
 
@@ -65,17 +82,11 @@ def skip_block(s0, s1, s2, s3):
 
 
 @cuda.jit(device=True)
-def spin(uz, ux, uy, g, g2, half_g3, s0, s1, s2, s3):
-    """New direction after a Henyey-Greenstein scattering (the CPU kernel's spin, same draws)."""
+def scatter(ux, uy, uz, g, g2, half_g3, s0, s1, s2, s3):
+    """New direction after a Henyey-Greenstein scattering: the CPU kernel's draws (the cosine, then two disc
+    candidates, the first inside taken) and _walk's hg_cosine, disc_azimuth and spin."""
     u, s0, s1, s2, s3 = next_uniform(s0, s1, s2, s3)
-    m = 2.0 * u - 1.0
-    den = 1.0 + g * m
-    cost = (m + g * (1.5 + 0.5 * m * m) + g2 * m + half_g3 * (m * m - 1.0)) / (den * den)
-    if cost < -1.0:   # (no min/max in device code: numba 0.68's built-in CUDA target cannot compile them)
-        cost = -1.0
-    elif cost > 1.0:
-        cost = 1.0
-    sint = math.sqrt(1.0 - cost * cost)
+    cost = hg_cosine(u, g, g2, half_g3)
     a, b, s0, s1, s2, s3 = next_pair(s0, s1, s2, s3)
     a2, b2, s0, s1, s2, s3 = next_pair(s0, s1, s2, s3)
     q = a * a + b * b
@@ -84,15 +95,9 @@ def spin(uz, ux, uy, g, g2, half_g3, s0, s1, s2, s3):
     while q > 1.0:
         a, b, s0, s1, s2, s3 = next_pair(s0, s1, s2, s3)
         q = a * a + b * b
-    inv_q = 1.0 / q
-    cosp = (a * a - b * b) * inv_q
-    sinp = 2.0 * a * b * inv_q
-    if abs(uz) > _fresnel.COS_ZERO:
-        return sint * cosp, sint * sinp, (cost if uz >= 0.0 else -cost), s0, s1, s2, s3
-    tmp = math.sqrt(1.0 - uz * uz)
-    f = sint / tmp
-    return (f * (ux * uz * cosp - uy * sinp) + ux * cost, f * (uy * uz * cosp + ux * sinp) + uy * cost,
-            -sint * cosp * tmp + uz * cost, s0, s1, s2, s3)
+    cosp, sinp = disc_azimuth(a, b, q)
+    ux, uy, uz = spin(ux, uy, uz, cost, cosp, sinp)
+    return ux, uy, uz, s0, s1, s2, s3
 
 
 @cuda.jit
@@ -113,52 +118,15 @@ def walk(seed, first_batch, counts, per_batch, table, start_layer, n_above, rsp_
     steps_left = 0
     last = table.shape[0] - 1
     z_start = table[start_layer, Z0]
-    glass_depth = table[0, Z1] if start_layer == 1 else 0.0
-    n_start = table[start_layer, N]
     specular = 0.0
     diffuse = 0.0
     transmitted = 0.0
     roulette_net = 0.0
+    events = 0
     for _ in range(nphot):
-        # ---- launch
-        x = 0.0
-        y = 0.0
-        if beam_code == BEAM_FLAT or beam_code == BEAM_GAUSSIAN:
-            q = 2.0
-            while q > 1.0:
-                a, c, s0, s1, s2, s3 = next_pair(s0, s1, s2, s3)
-                q = a * a + c * c
-            if beam_code == BEAM_FLAT:
-                x = beam_radius_cm * a
-                y = beam_radius_cm * c
-            else:
-                scale = beam_radius_cm * math.sqrt(-0.5 * math.log(q) / q)
-                x = scale * a
-                y = scale * c
-        if inc_code == INCIDENCE_COLLIMATED:
-            rsp = rsp_collimated
-            ux = 0.0
-            uy = 0.0
-            uz = 1.0
-        else:
-            u, s0, s1, s2, s3 = next_uniform(s0, s1, s2, s3)
-            if inc_code == INCIDENCE_CONE:
-                cos_in = 1.0 - u * (1.0 - cos_half_angle)
-            else:
-                cos_in = math.sqrt(u)
-            rsp, uz = entry_reflectance(table, start_layer, n_above, cos_in)
-            sin_in2 = 1.0 - cos_in * cos_in
-            sin_in = n_above * math.sqrt(sin_in2 if sin_in2 > 0.0 else 0.0)
-            u, s0, s1, s2, s3 = next_uniform(s0, s1, s2, s3)
-            phi = 2.0 * math.pi * u
-            ux = sin_in / n_start * math.cos(phi)
-            uy = sin_in / n_start * math.sin(phi)
-            if start_layer == 1 and uz > 0.0:   # lateral shift across the glass layer
-                sin_g = sin_in / table[0, N]
-                cos_g2 = 1.0 - sin_g * sin_g
-                tan_g = sin_g / math.sqrt(cos_g2 if cos_g2 > 1e-300 else 1e-300)
-                x += glass_depth * tan_g * math.cos(phi)
-                y += glass_depth * tan_g * math.sin(phi)
+        x, y, ux, uy, uz, rsp, s0, s1, s2, s3 = launch(s0, s1, s2, s3, table, start_layer, n_above,
+                                                       rsp_collimated, beam_code, beam_radius_cm, inc_code,
+                                                       cos_half_angle)
         specular += rsp
         w = 1.0 - rsp
         if w <= 0.0:
@@ -259,7 +227,8 @@ def walk(seed, first_batch, counts, per_batch, table, start_layer, n_above, rsp_
                 iz = to_bin(z * inv_dz, nz)
                 ir = to_bin(math.sqrt(x * x + y * y) * inv_dr, nr) if radial else 0
                 cuda.atomic.add(a_rz, (b, ir, iz), dwa)
-                ux, uy, uz, s0, s1, s2, s3 = spin(uz, ux, uy, g, g2, half_g3, s0, s1, s2, s3)
+                events += 1
+                ux, uy, uz, s0, s1, s2, s3 = scatter(ux, uy, uz, g, g2, half_g3, s0, s1, s2, s3)
             # ---- roulette
             if w < ROULETTE_WEIGHT:
                 if w == 0.0:
@@ -278,3 +247,4 @@ def walk(seed, first_batch, counts, per_batch, table, start_layer, n_above, rsp_
     cuda.atomic.add(sums, (b, DIFFUSE), diffuse)
     cuda.atomic.add(sums, (b, TRANSMITTED), transmitted)
     cuda.atomic.add(sums, (b, ROULETTE_NET), roulette_net)
+    cuda.atomic.add(sums, (b, EVENTS), float(events))

@@ -4,9 +4,10 @@ Physics: exactly ``photodose.transport._kernel`` (MCML 1.2, Wang, Jacques & Zhen
 47 (1995) 131-146, with that module's listed deviations): Fresnel reflection all-or-none at every interface with
 the critical angle, glass layers crossed in one step, the cancellation-free Henyey-Greenstein inversion, roulette
 at w < 1e-4 with survival chance 0.1, the same beams, incidences, entry reflectance (glass first layer included),
-tallies and the roulette bookkeeping Rsp + Rd + A + Tt = photons + roulette_net. The helpers the CPU kernel
-uses (Fresnel, entry reflectance, layer constants, binning, xoshiro256**) are compiled for the device from
-their own Python source (``_device_twin``), not rewritten.
+tallies, event count and the roulette bookkeeping Rsp + Rd + A + Tt = photons + roulette_net. The pieces the
+CPU kernel uses (``_walk``'s launch, entry reflectance, HG cosine, azimuth, spin and tally bins, Fresnel, the
+layer constants, xoshiro256**) are compiled for the device from their own Python source (``_gpu_walk``), not
+rewritten; only the walk loop itself (atomic tallies, per-thread streams) is written for the GPU.
 
 Parallel layout: batch b of a run (the same batches as the CPU kernel) is walked by ``threads_per_batch`` GPU
 threads; thread t takes photons t, t + T, t + 2T, ... of the batch. Each thread draws from its own xoshiro256**
@@ -68,10 +69,10 @@ def run_batches_gpu(seed, first_batch, batch_photons, table, start_layer, n_abov
                     sums, layer_sums, a_rz, rd_ra, tt_ra, *, threads_per_batch_override=None):
     """``_kernel.run_batches`` on the GPU: same arguments, and the same host arrays, added into in place.
 
-    ``sums`` (nb, 4), ``layer_sums`` (nb, layers), ``a_rz`` (nb, nr, nz), ``rd_ra`` and ``tt_ra`` (nb, nr, na)
-    are numpy arrays; the kernel adds each batch's raw weights into its slice. ``threads_per_batch_override``
-    (keyword only; default ``threads_per_batch(batch_photons)``) fixes the threads per batch: 1 walks exactly the
-    CPU kernel's photons.
+    ``sums`` (nb, N_SCALARS), ``layer_sums`` (nb, layers), ``a_rz`` (nb, nr, nz), ``rd_ra`` and ``tt_ra``
+    (nb, nr, na) are numpy arrays; the kernel adds each batch's raw weights and event count into its slice.
+    ``threads_per_batch_override`` (keyword only; default ``threads_per_batch(batch_photons)``) fixes the
+    threads per batch: 1 walks exactly the CPU kernel's photons.
     """
     counts = np.ascontiguousarray(batch_photons, dtype=np.int64)
     if len(counts) == 0:
