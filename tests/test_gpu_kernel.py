@@ -1,13 +1,15 @@
-"""The GPU kernel (photodose.transport.gpu_kernel) under numba's CUDA simulator, against the CPU kernel.
+"""The GPU kernel (photodose.transport.gpu_kernel) under numba's CUDA simulator, against the scalar CPU kernel.
 
-numba reads NUMBA_ENABLE_CUDASIM when it is imported, so the simulated runs happen once, in a subprocess that runs
-this file as a script, and the tests check what it prints (JSON). Two kinds of check:
-- exact: with one GPU thread per batch the GPU walks the CPU kernel's photons (thread 0's stream is the batch's
+numba reads NUMBA_ENABLE_CUDASIM when it is imported, so the simulated runs happen in a subprocess that runs this
+file as a script, and the tests check what it prints (JSON). Both kernels are called with montecarlo's kernel
+inputs and the shared ``run_batches`` signature. Two kinds of check:
+- exact: with one GPU thread per batch the GPU walks the scalar kernel's photons (thread 0's stream is the batch's
   stream and the draws come in the same order), so every tally must equal the CPU kernel's to rounding. This
   fails for any change of physics (a wrong g, a missing Fresnel step, a lost roulette, a wrong bin).
-- statistical: with 8 threads per batch (independent streams) the GPU's Rd, Tt, A and layer sums must agree with
-  the CPU kernel within 4 combined standard errors, and the van de Hulst slab with its published values; the
-  tests also show that these tolerances are tighter than the change a wrong g or a missing Fresnel step makes.
+- statistical: with 8 threads per batch (independent streams) the GPU's Rd, Tt, A, layer sums and radial share
+  must agree with the CPU kernel within 4 combined standard errors, and the van de Hulst slab with its published
+  values; the tests also show that these tolerances are tighter than what a wrong g or a missing Fresnel step
+  changes.
 """
 
 from __future__ import annotations
@@ -26,7 +28,8 @@ import pytest
 import photodose
 from photodose.optics.layers import Layer, LayerStack
 from photodose.transport import montecarlo as mc
-from photodose.transport._walk import N_SCALARS
+from photodose.transport._kernel import run_batches as run_batches_scalar
+from photodose.transport._walk import DIFFUSE, EVENTS, N_SCALARS, ROULETTE_NET, SPECULAR, TRANSMITTED
 from photodose.transport.beams import Beam, Incidence
 from photodose.transport.gpu_kernel import cuda_device_present, run_batches_gpu
 from photodose.transport.result import Grid
@@ -50,41 +53,54 @@ GLASS_ON_TISSUE = LayerStack(n_above=1.0, n_below=1.0, layers=[
     Layer(name="glass", n=1.5, mua_per_cm=0.0, mus_per_cm=0.0, g=0.0, thickness_mm=1.0),
     Layer(name="tissue", n=1.4, mua_per_cm=10.0, mus_per_cm=90.0, g=0.9, thickness_mm=None)])
 GRID = Grid(dz_mm=0.05, nz=40, dr_mm=0.1, nr=30, na=10)
+FLAT_1MM = Beam(kind="flat", radius_mm=1.0)
+INNER_RINGS = 10   # the flat beam's footprint: rings of 0.1 mm out to 1 mm
 
 # name: stack, beam, incidence, batch sizes (exact cases: one GPU thread per batch)
 EXACT_CASES = {
     "slab pencil": (VAN_DE_HULST, Beam(), Incidence(), [150, 149]),
-    "mismatch flat beam": (mismatched_stack(), Beam(kind="flat", radius_mm=1.0), Incidence(), [40, 40]),
+    "mismatch flat beam": (mismatched_stack(), FLAT_1MM, Incidence(), [40, 40]),
     "glass gaussian cone": (GLASS_ON_TISSUE, Beam(kind="gaussian", radius_mm=0.5),
                             Incidence(kind="cone", half_angle_deg=30.0), [40, 40]),
     "mismatch wide lambertian": (mismatched_stack(), Beam(kind="wide"), Incidence(kind="lambertian"), [40, 40]),
 }
-# name: stack, beam, GPU photons, CPU photons (statistical cases: 8 batches, 8 GPU threads per batch)
+# name: stack, beam, GPU photons (8 batches, 8 threads each), CPU photons (16 batches)
 STAT_CASES = {
     "slab": (VAN_DE_HULST, Beam(), 3200, 200_000),
-    "mismatch flat beam": (mismatched_stack(), Beam(kind="flat", radius_mm=1.0), 1600, 100_000),
+    "mismatch flat beam": (mismatched_stack(), FLAT_1MM, 1600, 100_000),
 }
 SLOW_STAT_CASES = ("mismatch flat beam",)   # about 15 s in the simulator
-STAT_BATCHES, STAT_THREADS = 8, 8
+STAT_BATCHES, STAT_THREADS, CPU_BATCHES = 8, 8, 16
 SEED = 2026
 
 
-def gpu_batches(stack, beam, incidence, grid, seed, counts, threads) -> list[mc.BatchTallies]:
-    """run_batches_gpu on montecarlo's kernel inputs, as montecarlo runs run_batches."""
-    k = mc._kernel_inputs(stack, beam, incidence, grid)
+def run_raw(run_batches, stack, beam, incidence, counts, seed=SEED, **options) -> tuple[np.ndarray, ...]:
+    """One kernel's raw per-batch arrays (sums, layer sums, A(r,z), Rd(r,a), Tt(r,a)), as montecarlo calls it."""
+    k = mc._kernel_inputs(stack, beam, incidence, GRID)
     nb = len(counts)
     arrays = (np.zeros((nb, N_SCALARS)), np.zeros((nb, k.n_layers)), np.zeros((nb, k.nr_tally, k.nz)),
               np.zeros((nb, k.nr_tally, k.na)), np.zeros((nb, k.nr_tally, k.na)))
-    counts = np.asarray(counts, dtype=np.int64)
-    run_batches_gpu(np.uint64(seed), np.int64(0), counts, k.table, k.start_layer, k.n_above, k.rsp_collimated,
-                    k.beam_code, k.beam_radius_cm, k.inc_code, k.cos_half_angle, k.inv_dz, k.nz, k.inv_dr, k.nr,
-                    k.inv_da, k.na, k.radial, *arrays, threads_per_batch_override=threads)
-    return mc._tallies(stack, beam, incidence, grid, seed, 0, counts, arrays)
+    run_batches(np.uint64(seed), np.int64(0), np.asarray(counts, dtype=np.int64), k.table, k.start_layer,
+                k.n_above, k.rsp_collimated, k.beam_code, k.beam_radius_cm, k.inc_code, k.cos_half_angle,
+                k.inv_dz, k.nz, k.inv_dr, k.nr, k.inv_da, k.na, k.radial, *arrays, **options)
+    return arrays
 
 
-def inner_fraction(batch: mc.BatchTallies, rings: int) -> float:
-    """Fraction of a batch's absorbed weight in the first ``rings`` radial bins (the flat beam's footprint)."""
-    return float(batch.absorbed_rz[:rings].sum() / batch.absorbed_rz.sum())
+def summary(arrays, counts) -> dict:
+    """Per-photon means and batch standard errors (equal batches) of Rd, Tt, A, the layer sums and the share of A
+    inside the flat beam's footprint; the energy balance |Rsp + Rd + A + Tt - 1 - roulette_net|."""
+    sums, layer_sums, a_rz = arrays[:3]
+    counts = np.asarray(counts, dtype=float)
+    per_batch = {"diffuse_reflectance": sums[:, DIFFUSE] / counts, "transmittance": sums[:, TRANSMITTED] / counts,
+                 "absorbed": layer_sums.sum(axis=1) / counts,
+                 "inner": a_rz[:, :INNER_RINGS].sum(axis=(1, 2)) / a_rz.sum(axis=(1, 2))}
+    per_batch.update({f"layer {i}": layer_sums[:, i] / counts for i in range(layer_sums.shape[1])})
+    n = counts.sum()
+    balance = (sums[:, SPECULAR].sum() + sums[:, DIFFUSE].sum() + layer_sums.sum() + sums[:, TRANSMITTED].sum()
+               - n - sums[:, ROULETTE_NET].sum()) / n
+    return {"value": {key: float(v.mean()) for key, v in per_batch.items()},
+            "stderr": {key: float(v.std(ddof=1) / math.sqrt(len(v))) for key, v in per_batch.items()},
+            "energy_balance_error": abs(float(balance)), "events": float(sums[:, EVENTS].sum())}
 
 
 def _simulate(part: str) -> dict:
@@ -99,34 +115,19 @@ def _simulate(part: str) -> dict:
     out: dict = {"device_present_under_simulator": cuda_device_present(), "exact": {}, "stat": {}}
     for name, (stack, beam, incidence, counts) in (EXACT_CASES.items() if part == "fast" else ()):
         start = time.perf_counter()
-        gpu = gpu_batches(stack, beam, incidence, GRID, SEED, counts, threads=1)
+        gpu = run_raw(run_batches_gpu, stack, beam, incidence, counts, threads_per_batch_override=1)
         seconds = time.perf_counter() - start
-        cpu = [mc.run_batch(stack, n, SEED, i, beam, incidence, GRID) for i, n in enumerate(counts)]
-        worst = 0.0
-        for g, c in zip(gpu, cpu):
-            for field in ("specular", "diffuse_reflectance", "transmittance", "roulette_net_weight",
-                          "scattering_events", "layer_absorbed", "absorbed_rz", "rd_ra", "tt_ra"):
-                a, b = np.asarray(getattr(g, field)), np.asarray(getattr(c, field))
-                worst = max(worst, float(np.max(np.abs(a - b), initial=0.0)) / max(1.0, float(np.max(np.abs(b)))))
-        result = mc.merge_batches(gpu)
+        cpu = run_raw(run_batches_scalar, stack, beam, incidence, counts)
+        worst = max(float(np.max(np.abs(g - c))) / max(1.0, float(np.max(np.abs(c)))) for g, c in zip(gpu, cpu))
         out["exact"][name] = {"relative_difference": worst, "seconds": seconds, "photons": int(sum(counts)),
-                              "energy_balance_error": result.energy_balance_error(),
-                              "absorbed": result.absorbed, "diffuse_reflectance": result.diffuse_reflectance}
+                              **summary(gpu, counts)}
     for name, (stack, beam, photons, _) in STAT_CASES.items():
         if (name in SLOW_STAT_CASES) != (part == "slow"):
             continue
         start = time.perf_counter()
         counts = mc.batch_sizes(photons, STAT_BATCHES)
-        batches = gpu_batches(stack, beam, Incidence(), GRID, SEED, counts, threads=STAT_THREADS)
-        seconds = time.perf_counter() - start
-        result = mc.merge_batches(batches)
-        inner = [inner_fraction(b, 10) for b in batches]
-        out["stat"][name] = {
-            "seconds": seconds, "photons": photons, "energy_balance_error": result.energy_balance_error(),
-            "value": {key: getattr(result, key) for key in ("diffuse_reflectance", "transmittance", "absorbed")},
-            "stderr": {key: result.stderr[key] for key in ("diffuse_reflectance", "transmittance", "absorbed")},
-            "layer_absorbed": list(result.layer_absorbed), "layer_stderr": list(result.stderr["layer_absorbed"]),
-            "inner": float(np.mean(inner)), "inner_stderr": float(np.std(inner, ddof=1) / math.sqrt(len(inner)))}
+        gpu = run_raw(run_batches_gpu, stack, beam, Incidence(), counts, threads_per_batch_override=STAT_THREADS)
+        out["stat"][name] = {"seconds": time.perf_counter() - start, "photons": photons, **summary(gpu, counts)}
     return out
 
 
@@ -158,6 +159,18 @@ def stat_params():
     return [pytest.param(name, marks=pytest.mark.slow) if name in SLOW_STAT_CASES else name for name in STAT_CASES]
 
 
+def cpu_reference(name: str, stack=None, seed: int = 7) -> dict:
+    """The scalar CPU kernel on a statistical case (or on ``stack`` with that case's beam), 16 batches."""
+    case_stack, beam, _, photons = STAT_CASES[name]
+    counts = mc.batch_sizes(photons, CPU_BATCHES)
+    return summary(run_raw(run_batches_scalar, stack or case_stack, beam, Incidence(), counts, seed=seed), counts)
+
+
+def within(gpu: dict, cpu: dict, key: str) -> bool:
+    """|GPU - CPU| <= 4 combined standard errors."""
+    return abs(gpu["value"][key] - cpu["value"][key]) <= 4.0 * math.hypot(gpu["stderr"][key], cpu["stderr"][key])
+
+
 def test_no_cuda_device_here():
     """No GPU on the test machines: the check says so, here and under the simulator, and raises nothing."""
     assert cuda_device_present() is False
@@ -168,36 +181,24 @@ def test_simulator_is_not_a_device(simulated):
 
 
 @pytest.mark.parametrize("name", list(EXACT_CASES))
-def test_one_thread_per_batch_walks_the_cpu_kernels_photons(simulated, name):
+def test_one_thread_per_batch_walks_the_scalar_kernels_photons(simulated, name):
     case = simulated["exact"][name]
     assert case["relative_difference"] < 1e-9, case
-    assert case["energy_balance_error"] < 1e-9
-    assert case["absorbed"] > 0.05 and case["diffuse_reflectance"] > 0.01   # the case did run photons
+    assert case["energy_balance_error"] < 1e-12
+    assert case["value"]["absorbed"] > 0.05 and case["value"]["diffuse_reflectance"] > 0.01   # photons did run
+    assert case["events"] > case["photons"]
 
 
 @pytest.mark.parametrize("name", stat_params())
 def test_gpu_conserves_energy(request, name):
-    assert stat_case(name, request)["energy_balance_error"] < 1e-9
-
-
-def combined(se_a: float, se_b: float) -> float:
-    return 4.0 * math.hypot(se_a, se_b)
-
-
-def cpu_reference(name: str) -> mc.MCResult:
-    stack, beam, _, cpu_photons = STAT_CASES[name]
-    return mc.run_mc(stack, cpu_photons, seed=7, beam=beam, grid=GRID, threads=1)
+    assert stat_case(name, request)["energy_balance_error"] < 1e-12
 
 
 @pytest.mark.parametrize("name", stat_params())
-def test_gpu_agrees_with_cpu_kernel(request, name):
+def test_gpu_agrees_with_scalar_kernel(request, name):
     gpu, cpu = stat_case(name, request), cpu_reference(name)
-    for key in ("diffuse_reflectance", "transmittance", "absorbed"):
-        tolerance = combined(gpu["stderr"][key], cpu.stderr[key])
-        assert abs(gpu["value"][key] - getattr(cpu, key)) <= tolerance, (key, gpu["value"][key], getattr(cpu, key))
-    for i, value in enumerate(gpu["layer_absorbed"]):
-        tolerance = combined(gpu["layer_stderr"][i], cpu.stderr["layer_absorbed"][i])
-        assert abs(value - cpu.layer_absorbed[i]) <= tolerance, (i, value, cpu.layer_absorbed[i])
+    for key in gpu["value"]:
+        assert within(gpu, cpu, key), (key, gpu["value"][key], cpu["value"][key])
 
 
 def test_gpu_slab_matches_van_de_hulst(simulated):
@@ -207,36 +208,26 @@ def test_gpu_slab_matches_van_de_hulst(simulated):
 
 
 @pytest.mark.slow
-def test_gpu_flat_beam_radial_tally_agrees_with_cpu(simulated_slow):
-    """Share of the absorbed weight inside the 1 mm beam footprint (first 10 rings of 0.1 mm)."""
-    gpu = simulated_slow["stat"]["mismatch flat beam"]
-    cpu = cpu_reference("mismatch flat beam")
-    cpu_inner = float(cpu.absorbed_rz_per_cm3[:10].sum(axis=1) @ (np.arange(10) + 0.5)
-                      / (cpu.absorbed_rz_per_cm3.sum(axis=1) @ (np.arange(GRID.nr) + 0.5)))
-    assert 0.5 < gpu["inner"] < 1.0
-    assert abs(gpu["inner"] - cpu_inner) <= 4.0 * gpu["inner_stderr"] + 0.002, (gpu["inner"], cpu_inner)
+def test_gpu_flat_beam_radial_share(simulated_slow):
+    """Most of the absorbed weight lies under the 1 mm flat beam, not all (scattering spreads it): the radial
+    tally is filled; its agreement with the CPU kernel is checked with the other keys above."""
+    assert 0.6 < simulated_slow["stat"]["mismatch flat beam"]["value"]["inner"] < 0.99
 
 
 def test_slab_tolerance_would_catch_a_wrong_g(simulated):
-    """The slab's statistical tolerance (about 0.02 in Rd) is tighter than the change of g 0.75 -> 0.65
-    (Rd 0.097 -> about 0.145)."""
-    slab = simulated["stat"]["slab"]
+    """The slab's statistical tolerance (about 0.017 in Rd) is tighter than the change of g 0.75 -> 0.65
+    (Rd 0.097 -> about 0.143)."""
     wrong_g = LayerStack(n_above=1.0, n_below=1.0, layers=[
         Layer(n=1.0, mua_per_cm=10.0, mus_per_cm=90.0, g=0.65, thickness_mm=0.2)])
-    shifted = mc.run_mc(wrong_g, 200_000, seed=8, threads=1)
-    tolerance = combined(slab["stderr"]["diffuse_reflectance"], shifted.stderr["diffuse_reflectance"])
-    assert abs(shifted.diffuse_reflectance - VAN_DE_HULST_RD) > tolerance
+    assert not within(simulated["stat"]["slab"], cpu_reference("slab", stack=wrong_g), "diffuse_reflectance")
 
 
 @pytest.mark.slow
 def test_stack_tolerance_would_catch_a_missing_fresnel_step(simulated_slow):
     """The three-layer stack's tolerance (about 0.012 in Rd) is tighter than the change of index-matched
-    interfaces, i.e. no Fresnel step (Rd 0.026 -> 0.063)."""
-    stack = simulated_slow["stat"]["mismatch flat beam"]
-    matched = mc.run_mc(mismatched_stack(n=(1.0, 1.0, 1.0)), 100_000, seed=9, beam=Beam(kind="flat", radius_mm=1.0),
-                        grid=GRID, threads=1)
-    tolerance = combined(stack["stderr"]["diffuse_reflectance"], matched.stderr["diffuse_reflectance"])
-    assert abs(matched.diffuse_reflectance - stack["value"]["diffuse_reflectance"]) > tolerance
+    interfaces, i.e. no Fresnel step (Rd 0.026 -> about 0.063)."""
+    matched = cpu_reference("mismatch flat beam", stack=mismatched_stack(n=(1.0, 1.0, 1.0)))
+    assert not within(simulated_slow["stat"]["mismatch flat beam"], matched, "diffuse_reflectance")
 
 
 if __name__ == "__main__":

@@ -20,16 +20,6 @@ from ._walk import (COS_CRIT_DOWN, COS_CRIT_UP, DIFFUSE, EVENTS, N, N_DOWN, N_UP
 _THREAD_SALT = np.uint64(0x8CB92BA72F3D8DD7)   # odd, so thread -> thread * salt is a bijection of uint64
 
 
-def _device_twin(fn, **callees):
-    """The CPU ``@njit`` function ``fn`` compiled as a CUDA device function from the same Python source;
-    ``callees`` replace the CPU functions it calls by their device twins."""
-    py = fn.py_func
-    namespace = dict(py.__globals__)
-    namespace.update(callees)
-    twin = types.FunctionType(py.__code__, namespace, py.__name__, py.__defaults__, py.__closure__)
-    return cuda.jit(device=True)(twin)
-
-
 @cuda.jit(device=True)
 def _max(a, b):
     """max of two numbers (numba 0.68's built-in CUDA target cannot compile the builtin ``max``)."""
@@ -42,6 +32,16 @@ def _min(a, b):
     return a if a <= b else b
 
 
+def _device_twin(fn, **callees):
+    """The CPU ``@njit`` function ``fn`` compiled as a CUDA device function from the same Python source;
+    ``callees`` replace the CPU functions it calls by their device twins (``max`` and ``min`` always)."""
+    py = fn.py_func
+    namespace = dict(py.__globals__)
+    namespace.update(max=_max, min=_min, **callees)
+    twin = types.FunctionType(py.__code__, namespace, py.__name__, py.__defaults__, py.__closure__)
+    return cuda.jit(device=True)(twin)
+
+
 mix64 = _device_twin(_rng._mix64)
 next64 = _device_twin(_rng._next64)
 next_uniform = _device_twin(_rng.next_uniform, _next64=next64)
@@ -49,8 +49,8 @@ next_pair = _device_twin(_rng.next_pair, _next64=next64)
 fresnel = _device_twin(_fresnel.fresnel_reflectance)
 entry_reflectance = _device_twin(_walk.entry_reflectance, fresnel_reflectance=fresnel)
 launch = _device_twin(_walk.launch, next_pair=next_pair, next_uniform=next_uniform,
-                      entry_reflectance=entry_reflectance, max=_max)
-hg_cosine = _device_twin(_walk.hg_cosine, max=_max, min=_min)
+                      entry_reflectance=entry_reflectance)
+hg_cosine = _device_twin(_walk.hg_cosine)
 disc_azimuth = _device_twin(_walk.disc_azimuth)
 spin = _device_twin(_walk.spin)
 layer_constants = _device_twin(_kernel._layer_constants)
