@@ -1,0 +1,137 @@
+"""Throughput of the GPU Monte Carlo kernel: photons/s and ns per scattering event, and pmcx (MCX) alongside.
+
+Usage: ``python benchmarks/gpu.py [--photons N] [--layered-photons N] [--repeat K] [--pmcx-case NAME]``
+
+Cases: every ``LayerStack`` defined at the top level of benchmarks/transport.py (the van de Hulst slab, the
+seven-layer skin at 600 nm, and the 810 nm head slab once it is defined there), pencil beam, default grid
+(A(r,z), Rd(r,a), Tt(r,a) on), ``run_mc(..., kernel="gpu")``. Wall time of the whole run (host-device copies and
+merging included), best of K, after one warm-up run that compiles the kernel; ns per event = wall time / the
+run's scattering events (``extra["scattering_events"]``).
+
+pmcx (the Python module of MCX, bibliography key fang2009) runs when it is importable, on the same GPU
+and the same layered case (``--pmcx-case``, default the seven-layer skin): the layers are voxelised along z (voxel
+= the thinnest layer, at most 2000 voxels deep), 10 mm wide, refractive-index mismatch on at inner and outer
+boundaries, specular reflection on, one 10 ns time gate. MCX's voxel grid, time gate and roulette are its own,
+so the ratio compares photons per second on the same tissue as each code models it; it is printed with the grid.
+
+Without a CUDA device the script prints one line and exits 0.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import inspect
+import math
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+from photodose.optics.layers import LayerStack
+from photodose.transport.gpu_kernel import cuda_device_present
+from photodose.transport.montecarlo import run_mc
+
+PMCX_WIDTH_MM = 10.0        # lateral size of the pmcx volume (photodose assumption, unsourced: wide enough that
+                            # few photons leave through the sides of the skin case)
+PMCX_MAX_DEPTH_VOXELS = 2000
+PMCX_MAX_VOXELS = 2 * 10**8
+PMCX_SEMI_INFINITE_MM = 20.0   # depth given to a semi-infinite last layer in the voxel volume
+
+
+def transport_cases() -> list[tuple[str, LayerStack]]:
+    """(name, stack) of the LayerStacks defined at the top level of benchmarks/transport.py."""
+    spec = importlib.util.spec_from_file_location("transport_benchmark", Path(__file__).with_name("transport.py"))
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return [(name, value) for name, value in vars(module).items() if isinstance(value, LayerStack)]
+
+
+def best_gpu_run(stack: LayerStack, photons: int, repeat: int) -> tuple[float, int]:
+    """Shortest wall time over ``repeat`` GPU runs and that run's scattering events."""
+    best = (math.inf, 0)
+    for k in range(repeat):
+        start = time.perf_counter()
+        result = run_mc(stack, photons, seed=1 + k, kernel="gpu")
+        best = min(best, (time.perf_counter() - start, int(result.extra["scattering_events"])))
+    return best
+
+
+def pmcx_volume(stack: LayerStack) -> tuple[np.ndarray, np.ndarray, float]:
+    """Labelled voxel volume (x, y, z; label i + 1 for layer i), MCX property table (mua, mus in 1/mm, g, n)
+    and the voxel size in mm."""
+    bounds_mm = stack.boundaries_cm() * 10.0
+    bounds_mm[-1] = bounds_mm[-1] if math.isfinite(bounds_mm[-1]) else bounds_mm[-2] + PMCX_SEMI_INFINITE_MM
+    thickness = np.diff(bounds_mm)
+    voxel = max(float(thickness.min()), float(bounds_mm[-1]) / PMCX_MAX_DEPTH_VOXELS)
+    depth_voxels = np.maximum(1, np.rint(thickness / voxel).astype(int))
+    side = int(min(PMCX_WIDTH_MM / voxel, math.sqrt(PMCX_MAX_VOXELS / depth_voxels.sum())))
+    labels = np.repeat(np.arange(1, len(thickness) + 1, dtype=np.uint8), depth_voxels)
+    volume = np.broadcast_to(labels, (side, side, len(labels))).copy()
+    prop = [[0.0, 0.0, 1.0, stack.n_above]] + [[layer.mua_per_cm / 10.0, layer.mus_per_cm / 10.0, layer.g, layer.n]
+                                               for layer in stack.layers]
+    return volume, np.asarray(prop), voxel
+
+
+def best_pmcx_run(pmcx, stack: LayerStack, photons: int, repeat: int) -> tuple[float, str]:
+    """Shortest wall time of ``pmcx.run`` over ``repeat`` runs (after a warm-up) and a description of the grid."""
+    volume, prop, voxel = pmcx_volume(stack)
+    cfg = {"vol": volume, "prop": prop, "unitinmm": voxel, "srcpos": [volume.shape[0] / 2, volume.shape[1] / 2, 0],
+           "srcdir": [0, 0, 1], "issrcfrom0": 1, "tstart": 0, "tend": 1e-8, "tstep": 1e-8, "isreflect": 1,
+           "isrefint": 1, "isspecular": 1, "gpuid": 1, "autopilot": 1}
+    pmcx.run(dict(cfg, nphoton=10_000))
+    best = math.inf
+    for k in range(repeat):
+        start = time.perf_counter()
+        pmcx.run(dict(cfg, nphoton=photons, seed=1 + k))
+        best = min(best, time.perf_counter() - start)
+    nx, ny, nz = volume.shape
+    return best, f"{nx}x{ny}x{nz} voxels of {voxel * 1000:.0f} um"
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--photons", type=float, default=1e7, help="photons for the slab (default 1e7)")
+    parser.add_argument("--layered-photons", type=float, default=None,
+                        help="photons for the other cases (default photons/10)")
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--pmcx-case", default="SKIN", help="the transport.py case pmcx runs (default SKIN)")
+    args = parser.parse_args()
+    if not cuda_device_present():
+        print("benchmarks/gpu.py: no CUDA device (numba.cuda finds none); GPU figures not measured")
+        return 0
+    if "kernel" not in inspect.signature(run_mc).parameters:
+        print("benchmarks/gpu.py: run_mc has no kernel= option in this checkout; GPU figures not measured")
+        return 0
+    cases = transport_cases()
+    slab_photons = int(args.photons)
+    layered_photons = int(args.layered_photons or max(1000, slab_photons // 10))
+    run_mc(cases[0][1], 1000, kernel="gpu")   # compile outside the timing
+    print(f"GPU kernel, best of {args.repeat}, wall time incl. copies; pencil beam, default grid")
+    print(f"{'case':10s} {'photons':>10s} {'seconds':>8s} {'photons/s':>10s} {'events/photon':>13s} {'ns/event':>8s}")
+    rates = {}
+    for i, (name, stack) in enumerate(cases):
+        photons = slab_photons if i == 0 else layered_photons
+        seconds, events = best_gpu_run(stack, photons, args.repeat)
+        rates[name] = photons / seconds
+        print(f"{name:10s} {photons:10d} {seconds:8.3f} {photons / seconds:10.4g} {events / photons:13.1f} "
+              f"{1e9 * seconds / max(events, 1):8.3f}")
+    if importlib.util.find_spec("pmcx") is None:
+        print("pmcx: not installed (pip install pmcx); no MCX comparison")
+        return 0
+    import pmcx
+
+    stacks = dict(cases)
+    if args.pmcx_case not in stacks:
+        print(f"pmcx: --pmcx-case {args.pmcx_case!r} is not a case here; allowed: {', '.join(stacks)}")
+        return 2
+    seconds, grid = best_pmcx_run(pmcx, stacks[args.pmcx_case], layered_photons, args.repeat)
+    pmcx_rate = layered_photons / seconds
+    print(f"pmcx {args.pmcx_case}: {layered_photons} photons in {seconds:.3f} s = {pmcx_rate:.4g} photons/s "
+          f"({grid}); photodose GPU / pmcx = {rates[args.pmcx_case] / pmcx_rate:.2f}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
