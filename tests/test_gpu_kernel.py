@@ -108,9 +108,14 @@ def _simulate(part: str) -> dict:
     statistical case ("slow"); returns plain numbers."""
     import time
 
-    from photodose.transport import gpu_kernel
+    from photodose.transport import _gpu_walk, gpu_kernel
 
     warnings.filterwarnings("ignore", "overflow encountered", RuntimeWarning)   # uint64 wrap-around is the RNG
+    # a warning adds __warningregistry__ to its frame's globals, while the simulator iterates those globals on
+    # every device call in other threads: create the registries first
+    for device_function in list(vars(_gpu_walk).values()):
+        if hasattr(device_function, "fn"):
+            device_function.fn.__globals__.setdefault("__warningregistry__", {})
     gpu_kernel.THREADS_PER_BLOCK = 8   # the simulator runs a block as Python threads: small blocks run 3x faster
     out: dict = {"device_present_under_simulator": cuda_device_present(), "exact": {}, "stat": {}}
     for name, (stack, beam, incidence, counts) in (EXACT_CASES.items() if part == "fast" else ()):

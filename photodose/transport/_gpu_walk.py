@@ -55,22 +55,14 @@ disc_azimuth = _device_twin(_walk.disc_azimuth)
 spin = _device_twin(_walk.spin)
 layer_constants = _device_twin(_kernel._layer_constants)
 to_bin = _device_twin(_walk.tally_bin)
-_GOLDEN, _BATCH_SALT = _rng._GOLDEN, _rng._BATCH_SALT
+seed_state = _device_twin(_rng.seed_state, _mix64=mix64)
 
 
 @cuda.jit(device=True)
 def thread_state(seed, batch, thread):
-    """_rng.seed_state's key for (seed, batch) xor SplitMix64(thread * salt), expanded by SplitMix64."""
-    x = mix64(seed + _GOLDEN) ^ mix64(batch * _BATCH_SALT + _GOLDEN + _GOLDEN) ^ mix64(thread * _THREAD_SALT)
-    x = x + _GOLDEN
-    s0 = mix64(x)
-    x = x + _GOLDEN
-    s1 = mix64(x)
-    x = x + _GOLDEN
-    s2 = mix64(x)
-    x = x + _GOLDEN
-    s3 = mix64(x)
-    return s0, s1, s2, s3
+    """xoshiro256** state of one thread of a batch: ``_rng.seed_state`` with the thread folded into the seed as
+    seed xor SplitMix64(thread * salt); SplitMix64 maps 0 to 0, so thread 0 has the CPU kernel's batch stream."""
+    return seed_state(seed ^ mix64(thread * _THREAD_SALT), batch)
 
 
 @cuda.jit(device=True)

@@ -11,8 +11,9 @@ rewritten; only the walk loop itself (atomic tallies, per-thread streams) is wri
 
 Parallel layout: batch b of a run (the same batches as the CPU kernel) is walked by ``threads_per_batch`` GPU
 threads; thread t takes photons t, t + T, t + 2T, ... of the batch. Each thread draws from its own xoshiro256**
-stream, seeded by SplitMix64 from (seed, batch, thread): the CPU kernel's key for (seed, batch) xor
-SplitMix64(thread * salt), so thread 0's stream is the CPU kernel's stream of that batch (SplitMix64 maps 0 to 0).
+stream, seeded by SplitMix64 from (seed, batch, thread): the CPU kernel's ``seed_state`` of (seed xor
+SplitMix64(thread * salt), batch), so thread 0's stream is the CPU kernel's stream of that batch (SplitMix64 maps
+0 to 0).
 Random numbers are drawn in the CPU kernel's order (the step lengths of a block of ``STEP_BLOCK`` are taken from
 a saved copy of the state while the main state skips the block), so with one thread per batch the GPU walks the
 very photons of the CPU kernel: the tallies agree to rounding (the test's exact check). Grid tallies are added
