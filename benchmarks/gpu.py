@@ -1,18 +1,19 @@
 """Throughput of the GPU Monte Carlo kernel: photons/s and ns per scattering event, and pmcx (MCX) alongside.
 
-Usage: ``python benchmarks/gpu.py [--photons N] [--layered-photons N] [--repeat K] [--pmcx-case NAME]``
+Usage: ``python benchmarks/gpu.py [--scale F] [--repeat K] [--pmcx-case NAME]``
 
-Cases: every ``LayerStack`` defined at the top level of benchmarks/transport.py (the van de Hulst slab, the
-seven-layer skin at 600 nm, and the 810 nm head slab once it is defined there), pencil beam, default grid
-(A(r,z), Rd(r,a), Tt(r,a) on), ``run_mc(..., kernel="gpu")``. Wall time of the whole run (host-device copies and
-merging included), best of K, after one warm-up run that compiles the kernel; ns per event = wall time / the
+Cases: those of benchmarks/transport.py (``cases``: three-layer skin at 850 nm, seven-layer skin at 600 nm, 810 nm
+head slab), with its photon counts times ``--scale`` (default 20: a GPU needs long runs), pencil beam, default
+grid (A(r,z), Rd(r,a), Tt(r,a) on), ``run_mc(..., kernel="gpu")``. Wall time of the whole run (host-device copies
+and merging included), best of K, after one warm-up run that compiles the kernel; ns per event = wall time / the
 run's scattering events (``extra["scattering_events"]``).
 
-pmcx (the Python module of MCX, bibliography key fang2009) runs when it is importable, on the same GPU
-and the same layered case (``--pmcx-case``, default the seven-layer skin): the layers are voxelised along z (voxel
-= the thinnest layer, at most 2000 voxels deep), 10 mm wide, refractive-index mismatch on at inner and outer
-boundaries, specular reflection on, one 10 ns time gate. MCX's voxel grid, time gate and roulette are its own,
-so the ratio compares photons per second on the same tissue as each code models it; it is printed with the grid.
+pmcx (the Python module of MCX, bibliography key fang2009) runs when it is importable, on the same GPU and the
+same layered case (``--pmcx-case``, default the seven-layer skin at 600 nm): the layers are voxelised along z
+(voxel = the thinnest layer, at most 2000 voxels deep), 10 mm wide, refractive-index mismatch on at inner and
+outer boundaries, specular reflection on, one 10 ns time gate. MCX's voxel grid, time gate and roulette are its
+own, so the ratio compares photons per second on the same tissue as each code models it; it is printed with the
+grid.
 
 Without a CUDA device the script prints one line and exits 0.
 """
@@ -21,7 +22,6 @@ from __future__ import annotations
 
 import argparse
 import importlib.util
-import inspect
 import math
 import sys
 import time
@@ -40,12 +40,12 @@ PMCX_MAX_VOXELS = 2 * 10**8
 PMCX_SEMI_INFINITE_MM = 20.0   # depth given to a semi-infinite last layer in the voxel volume
 
 
-def transport_cases() -> list[tuple[str, LayerStack]]:
-    """(name, stack) of the LayerStacks defined at the top level of benchmarks/transport.py."""
+def transport_cases(scale: float) -> list[tuple[str, LayerStack, int]]:
+    """(name, stack, photons) of benchmarks/transport.py's cases, photons times ``scale``."""
     spec = importlib.util.spec_from_file_location("transport_benchmark", Path(__file__).with_name("transport.py"))
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
-    return [(name, value) for name, value in vars(module).items() if isinstance(value, LayerStack)]
+    return module.cases(scale)
 
 
 def best_gpu_run(stack: LayerStack, photons: int, repeat: int):
@@ -93,34 +93,26 @@ def best_pmcx_run(pmcx, stack: LayerStack, photons: int, repeat: int) -> tuple[f
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--photons", type=float, default=1e7, help="photons for the slab (default 1e7)")
-    parser.add_argument("--layered-photons", type=float, default=None,
-                        help="photons for the other cases (default photons/10)")
+    parser.add_argument("--scale", type=float, default=20.0, help="transport.py's photon counts x this (default 20)")
     parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument("--pmcx-case", default="SKIN", help="the transport.py case pmcx runs (default SKIN)")
+    parser.add_argument("--pmcx-case", default="seven-layer skin 600 nm", help="the case pmcx runs")
     args = parser.parse_args()
     if not cuda_device_present():
         print("benchmarks/gpu.py: no CUDA device (numba.cuda finds none); GPU figures not measured")
         return 0
-    if "kernel" not in inspect.signature(run_mc).parameters:
-        print("benchmarks/gpu.py: run_mc has no kernel= option in this checkout; GPU figures not measured")
-        return 0
-    cases = transport_cases()
-    slab_photons = int(args.photons)
-    layered_photons = int(args.layered_photons or max(1000, slab_photons // 10))
+    cases = transport_cases(args.scale)
     run_mc(cases[0][1], 1000, kernel="gpu")   # compile outside the timing
     print(f"GPU kernel, best of {args.repeat}, wall time incl. copies; pencil beam, default grid")
-    print(f"{'case':10s} {'photons':>10s} {'seconds':>8s} {'photons/s':>10s} {'events/photon':>13s} {'ns/event':>8s} "
+    print(f"{'case':24s} {'photons':>9s} {'seconds':>8s} {'photons/s':>10s} {'events/ph':>9s} {'ns/event':>8s} "
           f"{'Rd +- se':>18s} {'Tt +- se':>18s} {'energy err':>10s}")
     rates = {}
-    for i, (name, stack) in enumerate(cases):
-        photons = slab_photons if i == 0 else layered_photons
+    for name, stack, photons in cases:
         seconds, result = best_gpu_run(stack, photons, args.repeat)
         events = int(result.extra["scattering_events"])
         rates[name] = photons / seconds
         rd, tt = result.diffuse_reflectance, result.transmittance
         se_rd, se_tt = result.stderr["diffuse_reflectance"], result.stderr["transmittance"]
-        print(f"{name:10s} {photons:10d} {seconds:8.3f} {photons / seconds:10.4g} {events / photons:13.1f} "
+        print(f"{name:24s} {photons:9d} {seconds:8.3f} {photons / seconds:10.4g} {events / photons:9.1f} "
               f"{1e9 * seconds / max(events, 1):8.3f} {rd:9.5f}+-{se_rd:7.5f} {tt:9.5f}+-{se_tt:7.5f} "
               f"{result.energy_balance_error():10.1e}")
     if importlib.util.find_spec("pmcx") is None:
@@ -128,14 +120,15 @@ def main() -> int:
         return 0
     import pmcx
 
-    stacks = dict(cases)
-    if args.pmcx_case not in stacks:
-        print(f"pmcx: --pmcx-case {args.pmcx_case!r} is not a case here; allowed: {', '.join(stacks)}")
+    by_name = {name: (stack, photons) for name, stack, photons in cases}
+    if args.pmcx_case not in by_name:
+        print(f"benchmarks/gpu.py: --pmcx-case {args.pmcx_case!r} is not a case; allowed: {', '.join(by_name)}")
         return 2
-    seconds, grid = best_pmcx_run(pmcx, stacks[args.pmcx_case], layered_photons, args.repeat)
-    pmcx_rate = layered_photons / seconds
-    print(f"pmcx {args.pmcx_case}: {layered_photons} photons in {seconds:.3f} s = {pmcx_rate:.4g} photons/s "
-          f"({grid}); photodose GPU / pmcx = {rates[args.pmcx_case] / pmcx_rate:.2f}")
+    stack, photons = by_name[args.pmcx_case]
+    seconds, grid = best_pmcx_run(pmcx, stack, photons, args.repeat)
+    pmcx_rate = photons / seconds
+    print(f"pmcx {args.pmcx_case}: {photons} photons in {seconds:.3f} s = {pmcx_rate:.4g} photons/s ({grid}); "
+          f"photodose GPU / pmcx = {rates[args.pmcx_case] / pmcx_rate:.2f}")
     return 0
 
 
