@@ -14,7 +14,7 @@ from numba import cuda
 
 from . import _fresnel, _kernel, _rng, _walk
 from ._kernel import STEP_BLOCK
-from ._walk import (COS_CRIT_DOWN, COS_CRIT_UP, DIFFUSE, EVENTS, N, N_DOWN, N_UP, ROULETTE_CHANCE, ROULETTE_NET,
+from ._walk import (DIFFUSE, EVENTS, ROULETTE_CHANCE, ROULETTE_NET,
                     ROULETTE_WEIGHT, SPECULAR, TRANSMITTED, Z0)
 
 _THREAD_SALT = np.uint64(0x8CB92BA72F3D8DD7)   # odd, so thread -> thread * salt is a bijection of uint64
@@ -50,6 +50,7 @@ fresnel = _device_twin(_fresnel.fresnel_reflectance)
 entry_reflectance = _device_twin(_walk.entry_reflectance, fresnel_reflectance=fresnel)
 launch = _device_twin(_walk.launch, next_pair=next_pair, next_uniform=next_uniform,
                       entry_reflectance=entry_reflectance)
+cross_or_reflect = _device_twin(_walk.cross_or_reflect, fresnel_reflectance=fresnel, next_uniform=next_uniform)
 hg_cosine = _device_twin(_walk.hg_cosine)
 disc_azimuth = _device_twin(_walk.disc_azimuth)
 spin = _device_twin(_walk.spin)
@@ -163,32 +164,13 @@ def walk(seed, first_batch, counts, per_batch, table, start_layer, n_above, rsp_
             y += s * uy
             if hit:
                 # ---- cross or not (all-or-none)
+                z = z0 if uz < 0.0 else z1
+                transmit, ux, uy, uz, s0, s1, s2, s3 = cross_or_reflect(table, layer, ux, uy, uz, s0, s1, s2, s3)
                 going_up = uz < 0.0
-                ni = table[layer, N]
-                if going_up:
-                    z = z0
-                    nt = table[layer, N_UP]
-                    ca = -uz
-                    cos_crit = table[layer, COS_CRIT_UP]
-                else:
-                    z = z1
-                    nt = table[layer, N_DOWN]
-                    ca = uz
-                    cos_crit = table[layer, COS_CRIT_DOWN]
-                transmit = False
-                ca_t = 0.0
-                if ca > cos_crit:
-                    r, ca_t = fresnel(ni, nt, ca)
-                    if r == 0.0:
-                        transmit = True
-                    elif r < 1.0:
-                        u, s0, s1, s2, s3 = next_uniform(s0, s1, s2, s3)
-                        transmit = u > r
-                if not transmit:
-                    uz = -uz
-                elif (going_up and layer == 0) or ((not going_up) and layer == last):
+                leaves = (going_up and layer == 0) or ((not going_up) and layer == last)
+                if transmit and leaves:
                     ir = to_bin(math.sqrt(x * x + y * y) * inv_dr, nr) if radial else 0
-                    ia = to_bin(math.acos(ca_t) * inv_da, na)
+                    ia = to_bin(math.acos(abs(uz)) * inv_da, na)
                     if going_up:
                         diffuse += w
                         cuda.atomic.add(rd_ra, (b, ir, ia), w)
@@ -196,19 +178,11 @@ def walk(seed, first_batch, counts, per_batch, table, start_layer, n_above, rsp_
                         transmitted += w
                         cuda.atomic.add(tt_ra, (b, ir, ia), w)
                     break
-                else:
+                elif transmit:
                     if absorbed_here != 0.0:
                         cuda.atomic.add(layer_sums, (b, layer), absorbed_here)
                     absorbed_here = 0.0
-                    ratio = ni / nt
-                    ux *= ratio
-                    uy *= ratio
-                    if going_up:
-                        layer -= 1
-                        uz = -ca_t
-                    else:
-                        layer += 1
-                        uz = ca_t
+                    layer += -1 if going_up else 1
                     mut, inv_mut, abs_frac, z0, z1, glass, g, g2, half_g3 = layer_constants(table, layer)
             else:
                 z += s * uz
