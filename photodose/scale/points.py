@@ -78,7 +78,14 @@ class AtlasPoint:
         return {"site": self.site, "skin_type": self.skin_type, "wavelength_nm": self.wavelength_nm,
                 "thickness_mm": dict(self.thickness_mm), "beam": self.beam.model_dump(),
                 "incidence": self.incidence.model_dump(), "photons": self.photons, "seed": self.seed,
-                "grid": vars(self.grid), "stack": self.stack.to_json_dict()}
+                "grid": vars(self.grid), "stack": self.stack.to_json_dict(), "kernel": self.kernel}
+
+    @cached_property
+    def kernel(self) -> str:
+        """The Monte Carlo kernel this machine runs the point with (``resolve_kernel('auto')``)."""
+        from ..transport.montecarlo import resolve_kernel
+
+        return resolve_kernel("auto")
 
     @cached_property
     def key(self) -> str:

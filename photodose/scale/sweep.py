@@ -42,7 +42,7 @@ def compute_point(point: AtlasPoint) -> dict:
     from ..transport.montecarlo import run_mc
 
     result = run_mc(point.stack, point.photons, seed=point.seed, beam=point.beam, incidence=point.incidence,
-                    grid=point.grid, threads=1)
+                    grid=point.grid, threads=1, kernel=point.kernel)
     return result_row(point, result, code_version())
 
 

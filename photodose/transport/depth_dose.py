@@ -73,15 +73,16 @@ def code_version() -> str:
 def _mc_profile(stack: LayerStack, photons: int, seed: int, grid: Grid) -> tuple[dict, bool]:
     """The wide-beam phi(z) on ``grid`` (bin centres), from the cache or a fresh Monte Carlo run."""
     beam, incidence = Beam(kind="wide"), Incidence()
+    from .montecarlo import resolve_kernel, run_mc
+
+    kernel = resolve_kernel("auto")   # the numbers depend on the kernel: a GPU machine caches its own
     key = cache.cache_key({"stack": stack.to_json_dict(), "method": "mc", "photons": photons, "seed": seed,
                            "grid": vars(grid), "beam": beam.model_dump(), "incidence": incidence.model_dump(),
-                           "code": code_version()})
+                           "code": code_version(), "kernel": kernel})
     hit = cache.load(key)
     if hit is not None:
         return hit, True
-    from .montecarlo import run_mc
-
-    result = run_mc(stack, photons, seed=seed, beam=beam, incidence=incidence, grid=grid)
+    result = run_mc(stack, photons, seed=seed, beam=beam, incidence=incidence, grid=grid, kernel=kernel)
     stderr = result.fluence_z_stderr if result.fluence_z_stderr is not None else np.full(grid.nz, np.nan)
     inside = slice(0, grid.nz - 1)   # the last bin holds the overflow beyond the grid
     profile = {"depth_mm": result.depth_mm[inside].tolist(), "phi": result.fluence_per_irradiance[inside].tolist(),
