@@ -14,7 +14,7 @@ from numba import cuda
 
 from . import _fresnel, _kernel, _rng, _walk
 from ._kernel import STEP_BLOCK
-from ._walk import (DIFFUSE, EVENTS, ROULETTE_CHANCE, ROULETTE_NET,
+from ._walk import (DIFFUSE, EVENTS, ROULETTE_NET,
                     ROULETTE_WEIGHT, SPECULAR, TRANSMITTED, Z0)
 
 _THREAD_SALT = np.uint64(0x8CB92BA72F3D8DD7)   # odd, so thread -> thread * salt is a bijection of uint64
@@ -52,6 +52,7 @@ launch = _device_twin(_walk.launch, next_pair=next_pair, next_uniform=next_unifo
                       entry_reflectance=entry_reflectance)
 cross_or_reflect = _device_twin(_walk.cross_or_reflect, fresnel_reflectance=fresnel, next_uniform=next_uniform)
 hg_cosine = _device_twin(_walk.hg_cosine)
+roulette = _device_twin(_walk.roulette, next_uniform=next_uniform)
 disc_azimuth = _device_twin(_walk.disc_azimuth)
 spin = _device_twin(_walk.spin)
 layer_constants = _device_twin(_kernel._layer_constants)
@@ -197,15 +198,9 @@ def walk(seed, first_batch, counts, per_batch, table, start_layer, n_above, rsp_
                 ux, uy, uz, s0, s1, s2, s3 = scatter(ux, uy, uz, g, g2, half_g3, s0, s1, s2, s3)
             # ---- roulette
             if w < ROULETTE_WEIGHT:
+                w, added, s0, s1, s2, s3 = roulette(w, s0, s1, s2, s3)
+                roulette_net += added
                 if w == 0.0:
-                    break
-                u, s0, s1, s2, s3 = next_uniform(s0, s1, s2, s3)
-                if u < ROULETTE_CHANCE:
-                    boosted = w / ROULETTE_CHANCE
-                    roulette_net += boosted - w
-                    w = boosted
-                else:
-                    roulette_net -= w
                     break
         if absorbed_here != 0.0:
             cuda.atomic.add(layer_sums, (b, layer), absorbed_here)

@@ -33,8 +33,8 @@ from numba import njit, prange
 from ._kernel_log import log_positive
 from ._rng import next_pair, next_uniform, seed_state
 from ._walk import (ABS_FRAC, DIFFUSE, EVENTS, GLASS, HG_G, HG_G2, HG_HALF_G3, INV_MUT,
-                    MUT, ROULETTE_CHANCE, ROULETTE_NET, ROULETTE_WEIGHT, SPECULAR, TRANSMITTED, Z0,
-                    Z1, cross_or_reflect, disc_azimuth, hg_cosine, launch, spin, tally_bin)
+                    MUT, ROULETTE_NET, ROULETTE_WEIGHT, SPECULAR, TRANSMITTED, Z0,
+                    Z1, cross_or_reflect, disc_azimuth, hg_cosine, launch, roulette, spin, tally_bin)
 
 STEP_BLOCK = 32            # exponential step lengths drawn ahead in blocks (a SIMD loop for the logarithm)
 
@@ -162,15 +162,9 @@ def _photons(nphot, s0, s1, s2, s3, table, start_layer, n_above, rsp_collimated,
                 ux, uy, uz = spin(ux, uy, uz, cost, cosp, sinp)
             # ---- roulette
             if w < ROULETTE_WEIGHT:
+                w, added, s0, s1, s2, s3 = roulette(w, s0, s1, s2, s3)
+                sums[ROULETTE_NET] += added
                 if w == 0.0:
-                    break
-                u, s0, s1, s2, s3 = next_uniform(s0, s1, s2, s3)
-                if u < ROULETTE_CHANCE:
-                    boosted = w / ROULETTE_CHANCE
-                    sums[ROULETTE_NET] += boosted - w
-                    w = boosted
-                else:
-                    sums[ROULETTE_NET] -= w
                     break
         layer_sums[layer] += absorbed_here
     sums[EVENTS] += events

@@ -26,10 +26,10 @@ import numpy as np
 from numba import njit, prange
 
 from ._kernel_log import log_positive
-from ._rng import _next64, next_pair, next_uniform, seed_state
+from ._rng import _next64, next_pair, seed_state
 from ._walk import (ABS_FRAC, COS_CRIT_DOWN, COS_CRIT_UP, DIFFUSE, EVENTS, GLASS, HG_G, HG_G2, HG_HALF_G3, INV_MUT,
-                    MUT, N, N_DOWN, N_UP, ROULETTE_CHANCE, ROULETTE_NET, ROULETTE_WEIGHT, SPECULAR, TRANSMITTED, Z0,
-                    Z1, cross_or_reflect, disc_azimuth, hg_cosine, launch, spin, tally_bin)
+                    MUT, N, N_DOWN, N_UP, ROULETTE_NET, ROULETTE_WEIGHT, SPECULAR, TRANSMITTED, Z0,
+                    Z1, cross_or_reflect, disc_azimuth, hg_cosine, launch, roulette, spin, tally_bin)
 
 LANES = 16   # photons in flight per batch: two AVX-512 (four AVX2) vectors of float64
 
@@ -263,19 +263,12 @@ def _photons_lanes(nphot, rng, table, start_layer, n_above, rsp_collimated,
                         iv[LAYER * LANES + j] = layer
                         _load_layer(f, j, table, layer)
                 if not dead and code & ROULETTE:
-                    if w == 0.0:
-                        dead = True
-                    else:
-                        u, s0, s1, s2, s3 = next_uniform(rng[j], rng[LANES + j], rng[2 * LANES + j],
-                                                         rng[3 * LANES + j])
-                        rng[j], rng[LANES + j], rng[2 * LANES + j], rng[3 * LANES + j] = s0, s1, s2, s3
-                        if u < ROULETTE_CHANCE:
-                            boosted = w / ROULETTE_CHANCE
-                            sums[ROULETTE_NET] += boosted - w
-                            f[W * LANES + j] = boosted
-                        else:
-                            sums[ROULETTE_NET] -= w
-                            dead = True
+                    w, added, s0, s1, s2, s3 = roulette(w, rng[j], rng[LANES + j], rng[2 * LANES + j],
+                                                        rng[3 * LANES + j])
+                    rng[j], rng[LANES + j], rng[2 * LANES + j], rng[3 * LANES + j] = s0, s1, s2, s3
+                    sums[ROULETTE_NET] += added
+                    f[W * LANES + j] = w
+                    dead = w == 0.0
                 if dead:
                     layer_sums[layer] += f[ABSORBED_HERE * LANES + j]
                     f[ABSORBED_HERE * LANES + j] = 0.0

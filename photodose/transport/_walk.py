@@ -158,6 +158,20 @@ def cross_or_reflect(table, layer, ux, uy, uz, s0, s1, s2, s3):
 
 
 @njit(cache=True, inline="always")
+def roulette(w, s0, s1, s2, s3):
+    """MCML's Russian roulette for a weight below ROULETTE_WEIGHT: the photon survives with chance ROULETTE_CHANCE
+    at weight w / ROULETTE_CHANCE. Returns (weight after, weight added (negative when it ends), s0, s1, s2, s3); a
+    weight after of 0 ends the photon (a zero weight ends it without a draw)."""
+    if w == 0.0:
+        return 0.0, 0.0, s0, s1, s2, s3
+    u, s0, s1, s2, s3 = next_uniform(s0, s1, s2, s3)
+    if u < ROULETTE_CHANCE:
+        boosted = w / ROULETTE_CHANCE
+        return boosted, boosted - w, s0, s1, s2, s3
+    return 0.0, -w, s0, s1, s2, s3
+
+
+@njit(cache=True, inline="always")
 def hg_cosine(u, g, g2, half_g3):
     """Cosine of the Henyey-Greenstein deflection for a uniform draw ``u`` in (0, 1), clipped to [-1, 1]."""
     m = 2.0 * u - 1.0

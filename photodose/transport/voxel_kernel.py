@@ -2,7 +2,7 @@
 
 Physics as the layered kernel (``_kernel``; Wang, Jacques & Zheng, Comput. Methods Programs Biomed. 47 (1995)
 131-146, "MCML"): step s = -ln(xi)/mut; absorption w*mua/mut deposited at each interaction site; Henyey-
-Greenstein scattering with MCML's direction update (the polar cosine written as in ``_kernel``, exact at g = 0);
+Greenstein scattering with MCML's direction update (``_walk.hg_cosine`` and ``_walk.spin``, exact at g = 0);
 Russian roulette below w = 1e-4 with survival chance 0.1. Geometry as mcxyz (Jacques, omlc.org/software/mc/mcxyz)
 and MCX (Fang & Boas, Opt. Express 17 (2009) 20178-20190): a voxel grid of tissue labels with (mua, mus, g, n)
 per label; a step that leaves the current voxel is cut at the voxel face and its remaining dimensionless length
@@ -32,11 +32,10 @@ import math
 import numpy as np
 from numba import njit, prange
 
-from ._fresnel import COS_ZERO, fresnel_reflectance
+from ._fresnel import fresnel_reflectance
 from ._rng import next_uniform, seed_state
+from ._walk import ROULETTE_WEIGHT, hg_cosine, roulette, spin
 
-ROULETTE_WEIGHT = 1.0e-4   # MCML's WEIGHT
-ROULETTE_CHANCE = 0.1      # MCML's CHANCE
 
 # columns of the per-label table built by label_table()
 MUA, MUS, G, N, MUT, INV_MUT, ABS_FRAC, G2, HALF_G3 = range(9)
@@ -333,44 +332,16 @@ def _photons(nphot, s0, s1, s2, s3, labels, h, table, n_outside,
             label_sums[lab] += dwa
             voxels[ix, iy, iz] += dwa
             # ---- spin: Henyey-Greenstein polar angle, uniform azimuth (MCML's update)
-            g = table[lab, G]
             u, s0, s1, s2, s3 = next_uniform(s0, s1, s2, s3)
-            m = 2.0 * u - 1.0
-            den = 1.0 + g * m
-            cost = (m + g * (1.5 + 0.5 * m * m) + table[lab, G2] * m
-                    + table[lab, HALF_G3] * (m * m - 1.0)) / (den * den)
-            if cost < -1.0:
-                cost = -1.0
-            elif cost > 1.0:
-                cost = 1.0
-            sint = math.sqrt(1.0 - cost * cost)
+            cost = hg_cosine(u, table[lab, G], table[lab, G2], table[lab, HALF_G3])
             u, s0, s1, s2, s3 = next_uniform(s0, s1, s2, s3)
             psi = 2.0 * math.pi * u
-            cosp = math.cos(psi)
-            sinp = math.sin(psi)
-            if abs(uz) > COS_ZERO:
-                ux = sint * cosp
-                uy = sint * sinp
-                uz = cost if uz >= 0.0 else -cost
-            else:
-                tmp = math.sqrt(1.0 - uz * uz)
-                f = sint / tmp
-                ux_new = f * (ux * uz * cosp - uy * sinp) + ux * cost
-                uy_new = f * (uy * uz * cosp + ux * sinp) + uy * cost
-                uz = -sint * cosp * tmp + uz * cost
-                ux = ux_new
-                uy = uy_new
+            ux, uy, uz = spin(ux, uy, uz, cost, math.cos(psi), math.sin(psi))
             # ---- roulette
             if w < ROULETTE_WEIGHT:
+                w, added, s0, s1, s2, s3 = roulette(w, s0, s1, s2, s3)
+                sums[ROULETTE_NET] += added
                 if w == 0.0:
-                    break
-                u, s0, s1, s2, s3 = next_uniform(s0, s1, s2, s3)
-                if u < ROULETTE_CHANCE:
-                    boosted = w / ROULETTE_CHANCE
-                    sums[ROULETTE_NET] += boosted - w
-                    w = boosted
-                else:
-                    sums[ROULETTE_NET] -= w
                     break
 
 
