@@ -52,6 +52,7 @@ launch = _device_twin(_walk.launch, next_pair=next_pair, next_uniform=next_unifo
                       entry_reflectance=entry_reflectance)
 cross_or_reflect = _device_twin(_walk.cross_or_reflect, fresnel_reflectance=fresnel, next_uniform=next_uniform)
 hg_cosine = _device_twin(_walk.hg_cosine)
+cut_at_boundary = _device_twin(_walk.cut_at_boundary)
 roulette = _device_twin(_walk.roulette, next_uniform=next_uniform)
 disc_azimuth = _device_twin(_walk.disc_azimuth)
 spin = _device_twin(_walk.spin)
@@ -151,16 +152,7 @@ def walk(seed, first_batch, counts, per_batch, table, start_layer, n_above, rsp_
                 else:
                     s = sleft * inv_mut
                     sleft = 0.0
-                db = 0.0
-                if uz > 0.0 and s * uz > z1 - z:
-                    hit = True
-                    db = (z1 - z) / uz
-                elif uz < 0.0 and s * uz < z0 - z:
-                    hit = True
-                    db = (z0 - z) / uz
-                if hit:
-                    sleft = (s - db) * mut
-                    s = db
+                s, hit, sleft = cut_at_boundary(s, uz, z, z0, z1, mut)
             x += s * ux
             y += s * uy
             if hit:

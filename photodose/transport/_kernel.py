@@ -32,9 +32,9 @@ from numba import njit, prange
 
 from ._kernel_log import log_positive
 from ._rng import next_pair, next_uniform, seed_state
-from ._walk import (ABS_FRAC, DIFFUSE, EVENTS, GLASS, HG_G, HG_G2, HG_HALF_G3, INV_MUT,
-                    MUT, ROULETTE_NET, ROULETTE_WEIGHT, SPECULAR, TRANSMITTED, Z0,
-                    Z1, cross_or_reflect, disc_azimuth, hg_cosine, launch, roulette, spin, tally_bin)
+from ._walk import (ABS_FRAC, EVENTS, GLASS, HG_G, HG_G2, HG_HALF_G3, INV_MUT, MUT, ROULETTE_NET, ROULETTE_WEIGHT,
+                    SPECULAR, Z0, Z1, cross_or_reflect, cut_at_boundary, disc_azimuth, hg_cosine, launch, roulette,
+                    spin, tally_bin, tally_escape)
 
 STEP_BLOCK = 32            # exponential step lengths drawn ahead in blocks (a SIMD loop for the logarithm)
 
@@ -75,7 +75,6 @@ def _photons(nphot, s0, s1, s2, s3, table, start_layer, n_above, rsp_collimated,
         while True:
             # ---- hop: step length, cut at the boundary
             hit = False
-            db = 0.0
             if glass:
                 if uz > 0.0:
                     s = (z1 - z) / uz
@@ -99,17 +98,7 @@ def _photons(nphot, s0, s1, s2, s3, table, start_layer, n_above, rsp_collimated,
                 else:
                     s = sleft * inv_mut
                     sleft = 0.0
-                if uz > 0.0:   # compare s uz with the distance: no division unless the boundary is hit
-                    if s * uz > z1 - z:
-                        hit = True
-                        db = (z1 - z) / uz
-                elif uz < 0.0:
-                    if s * uz < z0 - z:
-                        hit = True
-                        db = (z0 - z) / uz
-                if hit:
-                    sleft = (s - db) * mut
-                    s = db
+                s, hit, sleft = cut_at_boundary(s, uz, z, z0, z1, mut)
             x += s * ux
             y += s * uy
             if hit:
@@ -119,14 +108,7 @@ def _photons(nphot, s0, s1, s2, s3, table, start_layer, n_above, rsp_collimated,
                 if transmit:
                     going_up = uz < 0.0
                     if (going_up and layer == 0) or ((not going_up) and layer == last):
-                        ir = tally_bin(math.sqrt(x * x + y * y) * inv_dr, nr) if radial else 0
-                        ia = tally_bin(math.acos(abs(uz)) * inv_da, na)
-                        if going_up:
-                            sums[DIFFUSE] += w
-                            rd_ra[ir, ia] += w
-                        else:
-                            sums[TRANSMITTED] += w
-                            tt_ra[ir, ia] += w
+                        tally_escape(sums, rd_ra, tt_ra, w, x, y, uz, inv_dr, nr, inv_da, na, radial)
                         break
                     layer_sums[layer] += absorbed_here
                     absorbed_here = 0.0

@@ -27,9 +27,9 @@ from numba import njit, prange
 
 from ._kernel_log import log_positive
 from ._rng import _next64, next_pair, seed_state
-from ._walk import (ABS_FRAC, COS_CRIT_DOWN, COS_CRIT_UP, DIFFUSE, EVENTS, GLASS, HG_G, HG_G2, HG_HALF_G3, INV_MUT,
-                    MUT, N, N_DOWN, N_UP, ROULETTE_NET, ROULETTE_WEIGHT, SPECULAR, TRANSMITTED, Z0,
-                    Z1, cross_or_reflect, disc_azimuth, hg_cosine, launch, roulette, spin, tally_bin)
+from ._walk import (ABS_FRAC, COS_CRIT_DOWN, COS_CRIT_UP, EVENTS, GLASS, HG_G, HG_G2, HG_HALF_G3, INV_MUT,
+                    MUT, N, N_DOWN, N_UP, ROULETTE_NET, ROULETTE_WEIGHT, SPECULAR, Z0,
+                    Z1, cross_or_reflect, disc_azimuth, hg_cosine, launch, roulette, spin, tally_bin, tally_escape)
 
 LANES = 16   # photons in flight per batch: two AVX-512 (four AVX2) vectors of float64
 
@@ -245,16 +245,8 @@ def _photons_lanes(nphot, rng, table, start_layer, n_above, rsp_collimated,
                     going_up = uz < 0.0
                     leaves = (going_up and layer == 0) or ((not going_up) and layer == last)
                     if transmit and leaves:
-                        xx = f[X * LANES + j]
-                        yy = f[Y * LANES + j]
-                        ir = tally_bin(math.sqrt(xx * xx + yy * yy) * inv_dr, nr) if radial else 0
-                        ia = tally_bin(math.acos(abs(uz)) * inv_da, na)
-                        if going_up:
-                            sums[DIFFUSE] += w
-                            rd_ra[ir, ia] += w
-                        else:
-                            sums[TRANSMITTED] += w
-                            tt_ra[ir, ia] += w
+                        tally_escape(sums, rd_ra, tt_ra, w, f[X * LANES + j], f[Y * LANES + j], uz, inv_dr, nr,
+                                     inv_da, na, radial)
                         dead = True
                     elif transmit:
                         layer_sums[layer] += f[ABSORBED_HERE * LANES + j]

@@ -131,6 +131,32 @@ def launch(s0, s1, s2, s3, table, start_layer, n_above, rsp_collimated, beam_cod
 
 
 @njit(cache=True, inline="always")
+def cut_at_boundary(s, uz, z, z0, z1, mut):
+    """A step of length ``s`` cut at the layer boundary it would cross (MCML's HitBoundary; compared as a product,
+    divided only when hit). Returns (step, hit, the dimensionless remainder carried into the next layer)."""
+    if uz > 0.0 and s * uz > z1 - z:
+        db = (z1 - z) / uz
+        return db, True, (s - db) * mut
+    if uz < 0.0 and s * uz < z0 - z:
+        db = (z0 - z) / uz
+        return db, True, (s - db) * mut
+    return s, False, 0.0
+
+
+@njit(cache=True, inline="always")
+def tally_escape(sums, rd_ra, tt_ra, w, x, y, uz, inv_dr, nr, inv_da, na, radial):
+    """Add a photon that leaves the stack (direction ``uz`` outside) to Rd (up) or Tt (down), in r and angle."""
+    ir = tally_bin(math.sqrt(x * x + y * y) * inv_dr, nr) if radial else 0
+    ia = tally_bin(math.acos(abs(uz)) * inv_da, na)
+    if uz < 0.0:
+        sums[DIFFUSE] += w
+        rd_ra[ir, ia] += w
+    else:
+        sums[TRANSMITTED] += w
+        tt_ra[ir, ia] += w
+
+
+@njit(cache=True, inline="always")
 def cross_or_reflect(table, layer, ux, uy, uz, s0, s1, s2, s3):
     """MCML's CrossUpOrNot / CrossDnOrNot at the boundary the photon stands on (all-or-none, Fresnel probability;
     total reflection beyond the critical angle; no draw at an index-matched interface).
