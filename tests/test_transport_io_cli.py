@@ -74,11 +74,21 @@ def test_fast_prints_diffusion_profile():
     (["--photons", "1.5"], "photons='1.5'"),
     (["--beam", "flat"], "beam='flat'"),
     (["--incidence", "cone:120"], "incidence='cone:120'"),
+    (["--kernel", "simdd"], "--kernel='simdd' is not allowed; did you mean 'simd'?"),
+    (["--kernel", "gpu"], "--kernel='gpu' is not allowed; simd, scalar or auto (no CUDA GPU was found"),
 ])
 def test_bad_options_exit_2_naming_the_field(args, message):
     proc = subprocess.run([sys.executable, "-m", "photodose", "mc", str(DATA / "sample.mci"), *args, "--json"],
                           capture_output=True, text=True)
     assert proc.returncode == 2 and message in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_kernel_option_picks_the_walk_and_says_which():
+    runs = {k: _json(["mc", str(DATA / "skin7_600nm.json"), "--photons", "3e3", "--kernel", k, "--json"])
+            for k in ("simd", "scalar")}
+    assert {k: r["kernel"] for k, r in runs.items()} == {"simd": "simd", "scalar": "scalar"}
+    assert runs["simd"]["diffuse_reflectance"] != runs["scalar"]["diffuse_reflectance"]   # two random walks
+    assert _json(["mc", str(DATA / "skin7_600nm.json"), "--photons", "3e3", "--json"])["kernel"] == "simd"
 
 
 def test_malformed_mci_exits_2_naming_file_line_and_field(tmp_path):
