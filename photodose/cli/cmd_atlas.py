@@ -59,6 +59,9 @@ def register(app: typer.Typer) -> None:
         max_depth_mm: Annotated[float, typer.Option("--max-depth-mm", help="Deepest tallied depth.")] = 20.0,
         scheduler: SchedulerOption = None,
         workers: Annotated[Optional[int], typer.Option(help="Local cluster workers (default: cores).")] = None,
+        shared_walk: Annotated[bool, typer.Option(
+            "--shared-walk", help="Phototypes of one site, wavelength and thickness share one Monte Carlo walk, "
+            "reweighted for each melanin absorption (about 2x less CPU at equal standard error; wide beam).")] = False,
         as_json: JsonFlag = False,
     ) -> None:
         """Monte Carlo atlas sweep (wavelength x phototype x site x thickness x beam) on Dask into a Parquet store."""
@@ -69,7 +72,8 @@ def register(app: typer.Typer) -> None:
         points = sweep_points(split_list(site), split_list(skin_type), parse_number_range(nm, "nm"),
                               _thickness_overrides(thickness or []), [parse_beam(b) for b in split_list(beam)],
                               parse_photons(photons), seed, max_depth_mm)
-        report = sweep_atlas(points, store, scheduler=scheduler, progress=not as_json, n_workers=workers)
+        report = sweep_atlas(points, store, scheduler=scheduler, progress=not as_json, n_workers=workers,
+                             shared_walk=shared_walk)
         emit(report.to_json_dict(), as_json, _render_sweep)
 
     @app.command("atlas-query")

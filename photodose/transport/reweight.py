@@ -52,7 +52,7 @@ from .beams import Beam, Incidence
 from .montecarlo import BatchTallies, _check_seed, _kernel_inputs, batch_sizes, merge_batches
 from .result import Grid, MCResult
 
-KERNEL_NAME = "reweight"
+KERNEL_NAME = "reweight"   # MCResult.extra["kernel"] of its results
 WIDE = Beam(kind="wide")
 
 
@@ -220,17 +220,14 @@ def _run_batches(seed, first_batch, batch_photons, table, dmua, varying, abs_k, 
                             sums[i], layer_sums[i], a_z[i], rd_a[i], tt_a[i], np.empty(nk))
 
 
-def _same_except_mua(stacks: Sequence[LayerStack]) -> None:
-    """PhotodoseInputError unless every stack has the first one's layers, n, mus, g and thicknesses."""
-    def geometry(stack: LayerStack):
-        return (stack.n_above, stack.n_below, tuple((layer.n, layer.mus_per_cm, layer.g, layer.thickness_mm)
-                                                   for layer in stack.layers))
+def _scattering(stack: LayerStack) -> tuple:
+    return (stack.n_above, stack.n_below, tuple((layer.n, layer.mus_per_cm, layer.g, layer.thickness_mm)
+                                               for layer in stack.layers))
 
-    first = geometry(stacks[0])
-    for i, stack in enumerate(stacks[1:], start=1):
-        if geometry(stack) != first:
-            raise PhotodoseInputError(f"stacks[{i}]", "a different n, mus, g or thickness",
-                                      "stacks that differ from stacks[0] in mua_per_cm only (one scattering walk)")
+
+def differ_in_mua_only(stacks: Sequence[LayerStack]) -> bool:
+    """Whether every stack has the first one's layers, n, mus, g and thicknesses (so one walk serves them all)."""
+    return all(_scattering(stack) == _scattering(stacks[0]) for stack in stacks[1:])
 
 
 def reference_mua_per_cm(stacks: Sequence[LayerStack]) -> np.ndarray:
@@ -251,7 +248,10 @@ def run_mc_absorption_set(stacks: Sequence[LayerStack], photons: int, seed: int 
     stacks = list(stacks)
     if not stacks:
         raise PhotodoseInputError("stacks", 0, "at least one layer stack")
-    _same_except_mua(stacks)
+    for i, stack in enumerate(stacks[1:], start=1):
+        if not differ_in_mua_only([stacks[0], stack]):
+            raise PhotodoseInputError(f"stacks[{i}]", "a different n, mus, g or thickness",
+                                      "stacks that differ from stacks[0] in mua_per_cm only (one scattering walk)")
     seed = _check_seed(seed)
     ref = reference_mua_per_cm(stacks) if reference_mua is None else np.asarray(reference_mua, dtype=float)
     if ref.shape != (len(stacks[0].layers),) or not np.all(np.isfinite(ref)) or np.any(ref < 0):
