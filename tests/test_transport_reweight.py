@@ -59,6 +59,17 @@ def test_shared_walk_equals_separate_runs_within_standard_errors(separate, refer
     assert phi_1mm[0] > phi_1mm[1] > phi_1mm[2]
 
 
+def test_one_target_at_its_own_absorption_is_the_default_kernel_run():
+    """Nothing to reweight: the walk, streams and tallies are run_mc's photon-parallel kernel's, to rounding."""
+    stack = STACKS[1]
+    [shared] = run_mc_absorption_set([stack], 2000, seed=7, grid=GRID)
+    alone = run_mc(stack, 2000, seed=7, beam=Beam(kind="wide"), grid=GRID, threads=1, kernel="simd")
+    assert shared.extra["scattering_events"] == alone.extra["scattering_events"]
+    np.testing.assert_allclose(shared.fluence_per_irradiance, alone.fluence_per_irradiance, rtol=1e-12)
+    np.testing.assert_allclose(shared.layer_absorbed, alone.layer_absorbed, rtol=1e-12)
+    assert shared.diffuse_reflectance == pytest.approx(alone.diffuse_reflectance, rel=1e-12)
+
+
 def test_energy_bookkeeping_is_exact_for_every_target():
     # reference in the middle: one target with weight ratios > 1, one with ratios < 1
     results = run_mc_absorption_set(STACKS, 2000, seed=5, grid=GRID, reference_mua=STACKS[1].arrays()["mua"])

@@ -61,7 +61,7 @@ def register(app: typer.Typer) -> None:
         workers: Annotated[Optional[int], typer.Option(help="Local cluster workers (default: cores).")] = None,
         shared_walk: Annotated[bool, typer.Option(
             "--shared-walk", help="Phototypes of one site, wavelength and thickness share one Monte Carlo walk, "
-            "reweighted for each melanin absorption (about 2x less CPU at equal standard error; wide beam).")] = False,
+            "reweighted for each melanin absorption (about 3x less CPU at equal standard error; wide beam).")] = False,
         as_json: JsonFlag = False,
     ) -> None:
         """Monte Carlo atlas sweep (wavelength x phototype x site x thickness x beam) on Dask into a Parquet store."""

@@ -7,7 +7,7 @@ computes only what it adds.
 
 ``shared_walk=True``: wide-beam points that differ only in absorption (the phototypes of one site, wavelength
 and thickness: melanin changes the epidermis's mua, nothing else) are one task, one Monte Carlo walk reweighted
-for each (``photodose.transport.reweight``; about 2x less CPU at equal standard error for six phototypes, see
+for each (``photodose.transport.reweight``; about 3x less CPU at equal standard error for six phototypes, see
 ``benchmarks/variance_reduction.py``). Their rows are statistically equal to ``run_mc``'s, not identical; their
 ``code_version`` ends in ``+reweight-<digest>``.
 """

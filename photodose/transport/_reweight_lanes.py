@@ -1,0 +1,171 @@
+"""The reweighted walk of ``photodose.transport.reweight`` on the photon-parallel kernel's vector pass.
+
+The event itself (hop, drop + spin, or cross-or-reflect, for LANES photons in one SIMD loop) is
+``_kernel_lanes._advance``, unchanged, so the walk is the default kernel's (same physics, streams and batches).
+What differs is the per-lane pass: every target k keeps its weight ratio R_k per lane, multiplied by
+exp(-(mua_k - mua_r) s) for each step s taken in a layer where the targets differ (s is the distance between the
+lane's positions before and after the event), and every tally is made once per target (see ``reweight``).
+Units: cm inside the kernel.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from numba import njit, prange
+
+from ._kernel_lanes import (CODE, COST, CROSS, DEPOSIT, DWA, IZ, LANES, LAYER, N_FLOAT_ROWS, N_INT_ROWS, ROULETTE,
+                            SLEFT, STUCK, AZIMUTH_REDRAW, UX, UY, UZ, W, X, Y, Z, _advance, _load_layer, lane_states)
+from ._rng import next_pair, next_uniform
+from ._walk import (DIFFUSE, EVENTS, ROULETTE_CHANCE, ROULETTE_NET, SPECULAR, TRANSMITTED, Z0, disc_azimuth, launch,
+                    spin, tally_bin)
+
+
+@njit(cache=True, fastmath={"contract"}, error_model="numpy")
+def _photons_reweighted(nphot, rng, table, dmua, varying, abs_k, start_layer, n_above, rsp_collimated,
+                        inc_code, cos_half_angle, inv_dz, nz, inv_da, na, sums, layer_sums, a_z, rd_a, tt_a):
+    """Trace ``nphot`` photons at the reference absorption through LANES lanes; tally every target k.
+
+    ``dmua[k, l]`` = mua_k - mua_r of layer l; ``varying[l]``: some target differs there; ``abs_k[k, l]`` =
+    mua_k / mut_r. Raw tallies of target k: ``sums[k]``, ``layer_sums[k]``, ``a_z[:, k]``, ``rd_a[k]``, ``tt_a[k]``.
+    """
+    nk = dmua.shape[0]
+    last = table.shape[0] - 1
+    z_start = table[start_layer, Z0]
+    f = np.zeros(N_FLOAT_ROWS * LANES)
+    iv = np.zeros(N_INT_ROWS * LANES, dtype=np.int64)
+    ratio = np.ones((LANES, nk))
+    stay_loss = np.zeros(LANES)   # reference weight lost by the lane's photon in its current non-varying layer
+    before = np.zeros(4 * LANES)  # x, y, z and weight of every lane before the event
+    active = np.ones(LANES, dtype=np.bool_)
+    for j in range(LANES):
+        iv[CODE * LANES + j] = -1   # an empty lane: launched below
+    queued = nphot
+    n_active = LANES
+    events = 0
+    while True:
+        for j in range(LANES):
+            if not active[j]:
+                continue
+            code = iv[CODE * LANES + j]
+            dead = code < 0
+            layer = iv[LAYER * LANES + j]
+            if not dead:
+                w0 = before[3 * LANES + j]
+                if varying[layer]:   # the targets' weights change along the step (microscopic Beer-Lambert law)
+                    dx = f[X * LANES + j] - before[j]
+                    dy = f[Y * LANES + j] - before[LANES + j]
+                    dz = f[Z * LANES + j] - before[2 * LANES + j]
+                    s = math.sqrt(dx * dx + dy * dy + dz * dz)
+                    for k in range(nk):
+                        r0 = ratio[j, k]
+                        ratio[j, k] = r0 * math.exp(-dmua[k, layer] * s)
+                        layer_sums[k, layer] += w0 * (r0 - ratio[j, k])
+                if code & DEPOSIT:
+                    events += 1
+                    iz = iv[IZ * LANES + j]
+                    for k in range(nk):
+                        a_z[iz, k] += w0 * ratio[j, k] * abs_k[k, layer]
+                    dwa = f[DWA * LANES + j]
+                    if varying[layer]:
+                        for k in range(nk):
+                            layer_sums[k, layer] += dwa * ratio[j, k]
+                    else:
+                        stay_loss[j] += dwa
+                    if code & AZIMUTH_REDRAW:
+                        s0, s1, s2, s3 = rng[j], rng[LANES + j], rng[2 * LANES + j], rng[3 * LANES + j]
+                        q = 2.0
+                        while q > 1.0:
+                            a, b, s0, s1, s2, s3 = next_pair(s0, s1, s2, s3)
+                            q = a * a + b * b
+                        rng[j], rng[LANES + j], rng[2 * LANES + j], rng[3 * LANES + j] = s0, s1, s2, s3
+                        cosp, sinp = disc_azimuth(a, b, q)
+                        f[UX * LANES + j], f[UY * LANES + j], f[UZ * LANES + j] = spin(
+                            f[UX * LANES + j], f[UY * LANES + j], f[UZ * LANES + j], f[COST * LANES + j], cosp, sinp)
+                w = f[W * LANES + j]
+                if code & STUCK:   # parallel to a non-scattering layer: never leaves it; removed
+                    for k in range(nk):
+                        sums[k, ROULETTE_NET] -= w * ratio[j, k]
+                    dead = True
+                elif code & CROSS:
+                    uz = f[UZ * LANES + j]
+                    going_up = uz < 0.0
+                    for k in range(nk):   # the photon leaves this layer: its loss here goes to the targets
+                        layer_sums[k, layer] += stay_loss[j] * ratio[j, k]
+                    stay_loss[j] = 0.0
+                    if (going_up and layer == 0) or ((not going_up) and layer == last):
+                        ia = tally_bin(math.acos(abs(uz)) * inv_da, na)
+                        for k in range(nk):
+                            if going_up:
+                                sums[k, DIFFUSE] += w * ratio[j, k]
+                                rd_a[k, ia] += w * ratio[j, k]
+                            else:
+                                sums[k, TRANSMITTED] += w * ratio[j, k]
+                                tt_a[k, ia] += w * ratio[j, k]
+                        dead = True
+                    else:
+                        layer += -1 if going_up else 1
+                        iv[LAYER * LANES + j] = layer
+                        _load_layer(f, j, table, layer)
+                if not dead and code & ROULETTE:   # on the reference weight; every target keeps its ratio
+                    if w == 0.0:
+                        dead = True
+                    else:
+                        u, s0, s1, s2, s3 = next_uniform(rng[j], rng[LANES + j], rng[2 * LANES + j],
+                                                         rng[3 * LANES + j])
+                        rng[j], rng[LANES + j], rng[2 * LANES + j], rng[3 * LANES + j] = s0, s1, s2, s3
+                        change = w / ROULETTE_CHANCE - w if u < ROULETTE_CHANCE else -w
+                        for k in range(nk):
+                            sums[k, ROULETTE_NET] += change * ratio[j, k]
+                        f[W * LANES + j] = w + change
+                        dead = u >= ROULETTE_CHANCE
+            if dead:
+                for k in range(nk):
+                    layer_sums[k, layer] += stay_loss[j] * ratio[j, k]
+                stay_loss[j] = 0.0
+            while dead:   # the next photon from the launch queue
+                if queued == 0:
+                    active[j] = False
+                    n_active -= 1
+                    f[W * LANES + j] = 0.0
+                    break
+                queued -= 1
+                x, y, ux, uy, uz, rsp, s0, s1, s2, s3 = launch(
+                    rng[j], rng[LANES + j], rng[2 * LANES + j], rng[3 * LANES + j], table, start_layer, n_above,
+                    rsp_collimated, 0, 0.0, inc_code, cos_half_angle)
+                rng[j], rng[LANES + j], rng[2 * LANES + j], rng[3 * LANES + j] = s0, s1, s2, s3
+                for k in range(nk):
+                    sums[k, SPECULAR] += rsp
+                    ratio[j, k] = 1.0
+                if 1.0 - rsp <= 0.0:
+                    continue
+                f[X * LANES + j], f[Y * LANES + j], f[Z * LANES + j] = x, y, z_start
+                f[UX * LANES + j], f[UY * LANES + j], f[UZ * LANES + j] = ux, uy, uz
+                f[W * LANES + j] = 1.0 - rsp
+                f[SLEFT * LANES + j] = 0.0
+                iv[LAYER * LANES + j] = start_layer
+                _load_layer(f, j, table, start_layer)
+                dead = False
+        if n_active == 0:
+            break
+        for j in range(LANES):
+            before[j] = f[X * LANES + j]
+            before[LANES + j] = f[Y * LANES + j]
+            before[2 * LANES + j] = f[Z * LANES + j]
+            before[3 * LANES + j] = f[W * LANES + j]
+        _advance(f, iv, rng, inv_dz, nz, 1.0, 1, False)
+    for k in range(nk):
+        sums[k, EVENTS] += events
+
+
+@njit(cache=True, parallel=True)
+def run_batches(seed, first_batch, batch_photons, table, dmua, varying, abs_k, start_layer, n_above,
+                rsp_collimated, inc_code, cos_half_angle, inv_dz, nz, inv_da, na,
+                sums, layer_sums, a_z, rd_a, tt_a):
+    """Batches ``first_batch + i`` in parallel, each with the lane streams of ``(seed, batch)``."""
+    for i in prange(batch_photons.shape[0]):
+        rng = lane_states(seed, np.uint64(first_batch + i))
+        _photons_reweighted(batch_photons[i], rng, table, dmua, varying, abs_k, start_layer, n_above,
+                            rsp_collimated, inc_code, cos_half_angle, inv_dz, nz, inv_da, na,
+                            sums[i], layer_sums[i], a_z[i], rd_a[i], tt_a[i])
