@@ -75,7 +75,10 @@ def reweight_version() -> str:
     from ..transport import reweight
     from ..transport.depth_dose import code_version
 
-    return f"{code_version()}+reweight-{hashlib.sha256(Path(reweight.__file__).read_bytes()).hexdigest()[:8]}"
+    digest = hashlib.sha256()
+    for path in sorted(Path(reweight.__file__).parent.glob("*reweight*.py")):   # reweight.py, _reweight_lanes.py
+        digest.update(path.read_bytes())
+    return f"{code_version()}+reweight-{digest.hexdigest()[:8]}"
 
 
 def compute_group(points: Sequence[AtlasPoint]) -> list[dict]:

@@ -9,7 +9,7 @@ The same path therefore also estimates the answer for any other absorption mua_k
 
     R_k = exp(-sum_i (mua_k,i - mua_r,i) L_i)     (the microscopic Beer-Lambert law of "white" Monte Carlo,
                                                    Alerstam, Andersson-Engels & Svensson, J Biomed Opt 13 (2008)
-                                                   041304, applied here per layer)
+                                                   041304, bibliography key alerstam2008; here per layer)
 
 This holds only while scattering, anisotropy, refractive indices and thicknesses are the same: the stacks must
 differ in mua alone (checked). Russian roulette acts on the reference weight, which keeps every target unbiased.
