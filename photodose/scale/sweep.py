@@ -54,13 +54,14 @@ def compute_point(point: AtlasPoint) -> dict:
 
 
 def shared_walk_groups(points: Sequence[AtlasPoint]) -> list[list[AtlasPoint]]:
-    """Points that one reweighted walk can serve, grouped: wide beam, same site, wavelength, thicknesses, photons,
-    seed, depth and incidence, and stacks that differ in mua only; every other point alone."""
+    """Points that one reweighted walk can serve, grouped: wide beam, the CPU kernel (``simd``), same site,
+    wavelength, thicknesses, photons, seed, depth and incidence, and stacks that differ in mua only; every other
+    point alone (on a GPU machine, every point)."""
     from ..transport.reweight import differ_in_mua_only
 
     groups: dict[tuple, list[AtlasPoint]] = {}
     for p in points:
-        shared = p.beam.kind == "wide"
+        shared = p.beam.kind == "wide" and p.kernel == "simd"   # the walk is the CPU photon-parallel kernel's
         key = ((p.site, p.wavelength_nm, p.thickness_mm, p.photons, p.seed, p.max_depth_mm, p.incidence) if shared
                else (p.key,))
         groups.setdefault(key, []).append(p)

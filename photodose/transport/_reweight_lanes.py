@@ -1,7 +1,8 @@
 """The reweighted walk of ``photodose.transport.reweight`` on the photon-parallel kernel's vector pass.
 
-The event itself (hop, drop + spin, or cross-or-reflect, for LANES photons in one SIMD loop) is
-``_kernel_lanes._advance``, unchanged, so the walk is the default kernel's (same physics, streams and batches).
+The event itself (hop, then drop + spin, for LANES photons in one SIMD loop) is ``_kernel_lanes._advance``,
+unchanged, and a boundary is ``_walk.cross_or_reflect``, so the walk is the default kernel's (same physics, streams
+and batches).
 What differs is the per-lane pass: every target k keeps its weight ratio R_k per lane, multiplied by
 exp(-(mua_k - mua_r) s) for each step s taken in a layer where the targets differ (s is the distance between the
 lane's positions before and after the event), and every tally is made once per target (see ``reweight``).
@@ -15,11 +16,12 @@ import math
 import numpy as np
 from numba import njit, prange
 
-from ._kernel_lanes import (CODE, COST, CROSS, DEPOSIT, DWA, IZ, LANES, LAYER, N_FLOAT_ROWS, N_INT_ROWS, ROULETTE,
-                            SLEFT, STUCK, AZIMUTH_REDRAW, UX, UY, UZ, W, X, Y, Z, _advance, _load_layer, lane_states)
+from ._kernel_lanes import (ABSORBED_HERE, AZIMUTH_REDRAW, BOUNDARY, CELL, CODE, COST, DEPOSIT, DWA, EVENTS_HERE,
+                            LANES, LAYER, N_FLOAT_ROWS, N_INT_ROWS, RARE, ROULETTE, SLEFT, STUCK, UX, UY, UZ, W, X,
+                            Y, Z, _advance, _load_layer, lane_states)
 from ._rng import next_pair, next_uniform
-from ._walk import (DIFFUSE, EVENTS, ROULETTE_CHANCE, ROULETTE_NET, SPECULAR, TRANSMITTED, Z0, disc_azimuth, launch,
-                    spin, tally_bin)
+from ._walk import (DIFFUSE, EVENTS, ROULETTE_CHANCE, ROULETTE_NET, SPECULAR, TRANSMITTED, Z0, cross_or_reflect,
+                    disc_azimuth, launch, spin, tally_bin)
 
 
 @njit(cache=True, fastmath={"contract"}, error_model="numpy")
@@ -27,30 +29,40 @@ def _photons_reweighted(nphot, rng, table, dmua, varying, abs_k, start_layer, n_
                         inc_code, cos_half_angle, inv_dz, nz, inv_da, na, sums, layer_sums, a_z, rd_a, tt_a):
     """Trace ``nphot`` photons at the reference absorption through LANES lanes; tally every target k.
 
-    ``dmua[k, l]`` = mua_k - mua_r of layer l; ``varying[l]``: some target differs there; ``abs_k[k, l]`` =
+    ``dmua[l, k]`` = mua_k - mua_r of layer l; ``varying[l]``: some target differs there; ``abs_k[l, k]`` =
     mua_k / mut_r. Raw tallies of target k: ``sums[k]``, ``layer_sums[k]``, ``a_z[:, k]``, ``rd_a[k]``, ``tt_a[k]``.
+    In a layer where no target differs the ratios are constant, so the reference weight lost there (the vector
+    pass's ABSORBED_HERE) is spread over the targets once, when the photon leaves the layer or ends.
     """
-    nk = dmua.shape[0]
+    nk = dmua.shape[1]
     last = table.shape[0] - 1
     z_start = table[start_layer, Z0]
     f = np.zeros(N_FLOAT_ROWS * LANES)
     iv = np.zeros(N_INT_ROWS * LANES, dtype=np.int64)
     ratio = np.ones((LANES, nk))
-    stay_loss = np.zeros(LANES)   # reference weight lost by the lane's photon in its current non-varying layer
     before = np.zeros(4 * LANES)  # x, y, z and weight of every lane before the event
     active = np.ones(LANES, dtype=np.bool_)
     for j in range(LANES):
         iv[CODE * LANES + j] = -1   # an empty lane: launched below
     queued = nphot
     n_active = LANES
-    events = 0
     while True:
+        # ---- the common event, a drop where no target differs (ratios constant): the tallies only
         for j in range(LANES):
-            if not active[j]:
-                continue
             code = iv[CODE * LANES + j]
-            dead = code < 0
             layer = iv[LAYER * LANES + j]
+            if code > 0 and code & DEPOSIT and not varying[layer]:   # idle lanes carry w = 0
+                w0 = before[3 * LANES + j]
+                iz = iv[CELL * LANES + j]
+                for k in range(nk):
+                    a_z[iz, k] += w0 * ratio[j, k] * abs_k[layer, k]
+        # ---- per lane: steps in a varying layer, boundaries, roulette, azimuth redraws, launches
+        for j in range(LANES):
+            code = iv[CODE * LANES + j]
+            layer = iv[LAYER * LANES + j]
+            if not active[j] or (code >= 0 and (code & RARE) == 0 and not varying[layer]):
+                continue
+            dead = code < 0
             if not dead:
                 w0 = before[3 * LANES + j]
                 if varying[layer]:   # the targets' weights change along the step (microscopic Beer-Lambert law)
@@ -60,19 +72,16 @@ def _photons_reweighted(nphot, rng, table, dmua, varying, abs_k, start_layer, n_
                     s = math.sqrt(dx * dx + dy * dy + dz * dz)
                     for k in range(nk):
                         r0 = ratio[j, k]
-                        ratio[j, k] = r0 * math.exp(-dmua[k, layer] * s)
+                        ratio[j, k] = r0 * math.exp(-dmua[layer, k] * s)
                         layer_sums[k, layer] += w0 * (r0 - ratio[j, k])
                 if code & DEPOSIT:
-                    events += 1
-                    iz = iv[IZ * LANES + j]
-                    for k in range(nk):
-                        a_z[iz, k] += w0 * ratio[j, k] * abs_k[k, layer]
-                    dwa = f[DWA * LANES + j]
                     if varying[layer]:
+                        iz = iv[CELL * LANES + j]
+                        dwa = f[DWA * LANES + j]
                         for k in range(nk):
+                            a_z[iz, k] += w0 * ratio[j, k] * abs_k[layer, k]
                             layer_sums[k, layer] += dwa * ratio[j, k]
-                    else:
-                        stay_loss[j] += dwa
+                        f[ABSORBED_HERE * LANES + j] = 0.0
                     if code & AZIMUTH_REDRAW:
                         s0, s1, s2, s3 = rng[j], rng[LANES + j], rng[2 * LANES + j], rng[3 * LANES + j]
                         q = 2.0
@@ -88,13 +97,14 @@ def _photons_reweighted(nphot, rng, table, dmua, varying, abs_k, start_layer, n_
                     for k in range(nk):
                         sums[k, ROULETTE_NET] -= w * ratio[j, k]
                     dead = True
-                elif code & CROSS:
-                    uz = f[UZ * LANES + j]
+                elif code & BOUNDARY:
+                    transmit, ux, uy, uz, s0, s1, s2, s3 = cross_or_reflect(
+                        table, layer, f[UX * LANES + j], f[UY * LANES + j], f[UZ * LANES + j],
+                        rng[j], rng[LANES + j], rng[2 * LANES + j], rng[3 * LANES + j])
+                    rng[j], rng[LANES + j], rng[2 * LANES + j], rng[3 * LANES + j] = s0, s1, s2, s3
+                    f[UX * LANES + j], f[UY * LANES + j], f[UZ * LANES + j] = ux, uy, uz
                     going_up = uz < 0.0
-                    for k in range(nk):   # the photon leaves this layer: its loss here goes to the targets
-                        layer_sums[k, layer] += stay_loss[j] * ratio[j, k]
-                    stay_loss[j] = 0.0
-                    if (going_up and layer == 0) or ((not going_up) and layer == last):
+                    if transmit and ((going_up and layer == 0) or ((not going_up) and layer == last)):
                         ia = tally_bin(math.acos(abs(uz)) * inv_da, na)
                         for k in range(nk):
                             if going_up:
@@ -104,7 +114,10 @@ def _photons_reweighted(nphot, rng, table, dmua, varying, abs_k, start_layer, n_
                                 sums[k, TRANSMITTED] += w * ratio[j, k]
                                 tt_a[k, ia] += w * ratio[j, k]
                         dead = True
-                    else:
+                    elif transmit:   # the photon leaves this layer: its loss here goes to the targets
+                        for k in range(nk):
+                            layer_sums[k, layer] += f[ABSORBED_HERE * LANES + j] * ratio[j, k]
+                        f[ABSORBED_HERE * LANES + j] = 0.0
                         layer += -1 if going_up else 1
                         iv[LAYER * LANES + j] = layer
                         _load_layer(f, j, table, layer)
@@ -120,10 +133,10 @@ def _photons_reweighted(nphot, rng, table, dmua, varying, abs_k, start_layer, n_
                             sums[k, ROULETTE_NET] += change * ratio[j, k]
                         f[W * LANES + j] = w + change
                         dead = u >= ROULETTE_CHANCE
-            if dead:
-                for k in range(nk):
-                    layer_sums[k, layer] += stay_loss[j] * ratio[j, k]
-                stay_loss[j] = 0.0
+                if dead:
+                    for k in range(nk):
+                        layer_sums[k, layer] += f[ABSORBED_HERE * LANES + j] * ratio[j, k]
+                    f[ABSORBED_HERE * LANES + j] = 0.0
             while dead:   # the next photon from the launch queue
                 if queued == 0:
                     active[j] = False
@@ -156,7 +169,8 @@ def _photons_reweighted(nphot, rng, table, dmua, varying, abs_k, start_layer, n_
             before[3 * LANES + j] = f[W * LANES + j]
         _advance(f, iv, rng, inv_dz, nz, 1.0, 1, False)
     for k in range(nk):
-        sums[k, EVENTS] += events
+        for j in range(LANES):
+            sums[k, EVENTS] += f[EVENTS_HERE * LANES + j]
 
 
 @njit(cache=True, parallel=True)

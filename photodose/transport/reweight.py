@@ -103,7 +103,8 @@ def run_mc_absorption_set(stacks: Sequence[LayerStack], photons: int, seed: int 
     rd_a = np.zeros((nb, nk, k.na))
     tt_a = np.zeros((nb, nk, k.na))
     start = time.perf_counter()
-    run_batches(np.uint64(seed), np.int64(0), counts, k.table, dmua, varying, abs_k, k.start_layer, k.n_above,
+    run_batches(np.uint64(seed), np.int64(0), counts, k.table, np.ascontiguousarray(dmua.T), varying,
+                np.ascontiguousarray(abs_k.T), k.start_layer, k.n_above,
                 k.rsp_collimated, k.inc_code, k.cos_half_angle, k.inv_dz, k.nz, k.inv_da, k.na,
                 sums, layer_sums, a_z, rd_a, tt_a)
     seconds = time.perf_counter() - start
