@@ -19,9 +19,9 @@ from numba import njit, prange
 from ._kernel_lanes import (ABSORBED_HERE, AZIMUTH_REDRAW, BOUNDARY, CELL, CODE, COST, DEPOSIT, DWA, EVENTS_HERE,
                             LANES, LAYER, N_FLOAT_ROWS, N_INT_ROWS, RARE, ROULETTE, SLEFT, STUCK, UX, UY, UZ, W, X,
                             Y, Z, _advance, _load_layer, lane_states)
-from ._rng import next_pair, next_uniform
-from ._walk import (DIFFUSE, EVENTS, ROULETTE_CHANCE, ROULETTE_NET, SPECULAR, TRANSMITTED, Z0, cross_or_reflect,
-                    disc_azimuth, launch, spin, tally_bin)
+from ._rng import next_pair
+from ._walk import (EVENTS, ROULETTE_NET, SPECULAR, Z0, cross_or_reflect, disc_azimuth, launch, roulette, spin,
+                    tally_escape)
 
 
 @njit(cache=True, fastmath={"contract"}, error_model="numpy")
@@ -30,7 +30,8 @@ def _photons_reweighted(nphot, rng, table, dmua, varying, abs_k, start_layer, n_
     """Trace ``nphot`` photons at the reference absorption through LANES lanes; tally every target k.
 
     ``dmua[l, k]`` = mua_k - mua_r of layer l; ``varying[l]``: some target differs there; ``abs_k[l, k]`` =
-    mua_k / mut_r. Raw tallies of target k: ``sums[k]``, ``layer_sums[k]``, ``a_z[:, k]``, ``rd_a[k]``, ``tt_a[k]``.
+    mua_k / mut_r. Raw tallies of target k: ``sums[k]``, ``layer_sums[k]``, ``a_z[:, k]``, ``rd_a[k]`` and
+    ``tt_a[k]`` (1, na).
     In a layer where no target differs the ratios are constant, so the reference weight lost there (the vector
     pass's ABSORBED_HERE) is spread over the targets once, when the photon leaves the layer or ends.
     """
@@ -105,14 +106,9 @@ def _photons_reweighted(nphot, rng, table, dmua, varying, abs_k, start_layer, n_
                     f[UX * LANES + j], f[UY * LANES + j], f[UZ * LANES + j] = ux, uy, uz
                     going_up = uz < 0.0
                     if transmit and ((going_up and layer == 0) or ((not going_up) and layer == last)):
-                        ia = tally_bin(math.acos(abs(uz)) * inv_da, na)
                         for k in range(nk):
-                            if going_up:
-                                sums[k, DIFFUSE] += w * ratio[j, k]
-                                rd_a[k, ia] += w * ratio[j, k]
-                            else:
-                                sums[k, TRANSMITTED] += w * ratio[j, k]
-                                tt_a[k, ia] += w * ratio[j, k]
+                            tally_escape(sums[k], rd_a[k], tt_a[k], w * ratio[j, k], 0.0, 0.0, uz, 1.0, 1, inv_da,
+                                         na, False)
                         dead = True
                     elif transmit:   # the photon leaves this layer: its loss here goes to the targets
                         for k in range(nk):
@@ -122,17 +118,13 @@ def _photons_reweighted(nphot, rng, table, dmua, varying, abs_k, start_layer, n_
                         iv[LAYER * LANES + j] = layer
                         _load_layer(f, j, table, layer)
                 if not dead and code & ROULETTE:   # on the reference weight; every target keeps its ratio
-                    if w == 0.0:
-                        dead = True
-                    else:
-                        u, s0, s1, s2, s3 = next_uniform(rng[j], rng[LANES + j], rng[2 * LANES + j],
-                                                         rng[3 * LANES + j])
-                        rng[j], rng[LANES + j], rng[2 * LANES + j], rng[3 * LANES + j] = s0, s1, s2, s3
-                        change = w / ROULETTE_CHANCE - w if u < ROULETTE_CHANCE else -w
-                        for k in range(nk):
-                            sums[k, ROULETTE_NET] += change * ratio[j, k]
-                        f[W * LANES + j] = w + change
-                        dead = u >= ROULETTE_CHANCE
+                    w, added, s0, s1, s2, s3 = roulette(w, rng[j], rng[LANES + j], rng[2 * LANES + j],
+                                                        rng[3 * LANES + j])
+                    rng[j], rng[LANES + j], rng[2 * LANES + j], rng[3 * LANES + j] = s0, s1, s2, s3
+                    for k in range(nk):
+                        sums[k, ROULETTE_NET] += added * ratio[j, k]
+                    f[W * LANES + j] = w
+                    dead = w == 0.0
                 if dead:
                     for k in range(nk):
                         layer_sums[k, layer] += f[ABSORBED_HERE * LANES + j] * ratio[j, k]

@@ -100,8 +100,8 @@ def run_mc_absorption_set(stacks: Sequence[LayerStack], photons: int, seed: int 
     sums = np.zeros((nb, nk, N_SCALARS))
     layer_sums = np.zeros((nb, nk, nl))
     a_z = np.zeros((nb, k.nz, nk))
-    rd_a = np.zeros((nb, nk, k.na))
-    tt_a = np.zeros((nb, nk, k.na))
+    rd_a = np.zeros((nb, nk, 1, k.na))
+    tt_a = np.zeros((nb, nk, 1, k.na))
     start = time.perf_counter()
     run_batches(np.uint64(seed), np.int64(0), counts, k.table, np.ascontiguousarray(dmua.T), varying,
                 np.ascontiguousarray(abs_k.T), k.start_layer, k.n_above,
@@ -116,8 +116,8 @@ def run_mc_absorption_set(stacks: Sequence[LayerStack], photons: int, seed: int 
                                 transmittance=float(sums[b, t, TRANSMITTED]),
                                 roulette_net_weight=float(sums[b, t, ROULETTE_NET]),
                                 scattering_events=int(sums[b, t, EVENTS]), layer_absorbed=layer_sums[b, t],
-                                absorbed_rz=a_z[b, :, t][None, :], rd_ra=rd_a[b, t][None, :],
-                                tt_ra=tt_a[b, t][None, :])
+                                absorbed_rz=a_z[b, :, t][None, :], rd_ra=rd_a[b, t],
+                                tt_ra=tt_a[b, t])
                    for b, n in enumerate(counts)]
         result = merge_batches(tallies, seconds)
         result.extra.update({"reference_mua_per_cm": ref.tolist(), "shared_walk_targets": nk})
