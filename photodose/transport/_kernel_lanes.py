@@ -98,6 +98,30 @@ def _load_layer(f, lane, table, layer):
     f[L_GLASS * LANES + lane] = row[GLASS]
 
 
+@njit(cache=True, inline="always")
+def launch_into_lane(f, iv, rng, j, table, start_layer, n_above, rsp_collimated, beam_code, beam_radius_cm,
+                     inc_code, cos_half_angle):
+    """Launch the next photon into lane ``j`` (``_walk.launch`` on the lane's stream; its rows, layer and layer
+    constants); returns its specular reflectance. A photon reflected whole (1 - rsp <= 0) leaves the lane as it was."""
+    x, y, ux, uy, uz, rsp, s0, s1, s2, s3 = launch(
+        rng[j], rng[LANES + j], rng[2 * LANES + j], rng[3 * LANES + j], table, start_layer, n_above,
+        rsp_collimated, beam_code, beam_radius_cm, inc_code, cos_half_angle)
+    rng[j], rng[LANES + j], rng[2 * LANES + j], rng[3 * LANES + j] = s0, s1, s2, s3
+    if 1.0 - rsp > 0.0:
+        f[X * LANES + j] = x
+        f[Y * LANES + j] = y
+        f[Z * LANES + j] = table[start_layer, Z0]
+        f[UX * LANES + j] = ux
+        f[UY * LANES + j] = uy
+        f[UZ * LANES + j] = uz
+        f[W * LANES + j] = 1.0 - rsp
+        f[SLEFT * LANES + j] = 0.0
+        iv[LAYER * LANES + j] = start_layer
+        iv[CODE * LANES + j] = 0
+        _load_layer(f, j, table, start_layer)
+    return rsp
+
+
 @njit(cache=True, fastmath={"contract"}, error_model="numpy")
 def _advance(f, iv, rng, inv_dz, nz, inv_dr, nr, radial):
     """One event for every lane, branch-free (a SIMD loop): hop, then drop + spin or cross-or-reflect."""
@@ -193,7 +217,6 @@ def _photons_lanes(nphot, rng, table, start_layer, n_above, rsp_collimated,
                    sums, layer_sums, a_rz, rd_ra, tt_ra):
     """Trace ``nphot`` photons through LANES lanes, adding raw weights into the batch tallies."""
     last = table.shape[0] - 1
-    z_start = table[start_layer, Z0]
     a_cells = a_rz.reshape(a_rz.size)   # A(r, z) flat, indexed by the vector pass's CELL
     f = np.zeros(N_FLOAT_ROWS * LANES)
     iv = np.zeros(N_INT_ROWS * LANES, dtype=np.int64)
@@ -271,24 +294,11 @@ def _photons_lanes(nphot, rng, table, start_layer, n_above, rsp_collimated,
                     f[W * LANES + j] = 0.0
                     break
                 queued -= 1
-                x, y, ux, uy, uz, rsp, s0, s1, s2, s3 = launch(
-                    rng[j], rng[LANES + j], rng[2 * LANES + j], rng[3 * LANES + j], table, start_layer, n_above,
-                    rsp_collimated, beam_code, beam_radius_cm, inc_code, cos_half_angle)
-                rng[j], rng[LANES + j], rng[2 * LANES + j], rng[3 * LANES + j] = s0, s1, s2, s3
+                rsp = launch_into_lane(f, iv, rng, j, table, start_layer, n_above, rsp_collimated, beam_code,
+                                       beam_radius_cm, inc_code, cos_half_angle)
                 sums[SPECULAR] += rsp
                 if 1.0 - rsp <= 0.0:
                     continue
-                f[X * LANES + j] = x
-                f[Y * LANES + j] = y
-                f[Z * LANES + j] = z_start
-                f[UX * LANES + j] = ux
-                f[UY * LANES + j] = uy
-                f[UZ * LANES + j] = uz
-                f[W * LANES + j] = 1.0 - rsp
-                f[SLEFT * LANES + j] = 0.0
-                iv[LAYER * LANES + j] = start_layer
-                iv[CODE * LANES + j] = 0
-                _load_layer(f, j, table, start_layer)
                 dead = False
         if n_active == 0:
             break

@@ -17,10 +17,10 @@ import numpy as np
 from numba import njit, prange
 
 from ._kernel_lanes import (ABSORBED_HERE, AZIMUTH_REDRAW, BOUNDARY, CELL, CODE, COST, DEPOSIT, DWA, EVENTS_HERE,
-                            LANES, LAYER, N_FLOAT_ROWS, N_INT_ROWS, RARE, ROULETTE, SLEFT, STUCK, UX, UY, UZ, W, X,
-                            Y, Z, _advance, _load_layer, lane_states)
+                            LANES, LAYER, N_FLOAT_ROWS, N_INT_ROWS, RARE, ROULETTE, STUCK, UX, UY, UZ, W, X,
+                            Y, Z, _advance, _load_layer, lane_states, launch_into_lane)
 from ._rng import next_pair
-from ._walk import (EVENTS, ROULETTE_NET, SPECULAR, Z0, cross_or_reflect, disc_azimuth, launch, roulette, spin,
+from ._walk import (EVENTS, ROULETTE_NET, SPECULAR, cross_or_reflect, disc_azimuth, roulette, spin,
                     tally_escape)
 
 
@@ -37,7 +37,6 @@ def _photons_reweighted(nphot, rng, table, dmua, varying, abs_k, start_layer, n_
     """
     nk = dmua.shape[1]
     last = table.shape[0] - 1
-    z_start = table[start_layer, Z0]
     f = np.zeros(N_FLOAT_ROWS * LANES)
     iv = np.zeros(N_INT_ROWS * LANES, dtype=np.int64)
     ratio = np.ones((LANES, nk))
@@ -136,21 +135,13 @@ def _photons_reweighted(nphot, rng, table, dmua, varying, abs_k, start_layer, n_
                     f[W * LANES + j] = 0.0
                     break
                 queued -= 1
-                x, y, ux, uy, uz, rsp, s0, s1, s2, s3 = launch(
-                    rng[j], rng[LANES + j], rng[2 * LANES + j], rng[3 * LANES + j], table, start_layer, n_above,
-                    rsp_collimated, 0, 0.0, inc_code, cos_half_angle)
-                rng[j], rng[LANES + j], rng[2 * LANES + j], rng[3 * LANES + j] = s0, s1, s2, s3
+                rsp = launch_into_lane(f, iv, rng, j, table, start_layer, n_above, rsp_collimated, 0, 0.0, inc_code,
+                                       cos_half_angle)
                 for k in range(nk):
                     sums[k, SPECULAR] += rsp
                     ratio[j, k] = 1.0
                 if 1.0 - rsp <= 0.0:
                     continue
-                f[X * LANES + j], f[Y * LANES + j], f[Z * LANES + j] = x, y, z_start
-                f[UX * LANES + j], f[UY * LANES + j], f[UZ * LANES + j] = ux, uy, uz
-                f[W * LANES + j] = 1.0 - rsp
-                f[SLEFT * LANES + j] = 0.0
-                iv[LAYER * LANES + j] = start_layer
-                _load_layer(f, j, table, start_layer)
                 dead = False
         if n_active == 0:
             break
