@@ -7,6 +7,8 @@ The plans here use 2e4 photons (about 13 % standard error, a few seconds); the a
 from __future__ import annotations
 
 import math
+from html import unescape
+from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
@@ -136,6 +138,11 @@ def test_the_web_plan_page_offers_and_shows_the_head(head_plan, tmp_path, monkey
     page = client.post("/plan", data=form)
     assert page.status_code == 200
     assert 'data-test="transport"' in page.text and "3-D head (voxel Monte Carlo, ICBM152)" in page.text
+    shown = page.text[page.text.index('data-test="head-slices"'):]
+    assert '<img src="data:image/png;base64,iVBORw0KGgo' in shown      # a PNG, embedded like the report's
+    assert 'alt="Three slices of the head (sagittal, coronal, axial)' in shown and "<figcaption" in shown
+    fast = client.post("/plan", data=form | {"transport": "fast", "csrf_token": csrf_of(client, "/")})
+    assert fast.status_code == 200 and 'data-test="head-slices"' not in fast.text
     refused = client.post("/plan", data=form | {"site": "knee", "csrf_token": csrf_of(client, "/")})
     assert refused.status_code == 422 and "site on the head" in refused.text
 
@@ -149,3 +156,71 @@ def test_the_depth_dose_figures_mark_the_head_cortex_dose(head_plan):
     marker = [t for t in depth_dose_figure(head_plan).data if t.name and t.name.startswith("cortex, 3-D head")]
     assert len(marker) == 1
     assert marker[0].x[0] == head_plan.target.depth_mm and marker[0].y[0] == head_plan.target.fluence_j_cm2
+
+
+def _slices_of(html: str) -> bytes:
+    import base64
+    import re
+
+    section = html[html.index("<h2>Dose in the head</h2>"):]
+    return base64.b64decode(re.search(r'src="data:image/png;base64,([^"]+)"', section).group(1))
+
+
+def test_the_report_shows_the_head_slices_of_the_plan_run(head_plan, tmp_path, monkeypatch):
+    """The report draws the run the plan's numbers come from: the planner's cached run, no second Monte Carlo."""
+    import photodose.dosimetry.head_dose as head_dose_module
+    from photodose.dosimetry.session_dose import load_device_any
+    from photodose.reports.html import write_plan_report
+
+    def no_second_run(*a, **kw):
+        raise AssertionError("the report ran the head Monte Carlo again")
+
+    monkeypatch.setattr(head_dose_module, "head_dose_and_fluence", no_second_run)
+    html = Path(write_plan_report(head_plan, load_device_any("generic-headset-810"), tmp_path / "r.html")).read_text()
+    png = _slices_of(html)
+    assert png.startswith(b"\x89PNG") and 20_000 < len(png) < 300_000
+    head = head_plan.transport.head
+    minutes = head_plan.session_seconds / 60
+    caption = unescape(html[html.index("<figcaption>"):html.index("</figcaption>")])
+    for words in (f"Fluence in the {minutes:.3g} min session (J/cm2, log colour", "the device at F3, F4",
+                  "the target 'dlpfc'", f"{head.cortex_fluence_j_cm2_per_min * minutes:.3g} +- ", "20,000 photons",
+                  "Monte Carlo standard error", "the run the plan's numbers come from"):
+        assert words in caption, words
+
+
+def test_a_light_plan_without_the_head_has_no_slices():
+    from photodose.reports.head_plots import plan_head_slices
+    from photodose.reports.html import render_plan_html
+    from photodose.reports.plots import depth_dose_png
+
+    p = plan(PlanRequest(device="generic-headset-810", condition="depression-transcranial", safety={"goggles": True}))
+    assert plan_head_slices(p, None) is None
+    assert "Dose in the head" not in render_plan_html(p, depth_dose_png(p))
+
+
+def test_a_run_that_does_not_match_the_plan_is_not_drawn(head_plan):
+    """A changed device or head model would give another run: no picture, and the report says why."""
+    from photodose.dosimetry.session_dose import load_device_any
+    from photodose.reports.head_plots import plan_head_slices
+
+    head = head_plan.transport.head
+    edited = head_plan.model_copy(update={"transport": head_plan.transport.model_copy(update={
+        "head": head.model_copy(update={"cortex_fluence_j_cm2_per_min": 2 * head.cortex_fluence_j_cm2_per_min})})})
+    slices = plan_head_slices(edited, load_device_any("generic-headset-810"))
+    assert slices.png is None and "left out" in slices.note
+
+
+def test_a_cache_miss_repeats_the_same_head_run(head_plan):
+    """The voxel Monte Carlo is deterministic for a seed: the run repeated from the plan's record is the plan's."""
+    import numpy as np
+
+    from photodose.dosimetry.session_dose import load_device_any
+    from photodose.planning import head3d
+
+    device = load_device_any("generic-headset-810")
+    dose, fluence = head3d.plan_head_run(head_plan, device)
+    head3d._head_minute.cache_clear()
+    again, fluence_again = head3d.plan_head_run(head_plan, device)
+    assert again.cortex_fluence_j_cm2 == dose.cortex_fluence_j_cm2 == \
+        head_plan.transport.head.cortex_fluence_j_cm2_per_min
+    assert np.array_equal(fluence, fluence_again, equal_nan=True)   # NaN: air outside the head

@@ -144,7 +144,7 @@ def test_photodose_head_cli_json_and_plot(tmp_path):
     for key in ("cortex_fluence_j_cm2", "cortex_fluence_stderr_j_cm2", "scalp_fluence_j_cm2", "fraction_at_cortex",
                 "fraction_at_cortex_stderr", "grey_matter", "flat_stack"):
         assert key in data
-    assert png.stat().st_size > 10_000
+    assert png.stat().st_size > 10_000 and png.read_bytes().startswith(b"\x89PNG")   # reports.head_slices_png
     bad = CliRunner().invoke(app, ["head", "--device", "generic-headset-810", "--position", "F33", "--minutes", "10"])
     assert bad.exit_code == 2 and "--position" in bad.output
 

@@ -1,7 +1,8 @@
 """``photodose head``: a device's light traced in 3-D through a segmented head to the cortex under a target.
 
 Calls :func:`photodose.dosimetry.head_dose.head_dose` and prints its ``HeadDose`` (``--json``: the model's
-fields); ``--plot FILE.png`` draws three slices through the target with the session's fluence (J/cm^2).
+fields); ``--plot FILE.png`` draws three slices through the target with the session's fluence (J/cm^2)
+(:func:`photodose.reports.head_plots.head_slices_png`).
 """
 
 from __future__ import annotations
@@ -39,57 +40,6 @@ def _render(console, d) -> None:
     console.print(f"  [dim]{d.seconds:.1f} s on {d.threads} threads; sources: {', '.join(d.citations)}[/dim]")
 
 
-def plot_slices(dose, fluence_j_cm2, path: Path) -> Path:
-    """Three orthogonal slices through the target's centre: tissue outlines and the fluence (log colour)."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-    import numpy as np
-    from matplotlib.colors import LogNorm
-
-    from ..transport import head as H
-
-    model = H.load_head()
-    vol = model.volume
-    _, positions, _ = H.resolve_target(dose.target, model)
-    centre = np.mean([H.cortex_point(model, p) for p in positions[:1]], axis=0)
-    idx = np.floor((centre - np.asarray(vol.origin_mm)) / vol.voxel_mm).astype(int)
-    labels = vol.labels
-    f = np.where(fluence_j_cm2 > 0, fluence_j_cm2, np.nan)
-    vmax = np.nanmax(f) if np.isfinite(np.nanmax(f)) else 1.0
-    norm = LogNorm(vmin=vmax * 1e-4, vmax=vmax)
-    h = vol.voxel_mm
-    o = vol.origin_mm
-    shape = labels.shape
-    views = [("sagittal x = %.0f mm" % (o[0] + (idx[0] + .5) * h), labels[idx[0]].T, f[idx[0]].T,
-              (o[1], o[1] + shape[1] * h, o[2], o[2] + shape[2] * h), ("y (mm, anterior)", "z (mm)")),
-             ("coronal y = %.0f mm" % (o[1] + (idx[1] + .5) * h), labels[:, idx[1]].T, f[:, idx[1]].T,
-              (o[0], o[0] + shape[0] * h, o[2], o[2] + shape[2] * h), ("x (mm, right)", "z (mm)")),
-             ("axial z = %.0f mm" % (o[2] + (idx[2] + .5) * h), labels[:, :, idx[2]].T, f[:, :, idx[2]].T,
-              (o[0], o[0] + shape[0] * h, o[1], o[1] + shape[1] * h), ("x (mm, right)", "y (mm, anterior)"))]
-    fig, axes = plt.subplots(1, 3, figsize=(15, 5.2), constrained_layout=True)
-    image = None
-    for ax, (title, lab, flu, extent, (xl, yl)) in zip(axes, views):
-        ax.imshow(lab, origin="lower", extent=extent, cmap="Greys", vmin=0, vmax=8, interpolation="nearest")
-        image = ax.imshow(flu, origin="lower", extent=extent, cmap="inferno", norm=norm, alpha=0.85,
-                          interpolation="nearest")
-        ax.contour(np.isin(lab, (H.GREY,)).astype(float), levels=[0.5], colors="cyan", linewidths=0.6,
-                   extent=extent, origin="lower")
-        ax.contour((lab > 0).astype(float), levels=[0.5], colors="white", linewidths=0.6, extent=extent,
-                   origin="lower")
-        ax.set_title(title)
-        ax.set_xlabel(xl)
-        ax.set_ylabel(yl)
-    fig.colorbar(image, ax=axes, shrink=0.8, label="fluence in the session (J/cm$^2$)")
-    fig.suptitle(f"{dose.device} at {', '.join(dose.positions)}, {dose.minutes:g} min, "
-                 f"{', '.join(f'{nm:g}' for nm in dose.wavelengths_nm)} nm: cortex ({dose.target}) "
-                 f"{dose.cortex_fluence_j_cm2:.3g} J/cm$^2$; cyan: grey matter, white: scalp surface")
-    fig.savefig(path, dpi=90)
-    plt.close(fig)
-    return path
-
-
 def register(app: typer.Typer) -> None:
     @app.command("head")
     def head(
@@ -124,5 +74,7 @@ def register(app: typer.Typer) -> None:
                                               photons=parse_photons(photons), target=target, distance_mm=distance,
                                               seed=seed, threads=threads, scheduler=scheduler)
         if plot is not None:
-            plot_slices(dose, fluence, plot)
+            from ..reports.head_plots import head_slices_png
+
+            plot.write_bytes(head_slices_png(dose, fluence))
         emit(dose, as_json, _render)

@@ -100,15 +100,16 @@ def head_target(req, protocol) -> str:
 
 
 def plan_head(req, device, protocol, channels, distance_mm: float, model: DepthModel) -> HeadPlan:
-    """Place the device, trace one minute in the head (cached per device, channels, placement and photons)."""
+    """Place the device, trace one minute in the head (cached per device, channels, placement, photons and seed:
+    :func:`plan_head_run` finds the run again)."""
     from ..transport.head import resolve_position, resolve_target
 
     target = head_target(req, protocol)
     positions = tuple(resolve_position(p) for p in (req.head_positions or resolve_target(target)[1]))
     if len(set(positions)) != len(positions):
         raise PhotodoseInputError("position", list(req.head_positions), "each position once")
-    dose = _head_minute(device.model_dump_json(), tuple(c.id for c in channels), positions, target,
-                        float(distance_mm), model.photons, model.seed)
+    dose, _ = _head_minute(device.model_dump_json(), tuple(c.id for c in channels), positions, target,
+                           float(distance_mm), model.photons, model.seed)
     rate = {row.channel: row.cortex_fluence_j_cm2 * 1000.0 / SECONDS_PER_MINUTE for row in dose.by_channel}
     return HeadPlan(rate_mw_cm2=rate, record=HeadTransport(
         head_model=dose.head_model, target=dose.target, positions=dose.positions, distance_mm=float(distance_mm),
@@ -126,11 +127,34 @@ def plan_transport(model: DepthModel, head: HeadPlan | None) -> PlanTransport:
     return PlanTransport(method=model.method, label=model.label(), head=None if head is None else head.record)
 
 
+def plan_head_run(plan, device):
+    """(HeadDose, fluence per voxel in J/cm^2) of the one-minute head run behind a ``head3d`` plan, None for others.
+
+    Asked for by the plan's recorded inputs (``device``: the plan's Device; its channels, positions, target,
+    distance, photons and seed), so a report or a page draws the run the plan's numbers come from: in the process
+    that made the plan this is the cached run (no second Monte Carlo). On a cache miss (another process, an evicted
+    entry) the run is repeated with the same inputs and seed; the voxel Monte Carlo is deterministic for a seed and
+    the same at any thread count, so it is the same run. The caller should still compare its cortex fluence with
+    the plan's (a changed device file or head model would give another run).
+    """
+    head = plan.transport.head if plan.transport is not None else None
+    if head is None:
+        return None
+    channel_ids = tuple(row.channel for row in plan.surface.by_wavelength)
+    return _head_minute(device.model_dump_json(), channel_ids, tuple(head.positions), head.target,
+                        float(head.distance_mm), head.photons, head.seed)
+
+
 @lru_cache(maxsize=16)
 def _head_minute(device_json: str, channel_ids: tuple, positions: tuple, target: str, distance_mm: float,
                  photons: int, seed: int):
+    """(HeadDose, fluence volume in J/cm^2 as float32: 3 MB) of one minute of the device at the positions."""
     from ..devices.model import Device
-    from ..dosimetry.head_dose import head_dose
+    from ..dosimetry.head_dose import head_dose_and_fluence
 
-    return head_dose(Device.model_validate_json(device_json), list(positions), 1.0, photons=photons, target=target,
-                     distance_mm=distance_mm, seed=seed, channel_ids=list(channel_ids))
+    dose, fluence = head_dose_and_fluence(Device.model_validate_json(device_json), list(positions), 1.0,
+                                          photons=photons, target=target, distance_mm=distance_mm, seed=seed,
+                                          channel_ids=list(channel_ids))
+    fluence = fluence.astype("float32")
+    fluence.flags.writeable = False   # shared by every caller of the cache
+    return dose, fluence

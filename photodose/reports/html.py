@@ -12,6 +12,7 @@ from ..package_data import read_text
 from ..planning.plan_model import Plan
 from ..planning.plan_text import plan_summary_rows, target_meaning
 from ..planning.reporting import reporting_rows
+from .head_plots import HeadSlices
 
 
 @lru_cache(maxsize=1)
@@ -26,21 +27,27 @@ def _b64(png: bytes | None) -> str | None:
     return None if png is None else base64.b64encode(png).decode("ascii")
 
 
-def render_plan_html(plan: Plan, depth_png: bytes, irradiance_png: bytes | None = None) -> str:
-    """The report as one HTML string (plan, both figures, Jenkins & Carroll table, citations, note)."""
+def render_plan_html(plan: Plan, depth_png: bytes, irradiance_png: bytes | None = None,
+                     head_slices: HeadSlices | None = None) -> str:
+    """The report as one HTML string (plan, the figures, Jenkins & Carroll table, citations, note); a head3d plan's
+    slices picture with its caption when ``head_slices`` is given."""
     return _environment().get_template("plan_report.html").render(
         plan=plan, note=plan.note, depth_png=_b64(depth_png), irradiance_png=_b64(irradiance_png),
+        head_slices=head_slices,
         reporting=reporting_rows(plan.reporting_parameters), summary=plan_summary_rows(plan),
         target_meaning=target_meaning(plan) if plan.target else None)
 
 
 def write_plan_report(plan: Plan, device, path) -> str:
-    """Render the figures and write the HTML report to ``path``; returns the path."""
+    """Render the figures (and a head3d plan's slices, from the plan's own head run) and write the HTML report to
+    ``path``; returns the path."""
+    from .head_plots import plan_head_slices
     from .plots import depth_dose_png, irradiance_distance_png
 
     channel_ids = [r.channel for r in plan.surface.by_wavelength]
     html = render_plan_html(plan, depth_dose_png(plan),
-                            irradiance_distance_png(device, channel_ids, plan.distance_mm))
+                            irradiance_distance_png(device, channel_ids, plan.distance_mm),
+                            plan_head_slices(plan, device))
     Path(path).write_text(html, encoding="utf-8")
     return str(path)
 

@@ -77,10 +77,20 @@ async def make_plan(request: Request):
         return _plan_page(request, status_code=422, values=values, errors=errs)
     token = request.app.state.plan_cache.put(current_user(request), plan)
     return _plan_page(request, values=values, plan=plan, plan_token=token,
-                      figure_json=depth_dose_figure(plan).to_json(),
+                      figure_json=depth_dose_figure(plan).to_json(), head_slices=_head_slices(plan),
                       reporting=reporting_rows(plan.reporting_parameters),
                       target_meaning=target_meaning(plan) if plan.target else None,
                       transport_text=transport_text(plan.transport) if plan.transport else None)
+
+
+def _head_slices(plan):
+    """A head3d plan's slices picture (from the plan's own head run, cached by the planner in this process), else
+    None."""
+    if plan.transport is None or plan.transport.head is None:
+        return None
+    from ...reports.head_plots import plan_head_slices
+
+    return plan_head_slices(plan, planning.load_catalog_device(plan.device))
 
 
 def _heat_plan(request: Request, values: dict):
