@@ -66,10 +66,10 @@ EXACT_CASES = {
 }
 # name: stack, beam, GPU photons (8 batches, 8 threads each), CPU photons (16 batches)
 STAT_CASES = {
-    "slab": (VAN_DE_HULST, Beam(), 3200, 200_000),
-    "mismatch flat beam": (mismatched_stack(), FLAT_1MM, 1600, 100_000),
+    "slab": (VAN_DE_HULST, Beam(), 1600, 200_000),
+    "mismatch flat beam": (mismatched_stack(), FLAT_1MM, 800, 100_000),
 }
-SLOW_STAT_CASES = ("mismatch flat beam",)   # about 15 s in the simulator
+SLOW_STAT_CASES = ("slab", "mismatch flat beam")   # 15-40 s in the simulator: CI runs them, -m "not slow" not
 STAT_BATCHES, STAT_THREADS, CPU_BATCHES = 8, 8, 16
 SEED = 2026
 
@@ -104,8 +104,8 @@ def summary(arrays, counts) -> dict:
 
 
 def _simulate(part: str) -> dict:
-    """Run under NUMBA_ENABLE_CUDASIM=1: the exact cases and the slab (``part`` "fast") or the three-layer
-    statistical case ("slow"); returns plain numbers."""
+    """Run under NUMBA_ENABLE_CUDASIM=1: the exact cases (``part`` "fast") or the statistical cases ("slow");
+    returns plain numbers."""
     import time
 
     from photodose.transport import _gpu_walk, gpu_kernel
@@ -206,8 +206,9 @@ def test_gpu_agrees_with_scalar_kernel(request, name):
         assert within(gpu, cpu, key), (key, gpu["value"][key], cpu["value"][key])
 
 
-def test_gpu_slab_matches_van_de_hulst(simulated):
-    gpu = simulated["stat"]["slab"]
+@pytest.mark.slow
+def test_gpu_slab_matches_van_de_hulst(simulated_slow):
+    gpu = simulated_slow["stat"]["slab"]
     for key, reference in (("diffuse_reflectance", VAN_DE_HULST_RD), ("transmittance", VAN_DE_HULST_TT)):
         assert abs(gpu["value"][key] - reference) <= 4.0 * gpu["stderr"][key] + 0.003 * reference, key
 
@@ -219,12 +220,13 @@ def test_gpu_flat_beam_radial_share(simulated_slow):
     assert 0.6 < simulated_slow["stat"]["mismatch flat beam"]["value"]["inner"] < 0.99
 
 
-def test_slab_tolerance_would_catch_a_wrong_g(simulated):
+@pytest.mark.slow
+def test_slab_tolerance_would_catch_a_wrong_g(simulated_slow):
     """The slab's statistical tolerance (about 0.017 in Rd) is tighter than the change of g 0.75 -> 0.65
     (Rd 0.097 -> about 0.143)."""
     wrong_g = LayerStack(n_above=1.0, n_below=1.0, layers=[
         Layer(n=1.0, mua_per_cm=10.0, mus_per_cm=90.0, g=0.65, thickness_mm=0.2)])
-    assert not within(simulated["stat"]["slab"], cpu_reference("slab", stack=wrong_g), "diffuse_reflectance")
+    assert not within(simulated_slow["stat"]["slab"], cpu_reference("slab", stack=wrong_g), "diffuse_reflectance")
 
 
 @pytest.mark.slow
