@@ -24,7 +24,7 @@ incidences = st.sampled_from([Incidence(), Incidence(kind="cone", half_angle_deg
                               Incidence(kind="cone", half_angle_deg=90), Incidence(kind="lambertian")])
 
 
-@pytest.mark.parametrize("kernel", ["simd", "scalar"])
+@pytest.mark.parametrize("kernel", ["simd", pytest.param("scalar", marks=pytest.mark.slow)])   # CI runs both
 @settings(max_examples=25, deadline=None, derandomize=True)
 @given(stack_layers=st.lists(layers, min_size=1, max_size=4), semi_infinite=st.booleans(),
        n_above=st.floats(1.0, 1.6), n_below=st.floats(1.0, 1.6), beam=beams, incidence=incidences,

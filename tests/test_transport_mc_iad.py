@@ -17,7 +17,7 @@ from photodose.transport.montecarlo import run_mc
 from test_transport_mc_references import assert_close, slab
 
 
-@pytest.mark.parametrize("kernel", ["simd", "scalar"])
+@pytest.mark.parametrize("kernel", ["simd", pytest.param("scalar", marks=pytest.mark.slow)])   # CI runs both
 @settings(max_examples=8, deadline=None, derandomize=True)
 @given(albedo=st.floats(0.2, 0.97), optical_thickness=st.floats(0.1, 4.0), g=st.floats(-0.5, 0.95),
        n_slab=st.floats(1.0, 1.6), seed=st.integers(0, 2**31))
