@@ -57,7 +57,8 @@ def cases(scale: float) -> list[tuple[str, LayerStack, int]]:
 
 
 def ours(stack: LayerStack, photons: int, kernel: str, threads: int, repeat: int) -> dict:
-    """Best of ``repeat`` runs: photons per wall second, per CPU second, ns per event, and the result."""
+    """Best of ``repeat`` runs: photons per wall second, per CPU second, ns per event, and the result (the best
+    wall rate and the best CPU rate, each over the repeats)."""
     best: dict = {}
     for k in range(repeat):
         start, start_cpu = time.perf_counter(), time.process_time()
@@ -66,7 +67,9 @@ def ours(stack: LayerStack, photons: int, kernel: str, threads: int, repeat: int
         row = {"wall_per_s": photons / wall, "cpu_per_s": photons / cpu,
                "ns_per_event": 1e9 * cpu / result.extra["scattering_events"], "result": result}
         if not best or row["cpu_per_s"] > best["cpu_per_s"]:
-            best = row
+            best = {**row, "wall_per_s": max(row["wall_per_s"], best.get("wall_per_s", 0.0))}
+        else:
+            best["wall_per_s"] = max(best["wall_per_s"], row["wall_per_s"])
     return best
 
 
@@ -110,7 +113,7 @@ def main() -> None:
                   f"{'':>8s} {'':>12s} {'':>7s} {reference['rd']:7.4f} {reference['a']:7.4f}")
         for kernel, row in rows.items():
             result = row["result"]
-            threads = ours(stack, photons, kernel, cores, 1) if kernel != "gpu" and cores > 1 else row
+            threads = ours(stack, photons, kernel, cores, args.repeat) if kernel != "gpu" and cores > 1 else row
             ratio = f"{row['cpu_per_s'] / reference['cpu_per_s']:6.2f}" if reference else f"{'-':>6s}"
             versus = (f"{row['cpu_per_s'] / rows['scalar']['cpu_per_s']:8.2f}" if "scalar" in rows
                       else f"{'-':>8s}")
