@@ -35,8 +35,10 @@ def test_png_and_plotly_figures(journal, tmp_path):
     fig = progress_figure(series)
     names = [t.name for t in fig.data]
     assert {"dose knee", "dose forearm", "cumulative knee", "phq9", "pain (knee)"} <= set(names)
-    lines = [s["y0"] for s in fig.layout.shapes]
-    assert pytest.approx(8.5) in lines and 5 in lines  # PHQ-9 response (50 % of 17) and remission (< 5)
+    lines = {t.name: t.y for t in fig.data if t.name.startswith("phq9 re")}
+    # PHQ-9 response (50 % of 17) and remission (< 5), drawn as legend entries across the scores' time span
+    assert tuple(lines["phq9 response (50 % of baseline)"]) == pytest.approx((8.5, 8.5))
+    assert [tuple(y) for name, y in lines.items() if "remission" in name] == [(5, 5)]
 
 
 def test_png_legends_sit_beside_the_axes_not_over_the_data(journal, tmp_path, monkeypatch):

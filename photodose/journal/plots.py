@@ -74,10 +74,15 @@ def progress_figure(series: ProgressSeries):
                       row=2, col=1)
     for s in series.scores:
         fig.add_trace(go.Scatter(x=s.times, y=s.totals, mode="lines+markers", name=s.label), row=3, col=1)
-        if s.response_line is not None:
-            fig.add_hline(y=s.response_line, line_dash="dash", row=3, col=1,
-                          annotation_text=f"{s.label} response (50 % of baseline)")
-        if s.remission_line is not None:
-            fig.add_hline(y=s.remission_line, line_dash="dot", row=3, col=1, annotation_text=_remission_label(s))
-    fig.update_layout(height=900, title="Progress")
+        # reference lines are legend entries, not text on the plot: with several scores their labels piled up on a
+        # 390 px phone
+        span = [min(s.times), max(s.times)] if s.times else []
+        remission = _remission_label(s) if s.remission_line is not None else ""
+        for line, dash, label in ((s.response_line, "dash", f"{s.label} response (50 % of baseline)"),
+                                  (s.remission_line, "dot", remission)):
+            if line is not None and span:
+                fig.add_trace(go.Scatter(x=span, y=[line, line], mode="lines", name=label, hoverinfo="name",
+                                         line={"dash": dash, "width": 1}, legendgroup=s.label), row=3, col=1)
+    fig.update_layout(height=900, title="Progress", legend={"orientation": "h", "yanchor": "top", "y": -0.06},
+                      margin={"l": 40, "r": 10, "t": 60, "b": 40})
     return fig
