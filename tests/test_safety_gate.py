@@ -252,6 +252,7 @@ def contexts(draw):
                                                     min_hours_between_sessions=st.floats(0, 48)))))
 
 
+@pytest.mark.slow   # 2000 random sessions, about 13 s: CI runs it
 @settings(max_examples=2000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(contexts())
 def test_no_passing_report_violates_a_limit_and_refusals_say_why(ctx):
