@@ -141,6 +141,12 @@ def test_the_web_plan_page_offers_and_shows_the_head(head_plan, tmp_path, monkey
     shown = page.text[page.text.index('data-test="head-slices"'):]
     assert '<img src="data:image/png;base64,iVBORw0KGgo' in shown      # a PNG, embedded like the report's
     assert 'alt="Three slices of the head (sagittal, coronal, axial)' in shown and "<figcaption" in shown
+    api = client.post("/api/plan", json={k: v for k, v in form.items() if k not in ("csrf_token", "goggles")}
+                      | {"goggles": True})
+    assert api.status_code == 200 and api.json()["transport"]["method"] == "head3d"
+    typo = client.post("/api/plan", json={"device": "generic-headset-810", "site": "forehead",
+                                          "condition": "depression-transcranial", "transport": "head3"})
+    assert typo.status_code == 422 and "did you mean 'head3d'" in typo.text
     fast = client.post("/plan", data=form | {"transport": "fast", "csrf_token": csrf_of(client, "/")})
     assert fast.status_code == 200 and 'data-test="head-slices"' not in fast.text
     refused = client.post("/plan", data=form | {"site": "knee", "csrf_token": csrf_of(client, "/")})

@@ -62,11 +62,12 @@ def list_sites() -> list[str]:
 def make_plan(request: Request, body: PlanQuery) -> Plan:
     """Plan a session: the typed plan, exactly as ``photodose plan --json`` prints it. With ``profile_id``, the
     profile's phototype (unless ``skin_type`` is given), measured fat, screening answers and earlier sessions
-    feed the plan, as ``photodose plan --profile`` does."""
+    feed the plan, as ``photodose plan --profile`` does. ``transport`` ``head3d`` takes the target dose from the 3-D
+    head (``photodose plan --transport head3d``)."""
     person = (journal(request), owned_profile(request, body.profile_id)) if body.profile_id else None
     return planning.make_plan(device=body.device, site=body.site, skin_type=body.skin_type, condition=body.condition,
                               distance=body.distance, minutes=body.minutes, max_minutes=body.max_minutes,
-                              goggles=body.goggles, person=person)
+                              goggles=body.goggles, person=person, transport=body.transport)
 
 
 @router.get("/screening/questions")

@@ -93,6 +93,9 @@ class PlanQuery(_Strict):
     profile_id: int | None = Field(default=None, ge=1, le=MAX_ID,
                                    description="plan for this profile: its phototype, measured fat, screening "
                                                "answers and earlier sessions")
+    transport: str = Field(default="fast", max_length=20,
+                           description="light transport for the target dose: fast (flat layer stack) or head3d (the "
+                                       "3-D head's cortex, transcranial plans; voxel Monte Carlo, about half a minute)")
 
 
 class ReadingIn(_Strict):
