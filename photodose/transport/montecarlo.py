@@ -1,7 +1,9 @@
 """Monte Carlo light transport in a layered medium (MCML 1.2 physics), batched and reproducible.
 
 Model: Wang, Jacques & Zheng, "MCML - Monte Carlo modeling of light transport in multi-layered tissues",
-Comput. Methods Programs Biomed. 47 (1995) 131-146; the kernel is ``photodose.transport._kernel``.
+Comput. Methods Programs Biomed. 47 (1995) 131-146. Kernels (``resolve_kernel``): ``simd`` (``_kernel_lanes``,
+photons in SIMD lanes; the CPU default), ``scalar`` (``_kernel``, one photon at a time; the reference path) and
+``gpu`` (``gpu_kernel``, CUDA); all share the MCML steps of ``_walk``.
 Units: stack in mm and 1/cm (``LayerStack``), grid in mm (``Grid``); results per unit incident power (a wide
 beam: per unit irradiance) in MCML's units (see ``MCResult``).
 
