@@ -1,4 +1,6 @@
-"""The numba photon-transport kernel: MCML 1.2's random walk, one independent random stream per batch.
+"""The scalar numba kernel (``kernel="scalar"``, the reference path): MCML 1.2's random walk, one photon at a time,
+one independent random stream per batch. Its steps (launch, boundary cut, cross-or-reflect, escape tally, roulette,
+HG cosine, spin) are ``_walk``'s, shared with the simd and gpu kernels.
 
 Algorithm (Wang, Jacques & Zheng, Comput. Methods Programs Biomed. 47 (1995) 131-146, "MCML"):
 step s = -ln(xi)/mut; a step that reaches a layer boundary is cut there and its remaining dimensionless
