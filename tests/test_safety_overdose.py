@@ -19,13 +19,13 @@ def test_first_session_within_bounds_is_ok():
     assert "overdose:interval" not in _by_name(checks)  # nothing to be close to
 
 
-def test_daily_fluence_and_spacing_fail_with_remedies():
+def test_daily_fluence_and_spacing_are_cautions_with_remedies():
     prior = [Session(start=T0 - timedelta(hours=8), site="Knee", fluence_j_cm2=40)]
     checks = _by_name(evaluate_overdose(prior, Session(start=T0, site="knee", fluence_j_cm2=30), BOUNDS))
-    assert checks["overdose:day"].status == "fail"
+    assert checks["overdose:day"].status == "caution"
     assert checks["overdose:day"].value == 70
     assert "67%" in checks["overdose:day"].remedy  # 20 of 30 J/cm2 left
-    assert checks["overdose:interval"].status == "fail"
+    assert checks["overdose:interval"].status == "caution"
     assert "16.0 h later" in checks["overdose:interval"].remedy
 
 
@@ -38,8 +38,8 @@ def test_other_sites_do_not_count():
 def test_weekly_fluence_and_session_count():
     prior = [Session(start=T0 - timedelta(days=d), site="knee", fluence_j_cm2=40) for d in (1, 2, 3, 4, 5)]
     checks = _by_name(evaluate_overdose(prior, Session(start=T0, site="knee", fluence_j_cm2=30), BOUNDS))
-    assert checks["overdose:week"].value == 230 and checks["overdose:week"].status == "fail"
-    assert checks["overdose:sessions_per_week"].value == 6 and checks["overdose:sessions_per_week"].status == "fail"
+    assert checks["overdose:week"].value == 230 and checks["overdose:week"].status == "caution"
+    assert checks["overdose:sessions_per_week"].value == 6 and checks["overdose:sessions_per_week"].status == "caution"
     assert checks["overdose:interval"].status == "ok"  # exactly 24 h apart
     old = [Session(start=T0 - timedelta(days=8), site="knee", fluence_j_cm2=190)]
     checks_after_old = evaluate_overdose(old, Session(start=T0, site="knee", fluence_j_cm2=30), BOUNDS)
@@ -50,6 +50,18 @@ def test_session_count_remedy_waits_for_enough_sessions_to_leave_the_week():
     bounds = ProtocolBounds(max_sessions_per_week=2)
     prior = [Session(start=T0 - timedelta(days=d), site="knee", fluence_j_cm2=10) for d in (1, 2, 3)]
     check = evaluate_overdose(prior, Session(start=T0, site="knee", fluence_j_cm2=10), bounds)[0]
-    assert check.status == "fail" and check.value == 4
+    assert check.status == "caution" and check.value == 4
     # two of the three earlier sessions must leave the 7-day window: the one 2 days back leaves at T0 + 5 days
     assert (T0 + timedelta(days=5)).isoformat()[:16] in check.remedy
+
+
+def test_an_unsourced_bound_never_refuses_the_session():
+    """The bounds are photodose defaults, not injury thresholds: a session above one is a caution with its remedy
+    (the maker's 20 min at 6 in on a Joovv gives 93 J/cm2 against the knee window's 60), never a refusal."""
+    from photodose.safety.checks import overall_status
+
+    check = evaluate_overdose([], Session(start=T0, site="knee", fluence_j_cm2=93.3),
+                              ProtocolBounds(max_fluence_per_day_j_cm2=60))[0]
+    assert check.status == "caution" and check.remedy.startswith("shorten the session to 64%")
+    assert "unsourced" in check.source
+    assert overall_status([check]) == "caution"

@@ -22,7 +22,7 @@ def prior_site_sessions(journal, profile_id: int, site: str, until: datetime | N
 
 def logged_session_warnings(journal, profile_id: int, site: str, start_at: datetime, fluence_j_cm2: float,
                             session_id: int, protocol_id: str | None = None, schedule=None) -> list[dict]:
-    """Failed overdose checks (as dicts: name, message, remedy, source) for the session ``session_id``.
+    """Overdose checks the session ``session_id`` did not pass (cautions; as dicts: name, message, remedy, source).
 
     ``schedule``: (sessions per week, session fraction, phase label) of the week of the plan's schedule the session
     falls in; a daily or taper week raises the sessions-per-week bound to what that week plans."""
@@ -37,4 +37,4 @@ def logged_session_warnings(journal, profile_id: int, site: str, start_at: datet
     source = (f"photodose defaults from protocol {protocol_id} (photodose assumption (unsourced))" if protocol_id
               else DEFAULT_BOUNDS_SOURCE) + (f"; '{schedule[2]}' week of the plan's schedule" if schedule else "")
     return [{"name": c.name, "message": c.message, "remedy": c.remedy, "bounds": source}
-            for c in evaluate_overdose(prior, planned, ProtocolBounds(**bounds)) if c.status == "fail"]
+            for c in evaluate_overdose(prior, planned, ProtocolBounds(**bounds)) if c.status != "ok"]

@@ -4,6 +4,8 @@ The bounds are photodose defaults, not published overdose limits: the top of the
 day's fluence at one site, the top of its schedule's sessions per week, and a minimum interval (the planner passes
 them; photodose assumption (unsourced)). Huang et al. 2009 (bibliography key huang2009, biphasic dose response)
 supports only the principle behind them, that more is not better; it gives none of these numbers.
+Because no bound is a sourced injury threshold, exceeding one is a caution with its remedy, never a refusal (the
+eye, skin and heating checks refuse on sourced limits; the dose window's verdict says "above" beside it).
 Windows (photodose's choice): "day" = the calendar date of the planned session; "week" = the 7 days ending at
 the planned session's start (rolling). Sites are compared case-insensitively. Naive datetimes are read as UTC.
 """
@@ -77,7 +79,7 @@ def evaluate_overdose(prior: list[Session], planned: Session, bounds: ProtocolBo
 
 def _bound_check(name: str, ok: bool, message: str, value: float, limit: float, unit: str,
                  remedy: str | None) -> SafetyCheck:
-    return SafetyCheck(name=name, status="ok" if ok else "fail", message=message, value=value, limit=limit,
+    return SafetyCheck(name=name, status="ok" if ok else "caution", message=message, value=value, limit=limit,
                        unit=unit, source=SOURCE, remedy=None if ok else remedy)
 
 
@@ -105,7 +107,7 @@ def earliest_start(prior: list[Session], planned: Session, bounds: ProtocolBound
     limit = start + timedelta(days=max_days_ahead)
     while start <= limit:
         checks = evaluate_overdose(prior, planned.model_copy(update={"start": start}), bounds)
-        failed = {c.name for c in checks if c.status == "fail"}
+        failed = {c.name for c in checks if c.status != "ok"}
         if not failed:
             return start
         site = planned.site.strip().lower()

@@ -20,7 +20,7 @@ from ..safety.checks import SafetyReport
 
 
 class OverdoseWarning(BaseModel):
-    """A failed overdose check of a logged session, with the change that would pass it next time."""
+    """An overdose bound a logged session exceeded (a caution), with the change that would pass it next time."""
 
     model_config = ConfigDict(frozen=True)
     name: str

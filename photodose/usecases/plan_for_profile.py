@@ -61,8 +61,8 @@ OVERDOSE_TIMING = {"overdose:interval", "overdose:day", "overdose:week", "overdo
 
 
 def _earliest_start(result: Plan, safety: dict) -> datetime | None:
-    """When the plan fails an overdose bound only because of when it starts, the earliest start that passes."""
-    if not any(c.status == "fail" and c.name in OVERDOSE_TIMING for c in result.safety.checks):
+    """When the plan exceeds an overdose bound only because of when it starts, the earliest start within them."""
+    if not any(c.status != "ok" and c.name in OVERDOSE_TIMING for c in result.safety.checks):
         return None
     from ..planning.safety_link import overdose_bounds
     from ..safety.overdose import ProtocolBounds, Session, earliest_start
