@@ -213,16 +213,22 @@ def _violations(ctx: SafetyContext) -> list[str]:
             out.append("skin thermal")
     if ctx.screening is not None and ctx.screening.answers.get("photosensitive_disorder"):
         out.append("do-not-use screening answer")
+    return out
+
+
+def _unsourced_bounds_exceeded(ctx: SafetyContext) -> list[str]:
+    """photodose's default overdose bounds the session exceeds: cautions, never refusals (no injury threshold)."""
+    out = []
     if ctx.bounds is not None:
-        fluence = sum(c.irradiance_mw_cm2 for c in ctx.channels) * t / 1000
+        fluence = sum(c.irradiance_mw_cm2 for c in ctx.channels) * ctx.session_seconds / 1000
         today = sum(s.fluence_j_cm2 for s in ctx.prior_sessions
                     if s.site == ctx.site and s.start.date() == ctx.planned_start.date())
         if today + fluence > ctx.bounds.max_fluence_per_day_j_cm2 * (1 + 1e-9):
-            out.append("daily fluence")
+            out.append("overdose:day")
         gaps = [abs((ctx.planned_start - s.start).total_seconds()) / 3600
                 for s in ctx.prior_sessions if s.site == ctx.site]
         if gaps and min(gaps) < ctx.bounds.min_hours_between_sessions:
-            out.append("spacing")
+            out.append("overdose:interval")
     return out
 
 
@@ -263,6 +269,11 @@ def test_no_passing_report_violates_a_limit_and_refusals_say_why(ctx):
         failed = [c for c in report.checks if c.status == "fail"]
         assert failed
         assert all(c.remedy for c in failed)
+    exceeded = _unsourced_bounds_exceeded(ctx)
+    statuses = {c.name: c.status for c in report.checks}
+    assert all(statuses.get(name) == "caution" for name in exceeded), (exceeded, statuses)
+    if exceeded:
+        assert report.status != "ok"
     assert report.status == "refused" or not [c for c in report.checks if c.status == "fail"]
     if not ctx.is_laser:  # the IR-eye risk group, re-derived: exempt <= 100, RG1 <= 570, RG2 <= 3200 W/m2, else RG3
         e_ir = 10 * sum(c.irradiance_mw_cm2 for c in ctx.channels if 780 <= c.wavelength_nm <= 3000)
