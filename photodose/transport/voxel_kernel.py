@@ -75,6 +75,19 @@ def _face_distance(p, u, i, h):
 
 
 @njit(cache=True, inline="always")
+def _nearest_face(x, y, z, ux, uy, uz, ix, iy, iz, h):
+    """Distance to the first face of cell (ix, iy, iz) the direction meets, and its axis (0 x, 1 y, 2 z)."""
+    dx = _face_distance(x, ux, ix, h)
+    dy = _face_distance(y, uy, iy, h)
+    dz = _face_distance(z, uz, iz, h)
+    if dx <= dy and dx <= dz:
+        return dx, 0
+    if dy <= dz:
+        return dy, 1
+    return dz, 2
+
+
+@njit(cache=True, inline="always")
 def _label_at(labels, ix, iy, iz):
     """Label of voxel (ix, iy, iz); 0 (outside) beyond the grid."""
     if ix < 0 or iy < 0 or iz < 0 or ix >= labels.shape[0] or iy >= labels.shape[1] or iz >= labels.shape[2]:
@@ -195,18 +208,7 @@ def _photons(nphot, s0, s1, s2, s3, labels, h, table, n_outside,
         lab = labels[ix, iy, iz]
         missed = False
         while lab == 0:
-            dx = _face_distance(x, ux, ix, h)
-            dy = _face_distance(y, uy, iy, h)
-            dz = _face_distance(z, uz, iz, h)
-            if dx <= dy and dx <= dz:
-                db = dx
-                axis_hit = 0
-            elif dy <= dz:
-                db = dy
-                axis_hit = 1
-            else:
-                db = dz
-                axis_hit = 2
+            db, axis_hit = _nearest_face(x, y, z, ux, uy, uz, ix, iy, iz, h)
             x += db * ux
             y += db * uy
             z += db * uz
@@ -248,18 +250,7 @@ def _photons(nphot, s0, s1, s2, s3, labels, h, table, n_outside,
                 u, s0, s1, s2, s3 = next_uniform(s0, s1, s2, s3)
                 sleft = -math.log(u)
             s = sleft * inv_mut if mut > 0.0 else np.inf
-            dx = _face_distance(x, ux, ix, h)
-            dy = _face_distance(y, uy, iy, h)
-            dz = _face_distance(z, uz, iz, h)
-            if dx <= dy and dx <= dz:
-                db = dx
-                axis_hit = 0
-            elif dy <= dz:
-                db = dy
-                axis_hit = 1
-            else:
-                db = dz
-                axis_hit = 2
+            db, axis_hit = _nearest_face(x, y, z, ux, uy, uz, ix, iy, iz, h)
             if s > db:
                 # ---- to the face; the rest of the dimensionless step is carried over
                 if mut > 0.0:
