@@ -18,10 +18,6 @@ from photodose.transport.voxel import LabelOptics, VoxelSource, VoxelVolume, lay
 PENCIL = VoxelSource("pencil", ((0.0, 0.0, -1.0),), ((0.0, 0.0, 1.0),))
 
 
-def isotropic(at):
-    return VoxelSource("emitters", (at, at), ((0, 0, 1.0), (0, 0, -1.0)), weights=(1, 1), lambertian_order_m=(0, 0))
-
-
 def slab() -> None:
     stack = LayerStack(layers=(Layer(n=1.4, mua_per_cm=1.0, mus_per_cm=100.0, g=0.9, thickness_mm=0.5),
                                Layer(n=1.37, mua_per_cm=0.5, mus_per_cm=50.0, g=0.8, thickness_mm=1.0)))
@@ -49,7 +45,7 @@ def diffusion() -> None:
     mua, mus, g = 0.5, 100.0, 0.9
     volume = VoxelVolume(np.ones((40, 40, 40), np.uint8), 1.0, origin_mm=(-20.0, -20.0, -20.0))
     optics = LabelOptics(mua_per_cm=(0.0, mua), mus_per_cm=(0.0, mus), g=(0.0, g), n=(1.0, 1.4))
-    r = run_voxel_mc(volume, optics, isotropic((0.0, 0.0, 0.0)), 20_000, seed=2, n_outside=1.4)
+    r = run_voxel_mc(volume, optics, VoxelSource.isotropic_point((0.0, 0.0, 0.0)), 20_000, seed=2, n_outside=1.4)
     c = volume.centres_mm(0)
     x, y, zz = np.meshgrid(c, c, c, indexing="ij")
     rc = np.sqrt(x ** 2 + y ** 2 + zz ** 2) / 10
@@ -67,7 +63,7 @@ def cube60() -> None:
     volume = VoxelVolume(np.ones((60, 60, 60), np.uint8), 1.0)
     pencil = VoxelSource("pencil", ((29.0, 29.0, 1e-9),), ((0, 0, 1.0),))
     for name, src, n_out in [("cube60", pencil, 1.37), ("cube60 -b 1", pencil, 1.0),
-                             ("cube60 isotropic", isotropic((29.0, 29.0, 29.0)), 1.37)]:
+                             ("cube60 isotropic", VoxelSource.isotropic_point((29.0, 29.0, 29.0)), 1.37)]:
         r = run_voxel_mc(volume, optics, src, 100_000, seed=1, n_outside=n_out)
         print(f"{name}: absorbed {100 * r.absorbed:.2f} +- {100 * r.stderr['absorbed']:.2f} % "
               f"({r.photons_per_second:,.0f} photons/s)")

@@ -16,12 +16,6 @@ from photodose.transport.voxel import (LabelOptics, VoxelSource, VoxelVolume, la
 PENCIL_DOWN = VoxelSource("pencil", ((0.0, 0.0, -1.0),), ((0.0, 0.0, 1.0),))
 
 
-def _isotropic(at_mm):
-    """An isotropic point source: two back-to-back hemispheres of a cos^0 emitter."""
-    return VoxelSource("emitters", (at_mm, at_mm), ((0.0, 0.0, 1.0), (0.0, 0.0, -1.0)), weights=(1.0, 1.0),
-                       lambertian_order_m=(0.0, 0.0))
-
-
 @pytest.fixture(scope="module")
 def two_layer_runs():
     """A two-layer slab (0.5 mm + 1.0 mm, n 1.4 / 1.37, in air) traced by both kernels, 1e5 photons each."""
@@ -81,7 +75,7 @@ def test_isotropic_point_source_matches_diffusion_theory_far_from_the_source():
     mua, mus, g = 0.5, 100.0, 0.9
     volume = VoxelVolume(np.ones((40, 40, 40), np.uint8), 1.0, origin_mm=(-20.0, -20.0, -20.0))
     optics = LabelOptics(mua_per_cm=(0.0, mua), mus_per_cm=(0.0, mus), g=(0.0, g), n=(1.0, 1.4))
-    result = run_voxel_mc(volume, optics, _isotropic((0.0, 0.0, 0.0)), 20_000, seed=2, n_outside=1.4)
+    result = run_voxel_mc(volume, optics, VoxelSource.isotropic_point((0.0, 0.0, 0.0)), 20_000, seed=2, n_outside=1.4)
     c = volume.centres_mm(0)
     x, y, zz = np.meshgrid(c, c, c, indexing="ij")
     r_cm = np.sqrt(x ** 2 + y ** 2 + zz ** 2) / 10.0
@@ -99,7 +93,7 @@ CUBE60 = LabelOptics(mua_per_cm=(0.0, 0.05), mus_per_cm=(0.0, 10.0), g=(1.0, 0.0
 @pytest.mark.parametrize("case, source, n_outside, window", [
     ("cube60", VoxelSource("pencil", ((29.0, 29.0, 1e-9),), ((0.0, 0.0, 1.0),)), 1.37, (0.17, 0.18)),
     ("cube60 -b 1", VoxelSource("pencil", ((29.0, 29.0, 1e-9),), ((0.0, 0.0, 1.0),)), 1.0, (0.27, 0.28)),
-    ("cube60 isotropic at (29, 29, 29)", _isotropic((29.0, 29.0, 29.0)), 1.37, (0.88, 0.89)),
+    ("cube60 isotropic at (29, 29, 29)", VoxelSource.isotropic_point((29.0, 29.0, 29.0)), 1.37, (0.88, 0.89)),
 ])
 def test_mcx_cube60_benchmark_absorbed_fraction(case, source, n_outside, window):
     """MCX's regression test (fangq/mcx test/testmcx.sh) greps these absorbed fractions from its built-in

@@ -78,6 +78,12 @@ class VoxelSource:
     radius_mm: float = 0.0
     lambertian_order_m: tuple[float, ...] = (1.0,)
 
+    @classmethod
+    def isotropic_point(cls, at_mm: tuple[float, float, float]) -> "VoxelSource":
+        """An isotropic point source at ``at_mm``: two back-to-back hemispheres of a cos^0 emitter."""
+        return cls("emitters", (at_mm, at_mm), ((0.0, 0.0, 1.0), (0.0, 0.0, -1.0)), weights=(1.0, 1.0),
+                   lambertian_order_m=(0.0, 0.0))
+
 
 @dataclass
 class VoxelResult:
