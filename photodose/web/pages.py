@@ -15,7 +15,7 @@ from .static_files import static_url
 TEMPLATES_DIR = Path(__file__).parent / "templates"
 templates = Jinja2Templates(directory=str(TEMPLATES_DIR))
 templates.env.globals["static_url"] = static_url
-templates.env.filters["length"] = format_length   # {{ mm|length("cm") }}: "0.5 cm", "15 cm", "6 in"
+templates.env.filters["length_in"] = format_length   # {{ mm|length_in("cm") }}: "0.5 cm", "15 cm", "6 in"
 
 NAV = (("plan", "/", "Plan"), ("devices", "/devices", "Devices"), ("screening", "/screening", "Screening"),
        ("journal", "/journal", "Journal"), ("progress", "/progress", "Progress"), ("profile", "/profile", "Profile"))
