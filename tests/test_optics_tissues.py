@@ -39,16 +39,58 @@ def test_required_presets_exist_with_sources():
         assert 1.3 <= optics.n <= 1.5 and 0.8 <= optics.g < 1
 
 
-@pytest.mark.parametrize("tissue,mua,musp", [("scalp", 0.45, 21.8), ("csf", 0.026, 0.1), ("muscle", 0.28, 7.04),
-                                              ("subcutaneous_fat_cassano2019", 0.0054, 10.9),
-                                              ("grey_matter_cassano2019", 0.28, 7.3 * 10 * (1 - 0.89)),
-                                              ("white_matter_cassano2019", 0.92, 38 * 10 * (1 - 0.87))])
-def test_cassano_tissues_reproduce_their_810_nm_values(tissue, mua, musp):
-    optics = tissue_properties(tissue, 810)
-    assert optics.mua_per_cm == pytest.approx(mua, rel=1e-6)
-    assert optics.musp_per_cm == pytest.approx(musp, rel=1e-6)
+# Cassano et al. 2019, Neurophotonics 6(1):015004, Table 1, as printed (1/mm): tissue -> nm -> (mus, mus', mua, g);
+# None where the table prints a dash (g then 0.89; mus or mus' from the other one and g).
+CASSANO_2019_TABLE_1_PER_MM = {
+    "white_matter_cassano2019": {670: (40.1, None, 0.07, 0.85), 810: (38, None, 0.092, 0.87),
+                                 850: (35, None, 0.10, 0.87), 980: (31, None, 0.11, 0.88),
+                                 1064: (30, None, 0.105, 0.88)},
+    "grey_matter_cassano2019": {670: (8.4, None, 0.02, 0.9), 810: (7.3, None, 0.028, 0.89), 850: (7, None, 0.033, 0.9),
+                                980: (6, None, 0.052, 0.91), 1064: (5.9, None, 0.053, 0.91)},
+    "csf": {670: (None, 0.01, 0.0004, None), 810: (None, 0.01, 0.0026, None), 980: (None, 0.01, 0.048, None),
+            1064: (None, 0.01, 0.0144, None)},   # 850 nm printed 0.0420: left out as a misprint (see tissues.yaml)
+    "skull_cassano2019": {670: (None, 1.19, 0.0208, None), 810: (None, 1.92, 0.011, None),
+                          850: (None, 1.87, 0.011, None), 980: (None, 1.73, 0.022, None),
+                          1064: (None, 1.61, 0.019, None)},
+    "subcutaneous_fat_cassano2019": {670: (None, 1.21, 0.00045, None), 810: (None, 1.09, 0.00054, None),
+                                     850: (None, 1.064, 0.00071, None), 980: (None, 0.99, 0.0014, None),
+                                     1064: (None, 0.945, 0.0054, None)},
+    "muscle": {670: (7.65, None, 0.054, 0.93), 810: (None, 0.704, 0.028, None), 850: (None, 0.667, 0.03, None),
+               980: (None, 0.58, 0.049, None)},   # 1064 nm blank in the table
+    "scalp": {670: (None, 2.42, 0.056, None), 810: (None, 2.18, 0.045, None), 850: (None, 2.043, 0.04, None),
+              980: (None, 1.85, 0.028, None), 1064: (None, 2.03, 0.017, None)},
+}
+CASSANO_CASES = [(tissue, nm, row) for tissue, rows in CASSANO_2019_TABLE_1_PER_MM.items() for nm, row in rows.items()]
+
+
+@pytest.mark.parametrize("tissue,nm,row", CASSANO_CASES, ids=[f"{t}-{nm}" for t, nm, _ in CASSANO_CASES])
+def test_cassano_tissues_reproduce_cassano_2019_table_1_at_every_printed_wavelength(tissue, nm, row):
+    mus_mm, musp_mm, mua_mm, g = row
+    g = 0.89 if g is None else g
+    musp_mm = mus_mm * (1 - g) if musp_mm is None else musp_mm
+    optics = tissue_properties(tissue, nm)
+    assert optics.mua_per_cm == pytest.approx(10 * mua_mm, rel=1e-9)
+    assert optics.musp_per_cm == pytest.approx(10 * musp_mm, rel=1e-9)
+    assert optics.g == pytest.approx(g)
     assert optics.data_note == ""
-    assert "measured at 810 nm only" in tissue_properties(tissue, 850).data_note
+    assert "Cassano 2019 Table 1" in optics.source
+
+
+@pytest.mark.parametrize("tissue", sorted(CASSANO_2019_TABLE_1_PER_MM))
+def test_cassano_tissues_between_table_points_are_continuous_and_say_so(tissue):
+    for nm in CASSANO_2019_TABLE_1_PER_MM[tissue]:
+        at, near = tissue_properties(tissue, nm), tissue_properties(tissue, nm + 0.01)
+        assert near.mua_per_cm == pytest.approx(at.mua_per_cm, rel=1e-3)
+        assert near.musp_per_cm == pytest.approx(at.musp_per_cm, rel=1e-3)
+    between = tissue_properties(tissue, 900)
+    assert "tabulated at" in between.data_note and "scaled" in between.data_note
+
+
+def test_csf_between_810_and_980_nm_follows_water_not_a_straight_line():
+    # a straight line from 0.026 /cm (810) to 0.48 /cm (980) would give 0.27 /cm at 900 nm; water there is ~0.07
+    csf = tissue_properties("csf", 900).mua_per_cm
+    water = float(absorption_per_cm(900, blood_fraction=0.0, saturation=0.75, water_fraction=1.0))
+    assert csf == pytest.approx(water, rel=0.3)
 
 
 def test_fat_bashkatov_follows_bashkatov_and_says_where_it_departs():
@@ -111,7 +153,8 @@ def test_fat_absorbs_less_than_blood_rich_tissue_in_nir(fat, others):
     for other in others:
         assert np.all(mua < tissue_properties(other, nm).mua_per_cm), other
     lard = absorption_per_cm(nm, blood_fraction=0, saturation=0.75, water_fraction=0, fat_fraction=1.0)
-    assert np.all(mua >= tissue_presets()[fat].fat_fraction * lard)  # never below its own lipid content
+    # never below its own lipid content; Cassano 2019's printed 670 nm fat value is 2.8 % below van Veen's lard
+    assert np.all(mua >= 0.97 * tissue_presets()[fat].fat_fraction * lard)
 
 
 def test_vectorised_equals_scalar():
@@ -144,8 +187,10 @@ def test_nir_penetrates_dermis_deeper_than_red():
     assert mu_eff(850) < mu_eff(630)
 
 
-@pytest.mark.parametrize("tissue", TISSUES)
+@pytest.mark.parametrize("tissue", [t for t in TISSUES if not tissue_presets()[t].table])
 def test_reduced_scattering_falls_with_wavelength(tissue):
+    # presets built on a published table follow the table, which is not monotone (Cassano 2019: skull mus' 1.19
+    # /mm at 670 nm and 1.92 at 810; skin 1.85 at 980 and 2.03 at 1064); those are held by the table test above
     musp = tissue_properties(tissue, np.arange(400, 1401, 10)).musp_per_cm
     assert np.all(np.diff(musp) < 0)
 

@@ -140,18 +140,20 @@ def test_lapchak2015_dry_human_calvaria_transmittance_800nm(site):
 
 
 def test_hudson2013_808nm_reaches_deeper_than_980nm_through_thick_tissue():
-    """Depth at which 0.1 % of the light is left: measured 34 mm (808 nm) and 22 mm (980 nm); predicted 27 and 20 mm.
+    """Depth at which 0.1 % of the light is left: measured 34 and 22 mm (808, 980 nm); predicted 26.8 and 22.1 mm.
 
-    Simulated as slabs of the muscle preset (Cassano 2019, human) in air, total transmittance: the study's bovine
-    tissue is ex vivo (less blood than living muscle) and its tissue type, beam and detector were not read. The
-    order (808 nm deeper) is the study's finding and is held exactly; the depths are held in [0.7, 1.0] x measured,
-    the present under-prediction (21 % at 808 nm, 8 % at 980 nm), since no spread was reported.
+    Simulated as slabs of the muscle preset (Cassano 2019 Table 1, human, at 810 and 980 nm) in air, total
+    transmittance: the study's bovine tissue is ex vivo (less blood than living muscle) and its tissue type, beam
+    and detector were not read. The order (808 nm deeper) is the study's finding and is held exactly. No spread was
+    reported, so the depths are held in [0.7, 1.1] x measured: the present under-prediction at 808 nm (21 %) and
+    the agreement at 980 nm (+0.6 %; it was 20.1 mm, 8 % short, while 980 nm was extrapolated from 810 nm), with
+    10 % for the Monte Carlo noise of a depth read from a log-interpolated 0.1 % level (photodose assumption).
     """
     depth = {nm: depth_of_fraction_mm("muscle", nm, HUDSON2013_FRACTION, (14, 18, 22, 26, 30, 34), 40_000, seed=300)
              for nm in HUDSON2013_DEPTH_MM}
     assert depth[808.0] > depth[980.0]
     for nm, measured in HUDSON2013_DEPTH_MM.items():
-        assert 0.7 * measured <= depth[nm] <= 1.0 * measured, f"{nm} nm: {depth[nm]:.1f} mm vs measured {measured}"
+        assert 0.7 * measured <= depth[nm] <= 1.1 * measured, f"{nm} nm: {depth[nm]:.1f} mm vs measured {measured}"
 
 
 # --- Esnouf et al. 2007: 850 nm through 0.784 mm of human skin ---------------------------------------------------

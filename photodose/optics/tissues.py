@@ -2,10 +2,14 @@
 
 ``tissue_properties("dermis", 810)`` -> :class:`TissueOptics` (mua, mus, mus' in 1/cm, g, n, source, data_note).
 Presets are either Jacques 2013 / mcxyz2 chromophore parameter sets, or tissues published only as measured
-values at one or two wavelengths ("anchored"): those are turned into the same parameters by
+values at a few wavelengths ("anchored"): those are turned into the same parameters by
 :func:`resolve_anchored` (assumed composition + flat residual absorption, power-law scattering through the
-anchor), an assumption that every result from them states in ``data_note``. Chromophore presets may state
-blood as total hemoglobin (µM) and borrow another preset's scattering (:func:`resolve_composition`).
+anchor), an assumption that every result from them states in ``data_note``. An anchored preset with a
+published ``table`` (values at several wavelengths, e.g. Cassano 2019 Table 1) is exact at each tabulated
+wavelength: the model's spectrum is scaled by a factor interpolated linearly between the table's points and held
+at the nearest end outside them (:func:`table_correction`), so between points it keeps the composition's shape
+(water's 970 nm band, hemoglobin's) instead of a straight line. Chromophore presets may state blood as total
+hemoglobin (µM) and borrow another preset's scattering (:func:`resolve_composition`).
 """
 
 from __future__ import annotations
@@ -30,7 +34,8 @@ WAVELENGTH_MAX_NM = 1400.0
 
 
 class Anchor(BaseModel):
-    """A measured point: wavelength, absorption and either reduced scattering or scattering (1/cm)."""
+    """A measured point: wavelength, absorption and either reduced scattering or scattering (1/cm), and g
+    where the source gives one for this wavelength (else the preset's)."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
@@ -38,6 +43,7 @@ class Anchor(BaseModel):
     mua_per_cm: float
     musp_per_cm: float | None = None
     mus_per_cm: float | None = None
+    g: float | None = None
 
 
 class TissuePreset(BaseModel):
@@ -59,6 +65,9 @@ class TissuePreset(BaseModel):
     mie_power: float | None = None
     baseline_mua_per_cm: float = 0.0
     anchor: tuple[Anchor, ...] = ()
+    table: tuple[Anchor, ...] = ()    # published values at several wavelengths, exact there (table_correction)
+    anchor_nm: float | None = None    # with a table: the table's wavelength the composition is anchored to
+    table_source: str | None = None
     residual_as: Literal["flat", "blood"] = "flat"
     scattering_from: str | None = None
     g: float
@@ -79,7 +88,7 @@ class TissueOptics:
     mua_per_cm: float | np.ndarray
     mus_per_cm: float | np.ndarray
     musp_per_cm: float | np.ndarray
-    g: float
+    g: float | np.ndarray            # an array only for a tabulated preset given an array of wavelengths
     n: float
     source: str
     data_note: str = ""
@@ -107,7 +116,19 @@ def mie_power_through(anchors: tuple[Anchor, ...], g: float) -> float:
 
 
 def _anchor_musp(anchor: Anchor, g: float) -> float:
+    g = anchor.g if anchor.g is not None else g
     return anchor.musp_per_cm if anchor.musp_per_cm is not None else anchor.mus_per_cm * (1.0 - g)
+
+
+def _with_table_anchor(preset: TissuePreset) -> TissuePreset:
+    """A tabulated preset's composition anchor is its table entry at ``anchor_nm``."""
+    if not preset.table or preset.anchor:
+        return preset
+    entry = next((a for a in preset.table if math.isclose(a.wavelength_nm, preset.anchor_nm or -1.0)), None)
+    if entry is None:
+        raise ValueError(f"preset {preset.name!r}: anchor_nm {preset.anchor_nm} is not a table wavelength")
+    g = entry.g if entry.g is not None else preset.g
+    return preset.model_copy(update={"anchor": (entry,), "g": g})
 
 
 def resolve_anchored(preset: TissuePreset) -> TissuePreset:
@@ -165,11 +186,39 @@ def resolve_composition(preset: TissuePreset, presets: dict[str, TissuePreset]) 
 @lru_cache(maxsize=1)
 def _presets() -> dict[str, TissuePreset]:
     raw = load_yaml("tissues.yaml")["tissues"]
-    resolved = {name: resolve_anchored(TissuePreset(name=name, **fields)) for name, fields in raw.items()}
+    resolved = {name: resolve_anchored(_with_table_anchor(TissuePreset(name=name, **fields)))
+                for name, fields in raw.items()}
     return {name: resolve_composition(preset, resolved) for name, preset in resolved.items()}
 
 
 TISSUES: tuple[str, ...] = tuple(load_yaml("tissues.yaml")["tissues"])
+
+
+def _model_spectrum(preset: TissuePreset, nm, melanosome_fraction: float, melanin_model: str = "jacques2013"):
+    """(mua, mus') in 1/cm of a resolved preset's chromophore model at ``nm``."""
+    mua = absorption_per_cm(nm, blood_fraction=preset.blood_fraction, saturation=preset.saturation,
+                            water_fraction=preset.water_fraction, fat_fraction=preset.fat_fraction,
+                            melanosome_fraction=melanosome_fraction, melanin_model=melanin_model,
+                            baseline_mua_per_cm=preset.baseline_mua_per_cm)
+    musp = reduced_scattering_per_cm(nm, preset.musp_500nm_per_cm, preset.rayleigh_fraction, preset.mie_power)
+    return mua, musp
+
+
+@lru_cache(maxsize=None)
+def table_correction(name: str) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """(nm, mua factor, mus' factor, g) at a tabulated preset's table points: table value / model value.
+
+    Interpolated linearly in nm between the points and held at the nearest end outside them, the factors make
+    the preset exact at every tabulated wavelength and keep the model's spectral shape in between.
+    """
+    preset = _presets()[name]
+    rows = sorted(preset.table, key=lambda a: a.wavelength_nm)
+    nm = np.array([a.wavelength_nm for a in rows])
+    g = np.array([a.g if a.g is not None else preset.g for a in rows])
+    mua_model, musp_model = _model_spectrum(preset, nm, preset.melanosome_fraction)
+    mua_table = np.array([a.mua_per_cm for a in rows])
+    musp_table = np.array([_anchor_musp(a, preset.g) for a in rows])
+    return nm, mua_table / mua_model, musp_table / musp_model, g
 
 
 def tissue_presets() -> dict[str, TissuePreset]:
@@ -211,32 +260,48 @@ def tissue_properties(tissue: str, wavelength_nm, skin_type: str | None = None,
     melanin_model = require_choice("melanin_model", melanin_model, MELANIN_MODELS)
     preset = _presets()[name]
     m = preset.melanosome_fraction
-    source = preset.source
+    source = preset.source if preset.table_source is None else f"{preset.source}; {preset.table_source}"
     if skin_type is not None:
         roman = normalise_skin_type(skin_type)
         if preset.pigmented:
             m = melanosome_fraction(roman)
             source += (f"; M = {m:g} for skin phototype {roman} (phototype mapping is a modelling choice "
                        f"built on Jacques' melanosome ranges)")
-    mua = absorption_per_cm(nm, blood_fraction=preset.blood_fraction, saturation=preset.saturation,
-                            water_fraction=preset.water_fraction, fat_fraction=preset.fat_fraction,
-                            melanosome_fraction=m, melanin_model=melanin_model,
-                            baseline_mua_per_cm=preset.baseline_mua_per_cm)
-    musp = reduced_scattering_per_cm(nm, preset.musp_500nm_per_cm, preset.rayleigh_fraction, preset.mie_power)
-    notes = data_notes(nm, blood_fraction=preset.blood_fraction, fat_fraction=preset.fat_fraction,
-                       melanosome_fraction=m)
+    mua, musp = _model_spectrum(preset, nm, m, melanin_model)
+    g = preset.g
+    if preset.table:
+        table_nm, mua_factor, musp_factor, table_g = table_correction(name)
+        mua = mua * np.interp(nm, table_nm, mua_factor)
+        musp = musp * np.interp(nm, table_nm, musp_factor)
+        g = np.interp(nm, table_nm, table_g)
+    notes = [] if _all_tabulated(preset, nm) else data_notes(nm, blood_fraction=preset.blood_fraction,
+                                                             fat_fraction=preset.fat_fraction,
+                                                             melanosome_fraction=m)
     notes += _anchor_note(preset, nm)
     scalar = nm.ndim == 0
     as_out = (lambda a: float(a)) if scalar else (lambda a: np.asarray(a, dtype=float))
     return TissueOptics(tissue=name, wavelength_nm=as_out(nm), mua_per_cm=as_out(mua),
-                        mus_per_cm=as_out(musp / (1.0 - preset.g)), musp_per_cm=as_out(musp),
-                        g=preset.g, n=preset.n, source=f"{source}. {preset.n_source}", data_note="; ".join(notes),
+                        mus_per_cm=as_out(musp / (1.0 - g)), musp_per_cm=as_out(musp),
+                        g=as_out(g) if preset.table else g, n=preset.n, source=f"{source}. {preset.n_source}",
+                        data_note="; ".join(notes),
                         citations=preset.citations)
+
+
+def _all_tabulated(preset: TissuePreset, nm: np.ndarray) -> bool:
+    """Every wavelength asked for is one of the preset's table points (its values are the table's there)."""
+    table_nm = [a.wavelength_nm for a in preset.table]
+    return bool(table_nm) and all(any(math.isclose(x, t) for t in table_nm) for x in np.atleast_1d(nm))
 
 
 def _anchor_note(preset: TissuePreset, nm: np.ndarray) -> list[str]:
     if preset.model != "anchored":
         return []
+    if preset.table:
+        if _all_tabulated(preset, nm):
+            return []
+        where = ", ".join(f"{a.wavelength_nm:g}" for a in sorted(preset.table, key=lambda a: a.wavelength_nm))
+        return [f"{preset.name} is tabulated at {where} nm; between them an assumed composition's spectral "
+                f"shape is scaled to pass through each tabulated value, outside them it is scaled to the nearest"]
     exact_nm = preset.anchor[0].wavelength_nm  # the only wavelength reproduced in both mua and mus'
     if all(math.isclose(x, exact_nm) for x in np.atleast_1d(nm)):
         return []
