@@ -54,8 +54,10 @@ MAX_VAPOUR_PRESSURE_KPA = 5.63  # saturation vapour pressure at 35 degC (Tetens/
 MAX_SIMULATION_MIN = 600  # longest heating + cool-down simulated (photodose's input limit, unsourced)
 
 VALIDITY = (
-    "Checked against measured rectal temperature in dry heat (head out of a far-infrared dome, Mason et al. 2021; "
-    "seated in a 73 degC dry chamber, Iguchi et al. 2012). Not valid in humid heat: a chamber whose water-vapour "
+    "Checked against measured rectal temperature in dry heat (head out of a far-infrared dome, Mason et al. 2021, to "
+    "which the generic dome is fitted; seated in dry saunas and chambers at 58-73 degC, Iguchi et al. 2012, Mündel et "
+    "al. 2006, Su et al. 2025, where it over-predicts the core rise by 0.2-1.1 degC). Not valid in humid heat: a "
+    "chamber whose water-vapour "
     f"pressure reaches {MAX_VAPOUR_PRESSURE_KPA} kPa (saturation at 35 degC) is refused, because JOS-3 then treats "
     "condensation on the skin as cooling. Contact with the mat, towels or blankets is not modelled."
 )
