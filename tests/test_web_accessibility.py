@@ -173,6 +173,7 @@ def test_every_page_at_390_and_1280_px_passes_axe_without_page_scroll(browser):
     assert not found, "\n".join(found)
 
 
+@pytest.mark.slow  # the module's browser and server take ~16 s to start: CI runs it, `pytest -m "not slow"` skips it
 def test_focus_moves_to_the_first_error_of_a_failed_form(browser):
     chromium, url, _ = browser
     page = chromium.new_page()
@@ -201,6 +202,7 @@ window.Notification.requestPermission = async () => "granted";
 """
 
 
+@pytest.mark.slow  # as above
 def test_timer_survives_a_reload_and_alerts_once_at_the_planned_end(browser):
     chromium, url, _ = browser
     context = chromium.new_context()

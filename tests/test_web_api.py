@@ -125,7 +125,8 @@ def test_invalid_json_names_the_body(client):
     assert r.status_code == 422 and r.json()["errors"][0]["field"] == "body" and "JSON" in r.json()["detail"]
 
 
-@pytest.mark.parametrize("mode", ["positive", pytest.param("negative", marks=pytest.mark.slow)])
+@pytest.mark.parametrize("mode", [pytest.param("positive", marks=pytest.mark.slow),
+                                  pytest.param("negative", marks=pytest.mark.slow)])
 def test_schema_fuzz_never_a_server_error(tmp_path, monkeypatch, mode):
     """schemathesis over every operation of /openapi.json, schema-valid and schema-violating inputs (bounded:
     15 examples per operation, no deadline): every answer is below 500, every 4xx has a JSON detail."""
