@@ -80,6 +80,20 @@ def test_log_session_records_the_plans_safety_verdict_for_the_same_session(devic
         [(c["name"], c["status"]) for c in plan["safety"]["checks"]]
 
 
+def test_safety_device_without_a_condition_judges_as_log_session_without_a_plan(tmp_path, monkeypatch):
+    """No protocol: both use photodose's default overdose bounds, so 20 min at 6 in (93 J/cm2, above the default 60
+    J/cm2 a day) is a caution from both, with the same checks (it was missing from `safety device`)."""
+    monkeypatch.setenv("PHOTODOSE_DB", str(tmp_path / "journal.sqlite"))
+    _json(["profile", "add", "ann", "--json"])
+    args = ["--site", "knee", "--distance", "6 in", "--minutes", "20", "--profile", "ann", "--json"]
+    dev = _json(["safety", "device", "joovv-solo-3", *args])
+    logged = _json(["log", "session", "--device", "joovv-solo-3", "--at", "2026-11-30 08:00", *args])
+    assert [(c["name"], c["status"]) for c in dev["checks"]] == \
+        [(c["name"], c["status"]) for c in logged["safety"]["checks"]]
+    assert dev["status"] == logged["safety"]["status"] == "caution"
+    assert ("overdose:day", "caution") in [(c["name"], c["status"]) for c in dev["checks"]]
+
+
 def test_device_with_a_480_nm_channel_gets_a_blue_light_check_and_groups_at_both_distances():
     near = _json(["safety", "device", "platinumled-biomax-300", "--distance", "1 cm", "--minutes", "20", "--json"])
     blue = next(c for c in near["checks"] if c["name"] == "eye:blue_light")

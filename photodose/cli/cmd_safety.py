@@ -115,7 +115,8 @@ def device_command(
     skin_type: Annotated[Optional[str], typer.Option(
         "--skin-type", help="Fitzpatrick phototype I-VI (heating; default: the profile's, else III).")] = None,
     condition: Annotated[Optional[str], typer.Option(
-        help="Protocol id: its overdose bounds join the checks (as in 'photodose plan').")] = None,
+        help="Protocol id: its overdose bounds join the checks (as in 'photodose plan'); without it photodose's "
+             "default bounds (as 'photodose log session' without a plan).")] = None,
     goggles: Annotated[bool, typer.Option("--goggles/--no-goggles", help="Goggles rated for the wavelengths.")] = False,
     at: Annotated[Optional[str], typer.Option(
         "--at", help='When the session starts, local time, e.g. "2026-11-20 08:00" (default now): the overdose '
@@ -171,8 +172,7 @@ def device_command(
         from .cmd_journal import _parse_at
 
         person["planned_start"] = _parse_at(at)
-    if condition is not None:
-        person["bounds"] = overdose_bounds(condition)
+    person["bounds"] = overdose_bounds(condition)  # None: photodose's defaults, as log session without a plan
     verdict = session_safety(model, site=site, distance_mm=distance_mm, session_seconds=seconds, channels=chosen,
                              tissue=TissueModel(site, normalise_skin_type(skin_type or "III"), thickness_mm),
                              eye_distance_mm=eye_mm,
