@@ -21,9 +21,10 @@ Alayat 2019 (independent of both; 30 healthy men, a 1064 nm pulsed Nd:YAG scanne
 the range for every phototype, since the abstract gives none. Its beam is wide, so the 3 mm lateral spread below
 plays no part (the rise moves < 0.3 % between the 1-D and the 69 mm disc solution).
 
-Assumptions per case are in ``Case.assumption``. The lateral light spread of narrow beams (3 mm) was chosen against
-these cases (``ThermalStack.default().lateral_spread_mm``): they test the rest of the model (optics, absorbed power,
-perfusion, surface loss, time course), not that number.
+Assumptions per case are in ``Case.assumption``. The lateral spread of a narrow beam's absorbed light is the Monte
+Carlo kernel's own, per depth (:mod:`photodose.transport.lateral_spread`: the second moment of a pencil beam's
+absorbed power on the site's stack), as the safety gate computes it for a laser in contact; it replaced a fixed 3 mm
+that had been chosen against these cases (unsourced), so the narrow-beam cases now test it too.
 """
 
 from __future__ import annotations
@@ -38,7 +39,7 @@ import pytest
 from photodose.bibliography import citation
 from photodose.optics.emission import EmissionSpectrum
 from photodose.optics.sites import layer_table
-from photodose.dosimetry.tissue import absorbed_per_irradiance_per_cm
+from photodose.dosimetry.tissue import absorbed_per_irradiance_per_cm, lateral_spread_mm
 from photodose.safety.bioheat import HeatSource, ThermalStack, skin_heating_session
 
 # depths resolving the 0.1 mm epidermis (the planner's 0.25 mm curve grid does not)
@@ -151,10 +152,12 @@ def _alayat_2019(skin_type: str) -> Case:
 @lru_cache(maxsize=None)
 def predicted_rise_c(case: Case) -> float:
     """The model's rise for ``case``: on-axis surface, or 1 mm below it, at the end of the exposure."""
-    per_irradiance = absorbed_per_irradiance_per_cm(EmissionSpectrum.gaussian(case.wavelength_nm, 4.0), case.site,
-                                                    case.skin_type, FINE_DEPTHS_MM)
+    spectrum = EmissionSpectrum.gaussian(case.wavelength_nm, 4.0)
+    per_irradiance = absorbed_per_irradiance_per_cm(spectrum, case.site, case.skin_type, FINE_DEPTHS_MM)
     source = HeatSource(depth_mm=list(FINE_DEPTHS_MM),
-                        w_per_cm3=(case.irradiance_mw_cm2 * per_irradiance / 1000.0).tolist())
+                        w_per_cm3=(case.irradiance_mw_cm2 * per_irradiance / 1000.0).tolist(),
+                        lateral_spread_mm=lateral_spread_mm(spectrum, case.site, case.skin_type,
+                                                            FINE_DEPTHS_MM).tolist())
     stack = ThermalStack.default().for_site_layers(layer_table(case.site))
     result = skin_heating_session(stack, source, case.time_s, beam_radius_mm=case.beam_radius_mm)
     if case.quantity == "surface":
@@ -172,8 +175,19 @@ def test_every_case_cites_a_bibliography_entry():
         assert citation(case.key).year > 1900
 
 
+RAITH_UNDER = pytest.mark.xfail(strict=True, reason=(
+    "Raith 2012 (preterm, 10 mW): predicted 0.96 C (5 min) and 1.00 C (10 min) against group means of 1.0 and 1.1 C, "
+    "4-9 % under the mean (by 0.04-0.10 C) with the Monte Carlo lateral spread; the beam diameter is not in the "
+    "abstract (taken as the term study's 500 um needle); bounded by the next test"))
+
+
+def _needle_params():
+    return [pytest.param(c, marks=RAITH_UNDER, id=_id(c)) if c.key == "raith2012" else pytest.param(c, id=_id(c))
+            for c in CASES]
+
+
 @pytest.mark.slow
-@pytest.mark.parametrize("case", CASES, ids=_id)
+@pytest.mark.parametrize("case", _needle_params())
 def test_laser_needle_neonates_rise_between_group_mean_and_largest_reading(case):
     """Kurath-Koller 2015 (term) and Raith 2012 (preterm): 685 nm laser needles on the hand, thermal camera."""
     predicted = predicted_rise_c(case)
@@ -183,12 +197,22 @@ def test_laser_needle_neonates_rise_between_group_mean_and_largest_reading(case)
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("case", STADLER, ids=_id)
-@pytest.mark.xfail(strict=True, reason=(
-    "Stadler 2004 mice: the human-forearm model over-predicts the mouse rise by 40-60 % (white surface 0.63 vs "
-    "0.43 +/- 0.11 C, black surface 3.2 vs 2.25 +/- 0.07 C, 1 mm deep 0.49 vs 0.30 +/- 0.04 and 2.3 vs 1.62 +/- "
-    "0.11 C): outside the stated spread; mouse skin is thinner, over perfused muscle, which the human site does not "
-    "model. The error is on the safe side (see the next test)."))
+@pytest.mark.parametrize("case", CASES, ids=_id)
+def test_laser_needle_neonates_are_never_under_predicted_by_more_than_ten_percent(case):
+    """The safety-relevant direction: at most 10 % below the lowest reported group mean."""
+    assert predicted_rise_c(case) >= 0.9 * case.low_c, (case.label, predicted_rise_c(case))
+
+
+STADLER_BLACK_OVER = pytest.mark.xfail(strict=True, reason=(
+    "Stadler 2004 black mice: the human-forearm model with phototype VI over-predicts the rise by 40 % (surface 3.2 "
+    "vs 2.25 +/- 0.07 C, 1 mm deep 2.3 vs 1.62 +/- 0.11 C): outside the stated spread; mouse skin is thinner, over "
+    "perfused muscle, and its melanin is not a human phototype's. The white mice now agree (0.42 and 0.33 C) with "
+    "the Monte Carlo lateral spread (the fixed 3 mm gave 0.63 and 0.49). On the safe side (next test)."))
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("case", [pytest.param(c, marks=STADLER_BLACK_OVER, id=_id(c)) if c.skin_type == "VI"
+                                  else pytest.param(c, id=_id(c)) for c in STADLER])
 def test_stadler2004_mice_830nm_rise_within_stated_spread(case):
     predicted = predicted_rise_c(case)
     assert case.low_c <= predicted <= case.high_c
@@ -203,6 +227,10 @@ def test_stadler2004_mice_830nm_is_not_under_predicted_and_within_a_factor_two(c
 
 
 @pytest.mark.slow
+@pytest.mark.xfail(strict=True, reason=(
+    "Stadler 2004: black/white surface-rise ratio predicted 7.7 against 5.2 +/- 1.3: with the Monte Carlo lateral "
+    "spread the white mice agree and the black ones stay 40 % high (phototype VI melanin for a mouse's); with the "
+    "former fixed 3 mm both were high by about the same factor and the ratio agreed (5.0)"))
 def test_stadler2004_black_to_white_surface_ratio_from_melanin():
     """Pigment's effect alone: the black/white surface-rise ratio, 5.2 with the propagated relative spread."""
     measured = BLACK_SURFACE[0] / WHITE_SURFACE[0]
@@ -213,11 +241,10 @@ def test_stadler2004_black_to_white_surface_ratio_from_melanin():
 
 @pytest.mark.slow
 @pytest.mark.xfail(strict=True, reason=(
-    "Joensen 2011, 904 nm 60 mW 12 J on dark skin: predicted 9.7 C (phototype VI; 8.3 C as V) against 5.7 +/- 1.8 C "
-    "(SD): over-predicted by 2.2 SD. The probe area is not in the abstract: with a 1 mm beam radius the model gives "
-    "11.3 C; a beam of 4 mm radius (0.5 cm2) would fall inside (6.4 C). Likely causes: the 3 mm lateral "
-    "spread of narrow beams (chosen against the laser-needle cases) concentrates the melanin-absorbed power, and "
-    "phototype VI may carry more epidermal melanin than the study's 'dark' group. On the safe side (next test)."))
+    "Joensen 2011, 904 nm 60 mW 12 J on dark skin: predicted 9.3 C (phototype VI, Monte Carlo lateral spread) "
+    "against 5.7 +/- 1.8 C (SD): over-predicted by 2 SD. The probe area is not in the abstract (a 2 mm radius is "
+    "assumed); phototype VI may carry more epidermal melanin than the study's 'dark' group. On the safe side "
+    "(next test)."))
 def test_joensen2011_904nm_dark_skin_rise_within_sd():
     predicted = predicted_rise_c(JOENSEN_904_DARK)
     assert JOENSEN_904_DARK.low_c <= predicted <= JOENSEN_904_DARK.high_c, predicted
@@ -235,8 +262,8 @@ def test_joensen2011_904nm_dark_skin_is_not_under_predicted_and_within_a_factor_
     "light",
     pytest.param("medium", marks=pytest.mark.xfail(strict=True, reason=(
         "Joensen 2011: 810 nm heated dark skin three to six times more than the other colour groups; the model's "
-        "dark/medium ratio is 1.5 (VI/IV) and at most 2.3 (VI/III) for any medium phototype: melanin of the "
-        "intermediate phototypes heats too much relative to VI, or the study's 'medium' group was lighter"))),
+        "dark/medium ratio is 2.0 (VI/IV, Monte Carlo lateral spread; 1.5 with the former fixed 3 mm): melanin of "
+        "the intermediate phototypes heats too much relative to VI, or the study's 'medium' group was lighter"))),
 ])
 def test_joensen2011_810nm_dark_skin_heats_three_to_six_times_more(group):
     """Pigment's effect alone (independent of the unknown probe area: the ratio moves < 1 % from 1 to 4 mm radius)."""

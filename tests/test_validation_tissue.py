@@ -217,7 +217,7 @@ def scalp_and_skull_transmittance(nm: float, skin_type: str = "III") -> tuple[fl
         "negligible through a cadaver head"))),
     670.0, 810.0])
 def test_salehpour2019_scalp_and_skull_pass_the_reviewed_share_of_red_and_nir(nm):
-    """Salehpour et al. 2019 reviewed measured transmission of 630-810 nm light through human scalp plus skull: 0.2-10 %.
+    """Salehpour et al. 2019 reviewed measured transmission of 630-810 nm through human scalp plus skull: 0.2-10 %.
 
     The forehead stack's top three layers (epidermis, scalp 4 mm, skull 6.5 mm; phototype III) as a slab in air give
     0.50 % at 670 nm and 0.84 % at 810 nm. The band is the review's pooled range (the studies' geometries differ);

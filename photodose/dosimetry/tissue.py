@@ -106,6 +106,17 @@ def absorbed_per_irradiance_per_cm(spectrum, site: str, skin_type: str, depths_m
         * fluence_per_irradiance(site, lam, skin_type, depths, thickness_mm, model, tissue), nm, w)
 
 
+def lateral_spread_mm(spectrum, site: str, skin_type: str, depths_mm, thickness_mm: dict[str, float] | None = None,
+                      tissue: dict[str, str] | None = None) -> np.ndarray:
+    """Lateral spread s(z) [mm] of a narrow beam's absorbed light at ``depths_mm`` on ``site``, at the spectrum's
+    centre wavelength (a narrow line, as a laser's): :func:`photodose.transport.lateral_spread.lateral_spread` on
+    the person's stack (Monte Carlo, cached on disk)."""
+    from ..transport.lateral_spread import lateral_spread
+
+    stack = body_stack(site, spectrum.centre_nm, skin_type, thickness_mm, tissue)
+    return lateral_spread(stack).at(depths_mm)
+
+
 def fluence_per_irradiance(site: str, wavelength_nm: float, skin_type: str, depths_mm,
                            thickness_mm: dict[str, float] | None = None, model: DepthModel = FAST,
                            tissue: dict[str, str] | None = None) -> np.ndarray:

@@ -19,7 +19,8 @@ from pydantic import BaseModel, ConfigDict
 
 from ..safety.checks import SafetyReport
 from ..safety.eye_geometry import EyeGeometry
-from ..dosimetry.tissue import CURVE_DEPTHS_MM, absorbed_per_irradiance_per_cm
+from ..dosimetry.tissue import CURVE_DEPTHS_MM, absorbed_per_irradiance_per_cm, lateral_spread_mm
+from ..safety.skin_checks import contact_beam_radius_mm
 
 MW_PER_W = 1000.0
 # photodose default, unsourced: sessions on one site on different days, as a 3-5 sessions a week schedule implies
@@ -106,15 +107,21 @@ def session_context(device, *, site: str, distance_mm: float, session_seconds: f
                                            rows[ch.id].get("peak_pulse_irradiance_mw_cm2") or 0.0)}
             for ch in channels]
     heat_depths_mm = heat_source_depths_mm(tissue)
-    heat = sum(rows[ch.id]["mean_irradiance_mw_cm2"]
-               * absorbed_per_irradiance_per_cm(ch.spectrum, tissue.site, tissue.skin_type, heat_depths_mm,
-                                                tissue.thickness_mm, model=tissue.depth_model, tissue=tissue.tissue)
-               for ch in channels) / MW_PER_W
+    heat_per_channel = [rows[ch.id]["mean_irradiance_mw_cm2"]
+                        * absorbed_per_irradiance_per_cm(ch.spectrum, tissue.site, tissue.skin_type, heat_depths_mm,
+                                                         tissue.thickness_mm, model=tissue.depth_model,
+                                                         tissue=tissue.tissue) / MW_PER_W
+                        for ch in channels]
+    heat = sum(heat_per_channel)
+    source_diameter_mm = math.sqrt(4 * device.emitting_area_mm2 / math.pi)
+    spread = None
+    if contact_beam_radius_mm(device.kind == "laser_probe", source_diameter_mm, distance_mm) is not None:
+        spread = _lateral_spread_mm(channels, heat_per_channel, tissue, heat_depths_mm)
     geometry = eye_geometry(site, device.kind, distance_mm, eye_distance_mm)
     at_eye, alpha_eye = eye_channels(device, channels, geometry)
     return SafetyContext(
         device_kind=device.kind, is_laser=device.kind == "laser_probe", channels=skin,
-        source_diameter_mm=math.sqrt(4 * device.emitting_area_mm2 / math.pi),
+        source_diameter_mm=source_diameter_mm,
         irradiance_vs_distance=distance_table(
             lambda d: on_axis_irradiance_mw_cm2(device, d, [c.id for c in channels]), distance_mm),
         distance_mm=distance_mm, session_seconds=max(session_seconds, 1e-3), site=site,
@@ -122,10 +129,24 @@ def session_context(device, *, site: str, distance_mm: float, session_seconds: f
         pulsed_visible=pulsed_visible(device, channels),
         goggles=goggles, eye=geometry, eye_channels=at_eye, eye_alpha_rad=alpha_eye,
         classification_channels=classification_channels(device, channels, distance_mm),
-        heat_source={"depth_mm": list(heat_depths_mm), "w_per_cm3": [float(q) for q in heat]},
+        heat_source={"depth_mm": list(heat_depths_mm), "w_per_cm3": [float(q) for q in heat],
+                     "lateral_spread_mm": spread},
         thermal_stack=_thermal_stack(tissue),
         **person,
     )
+
+
+def _lateral_spread_mm(channels, heat_per_channel, tissue, depths_mm) -> list[float]:
+    """The finite beam's lateral spread s(z) for the heating check: each channel's Monte Carlo spread
+    (:func:`photodose.dosimetry.tissue.lateral_spread_mm`), combined where several channels heat as the second
+    moment of their sum, s^2 = sum_k Q_k s_k^2 / sum_k Q_k."""
+    spreads = [lateral_spread_mm(ch.spectrum, tissue.site, tissue.skin_type, depths_mm, tissue.thickness_mm,
+                                 tissue.tissue) for ch in channels]
+    q = np.array(heat_per_channel, dtype=float)
+    s2 = np.array(spreads) ** 2
+    total = q.sum(axis=0)
+    mean_s2 = np.where(total > 0, (q * s2).sum(axis=0) / np.where(total > 0, total, 1.0), s2.mean(axis=0))
+    return [float(v) for v in np.sqrt(mean_s2)]
 
 
 FINE_HEAT_DEPTH_MM = 2.0     # the top of the skin, where the thin epidermis absorbs most of a dark skin's light

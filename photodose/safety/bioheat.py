@@ -21,10 +21,12 @@ the equation:
      linearised at the unheated surface temperature (surroundings at air temperature);
   3. a laterally finite beam: with ``beam_radius_mm`` the equation is solved axisymmetrically in (r, z); the
      absorbed power Q(z) of the wide-beam optics is spread over a disc of radius ``sqrt(a^2 + s^2)`` (same total
-     power), ``s`` = ``lateral_spread_mm``, the light's own lateral spread by scattering. A millimetre-wide laser
-     would otherwise put all its power into its own spot. Sub-millimetre hot spots at the entry point of very narrow
-     beams are not resolved (the measured cases are thermal-camera readings of about a millimetre). Without a beam
-     radius the beam is wider than the heated region and the 1-D solve is used;
+     power), ``s`` = the light's own lateral spread by scattering: the source's per-depth Monte Carlo spread
+     (``HeatSource.lateral_spread_mm``, :mod:`photodose.transport.lateral_spread`; the safety gate always gives
+     it), else the stack's fixed ``lateral_spread_mm`` (unsourced, kept for callers without one). A millimetre-wide
+     laser would otherwise put all its power into its own spot. Sub-millimetre hot spots at the entry point of very
+     narrow beams are not resolved (the measured cases are thermal-camera readings of about a millimetre). Without a
+     beam radius the beam is wider than the heated region and the 1-D solve is used;
   4. the thermal dose CEM43 (``sapareto1984``) of every cell is accumulated for the injury verdict.
 
   Cell-centred finite volumes on a grid fine near the surface (0.05 mm to 2 mm, then growing), BDF2 in time with
@@ -147,15 +149,21 @@ class ThermalStack(BaseModel):
 
 
 class HeatSource(BaseModel):
-    """Absorbed light power density Q(z) in W/cm3 at depths in mm (the planner: sum over nm of E x mua x phi/E)."""
+    """Absorbed light power density Q(z) in W/cm3 at depths in mm (the planner: sum over nm of E x mua x phi/E), and
+    optionally the lateral spread s(z) in mm of a narrow beam's absorbed light at the same depths
+    (:mod:`photodose.transport.lateral_spread`)."""
 
     depth_mm: list[float] = Field(min_length=2)
     w_per_cm3: list[float] = Field(min_length=2)
+    lateral_spread_mm: list[float] | None = None
 
     @model_validator(mode="after")
     def _check(self) -> HeatSource:
         if len(self.depth_mm) != len(self.w_per_cm3):
             raise ValueError("depth_mm and w_per_cm3 must have the same length")
+        if self.lateral_spread_mm is not None and (len(self.lateral_spread_mm) != len(self.depth_mm) or any(
+                not (s >= 0 and math.isfinite(s)) for s in self.lateral_spread_mm)):
+            raise ValueError("lateral_spread_mm must give a finite spread >= 0 at each depth")
         if any(b <= a for a, b in zip(self.depth_mm, self.depth_mm[1:])):
             raise ValueError("depth_mm must increase strictly")
         if any(q < 0 or not math.isfinite(q) for q in self.w_per_cm3):
@@ -194,7 +202,7 @@ class HeatSource(BaseModel):
         return float(np.sum(0.5 * (q[1:] + q[:-1]) * np.diff(z)))
 
     def scaled(self, factor: float) -> HeatSource:
-        return HeatSource(depth_mm=self.depth_mm, w_per_cm3=[v * factor for v in self.w_per_cm3])
+        return self.model_copy(update={"w_per_cm3": [v * factor for v in self.w_per_cm3]})
 
 
 @dataclass(frozen=True)
@@ -487,22 +495,23 @@ class _Grid:
         return a, b
 
     def light_w(self, source: HeatSource | None, beam_radius_mm: float | None,
-                spread_mm: float = 0.0) -> np.ndarray:
+                spread_mm: float | np.ndarray = 0.0) -> np.ndarray:
         """Absorbed light power per cell [W]: Q(z) cell means times cell volume.
 
-        1-D: per m2. Finite beam of radius a: Q(z) a^2 / R^2 on a disc of radius R = sqrt(a^2 + spread_mm^2), the
-        same absorbed power spread laterally by scattering (see :func:`skin_heating_session`).
+        1-D: per m2. Finite beam of radius a: Q(z) a^2 / R^2 on a disc of radius R = sqrt(a^2 + s^2), the same
+        absorbed power spread laterally by scattering (see :func:`skin_heating_session`); ``spread_mm`` s is one
+        value or one per depth cell.
         """
         if source is None:
             return np.zeros(self.n)
         q = source.cell_average_w_m3(self.z_faces_mm)
         if self.r_faces_mm is None:
             return q * self.volume
-        r0, r1 = self.r_faces_mm[:-1], self.r_faces_mm[1:]
-        radius = math.hypot(beam_radius_mm, spread_mm)
+        r0, r1 = self.r_faces_mm[:-1, None], self.r_faces_mm[1:, None]
+        radius = np.hypot(beam_radius_mm, np.broadcast_to(np.asarray(spread_mm, float), q.shape))[None, :]
         inside = np.clip(np.minimum(r1, radius) ** 2 - r0 ** 2, 0.0, None)
         weight = inside / (r1 ** 2 - r0 ** 2) * (beam_radius_mm / radius) ** 2
-        return np.outer(weight, q).ravel() * self.volume
+        return (weight * q[None, :]).ravel() * self.volume
 
     def steady(self, h: float, source: HeatSource | None, beam_radius_mm: float | None = None) -> np.ndarray:
         from scipy.sparse.linalg import spsolve
@@ -613,8 +622,9 @@ def skin_heating_session(stack: ThermalStack, source: HeatSource, duration_s: fl
     duration_s : session length [s], > 0.
     beam_radius_mm : radius of a top-hat beam [mm]; None = wider than the heated region (1-D).
     light_spread_mm : lateral spread of the scattered light [mm] for a finite beam: the absorbed power is spread
-        over a disc of radius ``sqrt(a^2 + spread^2)`` at every depth. Default: the stack's ``lateral_spread_mm``.
-        0 = a top hat of the beam itself (no spread; overstates narrow beams many-fold).
+        over a disc of radius ``sqrt(a^2 + spread^2)`` at every depth. Default: the source's own ``lateral_spread_mm``
+        per depth (the Monte Carlo spread the safety gate attaches), else the stack's ``lateral_spread_mm``
+        (3 mm, unsourced). 0 = a top hat of the beam itself (no spread; overstates narrow beams many-fold).
     vasodilation : False keeps perfusion at its basal value (the linear Pennes model plus radiation).
     dt_s : target time step [s]; the number of steps is clipped to [100, ``max_steps``].
 
@@ -636,8 +646,10 @@ def skin_heating_session(stack: ThermalStack, source: HeatSource, duration_s: fl
 
     t0 = spsolve(a, b)
     if beam_radius_mm is not None and light_spread_mm is None:
-        light_spread_mm = stack.lateral_spread_mm
-    b_light = b + grid.light_w(source, beam_radius_mm, light_spread_mm or 0.0)
+        light_spread_mm = (np.interp(0.5 * (grid.z_faces_mm[1:] + grid.z_faces_mm[:-1]), source.depth_mm,
+                                     source.lateral_spread_mm)
+                           if source.lateral_spread_mm is not None else stack.lateral_spread_mm)
+    b_light = b + grid.light_w(source, beam_radius_mm, 0.0 if light_spread_mm is None else light_spread_mm)
     steps = int(min(max(math.ceil(duration_s / dt_s), 100), max_steps))
     dt = duration_s / steps
     cap = grid.capacity

@@ -101,15 +101,20 @@ def _thermal_stack(ctx: SafetyContext) -> ThermalStack:
         return stack
 
 
-def heating_beam_radius_mm(ctx: SafetyContext) -> float | None:
+def contact_beam_radius_mm(is_laser: bool, source_diameter_mm: float | None, distance_mm: float) -> float | None:
     """Beam radius for the finite-beam solve: a laser probe in contact heats a spot of its aperture; else None.
 
     Panels, masks and pads at a distance light an area wider than the heated region (several cm against a thermal
     length of about 1 cm), so the 1-D wide-beam solve applies; it is also the conservative choice.
     """
-    if ctx.is_laser and ctx.source_diameter_mm and ctx.distance_mm <= LASER_CONTACT_MM:
-        return 0.5 * ctx.source_diameter_mm
+    if is_laser and source_diameter_mm and distance_mm <= LASER_CONTACT_MM:
+        return 0.5 * source_diameter_mm
     return None
+
+
+def heating_beam_radius_mm(ctx: SafetyContext) -> float | None:
+    """:func:`contact_beam_radius_mm` of the session in ``ctx``."""
+    return contact_beam_radius_mm(ctx.is_laser, ctx.source_diameter_mm, ctx.distance_mm)
 
 
 def heating_check(ctx: SafetyContext) -> SafetyCheck | None:
