@@ -14,6 +14,25 @@ def private_planning_cache(tmp_path, monkeypatch):
     clear_cache()
 
 
+@pytest.fixture()
+def users(tmp_path, monkeypatch):
+    """Two web users, alice and bob, with their passwords, in a private PHOTODOSE_HOME."""
+    from photodose.web import auth
+
+    monkeypatch.setenv("PHOTODOSE_HOME", str(tmp_path))
+    auth.set_password("alice", "alice-secret-1")
+    auth.set_password("bob", "bob-secret-22")
+    return tmp_path
+
+
+@pytest.fixture()
+def login_app(users, tmp_path, monkeypatch, journal_url):  # SQLite, or both backends with @both_backends
+    """The web app with logins required, on the test's journal."""
+    from test_web_fixtures import make_app
+
+    return make_app(tmp_path, monkeypatch, db=journal_url, require_login=True, secret_key="test-secret")
+
+
 POSTGRES_URL_ENV = "PHOTODOSE_TEST_POSTGRES_URL"
 # Journal backends: a test that holds on both takes ``@both_backends`` (and the ``journal``, ``journal_url`` or
 # ``new_journal_url`` fixture); every other test stays on SQLite. The PostgreSQL variant needs a server whose URL is

@@ -64,3 +64,10 @@ def live_server(app):
     finally:
         server.should_exit = True
         thread.join(timeout=10)
+
+
+def login(client, user: str, password: str, next_path: str = "/"):
+    """POST the login form (with its CSRF token) as ``user``; the response is not followed."""
+    token = CSRF_RE.search(client.get("/login").text).group(1)
+    return client.post("/login", data={"csrf_token": token, "user": user, "password": password, "next": next_path},
+                       follow_redirects=False)

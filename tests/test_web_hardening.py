@@ -16,30 +16,9 @@ from pathlib import Path
 import pytest
 
 from conftest import both_backends
-from test_web_fixtures import CSRF_RE, client_for, csrf_of, free_port, live_server, make_app
+from test_web_fixtures import CSRF_RE, client_for, csrf_of, login, free_port, live_server, make_app
 
 WAND = Path(__file__).parents[1] / "photodose/devices/catalog/generic-wand-660-850.yaml"
-
-
-def _login(client, user: str, password: str):
-    token = CSRF_RE.search(client.get("/login").text).group(1)
-    return client.post("/login", data={"csrf_token": token, "user": user, "password": password, "next": "/"},
-                       follow_redirects=False)
-
-
-@pytest.fixture()
-def users(tmp_path, monkeypatch):
-    from photodose.web import auth
-
-    monkeypatch.setenv("PHOTODOSE_HOME", str(tmp_path))
-    auth.set_password("alice", "alice-secret-1")
-    auth.set_password("bob", "bob-secret-22")
-    return tmp_path
-
-
-@pytest.fixture()
-def login_app(users, tmp_path, monkeypatch, journal_url):  # SQLite, or both backends with @both_backends
-    return make_app(tmp_path, monkeypatch, db=journal_url, require_login=True, secret_key="test-secret")
 
 
 @pytest.fixture(scope="module")
@@ -156,7 +135,7 @@ def test_certfile_without_keyfile_refuses(users, tls_pair):
     assert result.returncode == 2 and "--keyfile" in result.stderr and "Traceback" not in result.stderr
 
 
-def test_exposed_bind_serves_https_with_login(users, tls_pair):
+def test_exposed_bind_serves_https_withlogin(users, tls_pair):
     import httpx
 
     proc, url = _serve(users, "--host", "0.0.0.0", "--certfile", str(tls_pair[0]), "--keyfile", str(tls_pair[1]),
@@ -177,7 +156,7 @@ def test_tls_session_cookie_is_secure_httponly_samesite(users, tmp_path, monkeyp
 
     app = make_app(tmp_path, monkeypatch, require_login=True, tls=True)
     client = TestClient(app, base_url="https://127.0.0.1")
-    r = _login(client, "alice", "alice-secret-1")
+    r = login(client, "alice", "alice-secret-1")
     assert r.status_code == 303
     cookie = r.headers["set-cookie"]
     assert cookie.startswith("__Host-photodose_session=")
@@ -231,13 +210,13 @@ def test_repeated_wrong_logins_get_429_without_verifying(login_app, monkeypatch)
 
     client = client_for(login_app)
     for _ in range(5):
-        assert _login(client, "alice", "wrong-password").status_code == 401
+        assert login(client, "alice", "wrong-password").status_code == 401
     calls = []
     monkeypatch.setattr(auth, "verify_password", lambda u, p: calls.append(u) or True)
-    r = _login(client, "alice", "alice-secret-1")
+    r = login(client, "alice", "alice-secret-1")
     assert r.status_code == 429 and int(r.headers["retry-after"]) >= 1 and calls == []
     assert "try again" in r.text
-    assert _login(client, "bob", "bob-secret-22").status_code == 429  # same address, other name
+    assert login(client, "bob", "bob-secret-22").status_code == 429  # same address, other name
 
 
 def test_unknown_user_costs_exactly_one_verification_against_a_same_parameter_hash(users, monkeypatch):
@@ -304,7 +283,7 @@ def test_guessing_clients_do_not_stall_other_pages(login_app, monkeypatch):
 @both_backends
 def test_logout_revokes_the_old_cookie(login_app):
     client = client_for(login_app)
-    _login(client, "alice", "alice-secret-1")
+    login(client, "alice", "alice-secret-1")
     stolen = client.cookies.get("photodose_session")
     assert client.get("/api/profiles").status_code == 200
     client.post("/logout", data={"csrf_token": csrf_of(client)})
@@ -315,8 +294,8 @@ def test_logout_revokes_the_old_cookie(login_app):
 
 def test_password_change_ends_every_other_session(login_app):
     here, elsewhere = client_for(login_app), client_for(login_app)
-    _login(here, "alice", "alice-secret-1")
-    _login(elsewhere, "alice", "alice-secret-1")
+    login(here, "alice", "alice-secret-1")
+    login(elsewhere, "alice", "alice-secret-1")
     assert elsewhere.get("/api/profiles").status_code == 200
     r = here.post("/account/password", data={"csrf_token": csrf_of(here, "/account/password"),
                                              "current_password": "alice-secret-1", "new_password": "alice-secret-2",
@@ -324,21 +303,21 @@ def test_password_change_ends_every_other_session(login_app):
     assert r.status_code == 200 and "Password changed" in r.text
     assert elsewhere.get("/api/profiles").status_code == 401
     assert here.get("/api/profiles").status_code == 200  # this browser got a fresh session
-    assert _login(client_for(login_app), "alice", "alice-secret-1").status_code == 401
-    assert _login(client_for(login_app), "alice", "alice-secret-2").status_code == 303
+    assert login(client_for(login_app), "alice", "alice-secret-1").status_code == 401
+    assert login(client_for(login_app), "alice", "alice-secret-2").status_code == 303
 
 
 def test_password_set_or_user_removed_from_the_command_line_ends_sessions(login_app):
     from photodose.web import auth
 
     alice, bob = client_for(login_app), client_for(login_app)
-    _login(alice, "alice", "alice-secret-1")
-    _login(bob, "bob", "bob-secret-22")
+    login(alice, "alice", "alice-secret-1")
+    login(bob, "bob", "bob-secret-22")
     auth.set_password("alice", "alice-secret-3")  # e.g. `photodose serve --set-password --user alice` meanwhile
     auth.remove_user("bob")
     assert alice.get("/api/profiles").status_code == 401
     assert bob.get("/api/profiles").status_code == 401
-    assert _login(client_for(login_app), "bob", "bob-secret-22").status_code == 401
+    assert login(client_for(login_app), "bob", "bob-secret-22").status_code == 401
 
 
 def test_remove_user_command(users):
@@ -362,8 +341,8 @@ def _upload_device(client, name: str):
 
 def test_one_user_cannot_overwrite_or_see_another_users_device(login_app):
     alice, bob = client_for(login_app), client_for(login_app)
-    _login(alice, "alice", "alice-secret-1")
-    _login(bob, "bob", "bob-secret-22")
+    login(alice, "alice", "alice-secret-1")
+    login(bob, "bob", "bob-secret-22")
     assert _upload_device(alice, "Alice Red Panel").status_code == 200
     assert "my-panel" not in bob.get("/devices").text
     assert _upload_device(bob, "Bob Wand").status_code == 200
@@ -375,8 +354,8 @@ def test_one_user_cannot_overwrite_or_see_another_users_device(login_app):
 @both_backends
 def test_profile_names_are_unique_per_user_only(login_app):
     alice, bob = client_for(login_app), client_for(login_app)
-    _login(alice, "alice", "alice-secret-1")
-    _login(bob, "bob", "bob-secret-22")
+    login(alice, "alice", "alice-secret-1")
+    login(bob, "bob", "bob-secret-22")
     assert alice.post("/api/profiles", json={"name": "John"}).status_code in (200, 201)
     assert bob.post("/api/profiles", json={"name": "John"}).status_code in (200, 201)  # nothing revealed
     assert alice.post("/api/profiles", json={"name": "John"}).status_code == 422  # still unique per user
@@ -400,7 +379,7 @@ def test_a_web_user_named_local_cannot_exist_or_see_the_command_lines_profiles(u
     repository.add_profile(journal, "CLI patient")  # made with the command line: owner None
     journal.close()
     client = client_for(make_app(tmp_path, monkeypatch, require_login=True))
-    assert _login(client, "local", "local-secret-1").status_code == 401
+    assert login(client, "local", "local-secret-1").status_code == 401
     assert client.get("/api/profiles").status_code == 401
 
 

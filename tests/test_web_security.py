@@ -10,28 +10,7 @@ import sys
 import pytest
 
 from conftest import both_backends
-from test_web_fixtures import CSRF_RE, client_for, csrf_of, make_app
-
-
-def _login(client, user: str, password: str):
-    token = CSRF_RE.search(client.get("/login").text).group(1)
-    return client.post("/login", data={"csrf_token": token, "user": user, "password": password, "next": "/journal"},
-                       follow_redirects=False)
-
-
-@pytest.fixture()
-def users(tmp_path, monkeypatch):
-    from photodose.web import auth
-
-    monkeypatch.setenv("PHOTODOSE_HOME", str(tmp_path))
-    auth.set_password("alice", "alice-secret-1")
-    auth.set_password("bob", "bob-secret-22")
-    return tmp_path
-
-
-@pytest.fixture()
-def login_app(users, tmp_path, monkeypatch, journal_url):  # SQLite, or both backends with @both_backends
-    return make_app(tmp_path, monkeypatch, db=journal_url, require_login=True, secret_key="test-secret")
+from test_web_fixtures import CSRF_RE, client_for, csrf_of, login, make_app
 
 
 @pytest.mark.parametrize("host", ["0.0.0.0", "192.168.1.20", "::", "example.org"])
@@ -82,9 +61,9 @@ def test_requests_without_a_session_are_refused(login_app):
 
 def test_login_wrong_password_and_tampered_cookie(login_app):
     client = client_for(login_app)
-    assert _login(client, "alice", "not-her-password").status_code == 401
+    assert login(client, "alice", "not-her-password", next_path="/journal").status_code == 401
     assert client.get("/api/profiles").status_code == 401
-    r = _login(client, "alice", "alice-secret-1")
+    r = login(client, "alice", "alice-secret-1", next_path="/journal")
     assert r.status_code == 303 and r.headers["location"] == "/journal"
     assert client.get("/api/profiles").status_code == 200
     cookie = client.cookies.get("photodose_session")
@@ -103,7 +82,7 @@ def test_login_redirect_stays_on_this_site(login_app):
 def test_csrf_less_form_posts_are_rejected(login_app):
     client = client_for(login_app)
     assert client.post("/login", data={"user": "alice", "password": "alice-secret-1"}).status_code == 403
-    _login(client, "alice", "alice-secret-1")
+    login(client, "alice", "alice-secret-1", next_path="/journal")
     assert client.post("/profile/new", data={"name": "Alice"}).status_code == 403
     assert client.post("/profile/new", data={"name": "Alice", "csrf_token": "forged"}).status_code == 403
     assert client.get("/api/profiles").json() == []  # nothing was written
@@ -120,8 +99,8 @@ def test_csrf_less_form_posts_are_rejected(login_app):
 @both_backends
 def test_one_user_cannot_read_another_users_profile(login_app):
     alice, bob = client_for(login_app), client_for(login_app)
-    _login(alice, "alice", "alice-secret-1")
-    _login(bob, "bob", "bob-secret-22")
+    login(alice, "alice", "alice-secret-1", next_path="/journal")
+    login(bob, "bob", "bob-secret-22", next_path="/journal")
     pid = alice.post("/api/profiles", json={"name": "Alice"}).json()["id"]
     alice.post(f"/api/profiles/{pid}/outcomes", json={"instrument": "phq9", "items": [2] * 9})
     assert [p["name"] for p in alice.get("/api/profiles").json()] == ["Alice"]
