@@ -22,8 +22,8 @@ from photodose.planning.planner import plan
 from photodose.planning.request import PlanRequest
 
 HEAD3D = "head3d:2e4"
-# a custom cortex window (J/cm2) whose goal sqrt(0.25 x 0.5) needs 20-30 min of the generic headset at F3 + F4
-CORTEX_WINDOW = (0.25, 0.5)
+# a custom cortex window (J/cm2) whose goal sqrt(0.1 x 0.2) needs 20-30 min of the generic headset at F3 + F4
+CORTEX_WINDOW = (0.1, 0.2)
 
 
 def _request(**kw) -> PlanRequest:

@@ -7,7 +7,7 @@ import pytest
 
 from photodose.devices.model import Channel, Device, Layout
 from photodose.optics.emission import EmissionSpectrum
-from photodose.optics.sites import body_stack
+from photodose.optics.sites import body_stack, layer_table
 from photodose.dosimetry.session_dose import compute_session_dose
 
 PANEL = "generic-panel-660-850"
@@ -80,14 +80,15 @@ def test_darker_phototype_gets_less_dose_at_depth():
 def test_elated2_scalp_and_cortical_dose():
     # ELATED-2: 823 nm, 28.7 cm2, 36.2 mW/cm2, 30 min (Cassano et al. 2018, pbm_facts.md s.4)
     dev = contact_area_device(823, 36.2, 28.7)
-    cortex = compute_session_dose(dev, 0.0, 1800, "forehead", "III", target_depth_mm=15.0)
+    tops = {layer["name"]: layer["top_mm"] for layer in layer_table("forehead")}
+    cortex = compute_session_dose(dev, 0.0, 1800, "forehead", "III", target_depth_mm=tops["grey_matter"] + 0.5)
     assert round(cortex["surface"]["fluence_j_cm2"], 1) == 65.2
     share_cortex = cortex["target"]["fluence_j_cm2"] / cortex["surface"]["fluence_j_cm2"]
     # a few percent of the scalp dose reaches the cortex, as the head models report (the forehead stack uses the
     # head tissues of Cassano et al. 2019, Neurophotonics 6(1) 015004, Table 1)
     assert 0.01 < share_cortex < 0.10
     # ... and it falls steeply into white matter (Cassano's mus' 49 /cm, mua 0.92 /cm at 810 nm)
-    deep = compute_session_dose(dev, 0.0, 1800, "forehead", "III", target_depth_mm=20.0)
+    deep = compute_session_dose(dev, 0.0, 1800, "forehead", "III", target_depth_mm=tops["white_matter"] + 2.5)
     assert deep["target"]["fluence_j_cm2"] < 0.1 * cortex["target"]["fluence_j_cm2"]
 
 

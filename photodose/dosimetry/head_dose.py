@@ -308,9 +308,10 @@ def head_dose_and_fluence(device_id, positions: list[str], minutes: float, wavel
         photons=sum(r.result.photons for r in runs), seed=seed, batches=first.batches, threads=first.threads,
         seconds=sum(r.result.seconds for r in runs), head_model=str(model.meta["name"]),
         assumptions=[
-            "head: ICBM152 2009a brain with uniform scalp 4 mm, skull 6 mm and CSF 2 mm shells (no frontal sinus)",
-            "optical properties: Cassano 2019 Table 1 at 810 nm, other wavelengths by photodose's spectral "
-            "extrapolation of those anchors (tissues.yaml)",
+            "head: ICBM152 2009a brain with uniform scalp {scalp:g} mm, skull {skull:g} mm and CSF {csf:g} mm shells "
+            "(no frontal sinus)".format(**model.meta["thickness_mm"]),
+            "optical properties: Cassano 2019 Table 1 at 670, 810, 850, 980 and 1064 nm, scaled through an assumed "
+            "composition's spectrum between them (tissues.yaml)",
             f"target '{target_name}': grey matter within the target radius of the cortex under its 10-20 positions",
             f"scalp fluence: mean over scalp voxels within {model.scalp_radius_mm:g} mm of each position "
             "(photodose assumption)",

@@ -24,8 +24,8 @@ from pathlib import Path
 
 import numpy as np
 
-SCALP_MM = 4.0   # as the forehead layered stack (sites.yaml 'forehead': scalp 4.0 mm + epidermis 0.1 mm)
-SKULL_MM = 6.0   # forehead stack 6.5 mm, rounded to whole millimetres
+SCALP_MM = 5.0   # the forehead layered stack's soft tissue (sites.yaml 'forehead': 5.2 mm), to whole millimetres
+SKULL_MM = 8.0   # the forehead stack's frontal bone (8.3 mm), to whole millimetres
 CSF_MM = 2.0     # forehead stack 2.0 mm
 CLOSING_MM = 5
 LABELS = ("air", "scalp", "skull", "csf", "grey_matter", "white_matter")
