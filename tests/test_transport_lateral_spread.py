@@ -10,7 +10,7 @@ from photodose.transport.lateral_spread import BAND_EDGES_MM, SPREAD_GRID, band_
 
 
 def test_a_uniform_disc_of_absorbed_power_has_its_own_radius_as_spread():
-    """A top hat of radius 2 mm at every depth: s = sqrt(2 <r^2>) = 2 mm (0.1 mm rings: within 0.5 %)."""
+    """A top hat of radius 2 mm at every depth: s = sqrt(2 <r^2>) = 2 mm (0.2 mm rings: within 0.5 %)."""
     g = SPREAD_GRID
     r = (np.arange(g.nr) + 0.5) * g.dr_mm
     tally = np.zeros((g.nr, g.nz))

@@ -35,7 +35,7 @@ from ..optics.layers import LayerStack
 from .result import Grid
 
 BAND_EDGES_MM = (0.0, 0.1, 0.2, 0.5, 1.0, 2.0, 4.0, 8.0, 16.0, 32.0)
-SPREAD_GRID = Grid(dz_mm=0.05, nz=int(BAND_EDGES_MM[-1] / 0.05) + 1, dr_mm=0.1, nr=401, na=1)
+SPREAD_GRID = Grid(dz_mm=0.1, nz=int(BAND_EDGES_MM[-1] / 0.1) + 1, dr_mm=0.2, nr=201, na=1)
 DEFAULT_PHOTONS = 20_000
 
 
@@ -71,7 +71,8 @@ def band_spread_mm(absorbed_rz: np.ndarray, grid: Grid) -> tuple[np.ndarray, np.
 def lateral_spread(stack: LayerStack, photons: int = DEFAULT_PHOTONS, seed: int = 1) -> LateralSpread:
     """The depth-resolved lateral spread s(z) of ``stack`` under a pencil beam (module docstring); cached on disk."""
     key = cache.cache_key({"kind": "lateral_spread", "stack": stack.to_json_dict(), "photons": int(photons),
-                           "seed": int(seed), "bands": list(BAND_EDGES_MM), "code": code_version()})
+                           "seed": int(seed), "bands": list(BAND_EDGES_MM), "code": code_version(),
+                           "grid": [SPREAD_GRID.dz_mm, SPREAD_GRID.nz, SPREAD_GRID.dr_mm, SPREAD_GRID.nr]})
     hit = cache.load(key)
     if hit is not None:
         return LateralSpread(tuple(hit["depth_mm"]), tuple(hit["spread_mm"]), int(photons), cached=True)
