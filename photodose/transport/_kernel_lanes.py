@@ -122,6 +122,42 @@ def launch_into_lane(f, iv, rng, j, table, start_layer, n_above, rsp_collimated,
     return rsp
 
 
+@njit(cache=True, inline="always")
+def lane_redraw_azimuth(f, rng, j):
+    """Lane ``j``'s azimuth point fell outside the unit disc: draw until one falls inside, then spin (MCML)."""
+    s0, s1, s2, s3 = rng[j], rng[LANES + j], rng[2 * LANES + j], rng[3 * LANES + j]
+    while True:
+        a, b, s0, s1, s2, s3 = next_pair(s0, s1, s2, s3)
+        q = a * a + b * b
+        if q <= 1.0:
+            break
+    rng[j], rng[LANES + j], rng[2 * LANES + j], rng[3 * LANES + j] = s0, s1, s2, s3
+    cosp, sinp = disc_azimuth(a, b, q)
+    f[UX * LANES + j], f[UY * LANES + j], f[UZ * LANES + j] = spin(
+        f[UX * LANES + j], f[UY * LANES + j], f[UZ * LANES + j], f[COST * LANES + j], cosp, sinp)
+
+
+@njit(cache=True, inline="always")
+def lane_cross_or_reflect(f, rng, j, table, layer):
+    """MCML's all-or-none crossing of lane ``j`` at its layer's boundary; returns (transmitted, new uz)."""
+    transmit, ux, uy, uz, s0, s1, s2, s3 = cross_or_reflect(
+        table, layer, f[UX * LANES + j], f[UY * LANES + j], f[UZ * LANES + j],
+        rng[j], rng[LANES + j], rng[2 * LANES + j], rng[3 * LANES + j])
+    rng[j], rng[LANES + j], rng[2 * LANES + j], rng[3 * LANES + j] = s0, s1, s2, s3
+    f[UX * LANES + j], f[UY * LANES + j], f[UZ * LANES + j] = ux, uy, uz
+    return transmit, uz
+
+
+@njit(cache=True, inline="always")
+def lane_roulette(f, rng, j):
+    """MCML's roulette on lane ``j``'s weight; returns (new weight, weight added: + on survival, - on death)."""
+    w, added, s0, s1, s2, s3 = roulette(f[W * LANES + j], rng[j], rng[LANES + j], rng[2 * LANES + j],
+                                        rng[3 * LANES + j])
+    rng[j], rng[LANES + j], rng[2 * LANES + j], rng[3 * LANES + j] = s0, s1, s2, s3
+    f[W * LANES + j] = w
+    return w, added
+
+
 @njit(cache=True, fastmath={"contract"}, error_model="numpy")
 def _advance(f, iv, rng, inv_dz, nz, inv_dr, nr, radial):
     """One event for every lane, branch-free (a SIMD loop): hop, then drop + spin or cross-or-reflect."""
@@ -240,31 +276,13 @@ def _photons_lanes(nphot, rng, table, start_layer, n_above, rsp_collimated,
             if not dead:
                 layer = iv[LAYER * LANES + j]
                 if code & AZIMUTH_REDRAW:
-                    s0, s1, s2, s3 = rng[j], rng[LANES + j], rng[2 * LANES + j], rng[3 * LANES + j]
-                    while True:
-                        a, b, s0, s1, s2, s3 = next_pair(s0, s1, s2, s3)
-                        q = a * a + b * b
-                        if q <= 1.0:
-                            break
-                    rng[j], rng[LANES + j], rng[2 * LANES + j], rng[3 * LANES + j] = s0, s1, s2, s3
-                    cosp, sinp = disc_azimuth(a, b, q)
-                    ux, uy, uz = spin(f[UX * LANES + j], f[UY * LANES + j], f[UZ * LANES + j],
-                                      f[COST * LANES + j], cosp, sinp)
-                    f[UX * LANES + j] = ux
-                    f[UY * LANES + j] = uy
-                    f[UZ * LANES + j] = uz
+                    lane_redraw_azimuth(f, rng, j)
                 w = f[W * LANES + j]
                 if code & STUCK:   # parallel to a non-scattering layer: never leaves it; count as removed
                     sums[ROULETTE_NET] -= w
                     dead = True
                 elif code & BOUNDARY:
-                    transmit, ux, uy, uz, s0, s1, s2, s3 = cross_or_reflect(
-                        table, layer, f[UX * LANES + j], f[UY * LANES + j], f[UZ * LANES + j],
-                        rng[j], rng[LANES + j], rng[2 * LANES + j], rng[3 * LANES + j])
-                    rng[j], rng[LANES + j], rng[2 * LANES + j], rng[3 * LANES + j] = s0, s1, s2, s3
-                    f[UX * LANES + j] = ux
-                    f[UY * LANES + j] = uy
-                    f[UZ * LANES + j] = uz
+                    transmit, uz = lane_cross_or_reflect(f, rng, j, table, layer)
                     going_up = uz < 0.0
                     leaves = (going_up and layer == 0) or ((not going_up) and layer == last)
                     if transmit and leaves:
@@ -278,11 +296,8 @@ def _photons_lanes(nphot, rng, table, start_layer, n_above, rsp_collimated,
                         iv[LAYER * LANES + j] = layer
                         _load_layer(f, j, table, layer)
                 if not dead and code & ROULETTE:
-                    w, added, s0, s1, s2, s3 = roulette(w, rng[j], rng[LANES + j], rng[2 * LANES + j],
-                                                        rng[3 * LANES + j])
-                    rng[j], rng[LANES + j], rng[2 * LANES + j], rng[3 * LANES + j] = s0, s1, s2, s3
+                    w, added = lane_roulette(f, rng, j)
                     sums[ROULETTE_NET] += added
-                    f[W * LANES + j] = w
                     dead = w == 0.0
                 if dead:
                     layer_sums[layer] += f[ABSORBED_HERE * LANES + j]

@@ -16,12 +16,11 @@ import math
 import numpy as np
 from numba import njit, prange
 
-from ._kernel_lanes import (ABSORBED_HERE, AZIMUTH_REDRAW, BOUNDARY, CELL, CODE, COST, DEPOSIT, DWA, EVENTS_HERE,
-                            LANES, LAYER, N_FLOAT_ROWS, N_INT_ROWS, RARE, ROULETTE, STUCK, UX, UY, UZ, W, X,
-                            Y, Z, _advance, _load_layer, lane_states, launch_into_lane)
-from ._rng import next_pair
-from ._walk import (EVENTS, ROULETTE_NET, SPECULAR, cross_or_reflect, disc_azimuth, roulette, spin,
-                    tally_escape)
+from ._kernel_lanes import (ABSORBED_HERE, AZIMUTH_REDRAW, BOUNDARY, CELL, CODE, DEPOSIT, DWA, EVENTS_HERE,
+                            LANES, LAYER, N_FLOAT_ROWS, N_INT_ROWS, RARE, ROULETTE, STUCK, W, X,
+                            Y, Z, _advance, _load_layer, lane_cross_or_reflect, lane_redraw_azimuth, lane_roulette,
+                            lane_states, launch_into_lane)
+from ._walk import EVENTS, ROULETTE_NET, SPECULAR, tally_escape
 
 
 @njit(cache=True, fastmath={"contract"}, error_model="numpy")
@@ -83,26 +82,14 @@ def _photons_reweighted(nphot, rng, table, dmua, varying, abs_k, start_layer, n_
                             layer_sums[k, layer] += dwa * ratio[j, k]
                         f[ABSORBED_HERE * LANES + j] = 0.0
                     if code & AZIMUTH_REDRAW:
-                        s0, s1, s2, s3 = rng[j], rng[LANES + j], rng[2 * LANES + j], rng[3 * LANES + j]
-                        q = 2.0
-                        while q > 1.0:
-                            a, b, s0, s1, s2, s3 = next_pair(s0, s1, s2, s3)
-                            q = a * a + b * b
-                        rng[j], rng[LANES + j], rng[2 * LANES + j], rng[3 * LANES + j] = s0, s1, s2, s3
-                        cosp, sinp = disc_azimuth(a, b, q)
-                        f[UX * LANES + j], f[UY * LANES + j], f[UZ * LANES + j] = spin(
-                            f[UX * LANES + j], f[UY * LANES + j], f[UZ * LANES + j], f[COST * LANES + j], cosp, sinp)
+                        lane_redraw_azimuth(f, rng, j)
                 w = f[W * LANES + j]
                 if code & STUCK:   # parallel to a non-scattering layer: never leaves it; removed
                     for k in range(nk):
                         sums[k, ROULETTE_NET] -= w * ratio[j, k]
                     dead = True
                 elif code & BOUNDARY:
-                    transmit, ux, uy, uz, s0, s1, s2, s3 = cross_or_reflect(
-                        table, layer, f[UX * LANES + j], f[UY * LANES + j], f[UZ * LANES + j],
-                        rng[j], rng[LANES + j], rng[2 * LANES + j], rng[3 * LANES + j])
-                    rng[j], rng[LANES + j], rng[2 * LANES + j], rng[3 * LANES + j] = s0, s1, s2, s3
-                    f[UX * LANES + j], f[UY * LANES + j], f[UZ * LANES + j] = ux, uy, uz
+                    transmit, uz = lane_cross_or_reflect(f, rng, j, table, layer)
                     going_up = uz < 0.0
                     if transmit and ((going_up and layer == 0) or ((not going_up) and layer == last)):
                         for k in range(nk):
@@ -117,12 +104,9 @@ def _photons_reweighted(nphot, rng, table, dmua, varying, abs_k, start_layer, n_
                         iv[LAYER * LANES + j] = layer
                         _load_layer(f, j, table, layer)
                 if not dead and code & ROULETTE:   # on the reference weight; every target keeps its ratio
-                    w, added, s0, s1, s2, s3 = roulette(w, rng[j], rng[LANES + j], rng[2 * LANES + j],
-                                                        rng[3 * LANES + j])
-                    rng[j], rng[LANES + j], rng[2 * LANES + j], rng[3 * LANES + j] = s0, s1, s2, s3
+                    w, added = lane_roulette(f, rng, j)
                     for k in range(nk):
                         sums[k, ROULETTE_NET] += added * ratio[j, k]
-                    f[W * LANES + j] = w
                     dead = w == 0.0
                 if dead:
                     for k in range(nk):
