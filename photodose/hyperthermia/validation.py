@@ -55,52 +55,53 @@ def dome_minutes_to_target(people=REFERENCE_PEOPLE, target_c: float = 38.5, limi
             for p in people]
 
 
-def iguchi_cases():
-    """(person, chamber) pairs spanning Iguchi 2012's cohort (mean +/- 1 SD size, both sexes) and room humidity."""
-    d = datasets()["iguchi2012_chamber"]
+IGUCHI_BODIES = ((1.752, 69.4), (1.636, 54.6), (1.868, 84.2))   # the cohort's mean and mean +/- 1 SD
+SAUNA_BODIES = ((1.65, 60.0), (1.78, 75.0))  # photodose assumption: the abstracts give no height or mass
+
+
+def seated_dry_heat_cases(key: str, bodies):
+    """(person, chamber) pairs for the seated dry-heat dataset ``key``: each body of ``bodies`` in both sexes at
+    the dataset's age, at its stated relative humidity, else at the room's water vapour (``ROOM_VAPOUR_KPA``);
+    mean radiant temperature = air temperature, head inside."""
+    d = datasets()[key]
     air = float(d["air_temperature_c"])
-    sizes = ((1.752, 69.4), (1.636, 54.6), (1.868, 84.2))
-    for sex, (h, w), vp in itertools.product(("male", "female"), sizes, ROOM_VAPOUR_KPA):
-        rh = 100.0 * vp / saturation_vapour_pressure_kpa(air)
-        yield (Person(height_m=h, weight_kg=w, age_years=22, sex=sex),
+    humidity = ([float(d["relative_humidity_percent"])] if "relative_humidity_percent" in d
+                else [100.0 * vp / saturation_vapour_pressure_kpa(air) for vp in ROOM_VAPOUR_KPA])
+    for sex, (h, w), rh in itertools.product(("male", "female"), bodies, humidity):
+        yield (Person(height_m=h, weight_kg=w, age_years=int(d["age_years"]), sex=sex),
                Chamber(air_temperature_c=air, mean_radiant_temperature_c=air, relative_humidity_percent=rh,
                        head_outside=False, posture="sitting"))
 
 
-SAUNA_BODIES = ((1.65, 60.0), (1.78, 75.0))  # photodose assumption: the abstracts give no height or mass
+def iguchi_cases():
+    """(person, chamber) pairs spanning Iguchi 2012's cohort (mean +/- 1 SD size, both sexes) and room humidity."""
+    return seated_dry_heat_cases("iguchi2012_chamber", IGUCHI_BODIES)
 
 
 def sauna_cases(key: str):
     """(person, chamber) pairs for the dry-sauna dataset ``key`` (mundel2006_sauna, su2025_sauna), seated."""
-    d = datasets()[key]
-    air = float(d["air_temperature_c"])
-    age = {"mundel2006_sauna": 29, "su2025_sauna": 24}[key]
-    humidity = ([float(d["relative_humidity_percent"])] if "relative_humidity_percent" in d
-                else [100.0 * vp / saturation_vapour_pressure_kpa(air) for vp in ROOM_VAPOUR_KPA])
-    for sex, (h, w), rh in itertools.product(("male", "female"), SAUNA_BODIES, humidity):
-        yield (Person(height_m=h, weight_kg=w, age_years=age, sex=sex),
-               Chamber(air_temperature_c=air, mean_radiant_temperature_c=air, relative_humidity_percent=rh,
-                       head_outside=False, posture="sitting"))
+    return seated_dry_heat_cases(key, SAUNA_BODIES)
+
+
+def heat_curves(cases, minutes: float):
+    """JOS-3 curves for each (person, chamber) of ``cases`` over ``minutes`` of heat."""
+    return [simulate_core_temperature(person, chamber, heating_minutes=minutes) for person, chamber in cases]
 
 
 def sauna_curves(key: str):
     """JOS-3 curves for each of :func:`sauna_cases` over the dataset's minutes."""
-    minutes = float(datasets()[key]["minutes"])
-    return [simulate_core_temperature(person, chamber, heating_minutes=minutes) for person, chamber in sauna_cases(key)]
+    return heat_curves(sauna_cases(key), float(datasets()[key]["minutes"]))
 
 
 def chamber_rise() -> list[float]:
     """Predicted rise of core temperature after Iguchi 2012's 30 minutes, for each of :func:`iguchi_cases`."""
     minutes = float(datasets()["iguchi2012_chamber"]["minutes"])
-    out = []
-    for person, chamber in iguchi_cases():
-        curve = simulate_core_temperature(person, chamber, heating_minutes=minutes)
-        out.append(curve.at(minutes) - curve.baseline_core_c)
-    return out
+    return [curve.at(minutes) - curve.baseline_core_c for curve in heat_curves(iguchi_cases(), minutes)]
 
 
 def figure_png(path) -> str:
-    """Measured vs predicted, two panels (dome time to 38.5 degC; 73 degC chamber rise), written to ``path``."""
+    """Measured vs predicted, three panels (dome time to 38.5 degC; seated dry-heat rises, 73 degC chamber and 58
+    degC sauna; the 71.1 degC sauna's end temperature), written to ``path``."""
     import matplotlib
 
     matplotlib.use("Agg")
@@ -126,10 +127,10 @@ def figure_png(path) -> str:
                 "(dome temperature fitted to the mean; dotted: bodies across 18-45 y, BMI<=30)")
     a.legend(fontsize=7, loc="upper left")
     i = d["iguchi2012_chamber"]
-    for person, ch in iguchi_cases():
-        c = simulate_core_temperature(person, ch, heating_minutes=float(i["minutes"]))
-        a_ = [t - c.baseline_core_c for t in c.core_temperature_c]
-        b.plot(c.minutes, a_, color="C0" if person.sex == "male" else "C3", lw=0.8, alpha=0.7)
+    cases = list(iguchi_cases())
+    for (person, _), c in zip(cases, heat_curves(cases, float(i["minutes"]))):
+        b.plot(c.minutes, [t - c.baseline_core_c for t in c.core_temperature_c],
+               color="C0" if person.sex == "male" else "C3", lw=0.8, alpha=0.7)
     b.plot([i["minutes"]], [i["rise_c"]], "ks", ms=8, label="73 C chamber: measured mean rise at 30 min (n=25)")
     b.plot([], [], color="C0", label="JOS-3 men, cohort size +/-1 SD, room humidity 0.8-1.6 kPa")
     b.plot([], [], color="C3", label="JOS-3 women, same")
