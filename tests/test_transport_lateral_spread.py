@@ -47,3 +47,12 @@ def test_the_safety_gate_gives_a_contact_laser_its_monte_carlo_spread_and_a_pane
     assert 1.0 < laser.heat_source.lateral_spread_mm[0] < 6.0
     panel = session_context(load_device("joovv-solo-3"), site="knee", distance_mm=152.4, session_seconds=600.0)
     assert panel.heat_source.lateral_spread_mm is None
+
+
+def test_the_spread_is_cached_on_disk_and_read_back_the_same(private_planning_cache):
+    stack = body_stack("hand", 685, "II")
+    first = lateral_spread(stack, photons=2000, seed=9)
+    again = lateral_spread(stack, photons=2000, seed=9)
+    assert not first.cached and again.cached
+    assert again.spread_mm == first.spread_mm and again.depth_mm == first.depth_mm
+    assert not lateral_spread(stack, photons=2000, seed=10).cached     # the seed is part of the key
