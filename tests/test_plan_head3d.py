@@ -22,8 +22,8 @@ from photodose.planning.planner import plan
 from photodose.planning.request import PlanRequest
 
 HEAD3D = "head3d:2e4"
-# a custom cortex window (J/cm2) whose goal sqrt(0.1 x 0.2) needs 20-30 min of the generic headset at F3 + F4
-CORTEX_WINDOW = (0.1, 0.2)
+# a custom cortex window (J/cm2) whose goal sqrt(0.15 x 0.3) needs 20-30 min of the generic headset at F3 + F4
+CORTEX_WINDOW = (0.15, 0.3)
 
 
 def _request(**kw) -> PlanRequest:
@@ -55,9 +55,10 @@ def test_minutes_come_from_the_head_cortex_fluence(head_plan):
     assert head_plan.session_seconds / 60 == pytest.approx(goal / head.cortex_fluence_j_cm2_per_min, rel=1e-3)
     assert head_plan.target.fluence_j_cm2_nominal == pytest.approx(
         head.cortex_fluence_j_cm2_per_min * head_plan.session_seconds / 60, rel=1e-3)
-    # the sum over channels of E phi t is the head's number, not the flat stack's (which differs by > 3 errors)
+    # the sum over channels of E phi t is the head's number, not the flat stack's (which differs from it, so the
+    # checks above tell the two apart)
     flat = head.flat_stack_cortex_fluence_j_cm2_per_min
-    assert abs(flat - head.cortex_fluence_j_cm2_per_min) > 3 * head.cortex_fluence_stderr_j_cm2_per_min
+    assert flat != pytest.approx(head.cortex_fluence_j_cm2_per_min, rel=0.05)
 
 
 def test_the_plan_records_the_head_run(head_plan):

@@ -31,23 +31,45 @@ def test_head_ships_small_with_its_provenance_and_licence(model):
 
 
 def test_forehead_scalp_and_skull_thickness_within_strangman2014_ranges(model):
-    """Thickness along the inward normal under six forehead positions, averaged (2 mm voxels measure a 4 mm
-    shell as 2.25-5.75 mm along oblique rays), against the five-tissue Colin27 head of Strangman et al. 2014:
-    scalp 3.6-11.2 mm, skull 2.5-10.5 mm."""
-    scalp, skull, csf = [], [], []
-    for pos in FOREHEAD:
-        p, n = H.scalp_point(model, pos)
-        runs = H.depth_profile(model, p, n)
-        assert [lab for lab, _ in runs[:3]] == [H.SCALP, H.SKULL, H.CSF], pos
-        scalp.append(runs[0][1])
-        skull.append(runs[1][1])
-        csf.append(runs[2][1])
+    """Thickness under six forehead positions (each the mean over a 5-degree patch), against the five-tissue
+    Colin27 head of Strangman et al. 2014: scalp 3.6-11.2 mm, skull 2.5-10.5 mm; the CSF shell 2 mm."""
+    layers = [H.layers_under(model, pos) for pos in FOREHEAD]
     lo, hi = model.meta["thickness_check"]["scalp_range_mm"]
-    assert lo <= np.mean(scalp) <= hi
+    assert all(lo <= row["scalp_mm"] <= hi for row in layers)
     lo, hi = model.meta["thickness_check"]["skull_range_mm"]
-    assert lo <= np.mean(skull) <= hi
-    assert np.mean(skull) == pytest.approx(model.meta["thickness_mm"]["skull"], abs=1.0)
-    assert np.mean(csf) == pytest.approx(model.meta["thickness_mm"]["csf"], abs=1.0)
+    assert all(lo <= row["skull_mm"] <= hi for row in layers)
+    assert np.mean([row["csf_mm"] for row in layers]) == pytest.approx(model.meta["thickness_mm"]["csf"], abs=0.5)
+
+
+REGION_POSITIONS = {"frontal": ("Fp1", "Fp2", "F3", "F4"), "parietal": ("C3", "C4", "P3", "P4"),
+                    "temporal": ("T7", "T8"), "occipital": ("O1", "O2")}
+
+
+def test_skull_varies_over_the_head_as_the_two_ct_studies_measured_it(model):
+    """Skull under each bone's positions within 1 mm of the region's value (the mean of J Craniofac Surg 2021 and
+    Thulung 2019), and inside Thulung's mean +- 2 SD; the temporal squama thinnest, as both studies find."""
+    spec = model.meta["regional_thickness"]["skull"]
+    skull = {region: np.mean([H.layers_under(model, pos)["skull_mm"] for pos in positions])
+             for region, positions in REGION_POSITIONS.items()}
+    for region, mm in skull.items():
+        assert mm == pytest.approx(spec["regions"][region]["mm"], abs=1.0), region
+        _, mean, sd = spec["studies_mm"][region]
+        assert mean - 2 * sd <= mm <= mean + 2 * sd, region
+    assert skull["temporal"] < min(skull["frontal"], skull["parietal"], skull["occipital"]) - 2.0
+
+
+def test_scalp_is_thicker_at_the_temples_and_lateral_forehead_than_at_the_midline(model):
+    """Soft tissue: temples 10.4 mm (Wysong 2013 and its companion study, subcutaneous tissue by MRI), lower
+    lateral forehead 9.0 mm and midline 5.2 mm (Cakmakoglu 2025), each within 1.5 mm under its positions (the
+    blend between anchors thins the narrow lateral-forehead band)."""
+    spec = model.meta["regional_thickness"]["scalp"]["regions"]
+    temples = np.mean([H.layers_under(model, pos)["scalp_mm"] for pos in ("T7", "T8")])
+    lateral = np.mean([H.layers_under(model, pos)["scalp_mm"] for pos in ("AF7", "AF8")])
+    midline = np.mean([H.layers_under(model, pos)["scalp_mm"] for pos in ("Fp1", "Fp2", "AF3", "AF4")])
+    assert temples == pytest.approx(spec["temporal"]["mm"], abs=1.5)
+    assert lateral == pytest.approx(spec["forehead_lateral_lower"]["mm"], abs=1.5)
+    assert midline == pytest.approx(spec["forehead_midline"]["mm"], abs=1.5)
+    assert temples > lateral > midline + 1.5
 
 
 def test_10_20_positions_land_on_this_heads_scalp_near_the_template_positions(model):
@@ -95,7 +117,7 @@ def test_head_run_identical_across_thread_counts(model):
 
 @pytest.fixture(scope="module")
 def wavelength_runs(model):
-    return {nm: _f3_f4_run(model, nm, 30_000) for nm in (670, 810, 980, 1064)}
+    return {nm: _f3_f4_run(model, nm, 100_000) for nm in (670, 810, 980, 1064)}
 
 
 def test_cassano2019_810_nm_delivers_more_to_the_dlpfc_than_670_and_980(wavelength_runs):
@@ -120,18 +142,19 @@ def test_cassano2019_810_nm_delivers_more_to_the_dlpfc_than_1064(wavelength_runs
     assert f810 - f > 3 * np.hypot(s810, s)
 
 
-def test_head_cortex_fluence_agrees_with_the_flat_forehead_stack_within_a_factor_2_5():
-    """Same tissues, independent geometry and kernel: the curved head (sulcal CSF, oblique layers) and the flat
-    five-layer stack give the cortex fluence under a forehead device within a factor 2.5 (a consistency bound,
-    photodose's choice). The head gives less: 0.47x with the measured-mean frontal scalp and bone (5 + 8 mm
-    shells), 0.62-0.69x with the former 4 + 6 mm; the thicker the layers above the cortex, the more light a curved
-    head loses sideways before it, and the target averages over sulci the flat stack does not have."""
+def test_head_cortex_fluence_agrees_with_the_flat_forehead_stack_within_a_factor_2():
+    """Same tissues and depth (the head's layers under F3/F4 are within a few tenths of a millimetre of the flat
+    forehead stack's 5.2 + 8.3 + 2 mm), independent geometry and kernel: the head's target (the cortical surface,
+    grey matter touching CSF, within 15 mm of the cortex under F3 and F4) and the flat stack's top 2 mm of grey
+    matter agree within a factor 2 (photodose's consistency bound). The head gives less (0.7x here, 0.97x for the
+    ELATED-2 pad of docs/head.md): a curved
+    head loses light sideways above the cortex, and its surface includes sulcal walls."""
     from photodose.dosimetry.head_dose import head_dose
 
-    dose = head_dose("generic-headset-810", ["F3", "F4"], 20, photons=40_000)
+    dose = head_dose("generic-headset-810", ["F3", "F4"], 20, photons=60_000)
     assert dose.cortex_fluence_stderr_j_cm2 < 0.2 * dose.cortex_fluence_j_cm2
     ratio = dose.cortex_fluence_j_cm2 / dose.flat_stack.cortex_fluence_j_cm2
-    assert 0.4 < ratio < 2.5
+    assert 0.5 < ratio < 2.0, ratio
     assert 0 < dose.fraction_at_cortex < 1 and 0 < dose.energy_fraction_at_cortex < dose.grey_matter.absorbed_fraction
     assert dose.scalp_fluence_j_cm2 > 5 * dose.cortex_fluence_j_cm2
 

@@ -33,7 +33,8 @@ class GreyMatterSummary(BaseModel):
 
 
 class SiteAnatomy(BaseModel):
-    """Tissue met going inward along the scalp normal under a position (2 mm voxels: +-1 mm)."""
+    """Tissue met going inward along the scalp normal under a position: the mean over a 5-degree patch (see
+    :func:`photodose.transport.head.layers_under`)."""
 
     model_config = ConfigDict(frozen=True)
     position: str
@@ -51,7 +52,7 @@ class FlatStackAnswer(BaseModel):
     cortex_fluence_j_cm2: float
     cortex_fluence_stderr_j_cm2: float
     fraction_at_cortex: float         # cortex fluence / incident fluence
-    energy_fraction_at_cortex: float  # absorbed in grey matter within the radius / emitted
+    energy_fraction_at_cortex: float  # absorbed in the target's cortical surface / emitted
     grey_matter_depth_mm: float
     note: str
 
@@ -177,18 +178,7 @@ def _flat_stack(channels_nm_w: list[tuple[float, float]], seconds: float, radius
 def _anatomy(model, position: str) -> SiteAnatomy:
     from ..transport import head as H
 
-    p, n = H.scalp_point(model, position)
-    runs = H.depth_profile(model, p, n, depth_mm=60.0)
-    thickness = {H.SCALP: 0.0, H.SKULL: 0.0, H.CSF: 0.0}
-    depth = 0.0
-    for label, mm in runs:
-        if label == H.GREY:
-            break
-        if label in thickness:
-            thickness[label] += mm
-        depth += mm
-    return SiteAnatomy(position=position, scalp_mm=thickness[H.SCALP], skull_mm=thickness[H.SKULL],
-                       csf_mm=thickness[H.CSF], scalp_to_cortex_mm=depth)
+    return SiteAnatomy(position=position, **H.layers_under(model, position))
 
 
 def head_dose(device_id, positions: list[str], minutes: float, wavelength_nm: float | None = None,
@@ -308,11 +298,14 @@ def head_dose_and_fluence(device_id, positions: list[str], minutes: float, wavel
         photons=sum(r.result.photons for r in runs), seed=seed, batches=first.batches, threads=first.threads,
         seconds=sum(r.result.seconds for r in runs), head_model=str(model.meta["name"]),
         assumptions=[
-            "head: ICBM152 2009a brain with uniform scalp {scalp:g} mm, skull {skull:g} mm and CSF {csf:g} mm shells "
-            "(no frontal sinus)".format(**model.meta["thickness_mm"]),
+            "head: ICBM152 2009a brain with scalp and skull shells of measured regional mean thickness (here "
+            f"scalp {np.mean([s.scalp_mm for s in sites]):.1f} mm and skull {np.mean([s.skull_mm for s in sites]):.1f} "
+            f"mm under the positions) and a {model.meta['thickness_mm']['csf']:g} mm CSF shell (no frontal sinus, "
+            "no temporalis muscle)",
             "optical properties: Cassano 2019 Table 1 at 670, 810, 850, 980 and 1064 nm, scaled through an assumed "
             "composition's spectrum between them (tissues.yaml)",
-            f"target '{target_name}': grey matter within the target radius of the cortex under its 10-20 positions",
+            f"target '{target_name}': the cortical surface (grey matter touching CSF) within the target radius of the "
+            "cortex under its 10-20 positions",
             f"scalp fluence: mean over scalp voxels within {model.scalp_radius_mm:g} mm of each position "
             "(photodose assumption)",
             "the 10-20 positions of the MNI template scalp moved radially onto this head's scalp",
@@ -320,6 +313,7 @@ def head_dose_and_fluence(device_id, positions: list[str], minutes: float, wavel
             "fraction_at_cortex: target fluence over the nominal incident fluence (power per site x time over the "
             "device's emitting area)",
         ],
-        citations=["cassano2019", "fonov2009", "fonov2011", "oostenveld2001", "beam2009", "fang2009"],
+        citations=["cassano2019", "fonov2009", "fonov2011", "oostenveld2001", "beam2009", "fang2009",
+                   "craniofac2021", "thulung2019", "cakmakoglu2025", "wysong2013"],
     )
     return dose, gm_fluence

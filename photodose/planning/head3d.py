@@ -63,7 +63,7 @@ class HeadPlan:
             f"{r.flat_stack_cortex_fluence_j_cm2_per_min:.3g} J/cm2 per minute at its cortex",
             "skin dose, energy and the options table are per placement; the depth-dose curve is the flat stack's",
             "the target's 90 % interval scales the head's cortex dose by the flat stack's relative change over the "
-            "input ranges (photodose assumption: the head's uniform shells vary as the flat stack's layers)",
+            "input ranges (photodose assumption: the head's shells vary as the flat stack's layers)",
         ]
 
 

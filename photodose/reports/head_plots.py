@@ -130,7 +130,8 @@ def plan_head_slices(plan, device) -> HeadSlices | None:
                f"sagittal, coronal and axial slices of the {head.head_model} head through the cortex under {first}; "
                f"the device at {', '.join(head.positions)}, {head.distance_mm:g} mm from the scalp, each placement "
                f"for the whole session. Cyan: grey matter; black: the scalp surface; green dashes: the target "
-               f"'{head.target}' (grey matter within {radius_mm:g} mm of the cortex under "
+               f"'{head.target}' (the cortical surface, grey matter touching CSF, within {radius_mm:g} mm of the "
+               f"cortex under "
                f"{' and '.join(target_positions)}), where this run gives {cortex:.3g} +- {cortex_se:.2g} J/cm2 "
                f"(Monte Carlo standard error {100 * head.relative_stderr:.1f} %, {head.photons:,} photons, seed "
                f"{head.seed}). This is the run the plan's numbers come from{_median_note(plan, cortex)}.")

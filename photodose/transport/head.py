@@ -3,10 +3,11 @@
 Model: five tissues (scalp, skull, CSF, grey and white matter) on the MNI ICBM152 2009a brain (Fonov et al.
 2009, 2011: bibliography keys fonov2009, fonov2011), 2 mm voxels, built by ``data/build_head_icbm152.py``;
 provenance, licence, segmentation method and the thickness check are in ``data/head_icbm152.yaml``. The
-brain (grey/white matter and sulcal CSF) comes from the template; scalp, skull and the CSF shell are uniform
-shells (4, 6 and 2 mm: the forehead layered stack's thicknesses), because the template's image is skull-stripped.
+brain (grey/white matter and sulcal CSF) comes from the template; scalp and skull are shells whose thickness
+varies over the head with measured regional means (frontal, parietal, temporal, occipital bone; midline and
+lower lateral forehead soft tissue), the CSF shell is 2 mm, because the template's image is skull-stripped.
 Optical properties per tissue and wavelength: the ``*_cassano2019`` presets (Cassano et al. 2019, Table 1 at
-810 nm; other wavelengths by the presets' spectral model, see ``photodose.optics.tissues``).
+670-1064 nm; see ``photodose.optics.tissues``).
 10-20 positions: the standard_1020 electrode file on the MNI scalp (Oostenveld & Praamstra 2001), moved onto
 this head's scalp along the ray from the midpoint of the preauricular points (LPA, RPA).
 Devices are placed from plain emitter arrays (the transport stage does not know the device catalog): a flat
@@ -161,6 +162,36 @@ def depth_profile(head: HeadModel, point_mm, normal, depth_mm: float = 40.0) -> 
     return runs
 
 
+def layers_under(head: HeadModel, position: str, spread_deg: float = 5.0, rays: int = 24) -> dict[str, float]:
+    """Mean scalp, skull and CSF thickness and scalp-to-grey-matter depth (mm) under a 10-20 ``position``.
+
+    Averaged over ``rays`` scalp points spread evenly (a Fibonacci disc) within ``spread_deg`` of the position's
+    direction from the head centre, each measured inward along its own normal: one ray through 2 mm voxels reads
+    a shell to +-2 mm, the mean over a patch to a few tenths of a millimetre."""
+    name = resolve_position(position, head)
+    centre = centre_mm(head)
+    axis = np.asarray(head.positions_mm[name], float) - centre
+    reach = float(np.linalg.norm(axis))
+    axis /= reach
+    u, v = _tangent_basis(axis)
+    sums = np.zeros(4)
+    for k in range(rays):
+        tilt = math.radians(spread_deg) * math.sqrt((k + 0.5) / rays)
+        turn = k * math.pi * (3.0 - math.sqrt(5.0))
+        d = math.cos(tilt) * axis + math.sin(tilt) * (math.cos(turn) * u + math.sin(turn) * v)
+        p = surface_along_ray(head, centre, centre + reach * d)
+        row = np.zeros(4)
+        for label, mm in depth_profile(head, p, outward_normal(head, p), depth_mm=60.0):
+            if label == GREY:
+                break
+            if label in (SCALP, SKULL, CSF):
+                row[label - SCALP] += mm
+            row[3] += mm
+        sums += row
+    scalp_mm, skull_mm, csf_mm, depth_mm = sums / rays
+    return {"scalp_mm": scalp_mm, "skull_mm": skull_mm, "csf_mm": csf_mm, "scalp_to_cortex_mm": depth_mm}
+
+
 def cortex_point(head: HeadModel, position: str) -> np.ndarray:
     """The first grey-matter point under a 10-20 ``position`` (inward along the scalp normal)."""
     p, n = scalp_point(head, position)
@@ -199,9 +230,19 @@ def resolve_target(target: str, head: HeadModel | None = None, field: str = "tar
                               f"one of {', '.join(head.targets)} or a 10-20 position")
 
 
+def cortical_surface(volume: VoxelVolume) -> np.ndarray:
+    """Grey-matter voxels that touch CSF (face neighbours): the outer 2 mm of cortex, on gyri and sulcal walls."""
+    from scipy import ndimage
+
+    return (volume.labels == GREY) & ndimage.binary_dilation(volume.labels == CSF)
+
+
 def target_mask(head: HeadModel, target: str) -> np.ndarray:
+    """The target's cortical surface: grey matter touching CSF within the target radius of the cortex under its
+    positions (the dose on the grey-matter surface, as the flat stack's top 2 mm of grey matter)."""
     _, positions, radius = resolve_target(target, head)
-    return near_mask(head.volume, [cortex_point(head, p) for p in positions], radius, GREY)
+    near = near_mask(head.volume, [cortex_point(head, p) for p in positions], radius, GREY)
+    return near & cortical_surface(head.volume)
 
 
 def _tangent_basis(normal) -> tuple[np.ndarray, np.ndarray]:

@@ -8,9 +8,11 @@ skull-stripped, so scalp and skull cannot be segmented from it: they are built a
 Segmentation (photodose's; every thickness is an input, see head_icbm152.yaml):
 1. brain = p_gm + p_wm > 0.5; white matter where p_wm >= p_gm, grey matter elsewhere in the brain.
 2. intracranial envelope = the brain closed with a 5 mm ball and hole-filled (fills sulci and ventricles),
-   then grown outward by ``CSF_MM``; cerebrospinal fluid = envelope minus brain (sulcal and ventricular CSF
-   plus a CSF_MM shell over the cortex).
-3. skull = voxels within ``SKULL_MM`` outside the envelope (Euclidean distance); scalp = the next ``SCALP_MM``.
+   then grown outward by the CSF thickness; cerebrospinal fluid = envelope minus brain (sulcal and
+   ventricular CSF plus a CSF shell over the cortex).
+3. skull = voxels within the local skull thickness outside the envelope (Euclidean distance); scalp = the
+   next local scalp thickness. Both vary over the head: the yaml's ``regional_thickness`` (measured regional
+   means at anchor 10-20 positions, blended by angle from the head centre, :func:`regional_thickness_mm`).
 4. Down-sampled to 2 mm by the most frequent label of each 2x2x2 block, cropped to the head with one voxel of air.
 Usage: python -m photodose.transport.data.build_head_icbm152 DIR_WITH_THE_NIFTI_FILES
 """
@@ -24,9 +26,6 @@ from pathlib import Path
 
 import numpy as np
 
-SCALP_MM = 5.0   # the forehead layered stack's soft tissue (sites.yaml 'forehead': 5.2 mm), to whole millimetres
-SKULL_MM = 8.0   # the forehead stack's frontal bone (8.3 mm), to whole millimetres
-CSF_MM = 2.0     # forehead stack 2.0 mm
 CLOSING_MM = 5
 LABELS = ("air", "scalp", "skull", "csf", "grey_matter", "white_matter")
 
@@ -51,8 +50,24 @@ def _ball(radius: int) -> np.ndarray:
     return x * x + y * y + z * z <= radius * radius
 
 
-def segment(p_gm: np.ndarray, p_wm: np.ndarray) -> np.ndarray:
-    """Labels 0-5 (LABELS) at the maps' 1 mm grid, padded by 20 mm on every side."""
+def regional_thickness_mm(directions: np.ndarray, tissue: dict, positions_mm: dict, centre_mm: np.ndarray,
+                          kernel_deg: float) -> np.ndarray:
+    """Thickness (mm) along unit ``directions`` (N, 3) from the head centre: the Gaussian-weighted mean (width
+    ``kernel_deg`` in angle) of the regions' measured means placed at their anchor positions."""
+    values, anchors = [], []
+    for region in tissue["regions"].values():
+        for name in region["anchors"]:
+            a = np.asarray(positions_mm[name], float) - centre_mm
+            anchors.append(a / np.linalg.norm(a))
+            values.append(float(region["mm"]))
+    cos = np.clip(directions @ np.asarray(anchors).T, -1.0, 1.0)
+    exponent = -0.5 * (np.degrees(np.arccos(cos)) / kernel_deg) ** 2
+    weights = np.exp(exponent - exponent.max(axis=1, keepdims=True))   # the nearest anchor never underflows
+    return weights @ np.asarray(values) / weights.sum(axis=1)
+
+
+def segment(p_gm: np.ndarray, p_wm: np.ndarray, sform: np.ndarray, meta: dict) -> np.ndarray:
+    """Labels 0-5 (LABELS) at the maps' 1 mm grid, padded by 20 mm on every side; ``meta``: head_icbm152.yaml."""
     from scipy import ndimage
 
     pad = 20
@@ -61,9 +76,27 @@ def segment(p_gm: np.ndarray, p_wm: np.ndarray) -> np.ndarray:
     brain = gm + wm > 0.5
     envelope = ndimage.binary_fill_holes(ndimage.binary_closing(brain, structure=_ball(CLOSING_MM)))
     outside = ndimage.distance_transform_edt(~envelope)
-    intracranial = outside <= CSF_MM
-    skull = (outside > CSF_MM) & (outside <= CSF_MM + SKULL_MM)
-    scalp = (outside > CSF_MM + SKULL_MM) & (outside <= CSF_MM + SKULL_MM + SCALP_MM)
+    csf_mm = float(meta["thickness_mm"]["csf"])
+    spec = meta["regional_thickness"]
+    positions = meta["positions"]["mm"]
+    centre = (np.asarray(positions["LPA"], float) + np.asarray(positions["RPA"], float)) / 2.0
+    most = csf_mm + max(r["mm"] for r in spec["skull"]["regions"].values()) + max(
+        r["mm"] for r in spec["scalp"]["regions"].values())
+    shell = np.argwhere((outside > csf_mm) & (outside <= most))
+    world = (shell - pad) @ sform[:, :3].T + sform[:, 3]
+    directions = (world - centre) / np.linalg.norm(world - centre, axis=1, keepdims=True)
+    skull_mm = np.empty(len(shell))
+    scalp_mm = np.empty(len(shell))
+    for lo in range(0, len(shell), 200_000):
+        d = directions[lo:lo + 200_000]
+        skull_mm[lo:lo + 200_000] = regional_thickness_mm(d, spec["skull"], positions, centre, spec["kernel_deg"])
+        scalp_mm[lo:lo + 200_000] = regional_thickness_mm(d, spec["scalp"], positions, centre, spec["kernel_deg"])
+    depth = outside[tuple(shell.T)] - csf_mm
+    intracranial = outside <= csf_mm
+    skull = np.zeros(brain.shape, bool)
+    scalp = np.zeros(brain.shape, bool)
+    skull[tuple(shell[depth <= skull_mm].T)] = True
+    scalp[tuple(shell[(depth > skull_mm) & (depth <= skull_mm + scalp_mm)].T)] = True
     labels = np.zeros(brain.shape, np.uint8)
     labels[scalp] = 1
     labels[skull] = 2
@@ -84,7 +117,9 @@ def downsample_mode(labels: np.ndarray, factor: int = 2) -> np.ndarray:
 def build(directory: Path, out: Path) -> None:
     gm, sform = read_nifti_u8(directory / "mni_icbm152_gm_tal_nlin_sym_09a_converted.nii.gz")
     wm, _ = read_nifti_u8(directory / "mni_icbm152_wm_tal_nlin_sym_09a_converted.nii.gz")
-    labels = segment(gm, wm)
+    from photodose.package_data import load_yaml
+
+    labels = segment(gm, wm, sform, load_yaml("photodose.transport", "data", "head_icbm152.yaml"))
     corner_mm = sform[:, 3] - 0.5 - 20.0           # world mm of the padded grid's first voxel corner
     coarse = downsample_mode(labels)
     nonzero = np.argwhere(coarse > 0)
