@@ -120,6 +120,7 @@ def wavelength_runs(model):
     return {nm: _f3_f4_run(model, nm, 100_000) for nm in (670, 810, 980, 1064)}
 
 
+@pytest.mark.slow  # four 1e5-photon head runs (10 s): CI runs it, `pytest -m "not slow"` skips it
 def test_cassano2019_810_nm_delivers_more_to_the_dlpfc_than_670_and_980(wavelength_runs):
     """Cassano et al. 2019: of 670, 810, 850, 980 and 1064 nm, 810 nm gave the highest energy to the targets. With
     Cassano's own Table 1 at each wavelength, the DLPFC fluence (photodose's cortex dose) at 810 nm beats 670 nm
@@ -131,6 +132,7 @@ def test_cassano2019_810_nm_delivers_more_to_the_dlpfc_than_670_and_980(waveleng
         assert f810 - f > 3 * np.hypot(s810, s), nm
 
 
+@pytest.mark.slow
 @pytest.mark.xfail(strict=True, reason=(
     "with Cassano 2019's own Table 1 at every wavelength, 1064 nm gives 1.27x the 810 nm DLPFC surface fluence in "
     "the head (5e5 photons, +4.1 SE) and 1.51x in the flat forehead stack (Monte Carlo beside it): their skin "

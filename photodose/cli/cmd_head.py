@@ -19,8 +19,8 @@ def _render(console, d) -> None:
     console.print(f"[bold]{d.device}[/bold] at {', '.join(d.positions)} for {d.minutes:g} min, "
                   f"{', '.join(f'{nm:g}' for nm in d.wavelengths_nm)} nm, {d.power_per_site_w:.3g} W per site "
                   f"(head model {d.head_model}, {d.photons:,} photons, seed {d.seed})")
-    console.print(f"  cortex fluence under {d.target}: {d.cortex_fluence_j_cm2:.3g} "
-                  f"+- {d.cortex_fluence_stderr_j_cm2:.2g} J/cm^2")
+    console.print(f"  cortex fluence on the {d.target} surface (grey matter touching CSF): "
+                  f"{d.cortex_fluence_j_cm2:.3g} +- {d.cortex_fluence_stderr_j_cm2:.2g} J/cm^2")
     console.print(f"  scalp fluence under the device: {d.scalp_fluence_j_cm2:.3g} "
                   f"+- {d.scalp_fluence_stderr_j_cm2:.2g} J/cm^2 (incident {d.incident_fluence_j_cm2:.3g} J/cm^2)")
     console.print(f"  fraction at cortex: {100 * d.fraction_at_cortex:.2f} +- {100 * d.fraction_at_cortex_stderr:.2f} %"
@@ -31,8 +31,8 @@ def _render(console, d) -> None:
                   f"median {gm.fluence_median_j_cm2:.3g}, 99th percentile {gm.fluence_p99_j_cm2:.3g}, "
                   f"max {gm.fluence_max_j_cm2:.3g} J/cm^2")
     for site in d.sites:
-        console.print(f"  under {site.position}: scalp {site.scalp_mm:g}, skull {site.skull_mm:g}, CSF {site.csf_mm:g} "
-                      f"mm; cortex at {site.scalp_to_cortex_mm:g} mm")
+        console.print(f"  under {site.position}: scalp {site.scalp_mm:.1f}, skull {site.skull_mm:.1f}, CSF "
+                      f"{site.csf_mm:.1f} mm; cortex at {site.scalp_to_cortex_mm:.1f} mm")
     f = d.flat_stack
     console.print(f"  flat {f.site} stack (one site): cortex {f.cortex_fluence_j_cm2:.3g} +- "
                   f"{f.cortex_fluence_stderr_j_cm2:.2g} J/cm^2 at {f.grey_matter_depth_mm:g} mm, "

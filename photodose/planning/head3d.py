@@ -45,7 +45,7 @@ class HeadPlan:
     @property
     def depth_source(self) -> str:
         return (f"3-D head: mean scalp-to-cortex depth under {', '.join(self.record.positions)} "
-                f"({', '.join(f'{s.scalp_to_cortex_mm:g}' for s in self.record.sites)} mm)")
+                f"({', '.join(f'{s.scalp_to_cortex_mm:.1f}' for s in self.record.sites)} mm)")
 
     def phis(self, phis: dict, mean_mw_cm2: dict) -> dict:
         """The planner's (phi at target, phi curve) per channel with the head's psi_ch / E_ch at the target."""
