@@ -103,6 +103,15 @@ def _label(volume: VoxelVolume, point_mm) -> int:
     return 0 if idx is None else int(volume.labels[idx])
 
 
+def _labels_at(volume: VoxelVolume, points_mm: np.ndarray) -> np.ndarray:
+    """Labels at many points (N, 3) at once; 0 (air) outside the volume."""
+    i = np.floor((points_mm - np.asarray(volume.origin_mm)) / volume.voxel_mm).astype(int)
+    inside = np.all((i >= 0) & (i < np.asarray(volume.labels.shape)), axis=1)
+    out = np.zeros(len(points_mm), volume.labels.dtype)
+    out[inside] = volume.labels[i[inside, 0], i[inside, 1], i[inside, 2]]
+    return out
+
+
 def centre_mm(head: HeadModel) -> np.ndarray:
     """Midpoint of the preauricular points (LPA, RPA): the origin of the placement rays."""
     return (np.asarray(head.positions_mm["LPA"]) + np.asarray(head.positions_mm["RPA"])) / 2.0
@@ -123,12 +132,12 @@ def surface_along_ray(head: HeadModel, origin_mm, through_mm) -> np.ndarray:
     d = np.asarray(through_mm, float) - o
     d /= np.linalg.norm(d)
     extent = float(np.linalg.norm(np.asarray(head.volume.labels.shape) * head.volume.voxel_mm)) + 50.0
-    t = extent
-    while t > 0:   # from outside inward: the first tissue sample
-        if _label(head.volume, o + t * d) > 0:
-            return o + t * d
-        t -= _RAY_STEP_MM
-    raise PhotodoseInputError("position", tuple(through_mm), "a point whose ray from the head centre meets the scalp")
+    t = extent - _RAY_STEP_MM * np.arange(int(math.ceil(extent / _RAY_STEP_MM)))   # from outside inward
+    tissue = np.flatnonzero(_labels_at(head.volume, o + t[:, None] * d) > 0)
+    if tissue.size == 0:
+        raise PhotodoseInputError("position", tuple(through_mm),
+                                  "a point whose ray from the head centre meets the scalp")
+    return o + t[tissue[0]] * d
 
 
 def outward_normal(head: HeadModel, point_mm) -> np.ndarray:
@@ -153,8 +162,9 @@ def scalp_point(head: HeadModel, position: str) -> tuple[np.ndarray, np.ndarray]
 def depth_profile(head: HeadModel, point_mm, normal, depth_mm: float = 40.0) -> list[tuple[int, float]]:
     """Labels met going inward along ``-normal`` from ``point_mm``: [(label, thickness_mm), ...]."""
     runs: list[tuple[int, float]] = []
-    for k in range(int(depth_mm / _RAY_STEP_MM)):
-        lab = _label(head.volume, np.asarray(point_mm) - (k + 0.5) * _RAY_STEP_MM * np.asarray(normal))
+    steps = (np.arange(int(depth_mm / _RAY_STEP_MM)) + 0.5) * _RAY_STEP_MM
+    samples = _labels_at(head.volume, np.asarray(point_mm, float) - steps[:, None] * np.asarray(normal, float))
+    for lab in samples.tolist():
         if runs and runs[-1][0] == lab:
             runs[-1] = (lab, runs[-1][1] + _RAY_STEP_MM)
         else:
