@@ -107,6 +107,21 @@ def test_su2025_dry_sauna_end_temperature_within_twice_the_reported_spread(su):
     assert all(abs(c.core_temperature_c[-1] - d["end_c"]) <= 2 * d["end_sd_c"] for c in curves)
 
 
+def test_jos3_over_predicts_both_60_minute_saunas_less_than_gagges_two_node_model(mundel, su):
+    """The model choice, checked against the world: on Mündel 2006 (core rise, measured ~+0.25 degC) and Su 2025
+    (rectal at the end, measured 38.0 degC), every body's JOS-3 error is smaller than the two-node model's for the
+    same body and chamber (two-node: rise from its neutral 36.8 degC core, ends 38.4-40.2 degC)."""
+    from photodose.hyperthermia.validation import GAGGE_NEUTRAL_CORE_C, gagge_sauna_end_core
+
+    d, curves = mundel
+    for curve, gagge_end in zip(curves, gagge_sauna_end_core("mundel2006_sauna"), strict=True):
+        jos3_error = curve.core_temperature_c[-1] - curve.baseline_core_c - d["rise_c"]
+        assert 0 < jos3_error < gagge_end - GAGGE_NEUTRAL_CORE_C - d["rise_c"]
+    d, curves = su
+    for curve, gagge_end in zip(curves, gagge_sauna_end_core("su2025_sauna"), strict=True):
+        assert 0 < curve.core_temperature_c[-1] - d["end_c"] < gagge_end - d["end_c"]
+
+
 def test_willmott2023_humid_steam_pod_is_outside_validity_and_refused():
     pod = Chamber(air_temperature_c=44, mean_radiant_temperature_c=44, relative_humidity_percent=99,
                   head_outside=True, posture="sitting")

@@ -17,6 +17,8 @@ Why JOS-3 and not Gagge's two-node model
   the two-node model uses one body surface area.
 - JOS-3 steps in time and returns the whole curve, heating and cool-down; pythermalcomfort's two-node function
   returns the state after one fixed exposure.
+- Against the two measured 60-min saunas (Mündel 2006, Su 2025) both models run hot, the two-node model more so
+  for every body (``validation.gagge_sauna_end_core``; docs/hyperthermia.md).
 
 What photodose reads
 --------------------

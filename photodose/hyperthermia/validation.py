@@ -11,6 +11,9 @@ Five cases, each a pure function returning the model's numbers for one published
 - :func:`sauna_cases`: Mündel et al. 2006 (60 min at 58 degC, 13 % RH: core +0.25 degC, mean skin 36.5 degC) and
   Su et al. 2025 (60 min at 71.1 degC, dry: rectal 38.0 +/- 0.3 degC at the end), seated; bodies of both sexes,
   small and large, as the abstracts give no size. JOS-3 over-predicts both, as it does Iguchi 2012.
+- :func:`gagge_sauna_end_core`: the same two 60-min saunas through Gagge's two-node model (pythermalcomfort
+  ``two_nodes_gagge``, a fixed 60-min exposure from its neutral 36.8 degC core), the model photodose did not
+  choose: it over-predicts more than JOS-3 does.
 - Willmott et al. 2023 (44 degC, 99 % RH steam pod) lies outside JOS-3's validity and is refused
   (:func:`photodose.hyperthermia.core_model.check_chamber`).
 
@@ -91,6 +94,32 @@ def heat_curves(cases, minutes: float):
 def sauna_curves(key: str):
     """JOS-3 curves for each of :func:`sauna_cases` over the dataset's minutes."""
     return heat_curves(sauna_cases(key), float(datasets()[key]["minutes"]))
+
+
+GAGGE_NEUTRAL_CORE_C = 36.8   # the two-node model's starting (neutral) core temperature in pythermalcomfort
+SEATED_MET = 1.0              # seated, quiet (ASHRAE 55's 1.0 met); JOS-3 takes its own sitting ratio
+
+
+def gagge_sauna_end_core(key: str) -> list[float]:
+    """Gagge's two-node core temperature (degC) after its fixed 60-min exposure, for each of :func:`sauna_cases`
+    (body surface area by DuBois from the body's height and mass, nude, seated, 1.0 met)."""
+    import warnings
+
+    from pythermalcomfort.models import two_nodes_gagge
+    from pythermalcomfort.utilities import body_surface_area
+
+    if float(datasets()[key]["minutes"]) != 60.0:
+        raise ValueError(f"{key}: pythermalcomfort's two-node model runs a fixed 60 min")
+    ends = []
+    for person, chamber in sauna_cases(key):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")   # the saunas lie outside the two-node model's comfort ranges
+            out = two_nodes_gagge(tdb=chamber.air_temperature_c, tr=chamber.mean_radiant_temperature_c,
+                                  v=chamber.air_speed_m_s, rh=chamber.relative_humidity_percent, met=SEATED_MET,
+                                  clo=0.0, body_surface_area=body_surface_area(person.weight_kg, person.height_m),
+                                  position="sitting", round_output=False)
+        ends.append(float(out.t_core))
+    return ends
 
 
 def chamber_rise() -> list[float]:
