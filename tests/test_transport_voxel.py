@@ -8,25 +8,14 @@ import numpy as np
 import pytest
 
 from photodose.errors import PhotodoseInputError
-from photodose.optics.layers import Layer, LayerStack
-from photodose.transport.montecarlo import run_mc
-from photodose.transport.result import Grid
-from photodose.transport.voxel import (LabelOptics, VoxelSource, VoxelVolume, layered_volume, run_voxel_mc)
-
-PENCIL_DOWN = VoxelSource("pencil", ((0.0, 0.0, -1.0),), ((0.0, 0.0, 1.0),))
-
+from photodose.transport.voxel import LabelOptics, VoxelSource, layered_volume, run_voxel_mc
+from photodose.transport.voxel_validation import (CUBE60_CASES, PENCIL_DOWN, cube60, point_source_vs_diffusion,
+                                                  slab_phi_z_scores, two_layer_slab)
 
 @pytest.fixture(scope="module")
 def two_layer_runs():
     """A two-layer slab (0.5 mm + 1.0 mm, n 1.4 / 1.37, in air) traced by both kernels, 1e5 photons each."""
-    stack = LayerStack(layers=(Layer(n=1.4, mua_per_cm=1.0, mus_per_cm=100.0, g=0.9, thickness_mm=0.5),
-                               Layer(n=1.37, mua_per_cm=0.5, mus_per_cm=50.0, g=0.8, thickness_mm=1.0)))
-    layered = run_mc(stack, 100_000, seed=11, grid=Grid(dz_mm=0.1, nz=15))
-    volume = layered_volume([0.5, 1.0], lateral_mm=30.0, voxel_mm=0.1)
-    optics = LabelOptics(mua_per_cm=(0.0, 1.0, 0.5), mus_per_cm=(0.0, 100.0, 50.0), g=(0.0, 0.9, 0.8),
-                         n=(1.0, 1.4, 1.37))
-    voxel = run_voxel_mc(volume, optics, PENCIL_DOWN, 100_000, seed=11)
-    return layered, voxel
+    return two_layer_slab(100_000, seed=11)
 
 
 def test_voxel_energy_is_conserved(two_layer_runs):
@@ -53,17 +42,10 @@ def test_voxelised_slab_matches_the_layered_kernel_within_3_standard_errors(two_
 
 
 def test_voxelised_slab_phi_of_z_matches_the_layered_kernel(two_layer_runs):
-    layered, voxel = two_layer_runs
-    az_voxel = voxel.absorbed_per_voxel.sum(axis=(0, 1)) / 0.01          # A(z), 1/cm, 0.1 mm slices
-    mua = np.where(np.arange(15) < 5, 1.0, 0.5)
-    phi_layered = layered.absorbed_z_per_cm / mua
-    phi_voxel = az_voxel / mua
-    # per-slice statistical spread of the layered kernel (its fluence standard error), doubled for two runs
-    se = layered.fluence_z_stderr * math.sqrt(2.0)
-    z = (phi_voxel - phi_layered) / se
+    z, relative = slab_phi_z_scores(*two_layer_runs)
     assert np.max(np.abs(z)) < 4.0            # 15 slices: no slice beyond 4 standard errors
     assert np.mean(z ** 2) < 3.0              # and no systematic offset (chi^2 per slice)
-    assert np.max(np.abs(phi_voxel / phi_layered - 1)) < 0.03
+    assert np.max(np.abs(relative)) < 0.03
 
 
 def test_isotropic_point_source_matches_diffusion_theory_far_from_the_source():
@@ -72,36 +54,17 @@ def test_isotropic_point_source_matches_diffusion_theory_far_from_the_source():
     Farrell, Patterson & Wilson 1992); the 40 mm cube (index-matched, 1 mm voxels) has its walls 8 diffusion
     lengths out,
     so its boundary changes the fluence at these radii by < 0.1 %."""
-    mua, mus, g = 0.5, 100.0, 0.9
-    volume = VoxelVolume(np.ones((40, 40, 40), np.uint8), 1.0, origin_mm=(-20.0, -20.0, -20.0))
-    optics = LabelOptics(mua_per_cm=(0.0, mua), mus_per_cm=(0.0, mus), g=(0.0, g), n=(1.0, 1.4))
-    result = run_voxel_mc(volume, optics, VoxelSource.isotropic_point((0.0, 0.0, 0.0)), 20_000, seed=2, n_outside=1.4)
-    c = volume.centres_mm(0)
-    x, y, zz = np.meshgrid(c, c, c, indexing="ij")
-    r_cm = np.sqrt(x ** 2 + y ** 2 + zz ** 2) / 10.0
-    d = 1.0 / (3.0 * (mua + mus * (1 - g)))
-    mueff = math.sqrt(mua / d)
-    for r0 in (0.4, 0.6, 0.8):
-        shell = np.abs(r_cm - r0) < 0.05
-        theory = np.mean(np.exp(-mueff * r_cm[shell]) / (4 * math.pi * d * r_cm[shell]))
-        assert result.fluence_per_cm2[shell].mean() == pytest.approx(theory, rel=0.04)
+    for _, mc, theory in point_source_vs_diffusion(20_000, seed=2):
+        assert mc == pytest.approx(theory, rel=0.04)
 
 
-CUBE60 = LabelOptics(mua_per_cm=(0.0, 0.05), mus_per_cm=(0.0, 10.0), g=(1.0, 0.01), n=(1.0, 1.37))
-
-
-@pytest.mark.parametrize("case, source, n_outside, window", [
-    ("cube60", VoxelSource("pencil", ((29.0, 29.0, 1e-9),), ((0.0, 0.0, 1.0),)), 1.37, (0.17, 0.18)),
-    ("cube60 -b 1", VoxelSource("pencil", ((29.0, 29.0, 1e-9),), ((0.0, 0.0, 1.0),)), 1.0, (0.27, 0.28)),
-    ("cube60 isotropic at (29, 29, 29)", VoxelSource.isotropic_point((29.0, 29.0, 29.0)), 1.37, (0.88, 0.89)),
-])
+@pytest.mark.parametrize("case, source, n_outside, window", CUBE60_CASES)
 def test_mcx_cube60_benchmark_absorbed_fraction(case, source, n_outside, window):
     """MCX's regression test (fangq/mcx test/testmcx.sh) greps these absorbed fractions from its built-in
     cube60 benchmark (60 mm cube, 1 mm voxels, mua 0.005/mm, mus 1/mm, g 0.01, n 1.37): 17.x % for the pencil
     beam without reflection at the boundary, 27.x % with it (-b 1), 88.x % for an isotropic source at the
     centre. MCX's 5 ns time gate leaves < 0.1 % of the weight in flight at these coefficients."""
-    volume = VoxelVolume(np.ones((60, 60, 60), np.uint8), 1.0)
-    result = run_voxel_mc(volume, CUBE60, source, 10_000, seed=1, n_outside=n_outside)
+    result = cube60(source, n_outside, 10_000, seed=1)
     low, high = window
     assert low <= result.absorbed < high, (case, result.absorbed, result.stderr["absorbed"])
 
