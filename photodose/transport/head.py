@@ -199,7 +199,8 @@ def layers_under(head: HeadModel, position: str, spread_deg: float = 5.0, rays: 
             row[3] += mm
         sums += row
     scalp_mm, skull_mm, csf_mm, depth_mm = sums / rays
-    return {"scalp_mm": scalp_mm, "skull_mm": skull_mm, "csf_mm": csf_mm, "scalp_to_cortex_mm": depth_mm}
+    return {"scalp_mm": float(scalp_mm), "skull_mm": float(skull_mm), "csf_mm": float(csf_mm),
+            "scalp_to_cortex_mm": float(depth_mm)}
 
 
 def cortex_point(head: HeadModel, position: str) -> np.ndarray:
