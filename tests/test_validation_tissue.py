@@ -167,16 +167,18 @@ def skin_sample_transmittance(skin_type: str) -> float:
 
 
 def test_esnouf2007_850nm_through_0p784mm_of_human_skin():
-    """Measured 34 % transmitted; predicted 55 % (type I) to 27 % (type VI), 49 % for type III.
+    """Measured 34 % transmitted; predicted 55 % (type I) to 36 % (type VI), 49 % for type III.
 
-    The phototype of the samples is not in the abstract, so the measurement is first checked against the span the
-    model gives over phototypes I-VI (the spread the model itself cannot resolve): it lies inside. For a mid
-    phototype (III) photodose over-predicts by 1.4x; the band [1.2, 1.7] x measured holds that disagreement (no
-    spread reported). Likely causes, not measured here: a meter that does not collect all of the widely scattered
-    transmitted light, and the dermis preset's scattering (Jacques' generic dermis, mus' 12.6 /cm at 850 nm).
+    The phototype of the samples is not in the abstract. The model transmits more than was measured for every
+    phototype: by 1.07x for type VI (melanin 20 %, Saager 2015's in-vivo value) up to 1.6x for type I. (With the
+    former type VI of 40 % melanin the span reached down to 27 %, around the measurement.) For a mid phototype (III)
+    photodose over-predicts by 1.4x; the band [1.2, 1.7] x measured holds that disagreement (no spread reported).
+    Likely causes, not measured here: a meter that does not collect all of the widely scattered transmitted light,
+    and the dermis preset's scattering (Jacques' generic dermis, mus' 12.6 /cm at 850 nm).
     """
     t = {st: skin_sample_transmittance(st) for st in ("I", "III", "VI")}
-    assert t["VI"] < ESNOUF2007_TRANSMITTED < t["I"]
+    assert ESNOUF2007_TRANSMITTED < t["VI"] < t["III"] < t["I"]
+    assert t["VI"] < 1.15 * ESNOUF2007_TRANSMITTED, t     # the darkest phototype lies closest, within 15 %
     assert 1.2 * ESNOUF2007_TRANSMITTED < t["III"] < 1.7 * ESNOUF2007_TRANSMITTED, t
 
 

@@ -1,9 +1,10 @@
 """Fitzpatrick skin phototypes mapped to epidermal melanosome volume fraction.
 
 Built on Jacques' ranges (OMLC "Skin optics summary", 1998): light-skinned adults 1.3-6.3 %, moderately
-pigmented 11-16 %, darkly pigmented 18-43 %. Which type sits where in those ranges is a MODELLING CHOICE of
-photodose (data file ``phototypes.yaml``), not a published mapping: I 2 %, II 4 %, III 6 % (light range),
-IV 13 % (moderate), V 25 %, VI 40 % (dark).
+pigmented 11-16 %, darkly pigmented 18-43 %; type VI is the in-vivo 20 % of Saager et al. 2015 (J Biomed Opt
+20(6):066005: ~5 % for type I non-sun-exposed to 20 % for type VI sun-exposed skin). Which of types I-V sits
+where in Jacques' ranges is a MODELLING CHOICE of photodose (data file ``phototypes.yaml``), not a published
+mapping: I 2 %, II 4 %, III 6 % (light range), IV 13 % (moderate), V 18 % (dark), VI 20 %.
 """
 
 from __future__ import annotations
