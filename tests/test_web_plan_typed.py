@@ -82,3 +82,19 @@ def test_irradiance_is_typed_at_both_edges(client):
         sum(c.mean_irradiance_mw_cm2 for c in cli.channels))
     schema = client.get("/openapi.json").json()["paths"]["/api/devices/{device_id}/irradiance"]["get"]
     assert schema["responses"]["200"]["content"]["application/json"]["schema"]["$ref"].endswith("/IrradianceSummary")
+
+
+def test_the_site_defaults_to_the_conditions_own_as_in_the_cli(client):
+    """The form's site was "knee" whatever the condition, so a transcranial protocol was planned on the knee (and
+    refused for the 3-D head). Now the first choice, selected by default, is the condition's own site; the API
+    takes an omitted site the same way; a site chosen by the person still wins."""
+    page = client.get("/").text
+    assert '<option value="" selected>the condition&#39;s own site</option>' in page
+    form = {"device": "generic-headset-810", "site": "", "skin_type": "III", "condition": "depression-transcranial",
+            "goggles": "1", "csrf_token": csrf_of(client, "/")}
+    shown = client.post("/plan", data=form)
+    assert shown.status_code == 200 and "on the forehead layer stack" in shown.text
+    api = {"device": "generic-headset-810", "condition": "depression-transcranial", "goggles": True}
+    assert client.post("/api/plan", json=api).json()["site"] == "forehead"
+    assert client.post("/api/plan", json=KNEE | {"site": None}).json()["site"] == "knee"
+    assert client.post("/api/plan", json=KNEE | {"site": "elbow"}).json()["site"] == "elbow"

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from ..errors import PhotodoseInputError, require_choice
 from ..optics.phototypes import PHOTOTYPES, normalise_skin_type
-DEFAULTS = {"device": "generic-panel-660-850", "site": "knee", "skin_type": "III", "condition": "knee-osteoarthritis"}
+DEFAULTS = {"device": "generic-panel-660-850", "site": "", "skin_type": "III", "condition": "knee-osteoarthritis"}
+CONDITION_SITE = ("", "the condition's own site")   # the site choice that leaves the site to the protocol
 TRANSPORTS = [("fast", "flat layer stack (fast model)"),
               ("head3d", "3-D head, transcranial plans (voxel Monte Carlo, about half a minute)")]
 
@@ -45,7 +46,7 @@ def load_catalog_device(device_id: str):
     return load_device(require_choice("device", device_id, [d for d, _ in device_choices()]))
 
 
-def make_plan(*, device: str, site: str, skin_type: str | None, condition: str, distance: str | None = None,
+def make_plan(*, device: str, site: str | None, skin_type: str | None, condition: str, distance: str | None = None,
               minutes: float | None = None, max_minutes: float | None = None, goggles: bool = False,
               person: tuple | None = None, transport: str = "fast"):
     """The typed Plan for these choices (``distance`` typed with a unit, e.g. "15 cm"); ``person`` =
@@ -56,7 +57,7 @@ def make_plan(*, device: str, site: str, skin_type: str | None, condition: str, 
     from ..usecases import plan_for_profile
 
     transport = require_choice("transport", transport or "fast", [t for t, _ in TRANSPORTS])
-    site = require_choice("site", site, site_choices())
+    site = None if site in (None, "") else require_choice("site", site, site_choices())   # None: the protocol's
     skin_type = None if skin_type in (None, "") else normalise_skin_type(skin_type)
     condition = require_choice("condition", condition, [c for c, _ in condition_choices()])
     distance_mm = parse_length_mm(distance, "distance") if distance not in (None, "") else None

@@ -81,7 +81,8 @@ class OutcomeIn(_Strict):
 
 class PlanQuery(_Strict):
     device: str = Field(min_length=1, max_length=200, description="catalog device id (GET /api/devices)")
-    site: str = Field(min_length=1, max_length=100, description="body site (GET /api/sites)")
+    site: str | None = Field(default=None, max_length=100,
+                             description="body site (GET /api/sites); omitted: the condition's own site")
     skin_type: str | None = Field(default=None, max_length=4,
                                   description="Fitzpatrick phototype I-VI (default: the profile's, else III)")
     condition: str = Field(min_length=1, max_length=100, description="protocol id (GET /api/protocols)")
