@@ -12,6 +12,7 @@ from typing import Annotated, Optional
 
 import typer
 
+from ..bibliography import cite
 from ._output import JsonFlag, emit, require_output_path
 
 
@@ -37,7 +38,10 @@ def _render(console, d) -> None:
     console.print(f"  flat {f.site} stack (one site): cortex {f.cortex_fluence_j_cm2:.3g} +- "
                   f"{f.cortex_fluence_stderr_j_cm2:.2g} J/cm^2 at {f.grey_matter_depth_mm:g} mm, "
                   f"fraction {100 * f.fraction_at_cortex:.2f} %")
-    console.print(f"  [dim]{d.seconds:.1f} s on {d.threads} threads; sources: {', '.join(d.citations)}[/dim]")
+    console.print(f"  [dim]{d.seconds:.1f} s on {d.threads} threads[/dim]")
+    console.print("Sources:")
+    for key in d.citations:
+        console.print(f"  - {cite(key)}", highlight=False)
 
 
 def register(app: typer.Typer) -> None:
