@@ -239,6 +239,16 @@ def test_phototypes_sit_inside_jacques_ranges_and_rise():
         melanosome_fraction("VII")
 
 
+def test_type_vi_melanin_is_the_in_vivo_value_and_cites_it():
+    """Saager et al. 2015 (in vivo, multiphoton microscopy and SFDS): "melanin volume fractions between ~5% (skin
+    type I non-sun-exposed) and 20% (skin type VI sun exposed)"; the epidermis of a type VI person cites it."""
+    assert melanosome_fraction("VI") == pytest.approx(0.20)
+    assert melanosome_fraction("I") <= 0.05
+    vi = tissue_properties("epidermis", 850, skin_type="VI")
+    assert "saager2015" in vi.citations and "Saager" in vi.source
+    assert "saager2015" not in tissue_properties("epidermis", 850, skin_type="IV").citations
+
+
 @pytest.mark.parametrize("tissue,anchor_mua", [("muscle", 0.28), ("scalp", 0.45)])
 def test_blood_shaped_residual_keeps_anchor_and_hemoglobin_shape(tissue, anchor_mua):
     # Cassano 2019 Table 1 at 810 nm is reproduced exactly ...

@@ -30,5 +30,17 @@ def melanosome_fraction(skin_type: str) -> float:
     return float(load_yaml("phototypes.yaml")["phototypes"][normalise_skin_type(skin_type)]["melanosome_fraction"])
 
 
+def melanosome_fraction_source(skin_type: str) -> str:
+    """Where a phototype's melanosome fraction comes from, in one phrase."""
+    entry = load_yaml("phototypes.yaml")["phototypes"][normalise_skin_type(skin_type)]
+    return entry.get("source", "phototype mapping is a modelling choice built on Jacques' melanosome ranges")
+
+
+def melanosome_fraction_citations(skin_type: str) -> tuple[str, ...]:
+    """Bibliography keys behind a phototype's melanosome fraction (Jacques' ranges; Saager 2015 for type VI)."""
+    entry = load_yaml("phototypes.yaml")["phototypes"][normalise_skin_type(skin_type)]
+    return tuple(entry.get("citations", ["jacques1998"]))
+
+
 def phototype_source() -> str:
     return load_yaml("phototypes.yaml")["source"]

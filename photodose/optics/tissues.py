@@ -27,7 +27,8 @@ from .layers import Layer
 from .chromophores import (HEMOGLOBIN_MOLAR_MASS_G_PER_MOL, MELANIN_MODELS, WHOLE_BLOOD_HEMOGLOBIN_G_PER_L,
                            absorption_per_cm, data_notes, reduced_scattering_per_cm)
 from .datafiles import canonical_name, load_yaml
-from .phototypes import melanosome_fraction, normalise_skin_type
+from .phototypes import (melanosome_fraction, melanosome_fraction_citations, melanosome_fraction_source,
+                         normalise_skin_type)
 
 WAVELENGTH_MIN_NM = 400.0
 WAVELENGTH_MAX_NM = 1400.0
@@ -261,12 +262,13 @@ def tissue_properties(tissue: str, wavelength_nm, skin_type: str | None = None,
     preset = _presets()[name]
     m = preset.melanosome_fraction
     source = preset.source if preset.table_source is None else f"{preset.source}; {preset.table_source}"
+    citations = preset.citations
     if skin_type is not None:
         roman = normalise_skin_type(skin_type)
         if preset.pigmented:
             m = melanosome_fraction(roman)
-            source += (f"; M = {m:g} for skin phototype {roman} (phototype mapping is a modelling choice "
-                       f"built on Jacques' melanosome ranges)")
+            citations += tuple(k for k in melanosome_fraction_citations(roman) if k not in citations)
+            source += f"; M = {m:g} for skin phototype {roman} ({melanosome_fraction_source(roman)})"
     mua, musp = _model_spectrum(preset, nm, m, melanin_model)
     g = preset.g
     if preset.table:
@@ -284,7 +286,7 @@ def tissue_properties(tissue: str, wavelength_nm, skin_type: str | None = None,
                         mus_per_cm=as_out(musp / (1.0 - g)), musp_per_cm=as_out(musp),
                         g=as_out(g) if preset.table else g, n=preset.n, source=f"{source}. {preset.n_source}",
                         data_note="; ".join(notes),
-                        citations=preset.citations)
+                        citations=citations)
 
 
 def _all_tabulated(preset: TissuePreset, nm: np.ndarray) -> bool:
