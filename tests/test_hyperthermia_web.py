@@ -30,6 +30,10 @@ def test_heat_plan_page_shows_the_core_temperature_curve_safety_and_advice(clien
     assert "heat:core_ceiling" in r.text and "Fluids and monitoring" in r.text and "Minutes to target" in r.text
     phases = re.search(r'data-test="heat-phases">(.*?)</table>', r.text, re.S).group(1)
     assert all(label in phases for label in ("heating", "at target", "cool-down")) and "Time at target" in r.text
+    # on a 390 px phone the phases table is one block per part (wrap-last), so each cell carries its unit; the
+    # package data's ASCII "degC" is shown with the degree sign
+    assert 'class="wrap-last" data-test="heat-phases"' in r.text and " min</td>" in phases and " °C</td>" in phases
+    assert "degC" not in r.text
 
 
 def test_light_condition_with_a_dome_is_refused_next_to_the_field(client):

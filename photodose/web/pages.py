@@ -17,6 +17,14 @@ templates = Jinja2Templates(directory=str(TEMPLATES_DIR))
 templates.env.globals["static_url"] = static_url
 templates.env.filters["length_in"] = format_length   # {{ mm|length_in("cm") }}: "0.5 cm", "15 cm", "6 in"
 
+
+def degree_signs(text) -> str:
+    """Package data writes temperatures in ASCII ("38.5 degC"); a page shows the degree sign ("38.5 °C")."""
+    return str(text).replace("degC", "°C").replace("degF", "°F")
+
+
+templates.env.filters["degrees"] = degree_signs
+
 NAV = (("plan", "/", "Plan"), ("devices", "/devices", "Devices"), ("screening", "/screening", "Screening"),
        ("journal", "/journal", "Journal"), ("progress", "/progress", "Progress"), ("profile", "/profile", "Profile"))
 
