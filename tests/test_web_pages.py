@@ -177,3 +177,14 @@ def test_laser_point_plan_page_shows_energy_per_point(client):
                                    "csrf_token": csrf_of(client)})
     assert r.status_code == 200
     assert "J per point against WALT" in r.text and "Dose window 4" not in r.text
+
+
+def test_irradiance_chart_labels_log_ticks_in_full():
+    """Plotly's own ticks on a log axis of under two decades label 20, 30, 40 mW/cm2 as "2", "3", "4"."""
+    from photodose.web.charts import irradiance_distance_figure, log_ticks_1_2_5
+
+    assert log_ticks_1_2_5(3.1, 38) == [5.0, 10.0, 20.0]
+    assert log_ticks_1_2_5(3.2, 8) == [4.0, 5.0, 6.0, 7.0, 8.0]
+    assert log_ticks_1_2_5(15, 17) == []
+    fig = irradiance_distance_figure([100, 300, 600], [38.0, 12.0, 3.1], "panel")
+    assert list(fig.layout.yaxis.tickvals) == [5.0, 10.0, 20.0] and list(fig.layout.yaxis.ticktext) == ["5", "10", "20"]

@@ -62,9 +62,32 @@ def irradiance_distance_figure(distances_mm, irradiance_mw_cm2, device_name: str
     if readings:
         fig.add_trace(go.Scatter(x=[r[0] for r in readings], y=[r[1] for r in readings], mode="markers",
                                  name="meter readings", marker={"size": 10, "color": "#1c2430"}))
+    values = [v for v in list(irradiance_mw_cm2) + [r[1] for r in readings or []] if v > 0]
     fig.update_layout(**_LAYOUT, title={"text": device_name, "font": {"size": 14}},
                       xaxis_title="distance (mm)", yaxis_title="on-axis irradiance (mW/cm²)", yaxis_type="log")
+    ticks = log_ticks_1_2_5(min(values), max(values)) if values else []
+    if ticks:
+        fig.update_yaxes(tickvals=ticks, ticktext=[f"{t:g}" for t in ticks])
     return fig
+
+
+def log_ticks_1_2_5(low: float, high: float) -> list[float]:
+    """Tick values for a log axis over [low, high], labelled in full: 1-2-5 per decade, or every digit where that
+    leaves fewer than three inside the data (Plotly's own ticks on a log axis of less than two decades label 20, 30,
+    40 as "2", "3", "4", which reads as the wrong number); empty where even that leaves fewer than two."""
+    import math
+
+    def ticks(mantissas):
+        out = []
+        for decade in range(math.floor(math.log10(low)), math.ceil(math.log10(high)) + 1):
+            out += [float(f"{m * 10.0 ** decade:.6g}") for m in mantissas]
+        return [t for t in out if low <= t <= high]
+
+    for mantissas in ((1, 2, 5), range(1, 10)):
+        inside = ticks(mantissas)
+        if len(inside) >= 3:
+            return inside
+    return inside if len(inside) >= 2 else []
 
 
 def mc_depth_figure(result: dict):
