@@ -49,7 +49,7 @@ def depth_dose_figure(plan):
                                  name="cortex, 3-D head (curves: flat stack)",
                                  marker={"symbol": "diamond", "size": 12, "color": "#b3261e"}))
     fig.update_layout(**_LAYOUT, xaxis_title="depth below the skin (mm)", yaxis_title="fluence (J/cm²)",
-                      yaxis_type="log")
+                      yaxis_type="log", yaxis_exponentformat="power")   # 10⁻⁴, not Plotly's SI "100μ" J/cm²
     return fig
 
 
@@ -105,7 +105,7 @@ def mc_depth_figure(result: dict):
     fig.add_trace(go.Scatter(x=z, y=phi, mode="lines", name=f"{params['wavelength_nm']:g} nm, {params['site']}",
                              line={"color": _colour(params["wavelength_nm"]), "width": 2}))
     fig.update_layout(**_LAYOUT, xaxis_title="depth below the skin (mm)", yaxis_title="fluence / irradiance",
-                      yaxis_type="log")
+                      yaxis_type="log", yaxis_exponentformat="power")
     return fig
 
 
