@@ -183,6 +183,13 @@ def length_unit_typed(text: str | None) -> str:
     return word if word in LENGTH_UNITS_MM else "mm"
 
 
+def degree_signs(value):
+    """Package data writes temperatures in ASCII ("38.5 degC"); a page or report shows the degree sign ("38.5 °C").
+    Used as the pages' and reports' Jinja ``finalize``: strings (including safe markup) are rewritten, other values
+    pass through unchanged."""
+    return value.replace("degC", "°C").replace("degF", "°F") if isinstance(value, str) else value
+
+
 def format_length(mm: float, unit: str = "mm") -> str:
     """``mm`` shown in ``unit`` with a sensible precision ("6 in", "15.2 cm", "152 mm")."""
     value = mm / LENGTH_UNITS_MM[unit]

@@ -9,6 +9,7 @@ from typer.testing import CliRunner
 from photodose.cli import app
 from photodose.hyperthermia import HyperthermiaRequest, plan_hyperthermia
 from photodose.reports.html import render_heat_plan_html
+from photodose.units import degree_signs
 from photodose.reports.plots import core_temperature_png
 from photodose.safety.screening import load_questionnaire
 
@@ -43,7 +44,8 @@ def test_heat_report_is_self_contained_and_shows_the_curve_times_cooldown_and_no
     assert f"held {planned.time_at_target_min:g} min" in html
     assert f"{planned.minutes_at_or_above_target:.1f} min at or above" in html
     for phase in planned.phases:  # the session part by part: heating, at target, cool-down
-        assert f'data-label="Part">{phase.label}<' in html and phase.what in html
+        assert f'data-label="Part">{phase.label}<' in html and degree_signs(phase.what) in html
+    assert "degC" not in html   # package data's ASCII "degC" is shown as "°C"
     assert f"{planned.cooldown.minutes:.0f} min resting in room air" in html
     assert f"{planned.cooldown.end_core_c:.2f} °C at the end" in html
     assert html.count("does not diagnose") == 2  # at the top and at the end

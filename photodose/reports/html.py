@@ -12,6 +12,7 @@ from ..package_data import read_text
 from ..planning.plan_model import Plan
 from ..planning.plan_text import plan_summary_rows, target_meaning
 from ..planning.reporting import reporting_rows
+from ..units import degree_signs
 from .head_plots import HeadSlices
 
 
@@ -20,7 +21,8 @@ def _environment():
     import jinja2
 
     return jinja2.Environment(loader=jinja2.FunctionLoader(lambda name: read_text(__package__, "templates", name)),
-                              autoescape=jinja2.select_autoescape(default=True, default_for_string=True))
+                              autoescape=jinja2.select_autoescape(default=True, default_for_string=True),
+                              finalize=degree_signs)   # "38.5 degC" in package data shows as "38.5 °C"
 
 
 def _b64(png: bytes | None) -> str | None:

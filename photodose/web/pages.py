@@ -7,7 +7,7 @@ from pathlib import Path
 from fastapi import Request
 from fastapi.templating import Jinja2Templates
 
-from ..units import format_length
+from ..units import degree_signs, format_length
 from .profiles import active_profile, visible_profiles
 from .security import CSRF_FIELD, csrf_token, current_user
 from .static_files import static_url
@@ -17,13 +17,7 @@ templates = Jinja2Templates(directory=str(TEMPLATES_DIR))
 templates.env.globals["static_url"] = static_url
 templates.env.filters["length_in"] = format_length   # {{ mm|length_in("cm") }}: "0.5 cm", "15 cm", "6 in"
 
-
-def degree_signs(text) -> str:
-    """Package data writes temperatures in ASCII ("38.5 degC"); a page shows the degree sign ("38.5 °C")."""
-    return str(text).replace("degC", "°C").replace("degF", "°F")
-
-
-templates.env.filters["degrees"] = degree_signs
+templates.env.finalize = degree_signs   # "38.5 degC" in package data shows as "38.5 °C" (set before any template loads)
 
 NAV = (("plan", "/", "Plan"), ("devices", "/devices", "Devices"), ("screening", "/screening", "Screening"),
        ("journal", "/journal", "Journal"), ("progress", "/progress", "Progress"), ("profile", "/profile", "Profile"))
