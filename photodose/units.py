@@ -183,11 +183,17 @@ def length_unit_typed(text: str | None) -> str:
     return word if word in LENGTH_UNITS_MM else "mm"
 
 
+_ASCII_DEGREES = re.compile(r"(?<=[\s(])deg([CF])\b")
+
+
 def degree_signs(value):
     """Package data writes temperatures in ASCII ("38.5 degC"); a page or report shows the degree sign ("38.5 °C").
     Used as the pages' and reports' Jinja ``finalize``: strings (including safe markup) are rewritten, other values
-    pass through unchanged."""
-    return value.replace("degC", "°C").replace("degF", "°F") if isinstance(value, str) else value
+    pass through. Only a "degC"/"degF" after a space or "(" is a unit: base64 data (embedded images, Plotly's
+    binary arrays) has neither, so it is never touched."""
+    if not isinstance(value, str) or "deg" not in value:
+        return value
+    return type(value)(_ASCII_DEGREES.sub(r"°\1", value))   # safe markup stays safe markup
 
 
 def format_length(mm: float, unit: str = "mm") -> str:

@@ -86,3 +86,16 @@ def test_cli_heat_plan_writes_the_report_and_refuses_a_wrong_suffix_in_one_line(
     assert "Core temperature" in out.read_text(encoding="utf-8")
     bad = runner.invoke(app, ["plan", "--device", DOME, "--condition", CONDITION, "--report", str(tmp_path / "x.pdf")])
     assert bad.exit_code == 2 and "--report" in bad.output and len(bad.output.strip().splitlines()) == 1
+
+
+def test_degree_signs_touch_units_only_never_base64_and_keep_markup_safe():
+    """The pages' and reports' finalize: "38.5 degC" -> "38.5 °C", but a base64 image or Plotly array that happens
+    to hold the letters "degC" is left alone (it once corrupted an embedded PNG), and safe markup stays safe."""
+    from markupsafe import Markup
+
+    assert degree_signs("reaches 38.5 degC (rectal), 101.3 degF; core (degC)") == \
+        "reaches 38.5 °C (rectal), 101.3 °F; core (°C)"
+    assert degree_signs("iVBORw0KdegCgo5degF+/=") == "iVBORw0KdegCgo5degF+/="
+    kept = degree_signs(Markup('<script>{"t": "39 degC"}</script>'))
+    assert isinstance(kept, Markup) and kept == Markup('<script>{"t": "39 °C"}</script>')
+    assert degree_signs(38.5) == 38.5
