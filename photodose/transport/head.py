@@ -99,8 +99,7 @@ def _index(volume: VoxelVolume, point_mm) -> tuple[int, int, int] | None:
 
 
 def _label(volume: VoxelVolume, point_mm) -> int:
-    idx = _index(volume, point_mm)
-    return 0 if idx is None else int(volume.labels[idx])
+    return int(_labels_at(volume, np.asarray(point_mm, float)[None, :])[0])
 
 
 def _labels_at(volume: VoxelVolume, points_mm: np.ndarray) -> np.ndarray:
