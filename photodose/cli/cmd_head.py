@@ -55,9 +55,10 @@ def register(app: typer.Typer) -> None:
         nm: Annotated[Optional[float], typer.Option("--nm", help="Trace at this wavelength instead of the "
                                                     "device's channels' (400-1400 nm).")] = None,
         photons: Annotated[str, typer.Option("--photons", help="Photon packets, e.g. 2e5.")] = "2e5",
-        target: Annotated[str, typer.Option("--target", help="dlpfc (grey matter under F3 and F4, both sides), "
-                                            "frontopolar (Fp1/Fpz/Fp2) or one 10-20 position (e.g. F3: left "
-                                            "only).")] = "dlpfc",
+        target: Annotated[str, typer.Option("--target", help="Where the cortex dose is read: the cortical surface "
+                                            "(grey matter touching CSF) within 15 mm of the cortex under dlpfc "
+                                            "(F3 and F4, both sides), frontopolar (Fp1/Fpz/Fp2) or one 10-20 "
+                                            "position (e.g. F3: left only).")] = "dlpfc",
         distance: Annotated[Optional[float], typer.Option("--distance-mm", help="Standoff from the scalp in mm "
                                                           "(default: the device's).")] = None,
         seed: Annotated[int, typer.Option(help="Random seed; the same seed gives the same numbers.")] = 1,
