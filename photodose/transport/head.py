@@ -91,11 +91,15 @@ def label_optics(wavelength_nm: float, head: HeadModel | None = None) -> LabelOp
     return LabelOptics(mua_per_cm=mua, mus_per_cm=mus, g=g, n=n)
 
 
+def _voxel_indices(volume: VoxelVolume, points_mm: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(integer voxel indices (N, 3), inside the volume (N,)) of points (N, 3) in mm."""
+    i = np.floor((points_mm - np.asarray(volume.origin_mm)) / volume.voxel_mm).astype(int)
+    return i, np.all((i >= 0) & (i < np.asarray(volume.labels.shape)), axis=1)
+
+
 def _index(volume: VoxelVolume, point_mm) -> tuple[int, int, int] | None:
-    i = np.floor((np.asarray(point_mm, float) - np.asarray(volume.origin_mm)) / volume.voxel_mm).astype(int)
-    if np.any(i < 0) or np.any(i >= np.asarray(volume.labels.shape)):
-        return None
-    return int(i[0]), int(i[1]), int(i[2])
+    i, inside = _voxel_indices(volume, np.asarray(point_mm, float)[None, :])
+    return (int(i[0, 0]), int(i[0, 1]), int(i[0, 2])) if inside[0] else None
 
 
 def _label(volume: VoxelVolume, point_mm) -> int:
@@ -104,8 +108,7 @@ def _label(volume: VoxelVolume, point_mm) -> int:
 
 def _labels_at(volume: VoxelVolume, points_mm: np.ndarray) -> np.ndarray:
     """Labels at many points (N, 3) at once; 0 (air) outside the volume."""
-    i = np.floor((points_mm - np.asarray(volume.origin_mm)) / volume.voxel_mm).astype(int)
-    inside = np.all((i >= 0) & (i < np.asarray(volume.labels.shape)), axis=1)
+    i, inside = _voxel_indices(volume, points_mm)
     out = np.zeros(len(points_mm), volume.labels.dtype)
     out[inside] = volume.labels[i[inside, 0], i[inside, 1], i[inside, 2]]
     return out
