@@ -25,21 +25,25 @@ def normalise_skin_type(skin_type: str | int) -> str:
     return key
 
 
+def _entry(skin_type: str) -> dict:
+    """The phototype's row of ``phototypes.yaml``."""
+    return load_yaml("phototypes.yaml")["phototypes"][normalise_skin_type(skin_type)]
+
+
 def melanosome_fraction(skin_type: str) -> float:
     """Epidermal melanosome volume fraction (0-1) for a Fitzpatrick phototype (modelling choice, see module)."""
-    return float(load_yaml("phototypes.yaml")["phototypes"][normalise_skin_type(skin_type)]["melanosome_fraction"])
+    return float(_entry(skin_type)["melanosome_fraction"])
 
 
 def melanosome_fraction_source(skin_type: str) -> str:
     """Where a phototype's melanosome fraction comes from, in one phrase."""
-    entry = load_yaml("phototypes.yaml")["phototypes"][normalise_skin_type(skin_type)]
-    return entry.get("source", "phototype mapping is a modelling choice built on Jacques' melanosome ranges")
+    return _entry(skin_type).get("source", "phototype mapping is a modelling choice built on Jacques' melanosome "
+                                           "ranges")
 
 
 def melanosome_fraction_citations(skin_type: str) -> tuple[str, ...]:
     """Bibliography keys behind a phototype's melanosome fraction (Jacques' ranges; Saager 2015 for type VI)."""
-    entry = load_yaml("phototypes.yaml")["phototypes"][normalise_skin_type(skin_type)]
-    return tuple(entry.get("citations", ["jacques1998"]))
+    return tuple(_entry(skin_type).get("citations", ["jacques1998"]))
 
 
 def phototype_source() -> str:
