@@ -113,14 +113,15 @@ def session_context(device, *, site: str, distance_mm: float, session_seconds: f
                                                          tissue=tissue.tissue) / MW_PER_W
                         for ch in channels]
     heat = sum(heat_per_channel)
+    is_laser = device.kind == "laser_probe"
     source_diameter_mm = math.sqrt(4 * device.emitting_area_mm2 / math.pi)
     spread = None
-    if contact_beam_radius_mm(device.kind == "laser_probe", source_diameter_mm, distance_mm) is not None:
+    if contact_beam_radius_mm(is_laser, source_diameter_mm, distance_mm) is not None:
         spread = _lateral_spread_mm(channels, heat_per_channel, tissue, heat_depths_mm)
     geometry = eye_geometry(site, device.kind, distance_mm, eye_distance_mm)
     at_eye, alpha_eye = eye_channels(device, channels, geometry)
     return SafetyContext(
-        device_kind=device.kind, is_laser=device.kind == "laser_probe", channels=skin,
+        device_kind=device.kind, is_laser=is_laser, channels=skin,
         source_diameter_mm=source_diameter_mm,
         irradiance_vs_distance=distance_table(
             lambda d: on_axis_irradiance_mw_cm2(device, d, [c.id for c in channels]), distance_mm),
