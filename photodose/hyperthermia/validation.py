@@ -128,6 +128,11 @@ def chamber_rise() -> list[float]:
     return [curve.at(minutes) - curve.baseline_core_c for curve in heat_curves(iguchi_cases(), minutes)]
 
 
+def _sex_colour(person: Person) -> str:
+    """The figure's line colour for a body: men C0, women C3."""
+    return "C0" if person.sex == "male" else "C3"
+
+
 def figure_png(path) -> str:
     """Measured vs predicted, three panels (dome time to 38.5 degC; seated dry-heat rises, 73 degC chamber and 58
     degC sauna; the 71.1 degC sauna's end temperature), written to ``path``."""
@@ -147,7 +152,7 @@ def figure_png(path) -> str:
         label = (f"JOS-3 {person.sex} {person.height_m:g} m {person.weight_kg:g} kg {person.age_years} y"
                  if style == "-" else None)
         a.plot(c.minutes, c.core_temperature_c, style, lw=1.5 if style == "-" else 0.8,
-               color="C0" if person.sex == "male" else "C3", label=label)
+               color=_sex_colour(person), label=label)
     a.errorbar([m["minutes_to_38_5_mean"]], [38.5], xerr=[[m["minutes_to_38_5_sd"]], [m["minutes_to_38_5_sd"]]],
                fmt="ks", capsize=5, label="measured: mean +/- SD time to 38.5 C (n=25)")
     a.hlines(38.5, *m["minutes_to_38_5_range"], colors="k", linestyles="--", lw=0.8, label="measured range 61-110 min")
@@ -159,14 +164,14 @@ def figure_png(path) -> str:
     cases = list(iguchi_cases())
     for (person, _), c in zip(cases, heat_curves(cases, float(i["minutes"]))):
         b.plot(c.minutes, [t - c.baseline_core_c for t in c.core_temperature_c],
-               color="C0" if person.sex == "male" else "C3", lw=0.8, alpha=0.7)
+               color=_sex_colour(person), lw=0.8, alpha=0.7)
     b.plot([i["minutes"]], [i["rise_c"]], "ks", ms=8, label="73 C chamber: measured mean rise at 30 min (n=25)")
     b.plot([], [], color="C0", label="JOS-3 men, cohort size +/-1 SD, room humidity 0.8-1.6 kPa")
     b.plot([], [], color="C3", label="JOS-3 women, same")
     mu = d["mundel2006_sauna"]
     for (person, _), c in zip(sauna_cases("mundel2006_sauna"), sauna_curves("mundel2006_sauna")):
         b.plot(c.minutes, [t - c.baseline_core_c for t in c.core_temperature_c], "--",
-               color="C0" if person.sex == "male" else "C3", lw=0.8)
+               color=_sex_colour(person), lw=0.8)
     b.plot([mu["minutes"]], [mu["rise_c"]], "k^", ms=8, label="58 C / 13 % RH sauna: measured ~rise at 60 min (n=16)")
     b.plot([], [], "k--", lw=0.8, label="JOS-3 in the 58 C sauna (dashed), two body sizes, both sexes")
     b.set(xlabel="minutes seated in the heat", ylabel="rise of core (rectal) temperature, C",
@@ -175,7 +180,7 @@ def figure_png(path) -> str:
     b.legend(fontsize=7, loc="upper left")
     s = d["su2025_sauna"]
     for (person, _), c in zip(sauna_cases("su2025_sauna"), sauna_curves("su2025_sauna")):
-        su.plot(c.minutes, c.core_temperature_c, color="C0" if person.sex == "male" else "C3", lw=0.8)
+        su.plot(c.minutes, c.core_temperature_c, color=_sex_colour(person), lw=0.8)
     su.errorbar([s["minutes"]], [s["end_c"]], yerr=[s["end_sd_c"]], fmt="ks", capsize=5,
                 label="measured rectal temperature at the end, mean +/- spread (n=22)")
     su.plot([], [], color="C0", label="JOS-3 men, two sizes, room humidity 0.8-1.6 kPa")
