@@ -18,7 +18,7 @@ times more than the other colour groups). The ratio does not depend on the probe
 
 Alayat 2019 (independent of both; 30 healthy men, a 1064 nm pulsed Nd:YAG scanned over 150 cm2 of the thigh for
 15 min, thermographic camera) gives a range (1.23-4.03 C) and an average (2.6 C), no SD: the prediction must lie in
-the range for every phototype, since the abstract gives none. Its beam is wide, so the 3 mm lateral spread below
+the range for every phototype, since the abstract gives none. Its beam is wide, so the lateral light spread below
 plays no part (the rise moves < 0.3 % between the 1-D and the 69 mm disc solution).
 
 Assumptions per case are in ``Case.assumption``. The lateral spread of a narrow beam's absorbed light is the Monte
