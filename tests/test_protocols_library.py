@@ -131,3 +131,31 @@ def test_protocol_site_must_be_a_canonical_optics_site(site):
     assert Protocol(**entry).site == "ankle"
     with pytest.raises(ValidationError, match="not a body site"):
         Protocol(**{**entry, "site": site})
+
+
+def test_protocol_list_on_a_narrow_terminal_cuts_no_cell_and_names_the_heat_protocols():
+    """At 80 columns every id and evidence label is printed whole (the table's cells were cut to "eviden…"), and
+    the whole-body hyperthermia protocol is listed beside the light ones."""
+    from typer.testing import CliRunner
+
+    out = CliRunner().invoke(app, ["protocols", "list"], env={"COLUMNS": "80"})
+    assert out.exit_code == 0 and "…" not in out.stdout
+    flat = " ".join(out.stdout.split())
+    for p in list_protocols():
+        assert p.id in flat and p.evidence.label in flat
+    assert "depression-whole-body-hyperthermia: rectal core 38.5 C held 2 min" in flat
+    data = json.loads(CliRunner().invoke(app, ["protocols", "list", "--json"]).stdout)
+    assert [h["id"] for h in data["heat_protocols"]] == ["depression-whole-body-hyperthermia"]
+
+
+def test_protocols_show_gives_a_heat_protocol_with_its_sources():
+    from typer.testing import CliRunner
+
+    runner = CliRunner()
+    doc = json.loads(runner.invoke(app, ["protocols", "show", "depression-whole-body-hyperthermia", "--json"]).stdout)
+    assert doc["target_core_c"] == 38.5 and doc["kind"] == "whole-body hyperthermia"
+    assert any("JAMA Psychiatry" in c["text"] for c in doc["citation_list"])
+    human = runner.invoke(app, ["protocols", "show", "depression-whole-body-hyperthermia"])
+    assert human.exit_code == 0 and "generic-infrared-sauna-dome" in human.stdout
+    typo = runner.invoke(app, ["protocols", "show", "depresion-whole-body"])
+    assert typo.exit_code == 2 and "did you mean 'depression-whole-body-hyperthermia'" in typo.output

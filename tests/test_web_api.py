@@ -227,3 +227,10 @@ def test_schema_fuzz_with_hostile_quantities_is_a_quick_4xx(tmp_path, monkeypatc
         assert time.perf_counter() - start < 2.0, distance
 
     check()
+
+
+def test_protocol_list_includes_the_heat_protocols(client):
+    rows = client.get("/api/protocols").json()
+    heat = [r for r in rows if r["category"] == "whole-body hyperthermia"]
+    assert [r["id"] for r in heat] == ["depression-whole-body-hyperthermia"] and heat[0]["wavelengths_nm"] == []
+    assert any(r["id"] == "knee-osteoarthritis" for r in rows)

@@ -6,7 +6,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from ..errors import PhotodoseInputError
+from ..errors import PhotodoseInputError, require_choice
 from .cmd_journal import DbOption
 from ._output import JsonFlag, console, emit, require_output_path
 
@@ -133,19 +133,36 @@ def _render_fat_sensitivity(console, fat) -> None:
 
 
 def _render_protocols(console, data: dict) -> None:
+    """A table on a wide terminal; one wrapped line per protocol on a narrow one (the table's cells would be cut)."""
     from rich.table import Table
 
-    table = Table(title="photodose protocols")
-    table.add_column("id", no_wrap=True)  # ids are typed back in: never split or truncate them
-    for col in ("nm", "target depth", "window (J/cm2)", "evidence"):  # the name: `photodose protocols show ID`
-        table.add_column(col)
+    rows, unsourced = [], False
     for p in data["protocols"]:
         w = p["target_window"] or p["skin_window"]
-        where = "target" if p["target_window"] else "skin"
-        table.add_row(p["id"], ", ".join(f"{x:g}" for x in p["wavelengths_nm"]), f"{p['target']['depth_mm']:g} mm",
-                      f"{w['low_j_cm2']:g}-{w['high_j_cm2']:g} at {where}" + (" (unsourced)" if w["unsourced"] else ""),
-                      p["evidence"]["label"])
-    console.print(table)
+        unsourced = unsourced or w["unsourced"]
+        rows.append((p["id"], ", ".join(f"{x:g}" for x in p["wavelengths_nm"]), f"{p['target']['depth_mm']:g} mm",
+                     f"{w['low_j_cm2']:g}-{w['high_j_cm2']:g} at {'target' if p['target_window'] else 'skin'}"
+                     + ("*" if w["unsourced"] else ""), p["evidence"]["label"]))
+    if console.width >= 120:
+        table = Table(title="photodose protocols")
+        table.add_column("id", no_wrap=True)  # ids are typed back in: never split or truncate them
+        for col in ("nm", "target depth", "window (J/cm2)", "evidence"):
+            table.add_column(col)
+        for row in rows:
+            table.add_row(*row)
+        console.print(table)
+    else:
+        console.print("[bold]photodose protocols[/] (id: wavelengths; target depth; window in J/cm2; evidence)")
+        for pid, nm, depth, window, evidence in rows:
+            console.print(f"[bold]{pid}[/]: {nm} nm; target {depth}; window {window}; {evidence}", highlight=False)
+    heat = data.get("heat_protocols") or []
+    if heat:
+        console.print("[bold]whole-body hyperthermia (sauna domes; the dose is core temperature over time)[/]")
+        for h in heat:
+            console.print(f"[bold]{h['id']}[/]: {_heat_summary(h)}; {h['evidence']['label']}", highlight=False)
+    if unsourced:
+        console.print("* unsourced window: a photodose assumption, no primary source gives its limits "
+                      "(`photodose protocols show ID` gives each protocol's sources)", highlight=False)
     console.print(f"[italic]{NOTE}[/]")
 
 
@@ -172,6 +189,36 @@ def _render_protocol(console, p: dict) -> None:
     for c in p["citation_list"]:
         console.print(f"  - {c['text']}", highlight=False)
     console.print(f"[italic]{NOTE}[/]")
+
+
+def _heat_summary(h: dict) -> str:
+    sc = h["schedule"]
+    return (f"rectal core {h['target_core_c']:g} C held {h['time_at_target_min']:g} min; {sc['sessions']} "
+            f"session{'s' if sc['sessions'] != 1 else ''}, one every {sc['interval_days']} days")
+
+
+def _render_heat_protocol(console, h: dict) -> None:
+    console.print(f"[bold]{h['name']}[/] ({h['id']}): whole-body hyperthermia, planned with a sauna dome, "
+                  f"e.g. `photodose plan --device generic-infrared-sauna-dome --condition {h['id']}`",
+                  highlight=False)
+    console.print(f"target: rectal core {h['target_core_c']:g} C - {h['target_source']}", highlight=False)
+    console.print(f"time at target: {h['time_at_target_min']:g} min - {h['time_at_target_source']}", highlight=False)
+    console.print(f"heating: {h['heating_source']}", highlight=False)
+    console.print(f"cool-down: {h['cooldown_source']}", highlight=False)
+    console.print(f"schedule: {_heat_summary(h).split('; ', 1)[1]} - {h['schedule']['source']}", highlight=False)
+    console.print(f"evidence: [bold]{h['evidence']['label']}[/]", highlight=False)
+    for st in h["evidence"]["statements"]:
+        console.print(f"  - {st['text']} ({st['key']})", highlight=False)
+    for c in h["citation_list"]:
+        console.print(f"  - {c['text']}", highlight=False)
+    console.print(f"[italic]{NOTE}[/]")
+
+
+def _heat_protocol_json(protocol) -> dict:
+    from ..bibliography import cite
+
+    return protocol.model_dump() | {"kind": "whole-body hyperthermia",
+                                    "citation_list": [{"key": k, "text": cite(k)} for k in protocol.citations]}
 
 
 def _protocol_json(protocol) -> dict:
@@ -202,15 +249,26 @@ def register(app: typer.Typer) -> None:
         """List every protocol with its window and evidence level."""
         from ..protocols.library import list_protocols
 
-        emit({"protocols": [_protocol_json(p) for p in list_protocols()], "note": NOTE}, as_json, _render_protocols)
+        from ..hyperthermia import list_heat_protocols
+
+        emit({"protocols": [_protocol_json(p) for p in list_protocols()],
+              "heat_protocols": [_heat_protocol_json(p) for p in list_heat_protocols()], "note": NOTE},
+             as_json, _render_protocols)
 
     @protocols_app.command("show")
     def protocols_show(protocol_id: Annotated[str, typer.Argument(help="protocol id, e.g. knee-osteoarthritis")],
                        as_json: JsonFlag = False) -> None:
         """Show one protocol in full, with its sources."""
-        from ..protocols.library import get_protocol
+        from ..hyperthermia import get_heat_protocol, is_heat_protocol, list_heat_protocols
+        from ..protocols.library import get_protocol, list_protocols
 
-        emit(_protocol_json(get_protocol(protocol_id)) | {"note": NOTE}, as_json, _render_protocol)
+        ids = [p.id for p in list_protocols()] + [p.id for p in list_heat_protocols()]
+        protocol_id = require_choice("protocol id", protocol_id, ids)
+        if is_heat_protocol(protocol_id):
+            emit(_heat_protocol_json(get_heat_protocol(protocol_id)) | {"note": NOTE}, as_json,
+                 _render_heat_protocol)
+        else:
+            emit(_protocol_json(get_protocol(protocol_id)) | {"note": NOTE}, as_json, _render_protocol)
 
     @app.command("plan")
     def plan_command(

@@ -47,10 +47,16 @@ def calibrate_device(device_id: DeviceId, body: CalibrationIn) -> dict:
 
 @router.get("/protocols")
 def list_protocols() -> list[dict]:
+    """Every protocol: the light protocols, then the whole-body hyperthermia ones (category "whole-body
+    hyperthermia", no wavelengths: their dose is core temperature over time)."""
+    from ...hyperthermia import list_heat_protocols
     from ...protocols import list_protocols as protocols
 
-    return [{"id": p.id, "name": p.name, "category": p.category, "site": p.site,
-             "wavelengths_nm": list(p.wavelengths_nm), "evidence": p.evidence.model_dump()} for p in protocols()]
+    light = [{"id": p.id, "name": p.name, "category": p.category, "site": p.site,
+              "wavelengths_nm": list(p.wavelengths_nm), "evidence": p.evidence.model_dump()} for p in protocols()]
+    heat = [{"id": p.id, "name": p.name, "category": "whole-body hyperthermia", "site": None, "wavelengths_nm": [],
+             "evidence": p.evidence.model_dump()} for p in list_heat_protocols()]
+    return light + heat
 
 
 @router.get("/sites")
