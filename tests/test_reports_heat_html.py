@@ -67,7 +67,7 @@ def test_refused_heat_report_explains_the_contraindication_with_its_remedy_and_s
     html = render_heat_plan_html(refused, b"")
     fail = next(c for c in refused.safety.checks if c.name == "screening:heat_pregnancy")
     reasons = html[html.index("Why it is refused"):html.index("Heat plan summary")]
-    assert "screening:heat_pregnancy" in reasons and fail.remedy in reasons and "Milunsky" in reasons
+    assert "screening: pregnancy" in reasons and fail.remedy in reasons and "Milunsky" in reasons
     assert 'data-label="Answer">yes<' in html and 'data-label="Answer">not answered<' in html
 
 

@@ -287,3 +287,27 @@ def test_ultraviolet_channel_is_not_passed_silently():
     report = evaluate(_panel(goggles=True, channels=[Channel(wavelength_nm=365, irradiance_mw_cm2=1)]))
     assert _check(report, "skin_eye:ultraviolet").status == "caution"
     assert report.status == "caution"
+
+
+@pytest.mark.parametrize("args", [
+    ["--device", "joovv-solo-3", "--condition", "skin-rejuvenation"],
+    ["--device", "generic-laser-probe-808", "--condition", "knee-osteoarthritis"],
+    ["--device", "generic-mask-633-830", "--condition", "acne"],
+    ["--device", "generic-infrared-sauna-dome", "--condition", "depression-whole-body-hyperthermia"],
+])
+def test_every_check_a_plan_shows_has_a_label_for_people(args):
+    """What a person reads beside a verdict is a label ("eyes: retinal heating"), never the check's key
+    ("eye:retinal_thermal"); every key a plan produces has its label in CHECK_LABELS or is a screening question."""
+    import json
+
+    from typer.testing import CliRunner
+
+    from photodose.cli import app
+    from photodose.safety.checks import CHECK_LABELS
+
+    plan = json.loads(CliRunner().invoke(app, ["plan", *args, "--json"]).stdout)
+    checks = plan["safety"]["checks"]
+    assert checks
+    for c in checks:
+        assert c["name"] in CHECK_LABELS or c["name"].startswith("screening:"), c["name"]
+        assert c["label"] and "_" not in c["label"] and (c["label"] != c["name"] or c["name"].isalpha())

@@ -371,7 +371,7 @@ def _log_app() -> typer.Typer:
             c.print(f"safety {d['safety']['status']}", highlight=False)
             for check in d["safety"]["checks"]:
                 if check["status"] != "ok" and not check["name"].startswith("overdose:"):
-                    c.print(f"[yellow]safety {check['status']}:[/] {check['name']}: {check['message']}"
+                    c.print(f"[yellow]safety {check['status']}:[/] {check['label']}: {check['message']}"
                             + (f" Next time: {check['remedy']}" if check.get("remedy") else ""), highlight=False)
             for w in d["overdose_warnings"]:
                 c.print(f"[yellow]warning:[/] {w['message']} Next time: {w['remedy']} (bounds: {w['bounds']})",

@@ -86,7 +86,7 @@ def render_plan(console, plan) -> None:
         if check.status != "ok":
             colour = "bold red" if check.status == "fail" else "yellow"
             remedy = f" [bold]remedy:[/] {escape(check.remedy)}" if check.remedy else ""
-            console.print(f"[{colour}]safety {check.status}:[/] {check.name}: {escape(check.message)}{remedy}",
+            console.print(f"[{colour}]safety {check.status}:[/] {check.label}: {escape(check.message)}{remedy}",
                           highlight=False)
     for r in plan.reasons:
         console.print(f"[cyan]why:[/] {escape(r)}", highlight=False)

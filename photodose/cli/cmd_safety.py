@@ -29,7 +29,7 @@ def _render_checks(console, checks: list[dict], title: str) -> None:
         numbers = ""
         if c.get("value") is not None and c.get("limit") is not None:
             numbers = f" ({_fmt(c['value'])} vs limit {_fmt(c['limit'])} {c.get('unit') or ''})"
-        console.print(f"[{_STYLE[c['status']]}]{c['status']:>7}[/]  {c['name']}{numbers}", highlight=False)
+        console.print(f"[{_STYLE[c['status']]}]{c['status']:>7}[/]  {c['label']}{numbers}", highlight=False)
         console.print(f"         {c['message']}", highlight=False)
         if c.get("remedy"):
             console.print(f"         [bold]remedy:[/] {c['remedy']}", highlight=False)

@@ -43,8 +43,8 @@ def render_heat_plan(console, data: dict) -> None:
         if check["status"] != "ok":
             colour = "bold red" if check["status"] == "fail" else "yellow"
             remedy = f" [bold]remedy:[/] {escape(check['remedy'])}" if check.get("remedy") else ""
-            console.print(f"[{colour}]safety {check['status']}:[/] {check['name']}: {escape(check['message'])}{remedy}",
-                          highlight=False)
+            console.print(f"[{colour}]safety {check['status']}:[/] {check['label']}: "
+                          f"{escape(check['message'])}{remedy}", highlight=False)
     for a in data["advice"]:
         console.print(f"[green]advice:[/] {escape(a['text'])} ({a['source']})", highlight=False)
     for r in data["reasons"]:

@@ -5,20 +5,47 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, model_validator
 
 CheckStatus = Literal["ok", "caution", "fail"]
 ReportStatus = Literal["ok", "caution", "refused"]
 
 
+# What each check is called where a person reads it; ``name`` stays the stable key in JSON.
+CHECK_LABELS = {
+    "eye:infrared": "eyes: infrared (cornea and lens)",
+    "eye:retinal_thermal": "eyes: retinal heating",
+    "eye:blue_light": "eyes: blue light",
+    "eye:laser": "eyes: laser beam",
+    "eye:in_beam": "eyes in the beam",
+    "skin:heating": "skin heating",
+    "skin:thermal_short": "skin burn limit (first 10 s)",
+    "skin:laser_mpe": "skin: laser exposure limit",
+    "skin:laser_mpe_range": "skin: laser limit's validity",
+    "skin:laser_pulses": "skin: laser pulses",
+    "skin_eye:ultraviolet": "ultraviolet (skin and eyes)",
+    "heat:core_ceiling": "core temperature ceiling",
+    "heat:session_length": "heat session length",
+    "overdose:day": "dose on this site today",
+    "overdose:week": "dose on this site in 7 days",
+    "overdose:sessions_per_week": "sessions on this site in 7 days",
+    "overdose:interval": "time since the last session on this site",
+    "screening": "screening",
+    "screening:stale": "screening answers' age",
+}
+
+
 class SafetyCheck(BaseModel):
     """One safety question answered in plain words.
 
-    ``value`` and ``limit`` are in ``unit`` (None when the check is not numeric); ``source`` names where the
-    limit comes from (or says "unsourced"); ``remedy`` says what change would pass a failed check.
+    ``name`` is the check's stable key (JSON, tests); ``label`` what a person reads (``CHECK_LABELS``, or the
+    screening question's short name). ``value`` and ``limit`` are in ``unit`` (None when the check is not
+    numeric); ``source`` names where the limit comes from (or says "unsourced"); ``remedy`` says what change
+    would pass a failed check.
     """
 
     name: str
+    label: str = ""
     status: CheckStatus
     message: str
     value: float | None = None
@@ -26,6 +53,12 @@ class SafetyCheck(BaseModel):
     unit: str | None = None
     source: str | None = None
     remedy: str | None = None
+
+    @model_validator(mode="after")
+    def _label_from_name(self) -> "SafetyCheck":
+        if not self.label:
+            self.label = CHECK_LABELS.get(self.name) or self.name.replace("_", " ").replace(":", ": ")
+        return self
 
 
 class SafetyReport(BaseModel):

@@ -19,8 +19,8 @@ WEAK_STIMULUS_BAND_NM = (780.0, 1400.0)        # L_IR of a weak visual stimulus 
 RETINAL_THERMAL_ALPHA_RAD = (0.0017, 0.1)      # alpha_min, alpha_max of 4.3.5
 WEAK_STIMULUS_ALPHA_RAD = (0.011, 0.1)         # alpha_min, alpha_max of 4.3.6
 RETINAL_THERMAL_MAX_TIME_S = 10.0              # the standard's maximum assessment time for the retinal thermal hazard
-# below this luminance the source is a weak visual stimulus (no aversion response): IEC 62471 4.3.6's criterion as
-# named in issue 12; NOT checked against the standard's own text
+# below this luminance the source is a weak visual stimulus (no aversion response), for IEC 62471 4.3.6: photodose
+# assumption (unsourced), the threshold NOT checked against the standard's own text
 WEAK_STIMULUS_LUMINANCE_CD_M2 = 10.0
 LUMINOUS_EFFICACY_LM_W = 683.0                 # K_m, photopic maximum luminous efficacy (SI definition of the candela)
 IR_EYE_LONG_TERM_W_M2 = 100.0

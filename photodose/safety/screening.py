@@ -41,6 +41,7 @@ class Rule(BaseModel):
 
 class Question(BaseModel):
     id: str
+    label: str
     text: str
     rules: list[Rule]
 
@@ -105,16 +106,17 @@ def is_stale(answers: ScreeningAnswers, now: datetime, max_age_days: float | Non
 def evaluate_question(question: Question, answer: bool | None, site: str, transcranial: bool,
                       pulsed_visible: bool, default_source: str) -> SafetyCheck:
     """Verdict for one answer: ``None`` (unanswered) cautions, "no" is ok, "yes" takes the first matching rule."""
-    name = f"screening:{question.id}"
+    name, label = f"screening:{question.id}", f"screening: {question.label}"
     if answer is None:
-        return SafetyCheck(name=name, status="caution", message=f"Not answered: {question.text}",
+        return SafetyCheck(name=name, label=label, status="caution", message=f"Not answered: {question.text}",
                            source=default_source, remedy="answer the screening question")
     if answer:
         for rule in question.rules:
             if rule.when.holds(site, transcranial, pulsed_visible):
-                return SafetyCheck(name=name, status=_STATUS[rule.verdict], message=rule.reason,
+                return SafetyCheck(name=name, label=label, status=_STATUS[rule.verdict], message=rule.reason,
                                    source=rule.source or default_source, remedy=rule.remedy)
-    return SafetyCheck(name=name, status="ok", message=f"No concern for site '{site}'.", source=default_source)
+    return SafetyCheck(name=name, label=label, status="ok", message=f"No concern for site '{site}'.",
+                       source=default_source)
 
 
 def evaluate_screening(answers: ScreeningAnswers, site: str, transcranial: bool, pulsed_visible: bool,
