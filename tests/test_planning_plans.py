@@ -131,6 +131,11 @@ def test_joovv_knee_at_the_makers_six_inches_is_planned_not_refused_for_the_eye(
     assert p["window"]["fluence_j_cm2"] == pytest.approx(p["surface"]["irradiance_mw_cm2"] * 600 / 1000)
     cell = next(o for o in p["options"] if o["distance_text"] == "6 in" and o["minutes"] == 10)
     assert cell["skin_fluence_j_cm2"] == pytest.approx(p["surface"]["fluence_j_cm2"], rel=1e-3)
+    # the summary says the distance as it was typed (it said "152 mm")
+    from photodose.planning.plan_model import load_plan
+    from photodose.planning.plan_text import plan_summary_rows
+
+    assert dict(plan_summary_rows(load_plan(p)))["distance"] == "6 in"
 
 
 def test_unsourced_session_range_is_a_preference_not_a_constraint():

@@ -234,3 +234,11 @@ def test_protocol_list_includes_the_heat_protocols(client):
     heat = [r for r in rows if r["category"] == "whole-body hyperthermia"]
     assert [r["id"] for r in heat] == ["depression-whole-body-hyperthermia"] and heat[0]["wavelengths_nm"] == []
     assert any(r["id"] == "knee-osteoarthritis" for r in rows)
+
+
+def test_api_plan_takes_the_eye_distance(client):
+    body = {"device": "joovv-solo-3", "condition": "knee-osteoarthritis", "distance": "6 in", "minutes": 10}
+    plan = client.post("/api/plan", json=body | {"eye_distance": "30 cm"}).json()
+    assert plan["eye"]["distance_mm"] == 300 and not plan["eye"]["in_beam"]
+    bad = client.post("/api/plan", json=body | {"eye_distance": "-3 cm"})
+    assert bad.status_code == 422 and "eye_distance" in bad.text

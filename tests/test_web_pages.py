@@ -62,6 +62,19 @@ def test_plan_page_has_chart_safety_and_reporting_table(client):
     assert 'data-test="fat-sensitivity"' in r.text and "subcutaneous_fat_bashkatov" in r.text
 
 
+def test_plan_page_takes_where_the_eyes_are_and_refuses_a_bad_one_at_its_field(client):
+    """The eye geometry the plan states can be changed on the web as with ``--eye-distance``; the page does not
+    tell a browser user to type a command-line flag."""
+    data = {"device": "joovv-solo-3", "condition": "knee-osteoarthritis", "distance": "6 in", "minutes": "10"}
+    default = client.post("/plan", data=data | {"csrf_token": csrf_of(client)})
+    assert "60 cm from the centre of the device" in default.text and "--eye-distance" not in default.text
+    near = client.post("/plan", data=data | {"eye_distance": "30 cm", "csrf_token": csrf_of(client)})
+    assert near.status_code == 200 and "eye at the given 30 cm" in near.text
+    bad = client.post("/plan", data=data | {"eye_distance": "far", "csrf_token": csrf_of(client)})
+    assert bad.status_code == 422 and any("far" in e for e in field_errors(bad.text))
+    assert 'id="eye_distance-error"' in bad.text
+
+
 def test_saving_needs_the_token_of_a_plan_this_user_made(client):
     r = client.post("/plan/save", data={"plan_token": "guessed", "csrf_token": csrf_of(client)})
     assert r.status_code == 422 and "expired" in r.text

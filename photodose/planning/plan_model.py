@@ -397,6 +397,13 @@ class Plan(_Frozen):
         return minutes, [(d, [cells.get((d, m)) for m in minutes]) for d in distances]
 
     @property
+    def distance_text(self) -> str:
+        """The plan's distance in the unit the person typed ("6 in"), as its options table shows it; in mm when
+        the table has no row at the plan's distance."""
+        return next((o.distance_text for o in self.options if abs(o.distance_mm - self.distance_mm) < 0.05),
+                    f"{self.distance_mm:.0f} mm")
+
+    @property
     def followable(self) -> bool:
         """A session a person may follow: the safety gate passed it (ok or caution) and it has a time."""
         return self.status != "refused" and self.session_seconds is not None

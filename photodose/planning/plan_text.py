@@ -14,7 +14,7 @@ def plan_summary_rows(plan) -> list[tuple[str, str]]:
     rows = [
         ("status", plan.status), ("device", plan.device),
         ("site / phototype", f"{plan.site} / {plan.skin_type}"),
-        ("distance", f"{plan.distance_mm:.0f} mm"),
+        ("distance", plan.distance_text),
         ("session", "none (refused)" if session is None else f"{session:.0f} s ({session / 60:.1f} min)"),
         ("skin (incident)", f"{plan.surface.irradiance_mw_cm2:.1f} mW/cm2, {plan.surface.fluence_j_cm2:.2f} J/cm2, "
                             f"{plan.energy_j:.0f} J over {plan.area_cm2:.0f} cm2"),

@@ -89,7 +89,7 @@ def eye_geometry(site: str | None, device_kind: str, distance_mm: float,
     return EyeGeometry(in_beam=False, distance_mm=d, off_axis_deg=DEFAULT_OFF_AXIS_DEG,
                        assumption=f"eye where the person is: {d / 10:g} cm from the centre of the device's face, "
                                   f"{DEFAULT_OFF_AXIS_DEG:g} deg off its axis, facing it ({UNSOURCED}; "
-                                  "set --eye-distance)")
+                                  "give your eye distance to change it)")
 
 
 def eye_position_mm(geometry: EyeGeometry) -> tuple[float, float, float]:

@@ -48,10 +48,11 @@ def load_catalog_device(device_id: str):
 
 def make_plan(*, device: str, site: str | None, skin_type: str | None, condition: str, distance: str | None = None,
               minutes: float | None = None, max_minutes: float | None = None, goggles: bool = False,
-              person: tuple | None = None, transport: str = "fast"):
+              person: tuple | None = None, transport: str = "fast", eye_distance: str | None = None):
     """The typed Plan for these choices (``distance`` typed with a unit, e.g. "15 cm"); ``person`` =
     (journal, profile) plans for that profile (the same use case as ``photodose plan --profile``);
-    ``transport``: one of :data:`TRANSPORTS` (``head3d``: the 3-D head, for transcranial plans)."""
+    ``transport``: one of :data:`TRANSPORTS` (``head3d``: the 3-D head, for transcranial plans); ``eye_distance``
+    (typed with a unit): where the eyes are from the device's face, for sites away from the head."""
     from ..planning.request import PlanRequest
     from ..units import length_unit_typed, parse_length_mm
     from ..usecases import plan_for_profile
@@ -63,8 +64,11 @@ def make_plan(*, device: str, site: str | None, skin_type: str | None, condition
     distance_mm = parse_length_mm(distance, "distance") if distance not in (None, "") else None
     if distance_mm is not None and distance_mm > 3000:
         raise PhotodoseInputError("distance", distance, "at most 3 m (3000 mm)")
+    eye_distance_mm = (parse_length_mm(eye_distance, "eye_distance", allow_zero=False)
+                       if eye_distance not in (None, "") else None)
     request = PlanRequest(device=load_catalog_device(device), site=site, skin_type=skin_type, condition=condition,
                           distance_mm=distance_mm, minutes=minutes, max_minutes=max_minutes,
+                          eye_distance_mm=eye_distance_mm,
                           distance_unit=length_unit_typed(distance), safety={"goggles": bool(goggles)},
                           transport=transport)
     return plan_for_profile(request, *(person or (None, None)))

@@ -73,7 +73,8 @@ def make_plan(request: Request, body: PlanQuery) -> Plan:
     person = (journal(request), owned_profile(request, body.profile_id)) if body.profile_id else None
     return planning.make_plan(device=body.device, site=body.site, skin_type=body.skin_type, condition=body.condition,
                               distance=body.distance, minutes=body.minutes, max_minutes=body.max_minutes,
-                              goggles=body.goggles, person=person, transport=body.transport)
+                              goggles=body.goggles, person=person, transport=body.transport,
+                              eye_distance=body.eye_distance)
 
 
 @router.get("/screening/questions")

@@ -91,6 +91,9 @@ class PlanQuery(_Strict):
     minutes: float | None = Field(default=None, gt=0, le=240, description="session length (fixed)")
     max_minutes: float | None = Field(default=None, gt=0, le=240)
     goggles: bool = False
+    eye_distance: str | None = Field(default=None, max_length=50,
+                                     description='where the eyes are from the device\'s face, e.g. "70 cm" (sites away '
+                                                 "from the head); omitted: photodose's stated default")
     profile_id: int | None = Field(default=None, ge=1, le=MAX_ID,
                                    description="plan for this profile: its phototype, measured fat, screening "
                                                "answers and earlier sessions")

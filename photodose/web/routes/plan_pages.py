@@ -21,7 +21,8 @@ from ..profiles import active_profile, journal, require_active_profile
 from ..security import checked_form, current_user
 
 router = APIRouter(include_in_schema=False)
-FIELDS = ("device", "site", "skin_type", "condition", "distance", "minutes", "max_minutes", "transport")
+FIELDS = ("device", "site", "skin_type", "condition", "distance", "minutes", "max_minutes", "transport",
+          "eye_distance")
 
 
 def _plan_page(request: Request, *, status_code: int = 200, **context):
@@ -63,16 +64,18 @@ async def make_plan(request: Request):
                                   distance=values.get("distance", "").strip() or None, minutes=minutes,
                                   max_minutes=max_minutes,
                                   goggles=bool(form.get("goggles")), transport=values.get("transport", "fast"),
+                                  eye_distance=values.get("eye_distance", "").strip() or None,
                                   person=_person(request, active_profile(request)))
     except PhotodoseInputError as exc:
         return _plan_page(request, status_code=422, values=values,
-                          errors=errors_from(exc, FIELDS, {"skin_phototype": "skin_type", "distance_mm": "distance"}))
+                          errors=errors_from(exc, FIELDS, {"skin_phototype": "skin_type", "distance_mm": "distance",
+                                                           "eye_distance_mm": "eye_distance"}))
     except ValidationError as exc:
         described = describe_validation_errors(exc.errors())
         errs = {}
         for e in described:
             key = e["field"].split(".")[0]
-            key = {"distance_mm": "distance", "condition": "condition"}.get(key, key)
+            key = {"distance_mm": "distance", "eye_distance_mm": "eye_distance"}.get(key, key)
             errs[key if key in FIELDS else "_form"] = f"{e['field']}: {e['message']}"
         return _plan_page(request, status_code=422, values=values, errors=errs)
     token = request.app.state.plan_cache.put(current_user(request), plan)

@@ -27,7 +27,9 @@ function drawPlots() {
     const fig = JSON.parse(src.textContent);
     const layout = Object.assign({}, fig.layout || {}, { autosize: true });
     Object.assign(layout, phoneLayout(el, layout) || {});
-    Plotly.newPlot(el, fig.data || [], layout, { responsive: true, displaylogo: false });
+    // on a phone the zoom toolbar covers the plot's top labels and touch zooming is awkward: leave it out there
+    Plotly.newPlot(el, fig.data || [], layout,
+                   { responsive: true, displaylogo: false, displayModeBar: el.clientWidth >= NARROW_PX ? "hover" : false });
   });
   let pending = null;
   window.addEventListener("resize", () => {
