@@ -35,7 +35,7 @@ def register(app: typer.Typer, *, open_journal, find_profile, parse_at, db_optio
                                   air_temperature_c=air, relative_humidity_percent=humidity, notes=notes)
 
         def render(c, d):
-            core_text = "" if d["core_temperature_c"] is None else f", core {d['core_temperature_c']:g} C"
+            core_text = "" if d["core_temperature_c"] is None else f", core {d['core_temperature_c']:g} °C"
             c.print(f"logged heat session {d['id']}: {d['device_id']} {d['heating_minutes']:g} min{core_text}",
                     highlight=False)
             for w in d["warnings"]:
@@ -47,6 +47,6 @@ def register(app: typer.Typer, *, open_journal, find_profile, parse_at, db_optio
 def render_heat_progress(c, heat: dict) -> None:
     if not heat["n_sessions"]:
         return
-    core = "" if heat["highest_core_c"] is None else f"; highest core measured {heat['highest_core_c']:g} C"
+    core = "" if heat["highest_core_c"] is None else f"; highest core measured {heat['highest_core_c']:g} °C"
     c.print(f"heat (sauna dome): {heat['n_sessions']} sessions, {heat['heating_minutes']:g} min of heating{core}",
             highlight=False)
