@@ -143,7 +143,7 @@ def test_protocol_list_on_a_narrow_terminal_cuts_no_cell_and_names_the_heat_prot
     flat = " ".join(out.stdout.split())
     for p in list_protocols():
         assert p.id in flat and p.evidence.label in flat
-    assert "depression-whole-body-hyperthermia: rectal core 38.5 C held 2 min" in flat
+    assert "depression-whole-body-hyperthermia: rectal core 38.5 °C held 2 min" in flat
     data = json.loads(CliRunner().invoke(app, ["protocols", "list", "--json"]).stdout)
     assert [h["id"] for h in data["heat_protocols"]] == ["depression-whole-body-hyperthermia"]
 

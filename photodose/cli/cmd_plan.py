@@ -193,15 +193,18 @@ def _render_protocol(console, p: dict) -> None:
 
 def _heat_summary(h: dict) -> str:
     sc = h["schedule"]
-    return (f"rectal core {h['target_core_c']:g} C held {h['time_at_target_min']:g} min; {sc['sessions']} "
+    return (f"rectal core {h['target_core_c']:g} °C held {h['time_at_target_min']:g} min; {sc['sessions']} "
             f"session{'s' if sc['sessions'] != 1 else ''}, one every {sc['interval_days']} days")
 
 
 def _render_heat_protocol(console, h: dict) -> None:
+    from ..units import degree_signs
+
+    h = {k: degree_signs(v) if isinstance(v, str) else v for k, v in h.items()}  # the data's "degC" as "°C"
     console.print(f"[bold]{h['name']}[/] ({h['id']}): whole-body hyperthermia, planned with a sauna dome, "
                   f"e.g. `photodose plan --device generic-infrared-sauna-dome --condition {h['id']}`",
                   highlight=False)
-    console.print(f"target: rectal core {h['target_core_c']:g} C - {h['target_source']}", highlight=False)
+    console.print(f"target: rectal core {h['target_core_c']:g} °C - {h['target_source']}", highlight=False)
     console.print(f"time at target: {h['time_at_target_min']:g} min - {h['time_at_target_source']}", highlight=False)
     console.print(f"heating: {h['heating_source']}", highlight=False)
     console.print(f"cool-down: {h['cooldown_source']}", highlight=False)
