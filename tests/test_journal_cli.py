@@ -211,3 +211,21 @@ def test_log_plan_refuses_junk_and_refused_plans(db, capsys, tmp_path, plan, nee
     code, _, err = run(capsys, "log", "plan", str(path))
     assert code == 2 and needle in err
     assert run_json(capsys, "profile", "show", "ann")["plans"] == []
+
+
+def test_history_on_a_narrow_terminal_never_splits_a_device_id(tmp_path):
+    """At 80 columns the sessions are one line each, with the device id whole (the table folded it to
+    "mitored-mitopro-" / "1500-plus")."""
+    from typer.testing import CliRunner
+
+    from photodose.cli import app
+
+    db = str(tmp_path / "j.db")
+    runner = CliRunner()
+    assert runner.invoke(app, ["profile", "add", "Ana", "--db", db]).exit_code == 0
+    logged = runner.invoke(app, ["log", "session", "--site", "lower_back", "--device", "mitored-mitopro-1500-plus",
+                                 "--distance", "6 in", "--minutes", "5", "--db", db])
+    assert logged.exit_code == 0, logged.output
+    for width in ("80", "130"):
+        out = runner.invoke(app, ["history", "--db", db], env={"COLUMNS": width})
+        assert out.exit_code == 0 and "mitored-mitopro-1500-plus" in out.stdout and "…" not in out.stdout

@@ -432,21 +432,30 @@ def _history(site, profile, db, as_json) -> None:
             "cumulative": {s: _plain(cumulative_dose(journal, person.id, s).course) for s in sites}}
 
     def render(c, d):
-        table = Table(title=f"sessions of {d['profile']}")
-        table.add_column("id")
-        table.add_column("start", no_wrap=True)
-        table.add_column("site")
-        table.add_column("device", overflow="fold")
-        for col in ("min", "mW/cm²", "J/cm² surface", "J/cm² target", "side effects"):
-            table.add_column(col)
+        rows = []
         for s in d["sessions"]:
             target = "" if s["target_fluence_j_cm2"] is None else f"{s['target_fluence_j_cm2']:.3g}"
             effects = ", ".join(f"{e['effect']} ({e['severity']})" for e in s.get("side_effects") or [])
-            table.add_row(str(s["id"]), s["start_at"][:16].replace("T", " "), s["site"], s["device_id"],
-                          f"{s['duration_s'] / 60:g}",
-                          f"{s['surface_irradiance_mw_cm2']:.3g}", f"{s['surface_fluence_j_cm2']:.3g}", target,
-                          effects)
-        c.print(table)
+            rows.append((str(s["id"]), s["start_at"][:16].replace("T", " "), s["site"], s["device_id"],
+                         f"{s['duration_s'] / 60:g}", f"{s['surface_irradiance_mw_cm2']:.3g}",
+                         f"{s['surface_fluence_j_cm2']:.3g}", target, effects))
+        if c.width >= 120:
+            table = Table(title=f"sessions of {d['profile']}")
+            table.add_column("id")
+            table.add_column("start", no_wrap=True)
+            table.add_column("site", no_wrap=True)
+            table.add_column("device", no_wrap=True)  # ids are typed back in: never split them
+            for col in ("min", "mW/cm²", "J/cm² surface", "J/cm² target", "side effects"):
+                table.add_column(col)
+            for row in rows:
+                table.add_row(*row)
+            c.print(table)
+        else:  # a narrow terminal: one line per session (the table's columns would be cut)
+            c.print(f"[bold]sessions of {d['profile']}[/]")
+            for sid, start, site, device, minutes, mw, surface, target, effects in rows:
+                c.print(f"{sid}  {start}  {site}  {device}  {minutes} min  {mw} mW/cm²  {surface} J/cm² surface"
+                        + (f", {target} J/cm² target" if target else "") + (f"; {effects}" if effects else ""),
+                        highlight=False)
         scores = Table("recorded", "instrument", "site", "total/value", "band", title="outcomes")
         for o in d["outcomes"]:
             value = o["total"] if o["total"] is not None else o["metric_value"]
