@@ -108,3 +108,10 @@ def test_irradiance_says_which_area_the_mean_is_over():
     assert "over 10 cm x 10 cm (given)" in given.stdout
     default = runner.invoke(app, ["irradiance", "generic-panel-660-850", "--distance", "15 cm"], env={"COLUMNS": "120"})
     assert "over 20 cm x 20 cm (the device's treatment area)" in default.stdout
+
+
+def test_device_show_names_values_in_words_not_file_paths():
+    """The provenance lines say "channel 850: power: model fit", not the device file's "channels.1.total_power"."""
+    out = runner.invoke(app, ["device", "show", "joovv-solo-3"], env={"COLUMNS": "100"}).stdout
+    assert "channel 850: power: model fit" in out and "LED layout (pitch): assumption" in out
+    assert "channels." not in out and "model_fit" not in out and "True" not in out

@@ -203,18 +203,22 @@ def _render_device(console, data) -> None:
 
     console.print(f"[bold]{data['name']}[/] ({data['id']}, {data['kind']}); file {data['file']}")
     table = Table(title="channels")
-    for col in ("id", "centre nm", "FWHM nm", "power mW", "per emitter mW", "half-angle °", "m", "dimming", "on"):
-        table.add_column(col, justify="right")
+    for col in ("id", "centre nm", "FWHM nm", "power mW", "per emitter mW", "half angle °", "m", "dimming", "on"):
+        table.add_column(col, justify="right", overflow="fold")
     for c in data["channels"]:
         table.add_row(c["id"], f"{c['spectrum']['centre_nm']:g}", f"{c['spectrum']['fwhm_nm']:g}",
                       _fmt(c["total_power_mw"]), _fmt(c["power_per_emitter_mw"]), _fmt(c["half_angle_deg"]),
-                      _fmt(c["lambertian_order"]), f"{c['dimming']:g}", str(c["enabled"]))
+                      _fmt(c["lambertian_order"]), f"{c['dimming']:g}", "yes" if c["enabled"] else "no")
     console.print(table)
     for claim in data["claims"]:
         console.print(f"{claim['tag']}: {claim['irradiance_mw_cm2']:g} mW/cm² at {claim['distance_mm'] / 10:.2f} cm "
                       f"— {claim['source']}")
+    from ..devices.provenance import field_label
+
+    ids = [c["id"] for c in data["channels"]]
     for field, prov in data["provenance"].items():
-        console.print(f"  {field}: [italic]{prov['tag']}[/] — {prov['source']}", highlight=False)
+        console.print(f"  {field_label(field, ids)}: [italic]{prov['tag'].replace('_', ' ')}[/] — {prov['source']}",
+                      highlight=False)
     cal = data.get("calibration")
     if cal:
         console.print(f"calibrated {cal['date']} from {cal['from_device']}: power x {cal['power_scale']:.3g}, rms "

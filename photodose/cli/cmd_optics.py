@@ -137,7 +137,7 @@ def _render_tissues(console, data: list[dict]) -> None:
 
     table = Table(title="tissue presets")
     for col in ("tissue", "model", "g", "n", "source"):
-        table.add_column(col)
+        table.add_column(col, overflow="fold")  # long DOIs fold instead of being cut
     for row in data:
         table.add_row(row["tissue"], row["model"], f"{row['g']:g}", f"{row['n']:g}", row["source"])
     console.print(table)
@@ -148,7 +148,7 @@ def _render_sites(console, data: list[dict]) -> None:
 
     table = Table(title="body sites (thicknesses in mm)")
     for col in ("site", "layers", "thickness source"):
-        table.add_column(col)
+        table.add_column(col, overflow="fold")  # long DOIs fold instead of being cut
     for row in data:
         layers = ", ".join(f"{l['name']} {_fmt(l['thickness_mm'], 3)}" for l in row["layers"])
         table.add_row(row["site"], layers, "; ".join(sorted({l["source"] for l in row["layers"]})))

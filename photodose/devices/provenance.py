@@ -21,6 +21,19 @@ def _word(field_path: str) -> str:
     return FIELD_WORDS.get(last, re.sub(r"_", " ", last))
 
 
+def field_label(field_path: str, channel_ids: list[str]) -> str:
+    """A device file's field path in words: "channels.1.total_power" -> "channel 850: power", "layout.pitch" ->
+    "LED layout (pitch)", "*" -> "every other value"."""
+    if field_path == "*":
+        return "every other value"
+    found = re.fullmatch(r"channels\.(\d+)\.(.+)", field_path)
+    if found and int(found.group(1)) < len(channel_ids):
+        return f"channel {channel_ids[int(found.group(1))]}: {_word(found.group(2))}"
+    word, last = _word(field_path), field_path.split(".")[-1].replace("_", " ")
+    shared = list(FIELD_WORDS.values()).count(word) > 1   # several fields share the word: say which one
+    return f"{word} ({last})" if shared and last != word else word
+
+
 def device_provenance(device) -> dict:
     """``{"device", "summary", "claims", "measurements", "assumptions"}``: the device's values by provenance
     (model fits count with the assumptions, named so), and a one-sentence summary."""
