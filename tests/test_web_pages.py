@@ -201,3 +201,10 @@ def test_irradiance_chart_labels_log_ticks_in_full():
     assert log_ticks_1_2_5(15, 17) == []
     fig = irradiance_distance_figure([100, 300, 600], [38.0, 12.0, 3.1], "panel")
     assert list(fig.layout.yaxis.tickvals) == [5.0, 10.0, 20.0] and list(fig.layout.yaxis.ticktext) == ["5", "10", "20"]
+
+
+@pytest.mark.parametrize("typed, shown", [("6 in", "At 6 in, over"), ("15 cm", "At 15 cm, over"),
+                                          ("300 mm", "At 300 mm, over")])
+def test_devices_page_says_the_distance_in_the_unit_typed(client, typed, shown):
+    r = client.get("/devices", params={"device": "joovv-solo-3", "distance": typed})
+    assert r.status_code == 200 and shown in r.text

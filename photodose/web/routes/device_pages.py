@@ -37,7 +37,11 @@ def _page(request: Request, device_id: str, *, status_code: int = 200, values=No
     if fitted:
         figure.add_scatter(x=fitted[0], y=fitted[1], mode="lines", name="fitted to readings",
                            line={"dash": "dash", "color": "#1c2430"})
+    from ...units import format_length, length_unit_typed
+
+    distance_text = format_length(summary["distance_mm"], length_unit_typed(values["distance"])) if summary else None
     return render(request, "devices.html", status_code=status_code, active="devices", catalog=devices.catalog_rows(),
+                  distance_text=distance_text,
                   device_options=[(d["id"], d["name"]) for d in devices.catalog_rows()],
                   device=device, summary=summary, values=values, errors=errors,
                   figure_json=figure.to_json(), **context)
