@@ -55,3 +55,23 @@ def test_png_legends_sit_beside_the_axes_not_over_the_data(journal, tmp_path, mo
             assert legend.get_window_extent(renderer).x0 >= ax.get_window_extent(renderer).x1
     monkeypatch.undo()
     plt.close(fig)
+
+
+def test_web_progress_figure_without_outcomes_has_two_panels_dated_from_zero():
+    """No outcome scores yet: no empty third panel (its blank date axis stretched the shared one back to 1970 and
+    hid the dates); every panel shows its dates, the doses start at zero, and a site's single session is drawn."""
+    from datetime import datetime
+
+    from photodose.journal.progress import ProgressSeries
+
+    t = [datetime(2026, 11, 2, 8), datetime(2026, 11, 4, 8)]
+    series = ProgressSeries(dose_by_site={"knee": (t, [46.7, 46.7]), "face": (t[:1], [20.0])},
+                            cumulative_by_site={"knee": (t, [46.7, 93.4]), "face": (t[:1], [20.0])})
+    fig = progress_figure(series)
+    layout = fig.to_plotly_json()["layout"]
+    assert "xaxis3" not in layout and [a["text"] for a in layout["annotations"]] == [
+        "Surface dose per session (J/cm²)", "Cumulative surface dose per site (J/cm²)"]
+    assert layout["xaxis"]["showticklabels"] and layout["xaxis2"]["showticklabels"]
+    assert layout["yaxis"]["rangemode"] == "tozero"
+    face = next(tr for tr in fig.data if tr.name == "cumulative face")
+    assert "markers" in face.mode

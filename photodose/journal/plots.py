@@ -61,7 +61,8 @@ def progress_figure(series: ProgressSeries):
     import plotly.graph_objects as go
     from plotly.subplots import make_subplots
 
-    fig = make_subplots(rows=3, cols=1, shared_xaxes=True, subplot_titles=TITLES)
+    rows = 3 if series.scores else 2   # no empty outcome panel: its blank date axis would stretch the shared one
+    fig = make_subplots(rows=rows, cols=1, shared_xaxes=True, subplot_titles=TITLES[:rows])
     for site, (times, doses) in series.dose_by_site.items():
         fig.add_trace(go.Scatter(x=times, y=doses, mode="markers", name=f"dose {site}"), row=1, col=1)
     if series.side_effects:
@@ -70,8 +71,8 @@ def progress_figure(series: ProgressSeries):
                                  name="side effects reported", text=[f"{e[1]}: {e[3]}" for e in series.side_effects]),
                       row=1, col=1)
     for site, (times, totals) in series.cumulative_by_site.items():
-        fig.add_trace(go.Scatter(x=times, y=totals, mode="lines", line_shape="hv", name=f"cumulative {site}"),
-                      row=2, col=1)
+        fig.add_trace(go.Scatter(x=times, y=totals, mode="lines+markers", line_shape="hv", name=f"cumulative {site}"),
+                      row=2, col=1)  # markers: a site with one session is a point, not nothing
     for s in series.scores:
         fig.add_trace(go.Scatter(x=s.times, y=s.totals, mode="lines+markers", name=s.label), row=3, col=1)
         # reference lines are legend entries, not text on the plot: with several scores their labels piled up on a
@@ -83,6 +84,8 @@ def progress_figure(series: ProgressSeries):
             if line is not None and span:
                 fig.add_trace(go.Scatter(x=span, y=[line, line], mode="lines", name=label, hoverinfo="name",
                                          line={"dash": dash, "width": 1}, legendgroup=s.label), row=3, col=1)
-    fig.update_layout(height=900, title="Progress", legend={"orientation": "h", "yanchor": "top", "y": -0.06},
+    fig.update_xaxes(showticklabels=True)     # dates under every panel, not only the bottom one
+    fig.update_yaxes(rangemode="tozero")      # from zero, as the PNG: small differences are not blown up
+    fig.update_layout(height=300 * rows, title="Progress", legend={"orientation": "h", "yanchor": "top", "y": -0.06},
                       margin={"l": 40, "r": 10, "t": 60, "b": 40})
     return fig
