@@ -62,7 +62,7 @@ def progress_figure(series: ProgressSeries):
     from plotly.subplots import make_subplots
 
     rows = 3 if series.scores else 2   # no empty outcome panel: its blank date axis would stretch the shared one
-    fig = make_subplots(rows=rows, cols=1, shared_xaxes=True, subplot_titles=TITLES[:rows])
+    fig = make_subplots(rows=rows, cols=1, shared_xaxes=True, subplot_titles=TITLES[:rows], vertical_spacing=0.12)
     for site, (times, doses) in series.dose_by_site.items():
         fig.add_trace(go.Scatter(x=times, y=doses, mode="markers", name=f"dose {site}"), row=1, col=1)
     if series.side_effects:
@@ -86,6 +86,6 @@ def progress_figure(series: ProgressSeries):
                                          line={"dash": dash, "width": 1}, legendgroup=s.label), row=3, col=1)
     fig.update_xaxes(showticklabels=True)     # dates under every panel, not only the bottom one
     fig.update_yaxes(rangemode="tozero")      # from zero, as the PNG: small differences are not blown up
-    fig.update_layout(height=300 * rows, title="Progress", legend={"orientation": "h", "yanchor": "top", "y": -0.06},
+    fig.update_layout(height=340 * rows, title="Progress", legend={"orientation": "h", "yanchor": "top", "y": -0.06},
                       margin={"l": 40, "r": 10, "t": 60, "b": 40})
     return fig

@@ -147,7 +147,7 @@ def progress_page(request: Request):
     series = progress.series
     has_data = bool(series.dose_by_site or series.scores)
     figure = progress_figure(series)
-    figure.update_layout(height=660, title=None, template="plotly_white", margin={"l": 50, "r": 20, "t": 30, "b": 30})
+    figure.update_layout(title=None, template="plotly_white", margin={"l": 50, "r": 20, "t": 30, "b": 30})
     plans = {p.id: p for p in repository.list_plans(db, profile.id)}
     adherence = [(plans[a.plan_id], a.adherence) for a in progress.adherence]
     adherence_json = adherence_figure(adherence[-1][1]).to_json() if adherence else None

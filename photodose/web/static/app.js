@@ -25,6 +25,8 @@ function drawPlots() {
     const src = document.getElementById(el.dataset.plotly);
     if (!src) return;
     const fig = JSON.parse(src.textContent);
+    // a figure that asks for a height (the progress panels: 340 px each) gets it; autosize then keeps it
+    if (fig.layout && fig.layout.height) el.style.minHeight = fig.layout.height + "px";
     const layout = Object.assign({}, fig.layout || {}, { autosize: true });
     Object.assign(layout, phoneLayout(el, layout) || {});
     // on a phone the zoom toolbar covers the plot's top labels and touch zooming is awkward: leave it out there
