@@ -78,6 +78,9 @@ def test_plan_save_log_session_phq9_and_progress(browser_page):
     names = page.evaluate("document.querySelector('[data-plotly=progress-figure]').data.map(t => t.name)")
     assert "dose knee" in names and "phq9" in names
     assert page.locator("table").first.inner_text().count("phq9") == 1
+    # the remission rule's source is a note under the table, not a 14rem column that left the row blank on a phone
+    assert "Kroenke" not in page.locator("table").first.inner_text()
+    assert "Remission, phq9: photodose assumption (unsourced)" in page.locator("main").inner_text()
     assert "photodose informs; it does not diagnose" in page.locator("footer").inner_text()
     assert js_errors == []
 
