@@ -198,3 +198,15 @@ def test_fat_sensitivity_of_a_point_plan_says_it_is_wide_field():
                                 safety={"goggles": True}))
     fat = doc["target"]["sensitivity"]["subcutaneous_fat_preset"]
     assert "wide-field values" in fat["model"] and f"{doc['points']['finite_beam_ratio']:.2f}" in fat["model"]
+
+
+def test_laser_plan_text_explains_its_target_dose_and_names_no_field(capsys):
+    """The point plan's target applies the finite-beam ratio; the fat-preset line (wide-field values) says so, so
+    0.9 J/cm2 at the target and "3.28 with subcutaneous_fat (used)" do not read as a contradiction; the window row
+    says "energy per point", not the field value "energy_per_point"."""
+    with pytest.raises(SystemExit) as done:
+        main(["plan", "--device", PROBE, "--condition", "knee-osteoarthritis", "--goggles"])
+    assert done.value.code == 0
+    flat = " ".join(capsys.readouterr().out.split())
+    assert "window (energy per point)" in flat and "energy_per_point" not in flat
+    assert "wide-field values: this plan's own target dose also applies the finite-beam ratio" in flat

@@ -127,7 +127,7 @@ def _render_fat_sensitivity(console, fat) -> None:
     doses = ", ".join(f"{r.fluence_j_cm2:.3g} with {r.tissue}" + (" (used)" if r.used_by_plan else "")
                       for r in fat.by_preset)
     spread = f"x{fat.spread_factor:.3g} spread" if fat.spread_factor else "no light with one preset"
-    console.print(f"[yellow]fat-preset sensitivity:[/] nominal target dose {doses} J/cm2 ({spread}, fast model; "
+    console.print(f"[yellow]fat-preset sensitivity:[/] nominal target dose {doses} J/cm2 ({spread}; {fat.model}; "
                   "a sensitivity detail: measure your fat with ultrasound and give --thickness, or choose with "
                   "--tissue subcutaneous_fat=PRESET)", highlight=False)
 

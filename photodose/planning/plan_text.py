@@ -30,7 +30,7 @@ def plan_summary_rows(plan) -> list[tuple[str, str]]:
                      f"{interval}{nominal}" + ("" if t.judged else "; for comparison")))
     if plan.transport is not None:
         rows.append(("light transport", transport_text(plan.transport)))
-    rows.append((f"window ({plan.window.basis})", window_text(plan.window)))
+    rows.append((f"window ({plan.window.basis.replace('_', ' ')})", window_text(plan.window)))
     rows.append(("schedule", f"{plan.schedule.sessions_per_week} per week for {plan.schedule.weeks} weeks"
                  + (" (unsourced)" if plan.schedule.unsourced else "")))
     if plan.earliest_start is not None:
