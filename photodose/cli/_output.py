@@ -64,3 +64,25 @@ def require_output_path(field: str, path, suffixes: tuple[str, ...] = ()):
 def print_error(message: str) -> None:
     """One line on stderr, no traceback."""
     err_console.print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)
+
+
+def print_rows(console: Console, title: str, columns: tuple[str, ...], rows: list[tuple[str, ...]], *,
+               id_columns: tuple[str, ...] = (), wide_at: int = 120) -> None:
+    """A Rich table on a terminal at least ``wide_at`` columns wide; on a narrower one each row is one wrapped line
+    ("first: column value; column value; ..."), where a table's cells would be cut to "…". ``id_columns`` are
+    never split (a person types them back)."""
+    from rich.table import Table
+
+    if console.width >= wide_at:
+        table = Table(title=title)
+        for col in columns:
+            table.add_column(col, no_wrap=col in id_columns)
+        for row in rows:
+            table.add_row(*row)
+        console.print(table)
+        return
+    console.print(f"[bold]{title}[/]")
+    for first, *rest in rows:
+        cells = "; ".join(f"{col} {value}" for col, value in zip(columns[1:], rest) if value)
+        console.print(f"[bold]{first}[/]: {cells}", highlight=False)
+

@@ -10,7 +10,7 @@ from typing import Annotated, Any, Optional
 import typer
 
 from ..errors import PhotodoseInputError
-from ._output import JsonFlag, emit, require_output_path
+from ._output import JsonFlag, emit, print_rows, require_output_path
 
 DbOption = Annotated[Optional[str], typer.Option(
     "--db", envvar="PHOTODOSE_DB", help="Database URL or SQLite file (default: the user data directory).")]
@@ -439,23 +439,9 @@ def _history(site, profile, db, as_json) -> None:
             rows.append((str(s["id"]), s["start_at"][:16].replace("T", " "), s["site"], s["device_id"],
                          f"{s['duration_s'] / 60:g}", f"{s['surface_irradiance_mw_cm2']:.3g}",
                          f"{s['surface_fluence_j_cm2']:.3g}", target, effects))
-        if c.width >= 120:
-            table = Table(title=f"sessions of {d['profile']}")
-            table.add_column("id")
-            table.add_column("start", no_wrap=True)
-            table.add_column("site", no_wrap=True)
-            table.add_column("device", no_wrap=True)  # ids are typed back in: never split them
-            for col in ("min", "mW/cm²", "J/cm² surface", "J/cm² target", "side effects"):
-                table.add_column(col)
-            for row in rows:
-                table.add_row(*row)
-            c.print(table)
-        else:  # a narrow terminal: one line per session (the table's columns would be cut)
-            c.print(f"[bold]sessions of {d['profile']}[/]")
-            for sid, start, site, device, minutes, mw, surface, target, effects in rows:
-                c.print(f"{sid}  {start}  {site}  {device}  {minutes} min  {mw} mW/cm²  {surface} J/cm² surface"
-                        + (f", {target} J/cm² target" if target else "") + (f"; {effects}" if effects else ""),
-                        highlight=False)
+        print_rows(c, f"sessions of {d['profile']}", ("id", "start", "site", "device", "min", "mW/cm²",
+                                                      "J/cm² surface", "J/cm² target", "side effects"),
+                   rows, id_columns=("start", "site", "device"))
         scores = Table("recorded", "instrument", "site", "total/value", "band", title="outcomes")
         for o in d["outcomes"]:
             value = o["total"] if o["total"] is not None else o["metric_value"]

@@ -8,7 +8,7 @@ import typer
 
 from ..errors import PhotodoseInputError, require_choice
 from .cmd_journal import DbOption
-from ._output import JsonFlag, console, emit, require_output_path
+from ._output import JsonFlag, console, emit, print_rows, require_output_path
 
 NOTE = "photodose informs; it does not diagnose or prescribe."
 
@@ -133,9 +133,6 @@ def _render_fat_sensitivity(console, fat) -> None:
 
 
 def _render_protocols(console, data: dict) -> None:
-    """A table on a wide terminal; one wrapped line per protocol on a narrow one (the table's cells would be cut)."""
-    from rich.table import Table
-
     rows, unsourced = [], False
     for p in data["protocols"]:
         w = p["target_window"] or p["skin_window"]
@@ -143,18 +140,8 @@ def _render_protocols(console, data: dict) -> None:
         rows.append((p["id"], ", ".join(f"{x:g}" for x in p["wavelengths_nm"]), f"{p['target']['depth_mm']:g} mm",
                      f"{w['low_j_cm2']:g}-{w['high_j_cm2']:g} at {'target' if p['target_window'] else 'skin'}"
                      + ("*" if w["unsourced"] else ""), p["evidence"]["label"]))
-    if console.width >= 120:
-        table = Table(title="photodose protocols")
-        table.add_column("id", no_wrap=True)  # ids are typed back in: never split or truncate them
-        for col in ("nm", "target depth", "window (J/cm2)", "evidence"):
-            table.add_column(col)
-        for row in rows:
-            table.add_row(*row)
-        console.print(table)
-    else:
-        console.print("[bold]photodose protocols[/] (id: wavelengths; target depth; window in J/cm2; evidence)")
-        for pid, nm, depth, window, evidence in rows:
-            console.print(f"[bold]{pid}[/]: {nm} nm; target {depth}; window {window}; {evidence}", highlight=False)
+    print_rows(console, "photodose protocols", ("id", "nm", "target depth", "window (J/cm2)", "evidence"), rows,
+               id_columns=("id",))
     heat = data.get("heat_protocols") or []
     if heat:
         console.print("[bold]whole-body hyperthermia (sauna domes; the dose is core temperature over time)[/]")
