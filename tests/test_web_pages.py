@@ -208,3 +208,18 @@ def test_irradiance_chart_labels_log_ticks_in_full():
 def test_devices_page_says_the_distance_in_the_unit_typed(client, typed, shown):
     r = client.get("/devices", params={"device": "joovv-solo-3", "distance": typed})
     assert r.status_code == 200 and shown in r.text
+
+
+def test_devices_page_offers_a_starter_file_that_uploads_back(client):
+    page = client.get("/devices")
+    assert 'action="/devices/template"' in page.text and 'value="laser_probe"' in page.text
+    got = client.get("/devices/template", params={"start": "wand"})
+    assert got.status_code == 200 and 'filename="my-wand.yaml"' in got.headers["content-disposition"]
+    assert "id: my-wand" in got.text
+    up = client.post("/devices/upload", data={"csrf_token": csrf_of(client)},
+                     files={"file": ("my-wand.yaml", got.content, "application/yaml")})
+    assert up.status_code == 200 and "my-wand" in [d["id"] for d in client.get("/api/devices").json()]
+    product = client.get("/devices/template", params={"start": "joovv-solo-3"})
+    assert product.status_code == 200 and "id: my-joovv-solo-3" in product.text
+    bad = client.get("/devices/template", params={"start": "lamp"})
+    assert bad.status_code == 422 and 'id="start-error"' in bad.text

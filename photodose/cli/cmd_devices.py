@@ -1,4 +1,4 @@
-"""``photodose irradiance``, ``photodose calibrate`` and ``photodose device add|list|show|claims``."""
+"""``photodose irradiance``, ``photodose calibrate`` and ``photodose device add|list|show|claims|template``."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from typing import Annotated, Optional
 import typer
 
 from ..errors import PhotodoseInputError
-from ._output import JsonFlag, emit, require_output_path
+from ._output import JsonFlag, console, emit, require_output_path
 
 
 
@@ -375,6 +375,29 @@ def register(app: typer.Typer) -> None:
 
         device = add_user_device(file)
         emit(_device_row(device, "user"), as_json, lambda c, d: c.print(f"added {d['id']} ({d['file']})"))
+
+    @devices_app.command("template")
+    def device_template_cmd(
+            kind: Annotated[Optional[str], typer.Option("--kind", help="panel, wand, mask, pad, headset, laser_probe "
+                                                        "or sauna_dome: start from the generic device of that kind "
+                                                        "(default panel)")] = None,
+            from_id: Annotated[Optional[str], typer.Option("--from", help="start from this catalog device, the one "
+                                                           "most like yours")] = None,
+            output: Annotated[Optional[str], typer.Option("--output", "-o", help="write the file here (.yaml); "
+                                                          "default: print it")] = None) -> None:
+        """A starter device file to edit for your own device, then `photodose device add FILE`."""
+        from ..devices.template import device_template
+
+        if kind is not None and from_id is not None:
+            raise PhotodoseInputError("kind", kind, "either --kind or --from, not both")
+        path = None if output is None else require_output_path("output", output, (".yaml", ".yml"))
+        text = device_template(kind, from_id)
+        if path is None:
+            typer.echo(text, nl=False)
+            return
+        path.write_text(text, encoding="utf-8")
+        console.print(f"starter device file written to {path}; edit it, then: photodose device add {path}",
+                      highlight=False)
 
     @devices_app.command("claims")
     def device_claims(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, Request
+from fastapi.responses import Response
 
 from ...errors import PhotodoseInputError
 from .. import devices
@@ -40,7 +41,12 @@ def _page(request: Request, device_id: str, *, status_code: int = 200, values=No
     from ...units import format_length, length_unit_typed
 
     distance_text = format_length(summary["distance_mm"], length_unit_typed(values["distance"])) if summary else None
+    from ...devices.template import GENERIC_BY_KIND
+
+    starters = ([(kind, f"generic {kind.replace('_', ' ')}") for kind in GENERIC_BY_KIND]
+                + [(d["id"], d["name"]) for d in devices.catalog_rows() if d["id"] not in GENERIC_BY_KIND.values()])
     return render(request, "devices.html", status_code=status_code, active="devices", catalog=devices.catalog_rows(),
+                  starter_options=starters,
                   distance_text=distance_text,
                   device_options=[(d["id"], d["name"]) for d in devices.catalog_rows()],
                   device=device, summary=summary, values=values, errors=errors,
@@ -50,6 +56,25 @@ def _page(request: Request, device_id: str, *, status_code: int = 200, values=No
 @router.get("/devices")
 def devices_page(request: Request, device: str = DEFAULTS["device"], distance: str = DEFAULT_DISTANCE):
     return _page(request, device, values={"device": device, "distance": distance})
+
+
+@router.get("/devices/template")
+def device_template(request: Request, start: str = "panel"):
+    """A starter device file to download: the generic device of a kind ("panel", ...) or a catalog device's own
+    file (its id), renamed for the person to edit and upload (``photodose device template``)."""
+    from ...devices.template import GENERIC_BY_KIND, device_template as starter
+
+    try:
+        if start in GENERIC_BY_KIND:
+            text = starter(kind=start)
+        else:
+            load_catalog_device(start)
+            text = starter(from_id=start)
+    except PhotodoseInputError as exc:
+        return _page(request, DEFAULTS["device"], status_code=422, errors={"start": str(exc)[:500]})
+    name = "my-" + (start.replace("_", "-") if start in GENERIC_BY_KIND else start) + ".yaml"
+    return Response(text, media_type="application/yaml",
+                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
 
 @router.post("/devices/upload")
