@@ -239,7 +239,8 @@ def _render_claims(console, rows) -> None:
 
     table = Table(title="claims vs the device model (on axis)")
     at_cm = f"{rows[0]['distance_mm'] / 10:g} cm" if rows else ""
-    for col in ("device", "claim mW/cm²", "at cm", "model at claim", f"model at {at_cm}", f"inverse-square at {at_cm}"):
+    table.add_column("device", no_wrap=True)  # ids are typed back in: never split them
+    for col in ("claim mW/cm²", "at cm", "model at claim", f"model at {at_cm}", f"inverse square at {at_cm}"):
         table.add_column(col, justify="right", overflow="fold")
     for r in rows:
         table.add_row(r["device"], f"{r['claimed_irradiance_mw_cm2']:g}", f"{r['claim_distance_mm'] / 10:.2f}",
