@@ -178,10 +178,13 @@ def _render_protocol(console, p: dict) -> None:
     console.print(f"[italic]{NOTE}[/]")
 
 
-def _heat_summary(h: dict) -> str:
+def _heat_schedule(h: dict) -> str:
     sc = h["schedule"]
-    return (f"rectal core {h['target_core_c']:g} °C held {h['time_at_target_min']:g} min; {sc['sessions']} "
-            f"session{'s' if sc['sessions'] != 1 else ''}, one every {sc['interval_days']} days")
+    return f"{sc['sessions']} session{'s' if sc['sessions'] != 1 else ''}, one every {sc['interval_days']} days"
+
+
+def _heat_summary(h: dict) -> str:
+    return f"rectal core {h['target_core_c']:g} °C held {h['time_at_target_min']:g} min; {_heat_schedule(h)}"
 
 
 def _render_heat_protocol(console, h: dict) -> None:
@@ -195,7 +198,7 @@ def _render_heat_protocol(console, h: dict) -> None:
     console.print(f"time at target: {h['time_at_target_min']:g} min - {h['time_at_target_source']}", highlight=False)
     console.print(f"heating: {h['heating_source']}", highlight=False)
     console.print(f"cool-down: {h['cooldown_source']}", highlight=False)
-    console.print(f"schedule: {_heat_summary(h).split('; ', 1)[1]} - {h['schedule']['source']}", highlight=False)
+    console.print(f"schedule: {_heat_schedule(h)} - {h['schedule']['source']}", highlight=False)
     console.print(f"evidence: [bold]{h['evidence']['label']}[/]", highlight=False)
     for st in h["evidence"]["statements"]:
         console.print(f"  - {st['text']} ({st['key']})", highlight=False)
