@@ -177,6 +177,11 @@ def test_photodose_head_cli_json_and_plot(tmp_path):
     assert png.stat().st_size > 10_000 and png.read_bytes().startswith(b"\x89PNG")   # reports.head_slices_png
     bad = CliRunner().invoke(app, ["head", "--device", "generic-headset-810", "--position", "F33", "--minutes", "10"])
     assert bad.exit_code == 2 and "--position" in bad.output
+    # the human output prints every source whole: a reference whose author field is "[authors not read: ...]" was
+    # swallowed as Rich markup and printed as " (2021). Frontal Bone is ..."
+    human = CliRunner().invoke(app, ["head", "--device", "generic-headset-810", "--position", "F3", "--minutes", "10",
+                                     "--photons", "5000"])
+    assert human.exit_code == 0 and "[authors not read" in human.output and "  -  (" not in human.output
 
 
 @pytest.mark.slow

@@ -41,7 +41,7 @@ def _render(console, d) -> None:
     console.print(f"  [dim]{d.seconds:.1f} s on {d.threads} threads[/dim]")
     console.print("Sources:")
     for key in d.citations:
-        console.print(f"  - {cite(key)}", highlight=False)
+        console.print(f"  - {cite(key)}", highlight=False, markup=False)  # "[authors not read]" is text
 
 
 def register(app: typer.Typer) -> None:
