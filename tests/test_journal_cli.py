@@ -229,3 +229,18 @@ def test_history_on_a_narrow_terminal_never_splits_a_device_id(tmp_path):
     for width in ("80", "130"):
         out = runner.invoke(app, ["history", "--db", db], env={"COLUMNS": width})
         assert out.exit_code == 0 and "mitored-mitopro-1500-plus" in out.stdout and "…" not in out.stdout
+
+
+def test_names_and_notes_with_brackets_are_printed_whole(tmp_path):
+    """Rich reads "[test]" as a style tag: a profile called "Ana [test]" was printed "Ana " (data lost on screen).
+    Every string a command prints from its data is escaped first (``cli._output.emit``)."""
+    from typer.testing import CliRunner
+
+    from photodose.cli import app
+
+    db = str(tmp_path / "j.db")
+    runner = CliRunner()
+    added = runner.invoke(app, ["profile", "add", "Ana [test]", "--db", db])
+    assert added.exit_code == 0 and "Ana [test]" in added.output
+    assert "Ana [test]" in runner.invoke(app, ["profile", "list", "--db", db], env={"COLUMNS": "120"}).output
+    assert "sessions of Ana [test]" in runner.invoke(app, ["history", "--db", db]).output

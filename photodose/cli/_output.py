@@ -35,12 +35,27 @@ def to_json(data: Any) -> str:
     return json.dumps(_clean(data), indent=2, ensure_ascii=False)
 
 
+def _as_text(data: Any) -> Any:
+    """``data`` with every string escaped for Rich markup (dicts, lists and tuples walked; keys and other objects
+    kept): a profile called "Ana [test]" or a source "[authors not read]" is printed, not read as a style tag."""
+    from rich.markup import escape
+
+    if isinstance(data, str):
+        return escape(data)
+    if isinstance(data, dict):
+        return {k: _as_text(v) for k, v in data.items()}
+    if isinstance(data, (list, tuple)):
+        return type(data)(_as_text(v) for v in data)
+    return data
+
+
 def emit(data: Any, as_json: bool, render: Callable[[Console, Any], None]) -> None:
-    """Print ``data`` as JSON when ``as_json``, else call ``render(console, data)``."""
+    """Print ``data`` as JSON when ``as_json``, else call ``render(console, data)`` with its strings escaped for
+    Rich markup (renderers add their own markup around them)."""
     if as_json:
         sys.stdout.write(to_json(data) + "\n")
     else:
-        render(console, data)
+        render(console, _as_text(data))
 
 
 def require_output_path(field: str, path, suffixes: tuple[str, ...] = ()):

@@ -174,7 +174,7 @@ def _render_protocol(console, p: dict) -> None:
         console.print(f"reference dose: {p['reference_dose']}", highlight=False)
     console.print(f"evidence: [bold]{p['evidence']['label']}[/] - {p['evidence']['statement']}", highlight=False)
     for c in p["citation_list"]:
-        console.print(f"  - {c['text']}", highlight=False, markup=False)
+        console.print(f"  - {c['text']}", highlight=False)
     console.print(f"[italic]{NOTE}[/]")
 
 
@@ -203,7 +203,7 @@ def _render_heat_protocol(console, h: dict) -> None:
     for st in h["evidence"]["statements"]:
         console.print(f"  - {st['text']} ({st['key']})", highlight=False)
     for c in h["citation_list"]:
-        console.print(f"  - {c['text']}", highlight=False, markup=False)
+        console.print(f"  - {c['text']}", highlight=False)
     console.print(f"[italic]{NOTE}[/]")
 
 
