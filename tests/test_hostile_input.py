@@ -233,6 +233,7 @@ def _assert_refused(case, folder):
     assert seconds < CASE_SECONDS, shown
 
 
+@pytest.mark.slow  # real processes or many cases: a few seconds each; CI runs it
 @settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True)
 @given(case=hostile_case())
 def test_every_generated_bad_command_line_is_one_line_exit_2(case, fuzz_folder):

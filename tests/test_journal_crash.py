@@ -9,6 +9,7 @@ import sys
 import time
 from datetime import datetime
 
+import pytest
 from sqlalchemy import func, select
 
 from photodose.journal import open_journal
@@ -80,6 +81,7 @@ def test_sigkill_mid_logging_keeps_every_committed_session(journal_url, journal_
     assert len(session_ids(journal)) == len(stored) + 1
 
 
+@pytest.mark.slow  # real processes or many cases: a few seconds each; CI runs it
 @both_backends
 def test_several_processes_logging_at_once_lose_nothing(journal_url, journal_backend, tmp_path):
     url = journal_url

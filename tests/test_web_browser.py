@@ -8,6 +8,7 @@ import pytest
 from test_web_fixtures import CHROMIUM, CHROMIUM_ARGS, live_server, make_app
 
 playwright_api = pytest.importorskip("playwright.sync_api")
+pytestmark = pytest.mark.slow  # a real browser and server: about 10 s for the module; CI runs it
 
 PHQ9_ANSWERS = (1, 2, 0, 1, 1, 0, 2, 1, 0)  # total 8: "mild" (5-9) per the PHQ-9 bands
 

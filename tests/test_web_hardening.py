@@ -101,6 +101,7 @@ def _serve(home, *args, scheme="http"):
     raise AssertionError(proc.communicate()[1].decode())
 
 
+@pytest.mark.slow  # real processes or many cases: a few seconds each; CI runs it
 def test_served_app_refuses_a_rebinding_host(tmp_path):
     """The must-show of the issue: `photodose serve` on 127.0.0.1, then
     `curl -H 'Host: rebind.attacker.example:PORT' http://127.0.0.1:PORT/api/profiles` -> 400."""
@@ -135,6 +136,7 @@ def test_certfile_without_keyfile_refuses(users, tls_pair):
     assert result.returncode == 2 and "--keyfile" in result.stderr and "Traceback" not in result.stderr
 
 
+@pytest.mark.slow  # argon2 password hashing at full cost: seconds; CI runs it
 def test_exposed_bind_serves_https_withlogin(users, tls_pair):
     import httpx
 
@@ -167,6 +169,7 @@ def test_tls_session_cookie_is_secure_httponly_samesite(users, tmp_path, monkeyp
     assert "strict-transport-security" in client.get("/api/profiles").headers
 
 
+@pytest.mark.slow  # argon2 password hashing at full cost: seconds; CI runs it
 def test_require_login_on_loopback(users, tmp_path, monkeypatch):
     import httpx
 
@@ -245,6 +248,7 @@ def test_unknown_user_costs_exactly_one_verification_against_a_same_parameter_ha
     assert counts["verify"][0] == counts["verify"][1] == counts["verify"][2]  # same memory, time, parallelism
 
 
+@pytest.mark.slow  # real processes or many cases: a few seconds each; CI runs it
 def test_guessing_clients_do_not_stall_other_pages(login_app, monkeypatch):
     """Four clients guess passwords with a verification that takes 1 s each; a page requested meanwhile answers in
     well under that (argon2 runs in worker threads, not on the event loop)."""

@@ -151,6 +151,7 @@ def _serve(tmp_path, *args):
     raise AssertionError(proc.communicate()[1].decode())
 
 
+@pytest.mark.slow  # real processes or many cases: a few seconds each; CI runs it
 @pytest.mark.parametrize("host, login_required", [("127.0.0.1", False), ("0.0.0.0", True)])
 def test_serve_binds_with_login_only_off_loopback(users, host, login_required):
     """(0.0.0.0 with --insecure-http here; TLS exposed mode: test_web_hardening.py.)"""
