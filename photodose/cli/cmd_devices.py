@@ -351,7 +351,8 @@ def register(app: typer.Typer) -> None:
             err_console.print(f"[yellow]warning:[/] {w}", highlight=False, soft_wrap=True)
         emit(data, as_json, _render_calibration)
 
-    devices_app = typer.Typer(help="Device catalog: list, show and add devices.", no_args_is_help=True)
+    devices_app = typer.Typer(help="Device catalog: list, show and add devices; a starter file for your own.",
+                              no_args_is_help=True)
     app.add_typer(devices_app, name="device")
 
     @devices_app.command("list")
