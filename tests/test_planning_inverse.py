@@ -55,7 +55,8 @@ def test_planner_respects_max_minutes_and_irradiance_and_says_why():
                          max_minutes=1, safety={"goggles": True}))
     assert p["status"] == "no_feasible_plan" and p["session_seconds"] <= 60
     assert "max_session_time" in p["constraints"]["blocking"]
-    assert any("max-minutes" in w for w in p["warnings"])
+    assert any(w.startswith("your longest session, 1 min") for w in p["warnings"])
+    assert "blocked by: the longest session" in p["warnings"][0] and "max_session_time" not in p["warnings"][0]
     q = plan(PlanRequest(device=PANEL, condition="lateral-epicondylitis", max_irradiance_mw_cm2=15.0,
                          safety={"goggles": True}))
     assert q["surface"]["peak_irradiance_mw_cm2"] <= 15.0

@@ -194,6 +194,16 @@ class DepthDose(_Frozen):
     total_j_cm2_p95: list[float] | None = None
 
 
+# What each blocking constraint (``constraints.blocking``, a JSON key) is called where a person reads it.
+BLOCKING_WORDS = {
+    "max_irradiance": "the irradiance limit", "fixed_session_time": "the session length you fixed",
+    "max_session_time": "the longest session", "min_session_time": "the shortest session",
+    "skin_window": "the skin dose window", "session_time": "the session length range",
+    "max_seconds_per_point": "the dose table's longest time per point",
+    "min_seconds_per_point": "the dose table's shortest time per point",
+}
+
+
 class PlanConstraints(_Frozen):
     min_session_s: float
     max_session_s: float

@@ -23,7 +23,7 @@ from ..protocols.model import DoseWindow
 from .inverse import Constraints, Solution, solve
 from ..devices.provenance import device_provenance
 from .options import distance_time_options, option_grid
-from .plan_model import STATUS_MEANING, Plan
+from .plan_model import BLOCKING_WORDS, STATUS_MEANING, Plan
 from .points import finite_beam_dose, plan_points, point_protocol, points_doc, points_reasons, points_window
 from .reporting import SOURCE as JENKINS_CARROLL, reporting_parameters
 from .request import PlanRequest
@@ -200,7 +200,8 @@ def plan(req: PlanRequest) -> Plan:
         dose = dict(dose, session_seconds=points.session_seconds, energy_j=points.total_energy_j)
     schedule = recommend_schedule(protocol)
     if not sol.feasible:
-        warnings.append("no plan meets every constraint; blocked by: " + ", ".join(sol.blocking))
+        warnings.append("no plan meets every constraint; blocked by: "
+                        + ", ".join(BLOCKING_WORDS.get(b, b.replace("_", " ")) for b in sol.blocking))
         warnings.extend(sol.messages)
     _protocol_warnings(protocol, channels, goal.window if points is None else None, warnings)
     _reach_warnings(req, protocol, tissue.site, goal, dose, warnings)
@@ -362,10 +363,10 @@ def session_bounds(protocol, req: PlanRequest, warnings: list) -> SessionBounds:
             preferred = (protocol.session.min_s, protocol.session.max_s)
             preferred_source = protocol.session.source
     if req.min_minutes is not None:
-        lo, source = req.min_minutes * 60, f"--min-minutes {req.min_minutes:g}"
+        lo, source = req.min_minutes * 60, f"your shortest session, {req.min_minutes:g} min"
     if req.max_minutes is not None:
-        hi, source = req.max_minutes * 60, (f"--max-minutes {req.max_minutes:g}" if req.min_minutes is None
-                                            else f"--min-minutes {req.min_minutes:g} --max-minutes {req.max_minutes:g}")
+        hi, source = req.max_minutes * 60, (f"your longest session, {req.max_minutes:g} min" if req.min_minutes is None
+                                            else f"your sessions of {req.min_minutes:g}-{req.max_minutes:g} min")
     if hi < lo:
         if req.min_minutes is not None and req.max_minutes is not None:
             raise PhotodoseInputError("min-minutes", req.min_minutes,
@@ -377,7 +378,7 @@ def session_bounds(protocol, req: PlanRequest, warnings: list) -> SessionBounds:
     if req.minutes is not None:
         fixed = req.minutes * 60
         lo = hi = fixed
-        source = f"--minutes {req.minutes:g}"
+        source = f"your session length, {req.minutes:g} min"
     return SessionBounds(lo, hi, source, fixed, preferred if fixed is None else None, preferred_source)
 
 

@@ -116,7 +116,7 @@ def plan_points(laser_points, power_mw: float, beam_area_cm2: float, wavelengths
                         f"below the table's {t_lo:g} s; a weaker probe (or lower power setting) is needed")
     if max_session_s is not None and count * seconds > max_session_s * (1 + REL_TOL):
         blocking.append("max_session_time")
-        messages.append(f"--max-minutes: {count} points x {seconds:.0f} s = {count * seconds:.0f} s exceeds "
+        messages.append(f"longest session: {count} points x {seconds:.0f} s = {count * seconds:.0f} s exceeds "
                         f"{max_session_s:.0f} s; each point is cut to {max_session_s / count:.0f} s")
         seconds = max_session_s / count
     irradiance = power_mw / beam_area_cm2

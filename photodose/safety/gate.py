@@ -25,7 +25,7 @@ def screening_checks(ctx: SafetyContext) -> list[SafetyCheck]:
     if ctx.screening is None:
         return [SafetyCheck(name="screening", status="caution", source=source("screening"),
                             message="No contraindication screening answers.",
-                            remedy="answer the screening questions (photodose safety screen)")]
+                            remedy="answer the screening questions (the Screening page, or photodose safety screen)")]
     checks = evaluate_screening(ctx.screening, ctx.site, ctx.transcranial, ctx.pulsed_visible)
     if ctx.now is not None and is_stale(ctx.screening, ctx.now):
         checks.append(SafetyCheck(name="screening:stale", status="caution", source=source("screening"),
