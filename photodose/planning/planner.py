@@ -73,7 +73,8 @@ def _distances(req: PlanRequest, device, fixed: bool = False) -> tuple[np.ndarra
         return np.array([d]), d, "3-D head: the device at its usual standoff"
     if device.contact or device.kind in WORN_KINDS or device.layout.conformal:
         d = device.default_distance_mm
-        return np.array([d]), d, f"{'contact' if device.contact else 'worn'} {device.kind.replace('_', ' ')}: used at its standoff"
+        worn = f"{'contact' if device.contact else 'worn'} {device.kind.replace('_', ' ')}"
+        return np.array([d]), d, f"{worn}: used at its standoff"
     lo, hi = req.distance_range_mm or DISTANCE_RANGE_MM
     lo = max(lo, 1.0)
     pref = min(max(device.default_distance_mm, lo), hi)
