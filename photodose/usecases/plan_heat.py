@@ -49,7 +49,8 @@ def profile_person(profile) -> tuple[Person | None, str]:
               "age_years": getattr(profile, "age_years", None), "sex": getattr(profile, "sex", None)}
     missing = [k for k, v in fields.items() if v is None]
     if missing:
-        return None, (f"profile {profile.name} lacks {', '.join(missing)}: default person 70 kg, 1.75 m, 30 years, "
+        words = ", ".join(k.split("_")[0] for k in missing)   # "height, weight, age, sex"
+        return None, (f"profile {profile.name} lacks {words}: default person 70 kg, 1.75 m, 30 years, "
                       "male (photodose default, unsourced)")
     person = Person(height_m=float(fields["height_m"]), weight_kg=float(fields["weight_kg"]),
                     age_years=int(fields["age_years"]), sex=fields["sex"])
