@@ -77,3 +77,21 @@ def test_web_screening_asks_the_heat_questions_keeps_them_and_refuses_the_dome(c
     plan = client.post("/plan", data={"device": DOME, "site": "knee", "skin_type": "III", "condition": CONDITION,
                                       "csrf_token": csrf_of(client)})
     assert "screening: alcohol" in plan.text and "refused" in plan.text
+
+
+def test_the_web_profile_takes_the_body_the_heat_plan_uses(client):
+    """A web user can give height, weight, age and sex (the CLI's ``profile add --height ...``); the heat plan then
+    uses them instead of the default 70 kg man, and says so. A bad value is refused at its field."""
+    plan = lambda: client.post("/plan", data={"device": DOME, "condition": CONDITION,  # noqa: E731
+                                              "csrf_token": csrf_of(client)}).text
+    before = plan()
+    assert "default person" in before and 'href="/profile">give your height' in before
+    bad = client.post("/profile/body", data={"height": "175", "csrf_token": csrf_of(client)})
+    assert bad.status_code == 422 and 'id="height-error"' in bad.text
+    ok = client.post("/profile/body", data={"height": "163 cm", "weight": "60 kg", "age": "45", "sex": "female",
+                                            "csrf_token": csrf_of(client)}, follow_redirects=True)
+    assert ok.status_code == 200 and 'value="163 cm"' in ok.text and 'value="60 kg"' in ok.text
+    after = plan()
+    assert "default person" not in after and "60 kg, 1.63 m" in after
+    keep = client.post("/profile/body", data={"age": "46", "csrf_token": csrf_of(client)}, follow_redirects=True)
+    assert 'value="163 cm"' in keep.text and 'value="46"' in keep.text   # empty fields keep their value

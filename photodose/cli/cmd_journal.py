@@ -62,20 +62,6 @@ def _parse_items(text: str) -> list[int]:
         raise PhotodoseInputError("items", text, "comma-separated whole numbers, e.g. 1,2,0,1,1,0,2,1,0") from None
 
 
-def _body_options(height: str | None, weight: str | None, age: int | None, sex: str | None) -> dict:
-    """``--height/--weight/--age/--sex`` as ``set_body`` keywords (units parsed; ranges checked there)."""
-    from ..units import parse_quantity
-
-    height_m = None if height is None else round(parse_quantity(height, "m", "height", low=1.0, high=2.5), 4)
-    weight_kg = None if weight is None else round(parse_quantity(weight, "kg", "weight", low=30.0, high=250.0), 3)
-    body = {"height_m": height_m, "weight_kg": weight_kg, "age_years": age, "sex": sex}
-    if sex is not None and sex.strip().lower() not in ("male", "female"):
-        raise PhotodoseInputError("sex", sex, "male or female")
-    if age is not None and not 18 <= age <= 100:
-        raise PhotodoseInputError("age", age, "18-100 years")
-    return {k: v for k, v in body.items() if v is not None}
-
-
 def _open(db: str | None):
     from ..journal import open_journal
 
@@ -148,7 +134,9 @@ def _profile_app() -> typer.Typer:
 
             answer_data, answered_at = journal_answer_fields(read_answers_file(answers, datetime.now(timezone.utc)))
         journal = _open(db)
-        body = _body_options(height, weight, age, sex)  # checked before the profile is written
+        from ..journal.body import parse_body
+
+        body = parse_body(height, weight, age, sex)  # checked before the profile is written
         profile = add_profile(journal, name, skin_phototype=skin_type, body_measurements=measurements,
                               contraindication_answers=answer_data, answered_at=answered_at)
         if body:

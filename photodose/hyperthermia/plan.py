@@ -31,8 +31,9 @@ HEAT_STATUS_MEANING = {
 
 # The person planned for when no profile gives one: a 70 kg adult (photodose's default, unsourced).
 DEFAULT_PERSON = Person(height_m=1.75, weight_kg=70.0, age_years=30, sex="male")
-DEFAULT_PERSON_NOTE = ("default person (no profile with height, weight, age and sex): 70 kg, 1.75 m, 30 years, male "
-                       "(photodose default, unsourced)")
+DEFAULT_PERSON_TEXT = (f"{DEFAULT_PERSON.weight_kg:g} kg, {DEFAULT_PERSON.height_m:g} m, {DEFAULT_PERSON.age_years} "
+                       f"years, {DEFAULT_PERSON.sex} (photodose default, unsourced)")
+DEFAULT_PERSON_NOTE = f"default person (no profile with height, weight, age and sex): {DEFAULT_PERSON_TEXT}"
 
 
 class HyperthermiaRequest(BaseModel):

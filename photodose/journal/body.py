@@ -12,6 +12,33 @@ from .models import Profile
 SEXES = ("male", "female")
 
 
+def parse_body(height: str | None, weight: str | None, age: int | str | None, sex: str | None) -> dict:
+    """Body values as a person types them ("175 cm", "70 kg", 45, "female"; empty means not given) as
+    :func:`set_body` keywords; units parsed and ranges checked here, one field at a time."""
+    from ..units import parse_quantity
+
+    def given(value) -> bool:
+        return value is not None and str(value).strip() != ""
+
+    body = {}
+    if given(height):
+        body["height_m"] = round(parse_quantity(height, "m", "height", low=1.0, high=2.5), 4)
+    if given(weight):
+        body["weight_kg"] = round(parse_quantity(weight, "kg", "weight", low=30.0, high=250.0), 3)
+    if given(age):
+        try:
+            body["age_years"] = int(str(age).strip())
+        except ValueError:
+            raise PhotodoseInputError("age", age, "a whole number of years, 18-100") from None
+        if not 18 <= body["age_years"] <= 100:
+            raise PhotodoseInputError("age", age, "18-100 years")
+    if given(sex):
+        if str(sex).strip().lower() not in SEXES:
+            raise PhotodoseInputError("sex", sex, " or ".join(SEXES))
+        body["sex"] = str(sex).strip().lower()
+    return body
+
+
 def set_body(db, profile_id: int, *, height_m: float | None = None, weight_kg: float | None = None,
              age_years: int | None = None, sex: str | None = None) -> Profile:
     """Store the given body values on the profile (None leaves a value as it is); out-of-range values are refused."""

@@ -9,6 +9,7 @@ from __future__ import annotations
 from ..errors import PhotodoseInputError
 from ..hyperthermia import HyperthermiaPlan, HyperthermiaRequest, Person, is_heat_protocol, plan_hyperthermia
 from ..hyperthermia.protocols import list_heat_protocols
+from ..hyperthermia.plan import DEFAULT_PERSON_TEXT
 
 
 def is_heat_plan(device: str, condition: str | None) -> bool:
@@ -50,8 +51,7 @@ def profile_person(profile) -> tuple[Person | None, str]:
     missing = [k for k, v in fields.items() if v is None]
     if missing:
         words = ", ".join(k.split("_")[0] for k in missing)   # "height, weight, age, sex"
-        return None, (f"profile {profile.name} lacks {words}: default person 70 kg, 1.75 m, 30 years, "
-                      "male (photodose default, unsourced)")
+        return None, f"profile {profile.name} lacks {words}: default person {DEFAULT_PERSON_TEXT}"
     person = Person(height_m=float(fields["height_m"]), weight_kg=float(fields["weight_kg"]),
                     age_years=int(fields["age_years"]), sex=fields["sex"])
     return person, (f"profile {profile.name}: {person.weight_kg:g} kg, {person.height_m:g} m, "

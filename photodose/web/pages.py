@@ -7,6 +7,7 @@ from pathlib import Path
 from fastapi import Request
 from fastapi.templating import Jinja2Templates
 
+from ..hyperthermia.plan import DEFAULT_PERSON_TEXT
 from ..units import degree_signs, format_length
 from .profiles import active_profile, visible_profiles
 from .security import CSRF_FIELD, csrf_token, current_user
@@ -16,6 +17,7 @@ TEMPLATES_DIR = Path(__file__).parent / "templates"
 templates = Jinja2Templates(directory=str(TEMPLATES_DIR))
 templates.env.globals["static_url"] = static_url
 templates.env.filters["length_in"] = format_length   # {{ mm|length_in("cm") }}: "0.5 cm", "15 cm", "6 in"
+templates.env.globals["default_heat_person"] = DEFAULT_PERSON_TEXT   # who a heat plan assumes without a body
 
 templates.env.finalize = degree_signs   # "38.5 degC" in package data shows as "38.5 °C" (set before any template loads)
 

@@ -37,6 +37,24 @@ async def new_profile(request: Request):
     return RedirectResponse("/profile", status_code=303)
 
 
+@router.post("/profile/body")
+async def profile_body(request: Request):
+    """Height, weight, age and sex of the active profile, for sauna-dome (JOS-3) plans; empty fields keep their
+    value (``photodose profile add --height ...`` on the CLI)."""
+    from ...journal.body import parse_body, set_body
+
+    form = await checked_form(request)
+    profile = require_active_profile(request)
+    values = values_of(form)
+    try:
+        body = parse_body(values.get("height"), values.get("weight"), values.get("age"), values.get("sex"))
+        set_body(journal(request), profile.id, **body)
+    except PhotodoseInputError as exc:
+        return render(request, "profile.html", status_code=422, active="profile", values=values,
+                      errors=errors_from(exc, ("height", "weight", "age", "sex")))
+    return RedirectResponse("/profile", status_code=303)
+
+
 @router.post("/profile/select")
 async def select_profile(request: Request):
     form = await checked_form(request)
