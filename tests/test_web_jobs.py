@@ -117,3 +117,21 @@ def test_monte_carlo_job_cancel_and_result_after_restart(tmp_path, monkeypatch):
     kept = restarted.get(f"/api/jobs/{small['id']}").json()
     assert kept["status"] == "done" and kept["result"]["summary"]["photons"] == 5000
     assert 'data-plotly="mc-figure"' in restarted.get(f"/montecarlo?job={small['id']}").text
+
+
+def test_a_job_is_stored_and_its_speed_noted_before_it_shows_as_done(tmp_path):
+    """A reader that sees "done" (the page, a restart right after) must find the job on disk and its speed known:
+    the runner stored it after publishing "done", so a shutdown at that moment lost the file (seen once in CI)."""
+    seen_at_save = []
+
+    class Watching(JobRunner):
+        def _save(self, job):
+            seen_at_save.append((job.status, self._jobs[job.id].status, self.estimate_s("mc", 1)))
+            super()._save(job)
+
+    runner = Watching(store_dir=tmp_path)
+    job = runner.submit("ann", "two steps", _steps(2, 0.0), kind="mc", units=100)
+    _wait(runner, "ann", job.id, ("done",))
+    runner.shutdown()
+    assert seen_at_save == [("done", "running", None)]   # stored as done while still shown running
+    assert len(list(tmp_path.glob("*.json"))) == 1 and runner.estimate_s("mc", 100) is not None

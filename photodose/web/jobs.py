@@ -15,7 +15,7 @@ import tempfile
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any, Callable
 
@@ -151,21 +151,25 @@ class JobRunner:
         if job.cancel_requested:
             return  # cancelled while queued: already marked
         job.status, job.started_at = "running", time.time()
+        result = None
         try:
-            job.result = work(report)
-            job.progress, job.status, job.detail = 1.0, "done", ""
+            result = work(report)
+            status, detail = "done", ""
         except JobCancelled:
             if self._stopping.is_set() and not job.cancel_requested:
-                job.status, job.detail = "failed", "the server restarted while this job ran; start it again"
+                status, detail = "failed", "the server restarted while this job ran; start it again"
             else:
-                job.status, job.detail = "cancelled", f"cancelled at {job.progress:.0%}"
+                status, detail = "cancelled", f"cancelled at {job.progress:.0%}"
         except PhotodoseInputError as exc:
-            job.status, job.detail = "failed", str(exc)
+            status, detail = "failed", str(exc)
         except Exception as exc:  # a job must end in a state the page can show, never hang at "running"
-            job.status, job.detail = "failed", f"{exc.__class__.__name__}: {exc}"
-        job.finished_at = time.time()
-        self._note_speed(job)
-        self._save(job)
+            status, detail = "failed", f"{exc.__class__.__name__}: {exc}"
+        progress = 1.0 if status == "done" else job.progress   # where a stopped job got to
+        final = replace(job, status=status, detail=detail, result=result, progress=progress, finished_at=time.time())
+        self._save(final)          # stored, and its speed noted, before anyone can see the job finished
+        self._note_speed(final)
+        job.result, job.progress, job.detail, job.finished_at = result, progress, detail, final.finished_at
+        job.status = status        # last: a reader that sees it finished finds it complete
 
     def get(self, owner: str, job_id: str) -> Job | None:
         """The job ``job_id`` if ``owner`` started it, else None."""
