@@ -36,12 +36,16 @@ def to_json(data: Any) -> str:
 
 
 def _as_text(data: Any) -> Any:
-    """``data`` with every string escaped for Rich markup (dicts, lists and tuples walked; keys and other objects
-    kept): a profile called "Ana [test]" or a source "[authors not read]" is printed, not read as a style tag."""
+    """``data`` with every string made ready to print (dicts, lists and tuples walked; keys and other objects
+    kept): escaped for Rich markup, so a profile called "Ana [test]" or a source "[authors not read]" is printed,
+    not read as a style tag; and the package data's ASCII "38.5 degC" shown as "38.5 °C", as the web pages and
+    reports show it (:func:`photodose.units.degree_signs`)."""
     from rich.markup import escape
 
+    from ..units import degree_signs
+
     if isinstance(data, str):
-        return escape(data)
+        return escape(degree_signs(data))
     if isinstance(data, dict):
         return {k: _as_text(v) for k, v in data.items()}
     if isinstance(data, (list, tuple)):
@@ -50,8 +54,8 @@ def _as_text(data: Any) -> Any:
 
 
 def emit(data: Any, as_json: bool, render: Callable[[Console, Any], None]) -> None:
-    """Print ``data`` as JSON when ``as_json``, else call ``render(console, data)`` with its strings escaped for
-    Rich markup (renderers add their own markup around them)."""
+    """Print ``data`` as JSON when ``as_json``, else call ``render(console, data)`` with its strings made ready to
+    print (:func:`_as_text`; renderers add their own markup around them)."""
     if as_json:
         sys.stdout.write(to_json(data) + "\n")
     else:

@@ -188,9 +188,6 @@ def _heat_summary(h: dict) -> str:
 
 
 def _render_heat_protocol(console, h: dict) -> None:
-    from ..units import degree_signs
-
-    h = {k: degree_signs(v) if isinstance(v, str) else v for k, v in h.items()}  # the data's "degC" as "°C"
     console.print(f"[bold]{h['name']}[/] ({h['id']}): whole-body hyperthermia, planned with a sauna dome, "
                   f"e.g. `photodose plan --device generic-infrared-sauna-dome --condition {h['id']}`",
                   highlight=False)

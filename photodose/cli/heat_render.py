@@ -7,8 +7,6 @@ def render_heat_plan(console, data: dict) -> None:
     """The summary, the core-temperature curve (every 10 minutes), safety with reasons and remedies, advice, sources."""
     from rich.table import Table
 
-    from ..units import degree_signs  # the strings come escaped from emit; the data's "degC" is printed as "°C"
-
     from ..hyperthermia.plan import PHASE_LABEL
 
     table = Table(title=f"photodose heat plan: {data['protocol_name']}")
@@ -31,30 +29,30 @@ def render_heat_plan(console, data: dict) -> None:
         ("safety", data["safety"]["status"]), ("evidence", data["evidence_label"]),
     ]
     for k, v in rows:
-        table.add_row(k, degree_signs(str(v)))
+        table.add_row(k, str(v))
     console.print(table)
     for ph in data["phases"]:
         console.print(f"[cyan]phase {PHASE_LABEL[ph['name']]}:[/] minute {ph['starts_at_min']:.0f}-"
                       f"{ph['ends_at_min']:.0f}, core {ph['core_start_c']:.2f} -> {ph['core_end_c']:.2f} °C: "
-                      f"{degree_signs(ph['what'])}", highlight=False)
+                      f"{ph['what']}", highlight=False)
     series = data["core_temperature_c"]
     curve = ", ".join(f"{m:.0f}: {t:.2f}" for m, t in zip(series["minutes"], series["degrees_c"]) if m % 10 == 0)
     console.print(f"[cyan]core temperature (minute: °C):[/] {curve}", highlight=False)
     for check in data["safety"]["checks"]:
         if check["status"] != "ok":
             colour = "bold red" if check["status"] == "fail" else "yellow"
-            remedy = f" [bold]remedy:[/] {degree_signs(check['remedy'])}" if check.get("remedy") else ""
+            remedy = f" [bold]remedy:[/] {check['remedy']}" if check.get("remedy") else ""
             console.print(f"[{colour}]safety {check['status']}:[/] {check['label']}: "
-                          f"{degree_signs(check['message'])}{remedy}", highlight=False)
+                          f"{check['message']}{remedy}", highlight=False)
     for a in data["advice"]:
-        console.print(f"[green]advice:[/] {degree_signs(a['text'])} ({a['source']})", highlight=False)
+        console.print(f"[green]advice:[/] {a['text']} ({a['source']})", highlight=False)
     for r in data["reasons"]:
-        console.print(f"[cyan]why:[/] {degree_signs(r)}", highlight=False)
+        console.print(f"[cyan]why:[/] {r}", highlight=False)
     for e in data["evidence"]:
-        console.print(f"[cyan]evidence:[/] {degree_signs(e)}", highlight=False)
+        console.print(f"[cyan]evidence:[/] {e}", highlight=False)
     for c in data["citations"]:
-        console.print(f"  - {degree_signs(c)}", highlight=False)
-    console.print(f"[italic]{degree_signs(data['note'])}[/]")
+        console.print(f"  - {c}", highlight=False)
+    console.print(f"[italic]{data['note']}[/]")
     for key in ("plot_path", "report_path"):
         if data.get(key):
             console.print(f"{key.removesuffix('_path')} written to {data[key]}", highlight=False)
