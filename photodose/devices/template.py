@@ -35,6 +35,11 @@ STARTER_PROVENANCE = ('default_provenance: {{tag: assumption, source: "photodose
                       '{kind}); replace it with your device\'s own figure"}}')
 
 
+def starter_id(kind: str | None = None, from_id: str | None = None) -> str:
+    """The id a starter file gets: ``my-<kind>`` from a generic device, ``my-<its id>`` from a catalog device."""
+    return f"my-{from_id}" if from_id is not None else f"my-{(kind or 'panel').replace('_', '-')}"
+
+
 def device_template(kind: str | None = None, from_id: str | None = None) -> str:
     """The text of a starter device file: from the catalog device ``from_id`` (id ``my-<its id>``, name "My <its
     name>", its provenance kept), else from the generic device of ``kind`` (default: panel; id ``my-<kind>``, its
@@ -49,14 +54,14 @@ def device_template(kind: str | None = None, from_id: str | None = None) -> str:
     with open(source.file, encoding="utf-8") as handle:
         body = "".join(line for line in handle if not line.startswith("#"))  # the source file's own header
     if from_id is None:  # the generic devices' values are illustrative: in a person's file they are starters
-        new_id, new_name = f"my-{source.kind.replace('_', '-')}", f"My {source.kind.replace('_', ' ')}"
+        new_name = f"My {source.kind.replace('_', ' ')}"
         body = re.sub(r"^default_provenance: .*$", STARTER_PROVENANCE.format(kind=source.kind), body, count=1,
                       flags=re.M)
         body = re.sub(r"^source: .*$", 'source: "my own device (say where its figures come from: manual, product '
                                        'page, meter)"', body, count=1, flags=re.M)
     else:
-        new_id, new_name = f"my-{source.id}", f"My {source.name}"
-    body = re.sub(r"^id: .*$", f"id: {new_id}", body, count=1, flags=re.M)
+        new_name = f"My {source.name}"
+    body = re.sub(r"^id: .*$", f"id: {starter_id(kind, from_id)}", body, count=1, flags=re.M)
     body = re.sub(r"^name: .*$", f"name: {new_name}", body, count=1, flags=re.M)
     origin = f"generic {source.kind} ({source.id})" if from_id is None else f"{source.name} ({source.id})"
     return HEADER.format(origin=origin) + body

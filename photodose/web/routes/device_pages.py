@@ -43,12 +43,13 @@ def _page(request: Request, device_id: str, *, status_code: int = 200, values=No
     distance_text = format_length(summary["distance_mm"], length_unit_typed(values["distance"])) if summary else None
     from ...devices.template import GENERIC_BY_KIND
 
+    catalog = devices.catalog_rows()   # reads the user's device files: once per page
     starters = ([(kind, f"generic {kind.replace('_', ' ')}") for kind in GENERIC_BY_KIND]
-                + [(d["id"], d["name"]) for d in devices.catalog_rows() if d["id"] not in GENERIC_BY_KIND.values()])
-    return render(request, "devices.html", status_code=status_code, active="devices", catalog=devices.catalog_rows(),
+                + [(d["id"], d["name"]) for d in catalog if d["id"] not in GENERIC_BY_KIND.values()])
+    return render(request, "devices.html", status_code=status_code, active="devices", catalog=catalog,
                   starter_options=starters,
                   distance_text=distance_text,
-                  device_options=[(d["id"], d["name"]) for d in devices.catalog_rows()],
+                  device_options=[(d["id"], d["name"]) for d in catalog],
                   device=device, summary=summary, values=values, errors=errors,
                   figure_json=figure.to_json(), **context)
 
@@ -62,19 +63,17 @@ def devices_page(request: Request, device: str = DEFAULTS["device"], distance: s
 def device_template(request: Request, start: str = "panel"):
     """A starter device file to download: the generic device of a kind ("panel", ...) or a catalog device's own
     file (its id), renamed for the person to edit and upload (``photodose device template``)."""
-    from ...devices.template import GENERIC_BY_KIND, device_template as starter
+    from ...devices.template import GENERIC_BY_KIND, device_template as starter, starter_id
 
+    kind, from_id = (start, None) if start in GENERIC_BY_KIND else (None, start)
     try:
-        if start in GENERIC_BY_KIND:
-            text = starter(kind=start)
-        else:
-            load_catalog_device(start)
-            text = starter(from_id=start)
+        if from_id is not None:
+            load_catalog_device(from_id)   # the web's allow-list: a catalog id, never a path on the server
+        text = starter(kind, from_id)
     except PhotodoseInputError as exc:
         return _page(request, DEFAULTS["device"], status_code=422, errors={"start": str(exc)[:500]})
-    name = "my-" + (start.replace("_", "-") if start in GENERIC_BY_KIND else start) + ".yaml"
     return Response(text, media_type="application/yaml",
-                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
+                    headers={"Content-Disposition": f'attachment; filename="{starter_id(kind, from_id)}.yaml"'})
 
 
 @router.post("/devices/upload")
