@@ -122,6 +122,7 @@ class HyperthermiaPlan(BaseModel):
     protocol_name: str
     person: Person
     person_note: str
+    person_is_default: bool = False   # no height, weight, age and sex were given: DEFAULT_PERSON was planned for
     chamber: Chamber
     chamber_provenance: dict[str, str]
     target_core_c: float
@@ -188,6 +189,7 @@ def plan_hyperthermia(request: HyperthermiaRequest) -> HyperthermiaPlan:
     return HyperthermiaPlan(
         status="refused" if status == "refused" else "planned", device=device.id, device_name=device.name,
         condition=protocol.id, protocol_name=protocol.name, person=person, person_note=person_note,
+        person_is_default=request.person is None,
         chamber=chamber, chamber_provenance={k: f"{v.tag}: {v.source}" for k, v in device.provenance.items()
                                              if k.startswith("chamber.")},
         target_core_c=protocol.target_core_c, time_at_target_min=protocol.time_at_target_min,
