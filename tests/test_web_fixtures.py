@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import os
 import re
 import socket
+import subprocess
+import sys
 import threading
 import time
 from contextlib import contextmanager
@@ -71,3 +74,24 @@ def login(client, user: str, password: str, next_path: str = "/"):
     token = CSRF_RE.search(client.get("/login").text).group(1)
     return client.post("/login", data={"csrf_token": token, "user": user, "password": password, "next": next_path},
                        follow_redirects=False)
+
+
+def serve_process(home, *args, scheme: str = "http"):
+    """``photodose serve`` in a subprocess (PHOTODOSE_HOME ``home``) on a free port of 127.0.0.1, with ``args``;
+    returns (process, base URL) once it answers, or fails with the server's stderr."""
+    import httpx
+
+    port = free_port()
+    env = dict(os.environ, PHOTODOSE_HOME=str(home))
+    proc = subprocess.Popen([sys.executable, "-m", "photodose", "serve", "--port", str(port), *args], env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    url = f"{scheme}://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and proc.poll() is None:
+        try:
+            httpx.get(url + "/static/style.css", timeout=1, verify=False)
+            return proc, url
+        except httpx.HTTPError:
+            time.sleep(0.2)
+    proc.kill()
+    raise AssertionError(proc.communicate()[1].decode())

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from conftest import both_backends
-from test_web_fixtures import CSRF_RE, client_for, csrf_of, login, free_port, live_server, make_app
+from test_web_fixtures import CSRF_RE, client_for, csrf_of, live_server, login, make_app, serve_process
 
 WAND = Path(__file__).parents[1] / "photodose/devices/catalog/generic-wand-660-850.yaml"
 
@@ -81,33 +81,13 @@ def test_allowed_host_names_per_bind():
             allowed_hosts("0.0.0.0", [bad])
 
 
-def _serve(home, *args, scheme="http"):
-    """``photodose serve`` in a subprocess on 127.0.0.1's port; returns (process, base URL) once it answers."""
-    import httpx
-
-    port = free_port()
-    env = dict(os.environ, PHOTODOSE_HOME=str(home))
-    proc = subprocess.Popen([sys.executable, "-m", "photodose", "serve", "--port", str(port), *args], env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    url = f"{scheme}://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline and proc.poll() is None:
-        try:
-            httpx.get(url + "/static/style.css", timeout=1, verify=False)
-            return proc, url
-        except httpx.HTTPError:
-            time.sleep(0.2)
-    proc.kill()
-    raise AssertionError(proc.communicate()[1].decode())
-
-
 @pytest.mark.slow  # real processes or many cases: a few seconds each; CI runs it
 def test_served_app_refuses_a_rebinding_host(tmp_path):
     """The must-show of the issue: `photodose serve` on 127.0.0.1, then
     `curl -H 'Host: rebind.attacker.example:PORT' http://127.0.0.1:PORT/api/profiles` -> 400."""
     import httpx
 
-    proc, url = _serve(tmp_path)
+    proc, url = serve_process(tmp_path)
     try:
         port = url.rsplit(":", 1)[1]
         assert httpx.get(url + "/api/profiles", headers={"host": f"rebind.attacker.example:{port}"}).status_code == 400
@@ -140,7 +120,7 @@ def test_certfile_without_keyfile_refuses(users, tls_pair):
 def test_exposed_bind_serves_https_withlogin(users, tls_pair):
     import httpx
 
-    proc, url = _serve(users, "--host", "0.0.0.0", "--certfile", str(tls_pair[0]), "--keyfile", str(tls_pair[1]),
+    proc, url = serve_process(users, "--host", "0.0.0.0", "--certfile", str(tls_pair[0]), "--keyfile", str(tls_pair[1]),
                        scheme="https")
     try:
         answer = httpx.get(url + "/api/profiles", timeout=10, verify=False)
@@ -173,7 +153,7 @@ def test_tls_session_cookie_is_secure_httponly_samesite(users, tmp_path, monkeyp
 def test_require_login_on_loopback(users, tmp_path, monkeypatch):
     import httpx
 
-    proc, url = _serve(users, "--require-login")
+    proc, url = serve_process(users, "--require-login")
     try:
         assert httpx.get(url + "/api/profiles", timeout=10).status_code == 401
     finally:

@@ -10,7 +10,7 @@ import sys
 import pytest
 
 from conftest import both_backends
-from test_web_fixtures import CSRF_RE, client_for, csrf_of, login, make_app
+from test_web_fixtures import CSRF_RE, client_for, csrf_of, login, make_app, serve_process
 
 
 @pytest.mark.parametrize("host", ["0.0.0.0", "192.168.1.20", "::", "example.org"])
@@ -127,37 +127,13 @@ def test_security_headers(tmp_path, monkeypatch):
     assert client.get("/static/plotly.min.js").status_code == 200  # served locally, never from a CDN
 
 
-def _serve(tmp_path, *args):
-    """Start ``photodose serve`` in a subprocess; returns (process, base URL) once it answers."""
-    import time
-
-    import httpx
-
-    from test_web_fixtures import free_port
-
-    port = free_port()
-    env = dict(os.environ, PHOTODOSE_HOME=str(tmp_path))
-    proc = subprocess.Popen([sys.executable, "-m", "photodose", "serve", "--port", str(port), *args], env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline and proc.poll() is None:
-        try:
-            httpx.get(url + "/static/style.css", timeout=1)
-            return proc, url
-        except httpx.HTTPError:
-            time.sleep(0.2)
-    proc.kill()
-    raise AssertionError(proc.communicate()[1].decode())
-
-
 @pytest.mark.slow  # real processes or many cases: a few seconds each; CI runs it
 @pytest.mark.parametrize("host, login_required", [("127.0.0.1", False), ("0.0.0.0", True)])
 def test_serve_binds_with_login_only_off_loopback(users, host, login_required):
     """(0.0.0.0 with --insecure-http here; TLS exposed mode: test_web_hardening.py.)"""
     import httpx
 
-    proc, url = _serve(users, "--host", host, *(["--insecure-http"] if login_required else []))
+    proc, url = serve_process(users, "--host", host, *(["--insecure-http"] if login_required else []))
     try:
         status = httpx.get(url + "/api/profiles", timeout=10).status_code
         assert status == (401 if login_required else 200)
