@@ -8,6 +8,7 @@ from __future__ import annotations
 import math
 import re
 from functools import lru_cache
+from typing import Literal
 
 from .errors import PhotodoseInputError
 
@@ -167,6 +168,7 @@ def parse_area_mm(text: str, field: str = "area") -> tuple[float, float]:
 
 
 LENGTH_UNITS_MM = {"mm": 1.0, "cm": 10.0, "m": 1000.0, "in": 25.4, "ft": 304.8}
+LengthUnit = Literal["mm", "cm", "m", "in", "ft"]   # the keys of LENGTH_UNITS_MM
 
 
 def length_unit_typed(text: str | None) -> str:

@@ -95,6 +95,9 @@ def test_device_list_never_splits_an_id():
     result = runner.invoke(app, ["device", "list"], env={"COLUMNS": "80"})
     assert result.exit_code == 0
     assert "mitored-mitopro-1500-plus" in result.stdout and "platinumled-biomax-600" in result.stdout
+    # each usual distance in the unit its file gives it: the maker's "6 in" (was "15.24" in a cm column)
+    joovv = next(line for line in result.stdout.splitlines() if "joovv-solo-3" in line)
+    assert "6 in" in joovv and "15.24" not in result.stdout
 
 
 def test_protocol_list_never_splits_an_id():

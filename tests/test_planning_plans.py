@@ -138,6 +138,28 @@ def test_joovv_knee_at_the_makers_six_inches_is_planned_not_refused_for_the_eye(
     assert dict(plan_summary_rows(load_plan(p)))["distance"] == "6 in"
 
 
+def test_without_a_typed_distance_the_plan_speaks_the_makers_unit():
+    """Joovv gives its usual distance as "6 in": a plan without --distance shows inches (its distance, options,
+    technique and reasons); the generic panel's "15 cm" gives cm; a typed unit wins over the device's."""
+    from photodose.planning.plan_model import load_plan
+    from photodose.planning.plan_text import plan_summary_rows
+
+    joovv = plan(PlanRequest(device="joovv-solo-3", condition="knee-osteoarthritis"))
+    assert joovv["distance_unit"] == "in"
+    assert {o["distance_text"] for o in joovv["options"]} >= {"6 in", "12 in", "18 in", "24 in"}
+    assert dict(plan_summary_rows(load_plan(joovv)))["distance"].endswith(" in")
+    assert joovv["reporting_parameters"]["application_technique"].endswith(" in")
+    assert any("the device's usual 6 in" in r for r in joovv["reasons"])
+    panel = plan(PlanRequest(device=PANEL, condition="knee-osteoarthritis", safety={"goggles": True}))
+    assert panel["distance_unit"] == "cm" and {"15 cm", "30 cm"} <= {o["distance_text"] for o in panel["options"]}
+    typed = plan(PlanRequest(device="joovv-solo-3", condition="knee-osteoarthritis", distance_mm=300,
+                             distance_unit="cm"))
+    assert typed["distance_unit"] == "cm" and dict(plan_summary_rows(load_plan(typed)))["distance"] == "30 cm"
+    # a plan stored before the unit was recorded reads back in mm
+    old = {k: v for k, v in typed.items() if k != "distance_unit"}
+    assert load_plan(old).distance_unit == "mm"
+
+
 def test_unsourced_session_range_is_a_preference_not_a_constraint():
     """Without options the panel is not pushed to the edge of the search range by the unsourced 10-20 min."""
     p = plan(PlanRequest(device="joovv-solo-3", condition="knee-osteoarthritis"))
@@ -173,5 +195,5 @@ def test_target_interval_brackets_the_median_and_window_probability_is_given():
 def test_device_provenance_says_what_is_claimed_fitted_and_assumed():
     p = plan(PlanRequest(device="joovv-solo-3", condition="knee-osteoarthritis", safety={"goggles": True}))
     prov = p["device_provenance"]
-    assert "100 mW/cm2 at 152 mm (claim)" in prov["summary"] and "fitted to the claim" in prov["summary"]
+    assert "100 mW/cm2 at 6 in (claim)" in prov["summary"] and "fitted to the claim" in prov["summary"]
     assert "LED layout" in prov["assumptions"]

@@ -164,7 +164,8 @@ def _render_calibration(console, data) -> None:
 def _device_row(device, origin: str) -> dict:
     return {"id": device.id, "name": device.name, "kind": device.kind, "origin": origin,
             "channels": [c.id for c in device.channels], "wavelengths_nm": [c.wavelength_nm for c in device.channels],
-            "default_distance_mm": device.default_distance_mm, "file": device.file}
+            "default_distance_mm": device.default_distance_mm, "default_distance_unit": device.default_distance_unit,
+            "file": device.file}
 
 
 CALIBRATE_HELP = """Fit the device's power (and beam spread with >= 3 distances) to meter readings; check the claim.
@@ -188,18 +189,22 @@ on DATE".
 def _render_device_list(console, rows) -> None:
     from rich.table import Table
 
+    from ..units import format_length
+
     table = Table(title="devices")
     table.add_column("id", no_wrap=True)  # ids are typed back in: never split them
-    for col in ("kind", "wavelengths nm", "default distance cm", "origin"):
+    for col in ("kind", "wavelengths nm", "usual distance", "origin"):
         table.add_column(col, overflow="fold")
     for r in rows:
         table.add_row(r["id"], r["kind"], ", ".join(f"{w:g}" for w in r["wavelengths_nm"]),
-                      f"{r['default_distance_mm'] / 10:g}", r["origin"])
+                      format_length(r["default_distance_mm"], r["default_distance_unit"]), r["origin"])
     console.print(table)
 
 
 def _render_device(console, data) -> None:
     from rich.table import Table
+
+    from ..units import format_length
 
     console.print(f"[bold]{data['name']}[/] ({data['id']}, {data['kind']}); file {data['file']}")
     table = Table(title="channels")
@@ -211,8 +216,8 @@ def _render_device(console, data) -> None:
                       _fmt(c["lambertian_order"]), f"{c['dimming']:g}", "yes" if c["enabled"] else "no")
     console.print(table)
     for claim in data["claims"]:
-        console.print(f"{claim['tag']}: {claim['irradiance_mw_cm2']:g} mW/cm² at {claim['distance_mm'] / 10:.2f} cm "
-                      f"— {claim['source']}")
+        console.print(f"{claim['tag']}: {claim['irradiance_mw_cm2']:g} mW/cm² at "
+                      f"{format_length(claim['distance_mm'], data['default_distance_unit'])} — {claim['source']}")
     from ..devices.provenance import field_label
 
     ids = [c["id"] for c in data["channels"]]

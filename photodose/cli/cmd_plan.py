@@ -353,7 +353,7 @@ def register(app: typer.Typer) -> None:
                                                                                                 "max-irradiance"),
             distance_range_mm=None if distance_range is None else _parse_range_mm(distance_range),
             eye_distance_mm=None if eye_distance is None else parse_length_mm(eye_distance, "eye-distance"),
-            distance_unit=length_unit_typed(distance or distance_range),
+            distance_unit=length_unit_typed(distance or distance_range) if (distance or distance_range) else None,
             safety={"goggles": goggles}, transport=transport, head_positions=position or None,
             head_target=head_target,
         )

@@ -17,7 +17,7 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from ..errors import PhotodoseInputError
-from ..units import parse_area_mm, parse_quantity
+from ..units import length_unit_typed, parse_area_mm, parse_quantity
 from .model import Device
 
 DEVICE_FILE_SUFFIXES = (".yaml", ".yml", ".toml")
@@ -116,6 +116,8 @@ def _convert(node, path: str, source: str):
         if key in _UNIT_KEYS:
             model_key, unit, default_unit = _UNIT_KEYS[key]
             out[model_key] = _quantity(value, unit, default_unit, where, source)
+            if key == "default_distance":
+                out["default_distance_unit"] = length_unit_typed(str(value))
         elif key == "beam_area":
             area_mm2 = _quantity(value, "mm**2", None, where, source)
             out["diameter_mm"] = 2.0 * (area_mm2 / math.pi) ** 0.5

@@ -15,6 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from ..errors import PhotodoseInputError
 from ..optics.emission import EmissionSpectrum
+from ..units import LengthUnit
 from .emitters import lambertian_order_from_half_angle
 
 DeviceKind = Literal["panel", "mask", "wand", "laser_probe", "headset", "pad", "sauna_dome"]
@@ -254,6 +255,7 @@ class Device(BaseModel):
     layout: Layout
     treatment_area_mm: tuple[float, float] | None = None
     default_distance_mm: float = Field(ge=0)
+    default_distance_unit: LengthUnit = "mm"  # the unit the file gave it in ("6 in" -> "in"): answers speak it
     contact: bool = False
     pulsing: Pulsing | None = None
     claims: list[Claim] = []

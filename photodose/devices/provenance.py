@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import re
 
+from ..units import format_length
+
 FIELD_WORDS = {"total_power": "power", "emitter_power": "power per LED", "centre": "wavelength",
                "fwhm": "spectral width", "half_angle": "LED beam angle", "default_distance": "usual distance",
                "rows": "LED layout", "columns": "LED layout", "pitch": "LED layout", "size": "panel size",
@@ -44,7 +46,8 @@ def device_provenance(device) -> dict:
             word = _word(path)
             if word not in groups[prov.tag]:
                 groups[prov.tag].append(word)
-    claims = [f"{c.irradiance_mw_cm2:g} mW/cm2 at {c.distance_mm:.0f} mm ({c.tag})" for c in device.claims]
+    claims = [f"{c.irradiance_mw_cm2:g} mW/cm2 at {format_length(c.distance_mm, device.default_distance_unit)} "
+              f"({c.tag})" for c in device.claims]
     default = device.provenance.get("*")
     parts = []
     if claims:

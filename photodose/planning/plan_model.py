@@ -22,6 +22,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from ..dosimetry.head_dose import SiteAnatomy
 from ..safety.checks import SafetyReport
 from ..safety.eye_geometry import EyeGeometry
+from ..units import LengthUnit, format_length
 
 __all__ = [
     "DepthDose", "DeviceProvenance", "DoseWindowResult", "EyeGeometry", "HeadTransport", "Plan", "PlanOption",
@@ -375,6 +376,7 @@ class Plan(_Frozen):
     skin_type: str
     session_seconds: float | None = Field(gt=0, le=86_400, allow_inf_nan=False)  # > 0 s, at most a day
     distance_mm: float = Field(ge=0, le=10_000, allow_inf_nan=False)  # at most 10 m (units.MAX_LENGTH_MM)
+    distance_unit: LengthUnit = "mm"   # the unit distances are shown in: the person's, else the device's usual one
     surface: SurfaceDose
     area_cm2: float
     energy_j: float
@@ -408,10 +410,9 @@ class Plan(_Frozen):
 
     @property
     def distance_text(self) -> str:
-        """The plan's distance in the unit the person typed ("6 in"), as its options table shows it; in mm when
-        the table has no row at the plan's distance."""
+        """The plan's distance in its unit ("6 in"), as its options table shows it."""
         return next((o.distance_text for o in self.options if abs(o.distance_mm - self.distance_mm) < 0.05),
-                    f"{self.distance_mm:.0f} mm")
+                    format_length(self.distance_mm, self.distance_unit))
 
     @property
     def followable(self) -> bool:

@@ -6,6 +6,7 @@ One text for the CLI, the HTML report and the web page, so they say the same thi
 from __future__ import annotations
 
 from .plan_model import VERDICT_MEANING
+from ..units import format_length
 
 
 def plan_summary_rows(plan) -> list[tuple[str, str]]:
@@ -36,8 +37,8 @@ def plan_summary_rows(plan) -> list[tuple[str, str]]:
     if plan.earliest_start is not None:
         rows.append(("earliest start", plan.earliest_start.strftime("%Y-%m-%d %H:%M")))
     if plan.eye is not None:
-        rows.append(("eye", ("in the beam: " if plan.eye.in_beam else "out of the beam: ")
-                     + f"{plan.eye.distance_mm:.0f} mm; {plan.eye.assumption}"))
+        rows.append(("eye", f"in the beam at {format_length(plan.eye.distance_mm, plan.distance_unit)}; "
+                     f"{plan.eye.assumption}" if plan.eye.in_beam else f"out of the beam; {plan.eye.assumption}"))
     rows.append(("safety", plan.safety.status + (", goggles required" if plan.safety.goggles_required else "")))
     if plan.protocol:
         rows.append(("evidence", plan.protocol.evidence.label))

@@ -20,6 +20,7 @@ from ..optics.phototypes import normalise_skin_type
 from ..optics.sites import site_layers
 from ..protocols.library import citations_for, get_protocol
 from ..protocols.model import DoseWindow
+from ..units import format_length
 from .inverse import Constraints, Solution, solve
 from ..devices.provenance import device_provenance
 from .options import distance_time_options, option_grid
@@ -81,8 +82,13 @@ def _distances(req: PlanRequest, device, fixed: bool = False) -> tuple[np.ndarra
     scan = np.unique(np.round(np.concatenate([np.geomspace(lo, hi, DISTANCE_SCAN_POINTS), [pref]]), 1))
     why = ("preferred range" if req.distance_range_mm else "photodose default search range")
     return scan, pref, (f"distance chosen in the {why} {lo:.0f}-{hi:.0f} mm, balancing the window's goal, the "
-                        f"device's usual {pref:.0f} mm and the usual session length (least squares on log scales, "
-                        "photodose choice)")
+                        f"device's usual {format_length(pref, distance_unit(req, device))} and the usual session "
+                        "length (least squares on log scales, photodose choice)")
+
+
+def distance_unit(req: PlanRequest, device) -> str:
+    """The unit distances are shown in: the one the person typed, else the one of the device's usual distance."""
+    return req.distance_unit or device.default_distance_unit
 
 
 @dataclass(frozen=True)
@@ -143,6 +149,7 @@ def plan(req: PlanRequest) -> Plan:
     surface = SurfaceIrradiance(device, [c.id for c in channels])
     head3d = model.method == "head3d"
     distances, preferred, distance_reason = _distances(req, device, fixed=head3d)
+    unit = distance_unit(req, device)
     laser_points = point_protocol(device, protocol)
     head = None
     check_head_plan(req, device, protocol, tissue.site, laser_points, head3d)
@@ -221,7 +228,7 @@ def plan(req: PlanRequest) -> Plan:
         "device": device.id, "condition": protocol.id if protocol else None,
         "category": protocol.category if protocol else "custom",
         "protocol": _protocol_doc(protocol), "site": tissue.site, "skin_type": tissue.skin_type,
-        "session_seconds": round(dose["session_seconds"], 1), "distance_mm": sol.distance_mm,
+        "session_seconds": round(dose["session_seconds"], 1), "distance_mm": sol.distance_mm, "distance_unit": unit,
         "surface": dose["surface"], "area_cm2": dose["area_cm2"], "energy_j": dose["energy_j"],
         "target": dict(dose["target"], tissue=protocol.target.tissue if (protocol and req.target_depth_mm is None)
                        else "custom target", sensitivity={"subcutaneous_fat_preset": fat} if fat else {},
@@ -232,13 +239,14 @@ def plan(req: PlanRequest) -> Plan:
         "schedule": schedule, "depth_dose": dose["depth_dose"],
         "constraints": {"min_session_s": t_lo, "max_session_s": t_hi, "max_irradiance_mw_cm2": irr_limit,
                         "blocking": sol.blocking},
-        "reasons": _reasons(channels, distance_reason, sol, goal, (t_lo, t_hi, t_source), tissue, schedule,
+        "reasons": _reasons(channels, f"{distance_reason}: {format_length(sol.distance_mm, unit)}", sol, goal,
+                            (t_lo, t_hi, t_source), tissue, schedule,
                             points_reasons(points, laser_points, beam) if points else None)
                    + (head.reasons() if head else []),
         "warnings": warnings,
         "reporting_parameters": reporting_parameters(device, channels, dose, sol.distance_mm, tissue.site,
                                                      protocol.target.tissue if protocol else None, schedule,
-                                                     points),
+                                                     points, unit),
         "citations": _citations(protocol, spread, head.record.citations if head else ()),
         "note": NOTE,
         "options": [] if points is not None else _options(req, device, surface, channels, phis, goal, sol,
@@ -266,8 +274,8 @@ def _options(req: PlanRequest, device, surface, channels, phis, goal: Goal, sol,
     """The distance x time table (:mod:`.options`) around the plan, in the unit the person typed (one distance for
     a worn device and for a 3-D head plan, whose target dose is known at its own standoff only)."""
     fixed = head3d or device.contact or device.kind in WORN_KINDS or device.layout.conformal
-    distances, minutes = option_grid(sol.distance_mm, sol.time_s / 60, req.distance_unit, fixed,
-                                     req.max_minutes)
+    unit = distance_unit(req, device)
+    distances, minutes = option_grid(sol.distance_mm, sol.time_s / 60, unit, fixed, req.max_minutes)
     if req.minutes is not None:
         minutes = sorted({*minutes, float(req.minutes)})
 
@@ -278,7 +286,7 @@ def _options(req: PlanRequest, device, surface, channels, phis, goal: Goal, sol,
         return _planning_rate_mw_cm2(surface.mean_mw_cm2(d), channels, phis, goal.basis)
 
     return distance_time_options(skin, planning, distances, minutes,
-                                 (goal.window.low_j_cm2, goal.window.high_j_cm2), req.distance_unit)
+                                 (goal.window.low_j_cm2, goal.window.high_j_cm2), unit)
 
 
 def _preference_notes(bounds: SessionBounds, sol) -> list[str]:
@@ -293,7 +301,7 @@ def _preference_notes(bounds: SessionBounds, sol) -> list[str]:
     return notes
 
 
-def _reasons(channels, distance_reason: str, sol, goal: Goal, bounds: tuple, tissue, schedule: dict,
+def _reasons(channels, distance_line: str, sol, goal: Goal, bounds: tuple, tissue, schedule: dict,
              dose_reasons: list[str] | None = None) -> list[str]:
     """Why each choice; ``dose_reasons`` (a point plan's) replace the window-goal and session-time lines."""
     t_lo, t_hi, t_source = bounds
@@ -302,7 +310,7 @@ def _reasons(channels, distance_reason: str, sol, goal: Goal, bounds: tuple, tis
               else "is the bound nearest the goal (no time within the bounds reaches it; see warnings)")
     return [
         f"channels: {', '.join(f'{c.id} ({c.wavelength_nm:g} nm)' for c in channels)}",
-        distance_reason + f": {sol.distance_mm:g} mm",
+        distance_line,
         *(dose_reasons or [
             f"planning on the {goal.basis} window {w.low_j_cm2:g}-{w.high_j_cm2:g} J/cm2; goal "
             f"{goal.goal_j_cm2:.3g} J/cm2 = geometric middle sqrt(low x high) (log-dose middle of a biphasic window)",

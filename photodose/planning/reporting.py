@@ -8,6 +8,7 @@ energy, energy density; thorough reporting adds coherence, application technique
 from __future__ import annotations
 
 from ..dosimetry.arithmetic import power_mw
+from ..units import format_length
 
 SOURCE = "Jenkins PA, Carroll JD (2011) Photomed Laser Surg 29(12):785-787, doi:10.1089/pho.2011.9895"
 
@@ -20,7 +21,7 @@ def _pulse_text(device, channel) -> str:
 
 
 def reporting_parameters(device, channels, dose: dict, distance_mm: float, site: str, target_tissue: str | None,
-                         schedule: dict, points=None) -> dict:
+                         schedule: dict, points=None, distance_unit: str = "mm") -> dict:
     """The Jenkins & Carroll table as a dict of stable keys (one row per item, per channel where it varies).
 
     ``points`` (a :class:`~photodose.planning.points.PointPlan`) adds the per-point rows of a laser-point plan.
@@ -36,7 +37,8 @@ def reporting_parameters(device, channels, dose: dict, distance_mm: float, site:
         "irradiance_mw_cm2": rows[ch.id]["irradiance_mw_cm2"],
         "pulse_parameters": _pulse_text(device, ch),
     } for ch in channels]
-    technique = "contact" if getattr(device, "contact", False) else f"projection at {distance_mm:.0f} mm"
+    technique = ("contact" if getattr(device, "contact", False)
+                 else f"projection at {format_length(distance_mm, distance_unit)}")
     location = site if not target_tissue else f"{site} (target: {target_tissue})"
     per_point = {} if points is None else {"points_per_treatment": points.count,
                                            "energy_per_point_j": points.j_per_point,

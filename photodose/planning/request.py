@@ -10,6 +10,8 @@ class PlanRequest(BaseModel):
 
     Give ``condition`` (a protocol id) or a custom target (``target_depth_mm`` with ``window_j_cm2``); a custom
     target overrides the protocol's. ``distance_mm`` None means: choose the distance (inverse planning).
+    Distances are shown in ``distance_unit``, the unit the person typed; without one, in the unit of the device's
+    usual distance (a maker's "6 in" gives inches).
     ``safety`` holds answers for the safety gate (contraindications, eye protection ...), passed through.
     ``tissue`` swaps layer tissue presets by layer name (``{"subcutaneous_fat": "subcutaneous_fat_bashkatov"}``).
     ``transport`` picks the depth model (``fast`` by default; see :mod:`photodose.dosimetry.depth_model`);
@@ -31,7 +33,7 @@ class PlanRequest(BaseModel):
     minutes: float | None = Field(None, gt=0, le=240)       # fixed session length
     min_minutes: float | None = Field(None, gt=0, le=240)
     max_minutes: float | None = Field(None, gt=0, le=240)
-    distance_unit: str = "mm"  # the unit the person typed lengths in: the options table is shown in it
+    distance_unit: str | None = None  # the unit the person typed lengths in (None: the device's usual distance's)
     eye_distance_mm: float | None = Field(None, ge=0, le=10000)  # where the eye is, for sites away from the head
     max_irradiance_mw_cm2: float | None = Field(None, gt=0)
     distance_range_mm: tuple[float, float] | None = None

@@ -69,6 +69,7 @@ def make_plan(*, device: str, site: str | None, skin_type: str | None, condition
     request = PlanRequest(device=load_catalog_device(device), site=site, skin_type=skin_type, condition=condition,
                           distance_mm=distance_mm, minutes=minutes, max_minutes=max_minutes,
                           eye_distance_mm=eye_distance_mm,
-                          distance_unit=length_unit_typed(distance), safety={"goggles": bool(goggles)},
+                          distance_unit=length_unit_typed(distance) if distance_mm is not None else None,
+                          safety={"goggles": bool(goggles)},
                           transport=transport)
     return plan_for_profile(request, *(person or (None, None)))
