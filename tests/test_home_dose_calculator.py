@@ -60,6 +60,11 @@ def test_device_and_distance_use_the_model_mean_over_the_area():
     assert data["minutes"] == pytest.approx(30.0 * 1000 / e / 60)
 
 
+def test_without_a_distance_the_device_is_at_its_usual_one_in_its_unit():
+    result = runner.invoke(app, ["dose", "--device", "joovv-solo-3", "--dose", "30 J/cm2"])
+    assert result.exit_code == 0 and "from joovv-solo-3 at 6 in" in result.stdout   # said "15.2 cm"
+
+
 def test_both_or_neither_question_is_refused_with_the_options_named():
     with pytest.raises(PhotodoseInputError, match="--minutes/--dose"):
         dose_calculation(irradiance_mw_cm2=50, minutes=10, fluence_j_cm2=30)

@@ -40,6 +40,18 @@ def test_distance_table_in_inches_with_minutes_to_the_dose_at_the_mean():
         assert row["minutes_to_dose"] * 60 * row["mean_irradiance_mw_cm2"] / 1000 == pytest.approx(30.0)
 
 
+def test_without_a_typed_length_the_table_speaks_the_devices_unit():
+    """Joovv's file gives its usual distance as "6 in": with only --dose the table runs 1-24 in (it ran
+    0.394-23.6 in, the cm default converted); the generic panel's "15 cm" keeps the 1-60 cm table."""
+    data = run_json("joovv-solo-3", "--dose", "30 J/cm2")
+    inches = [row["distance_mm"] / 25.4 for row in data["table"]]
+    assert data["unit"] == "in" and inches[0] == pytest.approx(1) and inches[-1] == pytest.approx(24)
+    panel = run_json("generic-panel-660-850", "--dose", "30 J/cm2")
+    assert panel["unit"] == "cm" and panel["table"][-1]["distance_mm"] == pytest.approx(600.0)
+    summary = runner.invoke(app, ["irradiance", "joovv-solo-3"])
+    assert summary.exit_code == 0 and "joovv-solo-3 at 6 in" in summary.stdout
+
+
 def test_mean_over_a_vanishing_area_is_the_on_axis_value():
     data = run_json("generic-panel-660-850", "--curve", "5 cm..40 cm", "--area", "1 mm x 1 mm")
     with_mean = [row for row in data["curve"] if row["mean_irradiance_mw_cm2"] is not None]

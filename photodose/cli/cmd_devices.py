@@ -41,7 +41,9 @@ def _parse_reading(text: str):
 def _render_summary(console, data) -> None:
     from rich.table import Table
 
-    table = Table(title=f"{data['device']} at {data['distance_mm'] / 10:g} cm")
+    from ..units import format_length
+
+    table = Table(title=f"{data['device']} at {format_length(data['distance_mm'], data.get('unit', 'cm'))}")
     for col in ("channel", "nm", "mean mW/cm²", "peak mW/cm²", "uniformity (min/max)"):
         table.add_column(col, justify="right")
     for row in data["channels"]:
@@ -291,7 +293,8 @@ def register(app: typer.Typer) -> None:
             if dose_j_cm2 <= 0:
                 raise PhotodoseInputError("--dose", dose, "a dose above 0 J/cm2")
         typed = curve or distance or ""
-        unit = length_unit_typed(typed)  # answers in the unit typed; "mm" only when typed, else cm
+        # answers in the unit typed, else in the device's usual distance's ("6 in"); "mm" only when typed, else cm
+        unit = length_unit_typed(typed) if typed else dev.default_distance_unit
         unit = "cm" if unit == "mm" and "mm" not in typed else unit
         if map_ is not None:
             data = _map(dev, distance_mm if distance_mm is not None else dev.default_distance_mm, area_mm, channels,
@@ -302,7 +305,7 @@ def register(app: typer.Typer) -> None:
         if curve is not None or plot is not None or dose is not None:
             from ..devices.curves import distance_table, irradiance_curve, table_distances_mm
 
-            start, end = _parse_curve(curve or "1 cm..60 cm")
+            start, end = _parse_curve(curve or ("1 in..24 in" if unit == "in" else "1 cm..60 cm"))
             if curve is None and distance_mm is not None and distance_mm > end:
                 end = 1.25 * distance_mm
             rows = table_distances_mm(start, end, _unit_mm(unit))
@@ -317,7 +320,8 @@ def register(app: typer.Typer) -> None:
             return
         distance_mm = distance_mm if distance_mm is not None else dev.default_distance_mm
         summary = IrradianceSummary.model_validate(irradiance_summary(dev, distance_mm, area_mm, channels)).json_doc()
-        emit(summary, as_json, lambda c, d: _render_summary(c, {**d, "area_text": area_description(dev, area_mm)}))
+        emit(summary, as_json, lambda c, d: _render_summary(c, {**d, "area_text": area_description(dev, area_mm),
+                                                                 "unit": unit}))
 
     @app.command("calibrate", help=CALIBRATE_HELP)
     def calibrate_cmd(
