@@ -244,13 +244,16 @@ def _fmt(value) -> str:
 def _render_claims(console, rows) -> None:
     from rich.table import Table
 
+    from ..units import format_length
+
     table = Table(title="claims vs the device model (on axis)")
     at_cm = f"{rows[0]['distance_mm'] / 10:g} cm" if rows else ""
     table.add_column("device", no_wrap=True)  # ids are typed back in: never split them
-    for col in ("claim mW/cm²", "at cm", "model at claim", f"model at {at_cm}", f"inverse square at {at_cm}"):
+    for col in ("claim mW/cm²", "at", "model at claim", f"model at {at_cm}", f"inverse square at {at_cm}"):
         table.add_column(col, justify="right", overflow="fold")
     for r in rows:
-        table.add_row(r["device"], f"{r['claimed_irradiance_mw_cm2']:g}", f"{r['claim_distance_mm'] / 10:.2f}",
+        table.add_row(r["device"], f"{r['claimed_irradiance_mw_cm2']:g}",
+                      format_length(r["claim_distance_mm"], r["claim_distance_unit"]),
                       f"{r['model_at_claim_mw_cm2']:.1f}", f"{r['model_mw_cm2']:.1f}",
                       f"{r['inverse_square_guess_mw_cm2']:.1f}")
     console.print(table)

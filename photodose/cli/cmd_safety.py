@@ -37,15 +37,18 @@ def _render_checks(console, checks: list[dict], title: str) -> None:
 
 
 def _render_device(console, data: dict) -> None:
-    _render_checks(console, data["checks"], f"{data['device']} on the {data['site']} at "
-                                            f"{data['distance_mm'] / 10:g} cm for {data['session_seconds'] / 60:g} min")
+    from ..units import format_length
+
+    at = format_length(data["distance_mm"], data["_unit"])   # in the unit typed
+    _render_checks(console, data["checks"], f"{data['device']} on the {data['site']} at {at} for "
+                                            f"{data['session_seconds'] / 60:g} min")
     if data.get("site_note"):
         console.print(data["site_note"], style="dim", highlight=False)
     console.print(f"eye: {data['eye']['assumption']}", highlight=False)
     allowed = data["unprotected_viewing_allowed_s"]
     hazards = ", ".join(f"{h} {g}" for h, g in (data.get("risk_groups") or {}).items())
     console.print(f"status: [{_STYLE[data['status']]}]{data['status']}[/]   IEC 62471 risk group at "
-                  f"{data['distance_mm'] / 10:g} cm: {data['risk_group'] or 'n/a'}"
+                  f"{at}: {data['risk_group'] or 'n/a'}"
                   + (f" (eye hazards assessed: {hazards}; UV hazards only flagged)" if hazards else ""),
                   highlight=False)
     if data.get("risk_group_at_reference_distance"):
@@ -187,7 +190,9 @@ def device_command(
             "eye": verdict.eye.model_dump(), **verdict.doc(), "reference_distance_mm": reference_mm,
             "risk_group_at_reference_distance": risk_group(reference),
             "risk_groups_at_reference_distance": risk_groups_by_hazard(reference)}
-    emit(data, as_json, _render_device)
+    from ..units import length_unit_typed
+
+    emit(data, as_json, lambda c, d: _render_device(c, {**d, "_unit": length_unit_typed(distance)}))
 
 
 def journal_answer_fields(given) -> tuple[dict, datetime]:

@@ -25,7 +25,8 @@ def claim_table(devices: Iterable[Device], distance_mm: float = COMPARISON_DISTA
             model_at_claim = float(on_axis_irradiance_mw_cm2(device, claim.distance_mm, claim.channels))
             rows.append({
                 "device": device.id, "kind": device.kind, "tag": claim.tag,
-                "claim_distance_mm": claim.distance_mm, "claimed_irradiance_mw_cm2": claim.irradiance_mw_cm2,
+                "claim_distance_mm": claim.distance_mm, "claim_distance_unit": device.default_distance_unit,
+                "claimed_irradiance_mw_cm2": claim.irradiance_mw_cm2,
                 "model_at_claim_mw_cm2": model_at_claim,
                 "model_vs_claim_percent": 100.0 * (model_at_claim / claim.irradiance_mw_cm2 - 1.0),
                 "distance_mm": distance_mm,
