@@ -43,6 +43,9 @@ def test_device_on_the_knee_puts_the_eye_where_the_person_is_and_eye_distance_mo
     ir = {d["eye"]["distance_mm"]: next(c["value"] for c in d["checks"] if c["name"] == "eye:infrared")
           for d in (data, near)}
     assert near["eye"]["distance_mm"] == 300.0 and ir[300.0] > ir[600.0]
+    shown = runner.invoke(app, ["safety", "device", "joovv-solo-3", "--site", "knee", "--distance", "6 in",
+                                "--minutes", "10"])
+    assert "on the knee at 6 in for 10 min" in shown.stdout and "risk group at 6 in" in shown.stdout  # as typed
 
 
 # three sessions: (device, site, condition, distance, minutes)
