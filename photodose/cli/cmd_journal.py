@@ -430,15 +430,19 @@ def _history(site, profile, db, as_json) -> None:
         print_rows(c, f"sessions of {d['profile']}", ("id", "start", "site", "device", "min", "mW/cm²",
                                                       "J/cm² surface", "J/cm² target", "side effects"),
                    rows, id_columns=("start", "site", "device"))
-        scores = Table("recorded", "instrument", "site", "total/value", "band", title="outcomes")
-        for o in d["outcomes"]:
-            value = o["total"] if o["total"] is not None else o["metric_value"]
-            scores.add_row(o["recorded_at"], o["metric_name"] or o["instrument"], o["site"] or "",
-                           "" if value is None else f"{value:g}", o["band"] or "")
-        c.print(scores)
+        if d["outcomes"]:
+            scores = Table("recorded", "instrument", "site", "total/value", "band", title="outcomes")
+            for o in d["outcomes"]:
+                value = o["total"] if o["total"] is not None else o["metric_value"]
+                scores.add_row(o["recorded_at"], o["metric_name"] or o["instrument"], o["site"] or "",
+                               "" if value is None else f"{value:g}", o["band"] or "")
+            c.print(scores)
+        else:
+            c.print("outcomes: none logged yet (photodose log outcome)", highlight=False)
         for s, total in d["cumulative"].items():
-            c.print(f"cumulative at {s}: {total['surface_fluence_j_cm2']:.3g} J/cm² surface over "
-                    f"{total['n_sessions']} sessions", highlight=False)
+            n = total["n_sessions"]
+            c.print(f"cumulative at {s}: {total['surface_fluence_j_cm2']:.3g} J/cm² surface over {n} "
+                    f"session{'' if n == 1 else 's'}", highlight=False)
 
     emit(data, as_json, render)
 
