@@ -186,16 +186,20 @@ def length_unit_typed(text: str | None) -> str:
 
 
 _ASCII_DEGREES = re.compile(r"(?<=[\s(])deg([CF])\b")
+_ASCII_PER_AREA = re.compile(r"(?<=[\s(])((?:mW|W|mJ|J)/c?m)2\b")   # "30 J/cm2", "(mW/cm2)", "W/m2"
+_ASCII_AREA = re.compile(r"(?:(?<=\d )|(?<=\())(mm|cm|m)2\b")          # "1800 cm2", "(cm2)"
 
 
-def degree_signs(value):
-    """Package data writes temperatures in ASCII ("38.5 degC"); a page or report shows the degree sign ("38.5 °C").
-    Used as the pages' and reports' Jinja ``finalize``: strings (including safe markup) are rewritten, other values
-    pass through. Only a "degC"/"degF" after a space or "(" is a unit: base64 data (embedded images, Plotly's
-    binary arrays) has neither, so it is never touched."""
-    if not isinstance(value, str) or "deg" not in value:
+def unit_signs(value):
+    """Package data and plan texts write units in ASCII ("38.5 degC", "30 J/cm2", "1800 cm2"); a page, a report
+    or the terminal shows the signs ("38.5 °C", "30 J/cm²", "1800 cm²"). Used as the pages' and reports' Jinja
+    ``finalize`` and by the CLI's printing: strings (including safe markup) are rewritten, other values pass
+    through. A unit is rewritten only after a space or "(": base64 data (embedded images, Plotly's binary arrays)
+    has neither, so it is never touched; JSON output keeps ASCII."""
+    if not isinstance(value, str) or not ("deg" in value or "2" in value):
         return value
-    return type(value)(_ASCII_DEGREES.sub(r"°\1", value))   # safe markup stays safe markup
+    text = _ASCII_AREA.sub(r"\1²", _ASCII_PER_AREA.sub(r"\1²", _ASCII_DEGREES.sub(r"°\1", value)))
+    return type(value)(text)   # safe markup stays safe markup
 
 
 def format_length(mm: float, unit: str = "mm") -> str:

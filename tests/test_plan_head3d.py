@@ -189,7 +189,7 @@ def test_the_report_shows_the_head_slices_of_the_plan_run(head_plan, tmp_path, m
     head = head_plan.transport.head
     minutes = head_plan.session_seconds / 60
     caption = unescape(html[html.index("<figcaption>"):html.index("</figcaption>")])
-    for words in (f"Fluence in the {minutes:.3g} min session (J/cm2, log colour", "the device at F3, F4",
+    for words in (f"Fluence in the {minutes:.3g} min session (J/cm², log colour", "the device at F3, F4",
                   "the target 'dlpfc'", f"{head.cortex_fluence_j_cm2_per_min * minutes:.3g} +- ", "20,000 photons",
                   "Monte Carlo standard error", "the run the plan's numbers come from"):
         assert words in caption, words

@@ -9,7 +9,7 @@ from typer.testing import CliRunner
 from photodose.cli import app
 from photodose.hyperthermia import HyperthermiaRequest, plan_hyperthermia
 from photodose.reports.html import render_heat_plan_html
-from photodose.units import degree_signs
+from photodose.units import unit_signs
 from photodose.reports.plots import core_temperature_png
 from photodose.safety.screening import load_questionnaire
 
@@ -44,7 +44,7 @@ def test_heat_report_is_self_contained_and_shows_the_curve_times_cooldown_and_no
     assert f"held {planned.time_at_target_min:g} min" in html
     assert f"{planned.minutes_at_or_above_target:.1f} min at or above" in html
     for phase in planned.phases:  # the session part by part: heating, at target, cool-down
-        assert f'data-label="Part">{phase.label}<' in html and degree_signs(phase.what) in html
+        assert f'data-label="Part">{phase.label}<' in html and unit_signs(phase.what) in html
     assert "degC" not in html   # package data's ASCII "degC" is shown as "°C"
     assert f"{planned.cooldown.minutes:.0f} min resting in room air" in html
     assert f"{planned.cooldown.end_core_c:.2f} °C at the end" in html
@@ -88,14 +88,19 @@ def test_cli_heat_plan_writes_the_report_and_refuses_a_wrong_suffix_in_one_line(
     assert bad.exit_code == 2 and "--report" in bad.output and len(bad.output.strip().splitlines()) == 1
 
 
-def test_degree_signs_touch_units_only_never_base64_and_keep_markup_safe():
+def test_unit_signs_touch_units_only_never_base64_and_keep_markup_safe():
     """The pages' and reports' finalize: "38.5 degC" -> "38.5 °C", but a base64 image or Plotly array that happens
     to hold the letters "degC" is left alone (it once corrupted an embedded PNG), and safe markup stays safe."""
     from markupsafe import Markup
 
-    assert degree_signs("reaches 38.5 degC (rectal), 101.3 degF; core (degC)") == \
+    assert unit_signs("reaches 38.5 degC (rectal), 101.3 degF; core (degC)") == \
         "reaches 38.5 °C (rectal), 101.3 °F; core (°C)"
-    assert degree_signs("iVBORw0KdegCgo5degF+/=") == "iVBORw0KdegCgo5degF+/="
-    kept = degree_signs(Markup('<script>{"t": "39 degC"}</script>'))
+    assert unit_signs("iVBORw0KdegCgo5degF+/=") == "iVBORw0KdegCgo5degF+/="
+    kept = unit_signs(Markup('<script>{"t": "39 degC"}</script>'))
     assert isinstance(kept, Markup) and kept == Markup('<script>{"t": "39 °C"}</script>')
-    assert degree_signs(38.5) == 38.5
+    assert unit_signs(38.5) == 38.5
+    # per-area units and areas after a space or "(", never inside a word, a key or base64
+    assert unit_signs("25.7 J/cm2 at 71 mW/cm2 (W/m2), 46227 J over 1800 cm2; area (cm2)") == \
+        "25.7 J/cm² at 71 mW/cm² (W/m²), 46227 J over 1800 cm²; area (cm²)"
+    for untouched in ("fluence_j_cm2", "x5J/cm2+", "abcm2", "Qcm2/J/cm2=="):
+        assert unit_signs(untouched) == untouched

@@ -56,7 +56,7 @@ def test_plan_page_has_chart_safety_and_reporting_table(client):
     figure = json.loads(re.search(r'id="depth-dose">(.*?)</script>', r.text, re.S).group(1))
     assert {t["name"] for t in figure["data"]} >= {"660 nm", "850 nm", "total"}
     assert figure["layout"]["shapes"][0]["type"] == "rect"  # the shaded window
-    assert "Energy density (J/cm2)" in r.text and "Jenkins PA, Carroll JD (2011)" in r.text
+    assert "Energy density (J/cm²)" in r.text and "Jenkins PA, Carroll JD (2011)" in r.text
     assert "eyes: infrared (cornea and lens)" in r.text and "eye:infrared" not in r.text
     # the knee target lies below the fat: the page shows how much the dose depends on the fat model
     assert 'data-test="fat-sensitivity"' in r.text and "subcutaneous_fat_bashkatov" in r.text

@@ -35,31 +35,31 @@ def to_json(data: Any) -> str:
     return json.dumps(_clean(data), indent=2, ensure_ascii=False)
 
 
-def _as_text(data: Any) -> Any:
+def printable(data: Any) -> Any:
     """``data`` with every string made ready to print (dicts, lists and tuples walked; keys and other objects
     kept): escaped for Rich markup, so a profile called "Ana [test]" or a source "[authors not read]" is printed,
-    not read as a style tag; and the package data's ASCII "38.5 degC" shown as "38.5 °C", as the web pages and
-    reports show it (:func:`photodose.units.degree_signs`)."""
+    not read as a style tag; and ASCII units ("38.5 degC", "30 J/cm2") shown with their signs ("38.5 °C",
+    "30 J/cm²"), as the web pages and reports show them (:func:`photodose.units.unit_signs`)."""
     from rich.markup import escape
 
-    from ..units import degree_signs
+    from ..units import unit_signs
 
     if isinstance(data, str):
-        return escape(degree_signs(data))
+        return escape(unit_signs(data))
     if isinstance(data, dict):
-        return {k: _as_text(v) for k, v in data.items()}
+        return {k: printable(v) for k, v in data.items()}
     if isinstance(data, (list, tuple)):
-        return type(data)(_as_text(v) for v in data)
+        return type(data)(printable(v) for v in data)
     return data
 
 
 def emit(data: Any, as_json: bool, render: Callable[[Console, Any], None]) -> None:
     """Print ``data`` as JSON when ``as_json``, else call ``render(console, data)`` with its strings made ready to
-    print (:func:`_as_text`; renderers add their own markup around them)."""
+    print (:func:`printable`; renderers add their own markup around them)."""
     if as_json:
         sys.stdout.write(to_json(data) + "\n")
     else:
-        render(console, _as_text(data))
+        render(console, printable(data))
 
 
 def require_output_path(field: str, path, suffixes: tuple[str, ...] = ()):

@@ -43,16 +43,16 @@ def _render(console, d: dict) -> None:
         from ..units import format_length
 
         where = f" from {d['device']} at {format_length(d['distance_mm'], d.get('_unit', 'cm'))}{where}"
-    console.print(f"irradiance at the skin: {d['irradiance_mw_cm2']:.3g} mW/cm2{where}", highlight=False)
+    console.print(f"irradiance at the skin: {d['irradiance_mw_cm2']:.3g} mW/cm²{where}", highlight=False)
     if d["solved_for"] == "fluence_j_cm2":
-        console.print(f"[bold]{d['minutes']:.3g} min -> {d['fluence_j_cm2']:.3g} J/cm2[/] at the skin", highlight=False)
+        console.print(f"[bold]{d['minutes']:.3g} min -> {d['fluence_j_cm2']:.3g} J/cm²[/] at the skin", highlight=False)
     else:
         m = d["minutes"]
-        console.print(f"[bold]{d['fluence_j_cm2']:.3g} J/cm2 -> {m:.3g} min[/] ({m * 60:.0f} s)", highlight=False)
+        console.print(f"[bold]{d['fluence_j_cm2']:.3g} J/cm² -> {m:.3g} min[/] ({m * 60:.0f} s)", highlight=False)
     w = d.get("window")
     if w:
         label = " (unsourced)" if w["unsourced"] else ""
-        console.print(f"{w['condition']}: skin window {w['low_j_cm2']:g}-{w['high_j_cm2']:g} J/cm2{label}: "
+        console.print(f"{w['condition']}: skin window {w['low_j_cm2']:g}-{w['high_j_cm2']:g} J/cm²{label}: "
                       f"[bold]{w['verdict']}[/] - {w['source']}", highlight=False)
     elif d.get("window_note"):
         console.print(d["window_note"], highlight=False)

@@ -57,43 +57,44 @@ def _parse_thickness(items: list[str] | None) -> dict[str, float] | None:
 
 def render_plan(console, plan) -> None:
     """The plan for people: the summary table, the distance x time options, safety, reasons, warnings, sources."""
-    from rich.markup import escape
     from rich.table import Table
 
     from ..planning.plan_model import SAFETY_MEANING, STATUS_MEANING
     from ..planning.plan_text import plan_summary_rows, target_meaning
     from ..planning.reporting import reporting_rows
+    from ._output import printable   # Rich markup escaped, units with their signs ("J/cm²")
 
     table = Table(title=f"photodose plan: {plan.protocol.name if plan.protocol else 'custom target'}")
     table.add_column("item")
     table.add_column("value")
     for k, v in plan_summary_rows(plan):
-        table.add_row(k, v)
+        table.add_row(k, printable(v))
     console.print(table)
     console.print(f"[bold]{plan.status}[/]: {STATUS_MEANING[plan.status]} "
                   f"[bold]safety {plan.safety.status}[/]: {SAFETY_MEANING[plan.safety.status]}", highlight=False)
     if plan.target is not None:
-        console.print(f"[cyan]target:[/] {escape(target_meaning(plan))}", highlight=False)
+        console.print(f"[cyan]target:[/] {printable(target_meaning(plan))}", highlight=False)
     _render_fat_sensitivity(console, plan.target.sensitivity.subcutaneous_fat_preset if plan.target else None)
     _render_options(console, plan)
     params = Table(title="Dose and beam parameters (Jenkins & Carroll 2011)")
     params.add_column("parameter")
     params.add_column("value")
     for label, text in reporting_rows(plan.reporting_parameters):
-        params.add_row(label, text)
+        params.add_row(printable(label), printable(text))
     console.print(params)
     for check in plan.safety.checks:  # a caution or refusal must say why, not just its status
         if check.status != "ok":
             colour = "bold red" if check.status == "fail" else "yellow"
-            remedy = f" [bold]remedy:[/] {escape(check.remedy)}" if check.remedy else ""
-            console.print(f"[{colour}]safety {check.status}:[/] {check.label}: {escape(check.message)}{remedy}",
+            remedy = f" [bold]remedy:[/] {printable(check.remedy)}" if check.remedy else ""
+            console.print(f"[{colour}]safety {check.status}:[/] {printable(check.label)}: "
+                          f"{printable(check.message)}{remedy}",
                           highlight=False)
     for r in plan.reasons:
-        console.print(f"[cyan]why:[/] {escape(r)}", highlight=False)
+        console.print(f"[cyan]why:[/] {printable(r)}", highlight=False)
     for w in plan.warnings:
-        console.print(f"[yellow]warning:[/] {escape(w)}", highlight=False)
+        console.print(f"[yellow]warning:[/] {printable(w)}", highlight=False)
     for c in plan.citations:
-        console.print(f"  - {c.text}", highlight=False, markup=False)
+        console.print(f"  - {printable(c.text)}", highlight=False)
     console.print(f"[italic]{NOTE}[/]")
 
 
@@ -104,7 +105,7 @@ def _render_options(console, plan) -> None:
     if not plan.options:
         return
     minutes, rows = plan.option_grid()
-    table = Table(title="Other distances and times: skin dose (J/cm2)")
+    table = Table(title="Other distances and times: skin dose (J/cm²)")
     table.add_column("distance")
     for m in minutes:
         table.add_column(f"{m:g} min")
@@ -116,7 +117,7 @@ def _render_options(console, plan) -> None:
                        + (" refused" if o.safety == "refused" else ""))
         table.add_row(d, *row)
     console.print(table)
-    console.print("Each cell: the skin dose in J/cm2; unmarked cells are inside the window, 'below' is too little, "
+    console.print("Each cell: the skin dose in J/cm²; unmarked cells are inside the window, 'below' is too little, "
                   "'above' is more than the window (more is not better).", highlight=False)
 
 
@@ -127,7 +128,7 @@ def _render_fat_sensitivity(console, fat) -> None:
     doses = ", ".join(f"{r.fluence_j_cm2:.3g} with {r.tissue}" + (" (used)" if r.used_by_plan else "")
                       for r in fat.by_preset)
     spread = f"x{fat.spread_factor:.3g} spread" if fat.spread_factor else "no light with one preset"
-    console.print(f"[yellow]fat-preset sensitivity:[/] nominal target dose {doses} J/cm2 ({spread}; {fat.model}; "
+    console.print(f"[yellow]fat-preset sensitivity:[/] nominal target dose {doses} J/cm² ({spread}; {fat.model}; "
                   "a sensitivity detail: measure your fat with ultrasound and give --thickness, or choose with "
                   "--tissue subcutaneous_fat=PRESET)", highlight=False)
 
@@ -140,7 +141,7 @@ def _render_protocols(console, data: dict) -> None:
         rows.append((p["id"], ", ".join(f"{x:g}" for x in p["wavelengths_nm"]), f"{p['target']['depth_mm']:g} mm",
                      f"{w['low_j_cm2']:g}-{w['high_j_cm2']:g} at {'target' if p['target_window'] else 'skin'}"
                      + ("*" if w["unsourced"] else ""), p["evidence"]["label"]))
-    print_rows(console, "photodose protocols", ("id", "nm", "target depth", "window (J/cm2)", "evidence"), rows,
+    print_rows(console, "photodose protocols", ("id", "nm", "target depth", "window (J/cm²)", "evidence"), rows,
                id_columns=("id",))
     heat = data.get("heat_protocols") or []
     if heat:
@@ -162,7 +163,7 @@ def _render_protocol(console, p: dict) -> None:
     for key in ("skin_window", "target_window"):
         w = p[key]
         if w:
-            console.print(f"{key.replace('_', ' ')}: {w['low_j_cm2']:g}-{w['high_j_cm2']:g} J/cm2"
+            console.print(f"{key.replace('_', ' ')}: {w['low_j_cm2']:g}-{w['high_j_cm2']:g} J/cm²"
                           + (" (unsourced)" if w["unsourced"] else "") + f" - {w['source']}", highlight=False)
     s = p["session"]
     console.print(f"session: {s['min_s']:.0f}-{s['max_s']:.0f} s" + (" (unsourced)" if s["unsourced"] else "")

@@ -135,7 +135,7 @@ def _render_depth_profile(con, item) -> None:
     table = Table(title="fluence per unit irradiance at depth (Monte Carlo, bin centres)",
                   caption=None if step == 1 else f"every {step}th bin; --csv FILE or --json for all {len(depths)}")
     table.add_column("depth mm", justify="right")
-    table.add_column("phi (J/cm2 per J/cm2)", justify="right")
+    table.add_column("phi (J/cm² per J/cm²)", justify="right")
     for z, value in list(zip(depths, phi))[::step]:
         table.add_row(f"{z:g}", "-" if value is None or value != value else f"{value:.4f}")
     con.print(table)
@@ -170,7 +170,7 @@ def _render_fast(con, data) -> None:
         table = Table(title=f"fluence per unit irradiance, diffusion estimate ({item['input']})",
                       caption=item["validity"])
         table.add_column("depth mm", justify="right")
-        table.add_column("phi (J/cm2 per J/cm2)", justify="right")
+        table.add_column("phi (J/cm² per J/cm²)", justify="right")
         for z, phi in zip(item["depth_mm"], item["fluence_per_irradiance"]):
             table.add_row(f"{z:g}", "-" if phi is None or phi != phi else f"{phi:.4f}")
         con.print(table)

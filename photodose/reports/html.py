@@ -12,7 +12,7 @@ from ..package_data import read_text
 from ..planning.plan_model import Plan
 from ..planning.plan_text import plan_summary_rows, target_meaning
 from ..planning.reporting import reporting_rows
-from ..units import degree_signs
+from ..units import unit_signs
 from .head_plots import HeadSlices
 
 
@@ -22,7 +22,7 @@ def _environment():
 
     return jinja2.Environment(loader=jinja2.FunctionLoader(lambda name: read_text(__package__, "templates", name)),
                               autoescape=jinja2.select_autoescape(default=True, default_for_string=True),
-                              finalize=degree_signs)   # "38.5 degC" in package data shows as "38.5 °C"
+                              finalize=unit_signs)   # "38.5 degC", "30 J/cm2" show as "38.5 °C", "30 J/cm²"
 
 
 def _b64(png: bytes | None) -> str | None:

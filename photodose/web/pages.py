@@ -8,7 +8,7 @@ from fastapi import Request
 from fastapi.templating import Jinja2Templates
 
 from ..hyperthermia.plan import DEFAULT_PERSON_TEXT
-from ..units import degree_signs, format_length
+from ..units import unit_signs, format_length
 from .profiles import active_profile, visible_profiles
 from .security import CSRF_FIELD, csrf_token, current_user
 from .static_files import static_url
@@ -19,7 +19,8 @@ templates.env.globals["static_url"] = static_url
 templates.env.filters["length_in"] = format_length   # {{ mm|length_in("cm") }}: "0.5 cm", "15 cm", "6 in"
 templates.env.globals["default_heat_person"] = DEFAULT_PERSON_TEXT   # who a heat plan assumes without a body
 
-templates.env.finalize = degree_signs   # "38.5 degC" in package data shows as "38.5 °C" (set before any template loads)
+# "38.5 degC", "30 J/cm2" show as "38.5 °C", "30 J/cm²" (set before any template loads)
+templates.env.finalize = unit_signs
 
 NAV = (("plan", "/", "Plan"), ("devices", "/devices", "Devices"), ("screening", "/screening", "Screening"),
        ("journal", "/journal", "Journal"), ("progress", "/progress", "Progress"), ("profile", "/profile", "Profile"))
