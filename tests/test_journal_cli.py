@@ -244,3 +244,21 @@ def test_names_and_notes_with_brackets_are_printed_whole(tmp_path):
     assert added.exit_code == 0 and "Ana [test]" in added.output
     assert "Ana [test]" in runner.invoke(app, ["profile", "list", "--db", db], env={"COLUMNS": "120"}).output
     assert "sessions of Ana [test]" in runner.invoke(app, ["history", "--db", db]).output
+
+
+def test_a_device_name_with_brackets_is_printed_whole_in_a_plan(tmp_path, monkeypatch):
+    """The plan's summary rows (device model: the device's name) were printed without escaping: "Panel [v2]"
+    showed as "Panel "."""
+    from typer.testing import CliRunner
+
+    from photodose.cli import app
+
+    monkeypatch.setenv("PHOTODOSE_HOME", str(tmp_path))
+    runner = CliRunner()
+    mine = tmp_path / "mine.yaml"
+    assert runner.invoke(app, ["device", "template", "--from", "joovv-solo-3", "-o", str(mine)]).exit_code == 0
+    mine.write_text(mine.read_text().replace("name: My Joovv Solo 3.0", "name: Panel [v2]"))
+    assert runner.invoke(app, ["device", "add", str(mine)]).exit_code == 0
+    out = runner.invoke(app, ["plan", "--device", "my-joovv-solo-3", "--condition", "knee-osteoarthritis"],
+                        env={"COLUMNS": "200"}).output
+    assert "Panel [v2]" in out
