@@ -36,10 +36,10 @@ def to_json(data: Any) -> str:
 
 
 def printable(data: Any) -> Any:
-    """``data`` with every string made ready to print (dicts, lists and tuples walked; keys and other objects
-    kept): escaped for Rich markup, so a profile called "Ana [test]" or a source "[authors not read]" is printed,
-    not read as a style tag; and ASCII units ("38.5 degC", "30 J/cm2") shown with their signs ("38.5 °C",
-    "30 J/cm²"), as the web pages and reports show them (:func:`photodose.units.unit_signs`)."""
+    """``data`` with every string made ready to print (dicts, lists, tuples and pydantic models walked; keys and
+    other objects kept): escaped for Rich markup, so a profile called "Ana [test]" or a source "[authors not
+    read]" is printed, not read as a style tag; and ASCII units ("38.5 degC", "30 J/cm2") shown with their signs
+    ("38.5 °C", "30 J/cm²"), as the web pages and reports show them (:func:`photodose.units.unit_signs`)."""
     from rich.markup import escape
 
     from ..units import unit_signs
@@ -50,6 +50,8 @@ def printable(data: Any) -> Any:
         return {k: printable(v) for k, v in data.items()}
     if isinstance(data, (list, tuple)):
         return type(data)(printable(v) for v in data)
+    if hasattr(data, "model_copy"):   # a typed result (pydantic): the same model with its strings made printable
+        return data.model_copy(update={name: printable(getattr(data, name)) for name in type(data).model_fields})
     return data
 
 

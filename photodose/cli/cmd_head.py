@@ -1,7 +1,7 @@
 """``photodose head``: a device's light traced in 3-D through a segmented head to the cortex under a target.
 
 Calls :func:`photodose.dosimetry.head_dose.head_dose` and prints its ``HeadDose`` (``--json``: the model's
-fields); ``--plot FILE.png`` draws three slices through the target with the session's fluence (J/cm^2)
+fields); ``--plot FILE.png`` draws three slices through the target with the session's fluence (J/cm²)
 (:func:`photodose.reports.head_plots.head_slices_png`).
 """
 
@@ -21,22 +21,22 @@ def _render(console, d) -> None:
                   f"{', '.join(f'{nm:g}' for nm in d.wavelengths_nm)} nm, {d.power_per_site_w:.3g} W per site "
                   f"(head model {d.head_model}, {d.photons:,} photons, seed {d.seed})")
     console.print(f"  cortex fluence on the {d.target} surface (grey matter touching CSF): "
-                  f"{d.cortex_fluence_j_cm2:.3g} +- {d.cortex_fluence_stderr_j_cm2:.2g} J/cm^2")
+                  f"{d.cortex_fluence_j_cm2:.3g} +- {d.cortex_fluence_stderr_j_cm2:.2g} J/cm²")
     console.print(f"  scalp fluence under the device: {d.scalp_fluence_j_cm2:.3g} "
-                  f"+- {d.scalp_fluence_stderr_j_cm2:.2g} J/cm^2 (incident {d.incident_fluence_j_cm2:.3g} J/cm^2)")
+                  f"+- {d.scalp_fluence_stderr_j_cm2:.2g} J/cm² (incident {d.incident_fluence_j_cm2:.3g} J/cm²)")
     console.print(f"  fraction at cortex: {100 * d.fraction_at_cortex:.2f} +- {100 * d.fraction_at_cortex_stderr:.2f} %"
                   f" of the incident fluence; {100 * d.energy_fraction_at_cortex:.3f} % of the emitted energy "
                   f"absorbed in the target")
     gm = d.grey_matter
     console.print(f"  grey matter: {100 * gm.absorbed_fraction:.2f} % of the energy ({gm.energy_j:.3g} J); fluence "
                   f"median {gm.fluence_median_j_cm2:.3g}, 99th percentile {gm.fluence_p99_j_cm2:.3g}, "
-                  f"max {gm.fluence_max_j_cm2:.3g} J/cm^2")
+                  f"max {gm.fluence_max_j_cm2:.3g} J/cm²")
     for site in d.sites:
         console.print(f"  under {site.position}: scalp {site.scalp_mm:.1f}, skull {site.skull_mm:.1f}, CSF "
                       f"{site.csf_mm:.1f} mm; cortex at {site.scalp_to_cortex_mm:.1f} mm")
     f = d.flat_stack
     console.print(f"  flat {f.site} stack (one site): cortex {f.cortex_fluence_j_cm2:.3g} +- "
-                  f"{f.cortex_fluence_stderr_j_cm2:.2g} J/cm^2 at {f.grey_matter_depth_mm:g} mm, "
+                  f"{f.cortex_fluence_stderr_j_cm2:.2g} J/cm² at {f.grey_matter_depth_mm:g} mm, "
                   f"fraction {100 * f.fraction_at_cortex:.2f} %")
     console.print(f"  [dim]{d.seconds:.1f} s on {d.threads} threads[/dim]")
     console.print("Sources:")
