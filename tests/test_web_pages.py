@@ -210,6 +210,15 @@ def test_devices_page_says_the_distance_in_the_unit_typed(client, typed, shown):
     assert r.status_code == 200 and shown in r.text
 
 
+@pytest.mark.parametrize("device, shown", [("joovv-solo-3", "At 6 in, over"),
+                                           ("generic-panel-660-850", "At 15 cm, over"),
+                                           ("generic-laser-probe-808", "At 0 mm (in contact), over")])
+def test_devices_page_starts_at_the_devices_usual_distance(client, device, shown):
+    """Without a distance the page shows the device at its usual one, in its maker's unit (it was always 15 cm)."""
+    r = client.get("/devices", params={"device": device})
+    assert r.status_code == 200 and shown in r.text
+
+
 def test_devices_page_offers_a_starter_file_that_uploads_back(client):
     page = client.get("/devices")
     assert 'action="/devices/template"' in page.text and 'value="laser_probe"' in page.text

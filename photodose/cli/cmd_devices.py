@@ -43,7 +43,8 @@ def _render_summary(console, data) -> None:
 
     from ..units import format_length
 
-    table = Table(title=f"{data['device']} at {format_length(data['distance_mm'], data.get('unit', 'cm'))}")
+    at = format_length(data["distance_mm"], data.get("unit", "cm")) if data["distance_mm"] else "0 (in contact)"
+    table = Table(title=f"{data['device']} at {at}")
     for col in ("channel", "nm", "mean mW/cm²", "peak mW/cm²", "uniformity (min/max)"):
         table.add_column(col, justify="right")
     for row in data["channels"]:

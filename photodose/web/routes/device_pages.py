@@ -14,13 +14,25 @@ from ..planning import DEFAULTS, load_catalog_device
 from ..security import checked_form
 
 router = APIRouter(include_in_schema=False)
-DEFAULT_DISTANCE = "15 cm"
+DEFAULT_DISTANCE = "15 cm"   # for a device id the catalog does not know
+
+
+def _usual_distance(device_id: str) -> str:
+    """The page's default distance: the device's usual one in its file's unit ("6 in"); 15 cm for an unknown id."""
+    from ...units import format_length
+
+    try:
+        device = load_catalog_device(device_id)
+    except PhotodoseInputError:
+        return DEFAULT_DISTANCE
+    return format_length(device.default_distance_mm, device.default_distance_unit)
 
 
 def _page(request: Request, device_id: str, *, status_code: int = 200, values=None, errors=None, **context):
     values = dict(values or {})
     values.setdefault("device", device_id)
-    values.setdefault("distance", DEFAULT_DISTANCE)
+    if not values.get("distance"):
+        values["distance"] = _usual_distance(values["device"])
     errors = dict(errors or {})
     device = summary = None
     try:
@@ -40,7 +52,9 @@ def _page(request: Request, device_id: str, *, status_code: int = 200, values=No
                            line={"dash": "dash", "color": "#1c2430"})
     from ...units import format_length, length_unit_typed
 
-    distance_text = format_length(summary["distance_mm"], length_unit_typed(values["distance"])) if summary else None
+    distance_text = None if not summary else (
+        format_length(summary["distance_mm"], length_unit_typed(values["distance"]))
+        + (" (in contact)" if summary["distance_mm"] == 0 else ""))
     from ...devices.template import GENERIC_BY_KIND
 
     catalog = devices.catalog_rows()   # reads the user's device files: once per page
@@ -55,7 +69,7 @@ def _page(request: Request, device_id: str, *, status_code: int = 200, values=No
 
 
 @router.get("/devices")
-def devices_page(request: Request, device: str = DEFAULTS["device"], distance: str = DEFAULT_DISTANCE):
+def devices_page(request: Request, device: str = DEFAULTS["device"], distance: str = ""):
     return _page(request, device, values={"device": device, "distance": distance})
 
 
