@@ -112,7 +112,7 @@ def device_command(
              "else thigh (a stated default). Head sites and head-worn devices put the eye in the beam.")] = None,
     eye_distance: Annotated[Optional[str], typer.Option(
         "--eye-distance", help="Where the eye is, from the device's face, e.g. '80 cm' (default: in the beam for "
-                               "head sites, else 60 cm, 45 deg off axis: a photodose assumption).")] = None,
+                               "head sites, else 60 cm, 45° off axis: a photodose assumption).")] = None,
     channels: Annotated[Optional[list[str]], typer.Option(
         "--channel", help="Channel id or wavelength to use (repeat; default: all enabled).")] = None,
     skin_type: Annotated[Optional[str], typer.Option(

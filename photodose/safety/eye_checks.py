@@ -50,7 +50,7 @@ def _where(ctx: SafetyContext) -> str:
         return "eye assumed in the beam"
     if ctx.eye.in_beam:
         return "eye in the beam, at its peak"
-    return f"eye {ctx.eye.distance_mm / 10:g} cm from the device, {ctx.eye.off_axis_deg:g} deg off its axis"
+    return f"eye {ctx.eye.distance_mm / 10:g} cm from the device, {ctx.eye.off_axis_deg:g}° off its axis"
 
 
 def _protect(check: SafetyCheck, goggles: bool) -> SafetyCheck:

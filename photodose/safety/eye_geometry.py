@@ -84,11 +84,11 @@ def eye_geometry(site: str | None, device_kind: str, distance_mm: float,
     if eye_distance_mm is not None:
         return EyeGeometry(in_beam=False, distance_mm=eye_distance_mm, off_axis_deg=DEFAULT_OFF_AXIS_DEG,
                            assumption=f"eye at the given {eye_distance_mm / 10:g} cm from the centre of the "
-                                      f"device's face, {DEFAULT_OFF_AXIS_DEG:g} deg off its axis (angle: {UNSOURCED})")
+                                      f"device's face, {DEFAULT_OFF_AXIS_DEG:g}° off its axis (angle: {UNSOURCED})")
     d = max(DEFAULT_EYE_DISTANCE_MM, distance_mm)
     return EyeGeometry(in_beam=False, distance_mm=d, off_axis_deg=DEFAULT_OFF_AXIS_DEG,
                        assumption=f"eye where the person is: {d / 10:g} cm from the centre of the device's face, "
-                                  f"{DEFAULT_OFF_AXIS_DEG:g} deg off its axis, facing it ({UNSOURCED}; "
+                                  f"{DEFAULT_OFF_AXIS_DEG:g}° off its axis, facing it ({UNSOURCED}; "
                                   "give your eye distance to change it)")
 
 
