@@ -55,6 +55,11 @@ def printable(data: Any) -> Any:
     return data
 
 
+def count_of(n: int, noun: str) -> str:
+    """ "1 session", "3 sessions" (English plural by "s")."""
+    return f"{n} {noun}{'' if n == 1 else 's'}"
+
+
 def emit(data: Any, as_json: bool, render: Callable[[Console, Any], None]) -> None:
     """Print ``data`` as JSON when ``as_json``, else call ``render(console, data)`` with its strings made ready to
     print (:func:`printable`; renderers add their own markup around them)."""

@@ -10,7 +10,7 @@ from typing import Annotated, Any, Optional
 import typer
 
 from ..errors import PhotodoseInputError
-from ._output import JsonFlag, emit, print_rows, require_output_path
+from ._output import JsonFlag, count_of, emit, print_rows, require_output_path
 
 DbOption = Annotated[Optional[str], typer.Option(
     "--db", envvar="PHOTODOSE_DB", help="Database URL or SQLite file (default: the user data directory).")]
@@ -440,9 +440,8 @@ def _history(site, profile, db, as_json) -> None:
         else:
             c.print("outcomes: none logged yet (photodose log outcome)", highlight=False)
         for s, total in d["cumulative"].items():
-            n = total["n_sessions"]
-            c.print(f"cumulative at {s}: {total['surface_fluence_j_cm2']:.3g} J/cm² surface over {n} "
-                    f"session{'' if n == 1 else 's'}", highlight=False)
+            c.print(f"cumulative at {s}: {total['surface_fluence_j_cm2']:.3g} J/cm² surface over "
+                    f"{count_of(total['n_sessions'], 'session')}", highlight=False)
 
     emit(data, as_json, render)
 
@@ -475,7 +474,7 @@ def _progress(plot, profile, db, as_json) -> None:
                     f"response: {ch['response']}; remission: {ch['remission']}", highlight=False)
         for s, dose in d["dose_by_site"].items():
             c.print(f"{s}: {dose['course']['surface_fluence_j_cm2']:.3g} J/cm² over "
-                    f"{dose['course']['n_sessions']} sessions", highlight=False)
+                    f"{count_of(dose['course']['n_sessions'], 'session')}", highlight=False)
             for line in d["side_effects_by_site"].get(s, []):
                 c.print(f"  [yellow]side effect[/] {line}", highlight=False)
         if any(d["side_effects_by_site"].values()):

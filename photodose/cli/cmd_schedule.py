@@ -13,7 +13,7 @@ def _render(console, d: dict) -> None:
     from rich.table import Table
 
     table = Table(title=f"{d['condition'] or 'photodose default'}: {d['kind']} schedule")
-    for col in ("week", "phase", "sessions", "session length"):
+    for col in ("week", "phase", "sessions", "session length (of the plan's)"):
         table.add_column(col, justify="right")
     for w in d["weeks"]:
         length = f"{w['session_fraction']:.0%}" + (f" ({w['minutes']:.3g} min)" if w["minutes"] is not None else "")

@@ -5,7 +5,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from ._output import JsonFlag, emit
+from ._output import JsonFlag, count_of, emit
 
 
 def register(app: typer.Typer, *, open_journal, find_profile, parse_at, db_option, profile_option, at_option,
@@ -48,5 +48,6 @@ def render_heat_progress(c, heat: dict) -> None:
     if not heat["n_sessions"]:
         return
     core = "" if heat["highest_core_c"] is None else f"; highest core measured {heat['highest_core_c']:g} °C"
-    c.print(f"heat (sauna dome): {heat['n_sessions']} sessions, {heat['heating_minutes']:g} min of heating{core}",
+    c.print(f"heat (sauna dome): {count_of(heat['n_sessions'], 'session')}, {heat['heating_minutes']:g} min of "
+            f"heating{core}",
             highlight=False)
