@@ -72,7 +72,6 @@ def register(app: typer.Typer) -> None:
         condition: Annotated[Optional[str], typer.Option(help="judge the dose against this condition's window")] = None,
         as_json: JsonFlag = False,
     ) -> None:
-        from ..devices.catalog import load_device
         from ..errors import PhotodoseInputError
         from ..units import length_unit_typed, parse_area_mm, parse_irradiance_mw_cm2, parse_length_mm, parse_quantity
         from ..usecases.dose_calculator import dose_calculation
@@ -88,6 +87,5 @@ def register(app: typer.Typer) -> None:
             fluence_j_cm2=None if dose_ is None else parse_fluence_j_cm2(dose_), device_id=device,
             distance_mm=None if distance is None else parse_length_mm(distance, "--distance", allow_zero=True),
             area_mm=None if area is None else parse_area_mm(area, "--area"), condition=condition)
-        unit = (length_unit_typed(distance) if distance
-                else load_device(device).default_distance_unit if device else "cm")
+        unit = length_unit_typed(distance) if distance else result.device_distance_unit or "cm"
         emit(result, as_json, lambda c, d: _render(c, {**d.model_dump(), "_unit": unit}))

@@ -18,6 +18,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict
 
 from ..errors import PhotodoseInputError
+from ..units import LengthUnit
 
 __all__ = ["DoseCalculation", "dose_calculation", "parse_fluence_j_cm2"]
 
@@ -51,6 +52,7 @@ class DoseCalculation(BaseModel):
     irradiance_from: str
     device: str | None = None
     distance_mm: float | None = None
+    device_distance_unit: LengthUnit | None = None   # the unit of the device's usual distance ("in" for "6 in")
     condition: str | None = None
     verdict: Literal["inside", "below", "above"] | None = None
     window: DoseWindowVerdict | None = None
@@ -82,7 +84,7 @@ def dose_calculation(*, irradiance_mw_cm2: float | None = None, minutes: float |
     if (irradiance_mw_cm2 is None) == (device_id is None):
         raise PhotodoseInputError("--irradiance/--device", f"{irradiance_mw_cm2}/{device_id}",
                                   "give exactly one: --irradiance (measured) or --device with --distance")
-    device = None
+    device = unit = None
     if device_id is not None:
         from ..devices.catalog import load_device
         from ..devices.irradiance import area_description, irradiance_summary
@@ -91,7 +93,7 @@ def dose_calculation(*, irradiance_mw_cm2: float | None = None, minutes: float |
         distance_mm = dev.default_distance_mm if distance_mm is None else distance_mm
         irradiance_mw_cm2 = irradiance_summary(dev, distance_mm, area_mm, channels)["total_mean_irradiance_mw_cm2"]
         origin = f"device model {dev.id}: mean over {area_description(dev, area_mm)}"
-        device = dev.id
+        device, unit = dev.id, dev.default_distance_unit
     else:
         origin = "typed"
     if irradiance_mw_cm2 <= 0:
@@ -110,6 +112,7 @@ def dose_calculation(*, irradiance_mw_cm2: float | None = None, minutes: float |
     window, note = (None, None) if condition is None else _window(condition, fluence)
     return DoseCalculation(irradiance_mw_cm2=float(irradiance_mw_cm2), minutes=float(minutes), fluence_j_cm2=fluence,
                            solved_for=solved, irradiance_from=origin, device=device, distance_mm=distance_mm,
+                           device_distance_unit=unit,
                            condition=None if condition is None else (window.condition if window else condition),
                            verdict=window.verdict if window else None, window=window, window_note=note)
 
