@@ -57,6 +57,15 @@ def test_solar_meter_is_warned_and_a_trusted_factor_multiplies_the_readings():
     assert not plain["warnings"]
 
 
+def test_readings_typed_in_inches_are_shown_in_inches():
+    """A Joovv owner measures at 6 and 12 in: the table and the claim line say inches (they said 15.24 cm)."""
+    out = invoke("calibrate", "joovv-solo-3", "--reading", "6 in=62 mW/cm2", "--reading", "12 in=30 mW/cm2",
+                 "--save").stdout
+    assert "6 in" in out and "12 in" in out and "claim 100 mW/cm² at 6 in" in out and "15.24" not in out
+    shown = invoke("device", "show", "joovv-solo-3-calibrated").stdout
+    assert "reading 62 mW/cm² at 6 in" in shown
+
+
 def test_reading_syntax_with_off_axis_positions_is_in_help():
     out = invoke("calibrate", "--help").stdout
     assert "DISTANCE@X,Y=IRRADIANCE" in out and "--save" in out and "solar" in out

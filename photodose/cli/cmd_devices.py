@@ -138,12 +138,15 @@ def _map_extent(dev, distance_mm: float, outline: dict) -> tuple[float, float]:
 def _render_calibration(console, data) -> None:
     from rich.table import Table
 
+    from ..units import format_length
+
+    unit = data["_unit"]   # the unit the readings were typed in
     table = Table(title=f"calibration of {data['device']}")
-    for col in ("distance cm", "measured", "fitted", "residual %"):
+    for col in ("distance", "measured mW/cm²", "fitted mW/cm²", "residual %"):
         table.add_column(col, justify="right")
     for r in data["residuals"]:
-        table.add_row(f"{r['distance_mm'] / 10:g}", f"{r['measured_mw_cm2']:.2f}", f"{r['fitted_mw_cm2']:.2f}",
-                      f"{r['residual_percent']:+.1f}")
+        table.add_row(format_length(r["distance_mm"], unit), f"{r['measured_mw_cm2']:.2f}",
+                      f"{r['fitted_mw_cm2']:.2f}", f"{r['residual_percent']:+.1f}")
     console.print(table)
     std = data["power_scale_std"]
     console.print(f"power scale {data['power_scale']:.3f}" + (f" ± {std:.3f}" if std is not None else "")
@@ -159,7 +162,8 @@ def _render_calibration(console, data) -> None:
                       f"use it with any command, e.g. photodose plan --device {data['saved_device']['id']}",
                       highlight=False)
     if claim:
-        console.print(f"claim {claim['claimed_irradiance_mw_cm2']:g} mW/cm² at {claim['distance_mm'] / 10:.2f} cm; "
+        console.print(f"claim {claim['claimed_irradiance_mw_cm2']:g} mW/cm² at "
+                      f"{format_length(claim['distance_mm'], unit)}; "
                       f"fitted {claim['fitted_irradiance_mw_cm2']:.1f}: claim differs by "
                       f"{claim['claim_vs_measurement_percent']:+.0f} %")
 
@@ -233,7 +237,8 @@ def _render_device(console, data) -> None:
                       f"residual {cal['rms_residual_percent']:.1f} %; meter: {cal['meter_note']}", highlight=False)
         for r in cal["readings"]:
             where = "" if r["x_mm"] == r["y_mm"] == 0 else f" at ({r['x_mm'] / 10:g} cm, {r['y_mm'] / 10:g} cm)"
-            console.print(f"  reading {r['read_mw_cm2']:g} mW/cm² at {r['distance_mm'] / 10:g} cm{where}"
+            console.print(f"  reading {r['read_mw_cm2']:g} mW/cm² at "
+                          f"{format_length(r['distance_mm'], data['default_distance_unit'])}{where}"
                           + (f" (used as {r['irradiance_mw_cm2']:.3g})" if r["irradiance_mw_cm2"] != r["read_mw_cm2"]
                              else ""), highlight=False)
 
@@ -362,7 +367,10 @@ def register(app: typer.Typer) -> None:
             data["saved_device"] = {"id": saved.id, "file": saved.file}
         for w in warnings:
             err_console.print(f"[yellow]warning:[/] {w}", highlight=False, soft_wrap=True)
-        emit(data, as_json, _render_calibration)
+        from ..units import length_unit_typed
+
+        unit = length_unit_typed(re.split(r"[=@]", reading[0])[0])
+        emit(data, as_json, lambda c, d: _render_calibration(c, {**d, "_unit": unit}))
 
     devices_app = typer.Typer(help="Device catalog: list, show and add devices; a starter file for your own.",
                               no_args_is_help=True)
