@@ -125,6 +125,13 @@ def test_devices_upload_and_calibration(client):
     assert r.status_code == 200
     scale = float(re.search(r"Power scale</th><td>([0-9.]+)", r.text).group(1))
     assert scale == pytest.approx(2.0, rel=1e-3)
+    r = client.post("/devices/calibrate", data={"device": "joovv-solo-3", "readings": "6 in, 62\n12 in, 30",
+                                                "csrf_token": csrf_of(client)})
+    claim = re.search(r"Manufacturer claim</th><td>(.*?)<br>", r.text).group(1)
+    # the claim in words, not a dump of its dict (it printed claimed_irradiance_mw_cm2: 100, distance_mm: 152.4...)
+    assert claim.startswith("100 mW/cm² at 6 in; your readings give ") and "the claim is " in claim
+    row = r.text.split("Manufacturer claim")[1].split("</tr>")[0]
+    assert "distance_mm" not in row and "fitted_irradiance" not in row and "claim_vs_measurement" not in row
 
 
 def test_profile_export_import_delete(client):
