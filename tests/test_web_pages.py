@@ -59,7 +59,9 @@ def test_plan_page_has_chart_safety_and_reporting_table(client):
     assert "Energy density (J/cm²)" in r.text and "Jenkins PA, Carroll JD (2011)" in r.text
     assert "eyes: infrared (cornea and lens)" in r.text and "eye:infrared" not in r.text
     # the knee target lies below the fat: the page shows how much the dose depends on the fat model
-    assert 'data-test="fat-sensitivity"' in r.text and "subcutaneous_fat_bashkatov" in r.text
+    # the fat presets in words ("in vitro, Bashkatov 2011"), not their ids
+    assert 'data-test="fat-sensitivity"' in r.text and "in vitro, Bashkatov 2011" in r.text
+    assert "subcutaneous_fat_bashkatov" not in r.text
 
 
 def test_plan_page_takes_where_the_eyes_are_and_refuses_a_bad_one_at_its_field(client):

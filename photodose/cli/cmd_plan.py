@@ -125,7 +125,9 @@ def _render_fat_sensitivity(console, fat) -> None:
     """One line: the target dose under each subcutaneous-fat preset (the sources disagree)."""
     if not fat:
         return
-    doses = ", ".join(f"{r.fluence_j_cm2:.3g} with {r.tissue}" + (" (used)" if r.used_by_plan else "")
+    doses = ", ".join(f"{r.fluence_j_cm2:.3g} with {r.tissue}"
+                      + (f" ({'; '.join(w for w in (r.label, 'used' if r.used_by_plan else '') if w)})"
+                         if r.label or r.used_by_plan else "")
                       for r in fat.by_preset)
     spread = f"x{fat.spread_factor:.3g} spread" if fat.spread_factor else "no light with one preset"
     console.print(f"[yellow]fat-preset sensitivity:[/] nominal target dose {doses} J/cm² ({spread}; {fat.model}; "

@@ -53,6 +53,7 @@ class TissuePreset(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     name: str
+    label: str = ""   # a few words for people where the preset's name is not enough ("in vitro, Bashkatov 2011")
     model: Literal["chromophore", "anchored"]
     pigmented: bool = False
     blood_fraction: float = 0.0

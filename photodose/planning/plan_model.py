@@ -89,6 +89,7 @@ class WavelengthTarget(_Frozen):
 
 class PresetDose(_Frozen):
     tissue: str
+    label: str = ""   # the preset in words (TissuePreset.label)
     fluence_j_cm2: float
     verdict: str | None = None
     used_by_plan: bool

@@ -13,6 +13,7 @@ from dataclasses import replace
 
 from ..dosimetry.depth_dose import depth_fluence_j_cm2
 from ..optics.sites import layer_table
+from ..optics.tissues import tissue_presets
 from ..dosimetry.depth_model import DepthModel
 from .windows import verdict
 
@@ -31,7 +32,7 @@ def fat_preset_sensitivity(tissue, channels, lights, time_s: float, target_depth
 
     ``tissue``: the plan's TissueModel; ``channels`` and ``lights`` (same order): the device channels and their
     :class:`~photodose.dosimetry.session_dose.ChannelLight`; ``window``: the target DoseWindow for the verdicts.
-    Returns {"layers", "model", "by_preset": [{"tissue", "fluence_j_cm2", "verdict", "used_by_plan"}],
+    Returns {"layers", "model", "by_preset": [{"tissue", "label", "fluence_j_cm2", "verdict", "used_by_plan"}],
     "low_j_cm2", "high_j_cm2", "spread_factor"}.
     """
     layers = fat_layers_above(tissue, target_depth_mm)
@@ -45,7 +46,7 @@ def fat_preset_sensitivity(tissue, channels, lights, time_s: float, target_depth
         variant = replace(tissue, depth_model=fast, tissue={**(tissue.tissue or {}), **dict.fromkeys(layers, preset)})
         dose = sum(depth_fluence_j_cm2(light.irradiance_mw_cm2, time_s, variant.phi(ch.spectrum, [target_depth_mm])[0])
                    for ch, light in zip(channels, lights))
-        rows.append({"tissue": preset, "fluence_j_cm2": float(dose),
+        rows.append({"tissue": preset, "label": tissue_presets()[preset].label, "fluence_j_cm2": float(dose),
                      "verdict": None if window is None else verdict(dose, window.low_j_cm2, window.high_j_cm2),
                      "used_by_plan": used == {preset}})
     low, high = min(r["fluence_j_cm2"] for r in rows), max(r["fluence_j_cm2"] for r in rows)

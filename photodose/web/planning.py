@@ -26,6 +26,11 @@ def site_choices() -> list[str]:
     return list(SITES)
 
 
+def site_options(sites: list[str] | None = None) -> list[tuple[str, str]]:
+    """(value, label) of each body site for a select: "lower_back" is shown as "lower back"."""
+    return [(s, s.replace("_", " ")) for s in (site_choices() if sites is None else sites)]
+
+
 def condition_choices() -> list[tuple[str, str]]:
     from ..hyperthermia import list_heat_protocols
     from ..protocols import list_protocols

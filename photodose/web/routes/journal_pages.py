@@ -15,6 +15,7 @@ from ...outcomes import get_instrument, score_items, score_total
 from ..charts import adherence_figure
 from ..forms import errors_from, local_datetime, number, positive_minutes, values_of, whole
 from ..pages import render
+from ..planning import site_options
 from ..profiles import journal, require_active_profile
 from ..security import checked_form
 from ...usecases.log_session import log_session_from_plan
@@ -40,7 +41,7 @@ def _journal_page(request: Request, *, status_code: int = 200, **context):
                   plans=[(row, _readable_plan(row)) for row in reversed(repository.list_plans(db, profile.id))],
                   sessions=list(reversed(repository.list_sessions(db, profile.id)))[:20],
                   outcomes=list(reversed(repository.list_outcomes(db, profile.id)))[:20],
-                  phq9=phq9, site_options=[(s, s) for s in known_sites()],
+                  phq9=phq9, site_options=site_options(known_sites()),
                   other_instruments=[(i, get_instrument(i).name) for i in OTHER_INSTRUMENTS], **context)
 
 

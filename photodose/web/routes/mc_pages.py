@@ -14,7 +14,7 @@ from ..charts import mc_depth_figure
 from ..forms import errors_from, values_of
 from ..jobs import MAX_JOBS_KEPT
 from ..pages import render
-from ..planning import PHOTOTYPES, site_choices
+from ..planning import PHOTOTYPES, site_options
 from ..security import checked_form, current_user
 from .api_models import MonteCarloIn
 
@@ -41,7 +41,7 @@ def _page(request: Request, *, status_code: int = 200, **context):
     estimate_s = jobs.estimate_s(KIND, photons)
     return render(request, "montecarlo.html", status_code=status_code, active="plan", estimate_s=estimate_s,
                   photons=photons, photons_per_s=photons / estimate_s if estimate_s else None,
-                  site_options=[(s, s.replace("_", " ")) for s in site_choices()],
+                  site_options=site_options(),
                   phototype_options=[(p, p) for p in PHOTOTYPES], **context)
 
 

@@ -27,7 +27,7 @@ FIELDS = ("device", "site", "skin_type", "condition", "distance", "minutes", "ma
 
 def _plan_page(request: Request, *, status_code: int = 200, **context):
     return render(request, "plan.html", status_code=status_code, active="plan", choices=planning.choices(),
-                  site_options=[planning.CONDITION_SITE] + [(s, s.replace("_", " ")) for s in planning.site_choices()],
+                  site_options=[planning.CONDITION_SITE] + planning.site_options(),
                   phototype_options=[(p, p) for p in planning.PHOTOTYPES], transport_options=planning.TRANSPORTS,
                   defaults=planning.DEFAULTS, reporting_source=REPORTING_SOURCE,
                   meanings={"verdict": VERDICT_MEANING, "safety": SAFETY_MEANING}, **context)

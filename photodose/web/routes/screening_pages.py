@@ -9,7 +9,7 @@ from ...journal import repository
 from .. import screening
 from ..forms import values_of
 from ..pages import render
-from ..planning import site_choices
+from ..planning import site_choices, site_options
 from ..profiles import active_profile, journal, require_active_profile
 from ..security import checked_form
 
@@ -26,7 +26,7 @@ def _page(request: Request, *, status_code: int = 200, site: str = "knee", **con
     return render(request, "screening.html", status_code=status_code, active="screening",
                   questionnaire=screening.questionnaire(), verdict=verdict, stored=stored, site=site,
                   heat_verdict=screening.evaluate_heat(stored),
-                  site_options=[(s, s.replace("_", " ")) for s in site_choices()], values=values or {}, **context)
+                  site_options=site_options(), values=values or {}, **context)
 
 
 @router.get("/screening")
