@@ -46,6 +46,8 @@ def test_device_on_the_knee_puts_the_eye_where_the_person_is_and_eye_distance_mo
     shown = runner.invoke(app, ["safety", "device", "joovv-solo-3", "--site", "knee", "--distance", "6 in",
                                 "--minutes", "10"])
     assert "on the knee at 6 in for 10 min" in shown.stdout and "risk group at 6 in" in shown.stdout  # as typed
+    # the hazards in words (it printed "infrared_eye RG1, retinal_thermal exempt, blue_light exempt")
+    assert "infrared (cornea and lens) RG1" in shown.stdout and "infrared_eye" not in shown.stdout
 
 
 # three sessions: (device, site, condition, distance, minutes)

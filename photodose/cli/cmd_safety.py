@@ -46,7 +46,9 @@ def _render_device(console, data: dict) -> None:
         console.print(data["site_note"], style="dim", highlight=False)
     console.print(f"eye: {data['eye']['assumption']}", highlight=False)
     allowed = data["unprotected_viewing_allowed_s"]
-    hazards = ", ".join(f"{h} {g}" for h, g in (data.get("risk_groups") or {}).items())
+    from ..safety.checks import hazard_label
+
+    hazards = ", ".join(f"{hazard_label(h)} {g}" for h, g in (data.get("risk_groups") or {}).items())
     console.print(f"status: [{_STYLE[data['status']]}]{data['status']}[/]   IEC 62471 risk group at "
                   f"{at}: {data['risk_group'] or 'n/a'}"
                   + (f" (eye hazards assessed: {hazards}; UV hazards only flagged)" if hazards else ""),

@@ -35,6 +35,11 @@ CHECK_LABELS = {
 }
 
 
+def hazard_label(hazard: str) -> str:
+    """An IEC 62471 eye hazard of a risk group in words: "infrared_eye" -> "infrared (cornea and lens)"."""
+    return CHECK_LABELS.get(f"eye:{hazard.removesuffix('_eye')}", hazard.replace("_", " ")).removeprefix("eyes: ")
+
+
 class SafetyCheck(BaseModel):
     """One safety question answered in plain words.
 
