@@ -92,6 +92,14 @@ def _fill_plan(page, url, form, distance=None):
     page.wait_for_load_state()
 
 
+def _calibrated(page, url):
+    """A Joovv calibrated from three readings in inches: the result table holds the claim's long source."""
+    page.goto(url + "/devices?device=joovv-solo-3")
+    page.fill("#readings", "6 in, 62\n12 in, 30\n18 in, 17")
+    page.click("button:has-text('Calibrate')")
+    page.wait_for_selector("text=Manufacturer claim")
+
+
 def _heat_report(page, url):
     """The heat plan's HTML report (the same page ``photodose plan --report`` writes), from the plan page's link."""
     _fill_plan(page, url, DOME)
@@ -105,6 +113,7 @@ PAGES = {
     "heat plan": lambda page, url, _: _fill_plan(page, url, DOME),
     "heat plan report": lambda page, url, _: _heat_report(page, url),
     "devices": lambda page, url, _: page.goto(url + "/devices"),
+    "devices, calibrated": lambda page, url, _: _calibrated(page, url),
     "screening": lambda page, url, _: page.goto(url + "/screening"),
     "journal": lambda page, url, _: page.goto(url + "/journal"),
     "journal, edit session": lambda page, url, _: page.goto(url + "/journal/sessions/2/edit"),
@@ -117,6 +126,7 @@ PAGES = {
     "login": lambda page, _, login_url: page.goto(login_url + "/login"),
 }
 CHARTS = {"plan": "depth-dose", "heat plan": "core-temperature", "devices": "irradiance-figure",
+          "devices, calibrated": "irradiance-figure",
           "progress": "progress-figure", "monte carlo result": "mc-figure"}
 
 
