@@ -198,6 +198,8 @@ def unit_signs(value):
     has neither, so it is never touched; JSON output keeps ASCII."""
     if not isinstance(value, str) or not ("deg" in value or "2" in value):
         return value
+    if value in ("degC", "degF"):   # a unit on its own (a check's unit field)
+        return type(value)("°" + value[-1])
     text = _ASCII_AREA.sub(r"\1²", _ASCII_PER_AREA.sub(r"\1²", _ASCII_DEGREES.sub(r"°\1", value)))
     return type(value)(text)   # safe markup stays safe markup
 

@@ -102,5 +102,6 @@ def test_unit_signs_touch_units_only_never_base64_and_keep_markup_safe():
     # per-area units and areas after a space or "(", never inside a word, a key or base64
     assert unit_signs("25.7 J/cm2 at 71 mW/cm2 (W/m2), 46227 J over 1800 cm2; area (cm2)") == \
         "25.7 J/cm² at 71 mW/cm² (W/m²), 46227 J over 1800 cm²; area (cm²)"
-    for untouched in ("fluence_j_cm2", "x5J/cm2+", "abcm2", "Qcm2/J/cm2=="):
+    assert unit_signs("degC") == "°C"   # a unit field on its own
+    for untouched in ("fluence_j_cm2", "x5J/cm2+", "abcm2", "Qcm2/J/cm2==", "degCx"):
         assert unit_signs(untouched) == untouched

@@ -158,7 +158,7 @@ def test_heating_check_verdicts_and_a_remedy_that_works():
                              heat_source=HeatSource(depth_mm=z.tolist(), w_per_cm3=(q0 * np.exp(-z / 1.5)).tolist()))
 
     hot = heating_check(ctx(0.6))
-    assert hot.status == "caution" and hot.unit == "C" and hot.value >= hot.limit == 42.0
+    assert hot.status == "caution" and hot.unit == "degC" and hot.value >= hot.limit == 42.0
     factor = float(hot.remedy.split("irradiance to ")[1].split("%")[0]) / 100
     assert heating_check(ctx(0.6 * factor)).status == "ok"
     burn = heating_check(ctx(2.0))

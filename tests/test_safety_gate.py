@@ -91,7 +91,7 @@ def test_heating_failure_says_by_how_much():
     hot = HeatSource(depth_mm=z.tolist(), w_per_cm3=(0.6 * np.exp(-z / 1.5)).tolist())
     report = evaluate(_panel(goggles=True, heat_source=hot))
     heat = _check(report, "skin:heating")  # heat pain is a caution with a remedy, not a refusal
-    assert heat.status == "caution" and heat.value >= 42.0 and heat.unit == "C"
+    assert heat.status == "caution" and heat.value >= 42.0 and heat.unit == "degC"
     assert "reduce the irradiance to" in heat.remedy and "shorten the session to" in heat.remedy
     burning = HeatSource(depth_mm=hot.depth_mm, w_per_cm3=[q * 3 for q in hot.w_per_cm3])
     burn = _check(evaluate(_panel(goggles=True, heat_source=burning)), "skin:heating")  # refused at the injury dose

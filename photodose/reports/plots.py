@@ -98,9 +98,9 @@ def core_temperature_png(plan) -> bytes:
     series = plan.core_temperature_c
     fig, ax = plt.subplots(figsize=(7, 4.2))
     ax.plot(series.minutes, series.degrees_c, color="#c0392b", lw=2, label="core, predicted (JOS-3)")
-    ax.axhline(plan.target_core_c, ls="--", color="#555", label=f"target {plan.target_core_c:g} C")
+    ax.axhline(plan.target_core_c, ls="--", color="#555", label=f"target {plan.target_core_c:g} °C")
     ceiling = heat_limits().core_ceiling_c.value
-    ax.axhline(ceiling, color="#8e0000", label=f"ceiling {ceiling:g} C (NIOSH 2016)")
+    ax.axhline(ceiling, color="#8e0000", label=f"ceiling {ceiling:g} °C (NIOSH 2016)")
     ax.axvline(plan.heating_minutes, ls=":", color="#1c2430", label="heat off")
     for phase in plan.phases:
         ax.axvspan(phase.starts_at_min, phase.ends_at_min, color=PHASE_COLOURS[phase.name], alpha=0.12, lw=0)

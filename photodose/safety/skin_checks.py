@@ -132,8 +132,8 @@ def heating_check(ctx: SafetyContext) -> SafetyCheck | None:
     pain_c, _ = limits["heat_pain_c"]
     dose_limit, _ = limits["injury_cem43_min"]
     geometry = (f"a {2 * radius:.0f} mm contact spot" if radius else "a beam wider than the heated area")
-    summary = (f"Predicted hottest tissue {result.peak_c:.1f} C (rise {result.peak_rise_c:.1f} C, skin surface "
-               f"{result.surface_c_vs_time[0]:.1f} -> {result.surface_c_vs_time[-1]:.1f} C) after "
+    summary = (f"Predicted hottest tissue {result.peak_c:.1f} degC (rise {result.peak_rise_c:.1f} degC, skin "
+               f"surface {result.surface_c_vs_time[0]:.1f} -> {result.surface_c_vs_time[-1]:.1f} degC) after "
                f"{duration(ctx.session_seconds)} with {geometry}; thermal dose {result.cem43_min:.2g} CEM43 min.")
     src = source("discomfort")
     fewer_watts = None
@@ -152,15 +152,15 @@ def heating_check(ctx: SafetyContext) -> SafetyCheck | None:
     if result.peak_c >= pain_c:
         t_pain = result.time_to_c_s(pain_c)
         return SafetyCheck(
-            name="skin:heating", status="caution", value=result.peak_c, limit=pain_c, unit="C",
+            name="skin:heating", status="caution", value=result.peak_c, limit=pain_c, unit="degC",
             source=src,
-            message=summary + (f" It reaches the heat-pain threshold ({pain_c:g} C): it may feel hot or painful, "
+            message=summary + (f" It reaches the heat-pain threshold ({pain_c:g} degC): it may feel hot or painful, "
                                f"far below the thermal dose of skin injury ({dose_limit:g} CEM43 min). "
                                "Stop if it hurts."),
             remedy=either(fewer_watts, shorten(t_pain) if math.isfinite(t_pain) else None))
     return SafetyCheck(
-        name="skin:heating", status="ok", value=result.peak_c, limit=pain_c, unit="C", source=src,
-        message=summary + f" Below the heat-pain threshold ({pain_c:g} C).")
+        name="skin:heating", status="ok", value=result.peak_c, limit=pain_c, unit="degC", source=src,
+        message=summary + f" Below the heat-pain threshold ({pain_c:g} degC).")
 
 
 def _irradiance_scale_below(stack: ThermalStack, ctx: SafetyContext, radius: float | None, result, limit_c: float,
