@@ -107,7 +107,7 @@ def core_temperature_png(plan) -> bytes:
         ax.annotate(phase.label, ((phase.starts_at_min + phase.ends_at_min) / 2, 1.0),
                     xycoords=("data", "axes fraction"), ha="center", va="bottom", fontsize=8,
                     color=PHASE_COLOURS[phase.name])
-    ax.set(xlabel="minutes from the start of heating", ylabel="core temperature (C)",
+    ax.set(xlabel="minutes from the start of heating", ylabel="core temperature (°C)",
            title=f"Core temperature in {plan.device}\n")
     ax.grid(True, alpha=0.3)
     ax.legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.15), ncol=2)  # below: the curve stays clear
