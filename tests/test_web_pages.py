@@ -223,9 +223,12 @@ def test_devices_page_says_the_distance_in_the_unit_typed(client, typed, shown):
                                            ("generic-panel-660-850", "At 15 cm, over"),
                                            ("generic-laser-probe-808", "At 0 mm (in contact), over")])
 def test_devices_page_starts_at_the_devices_usual_distance(client, device, shown):
-    """Without a distance the page shows the device at its usual one, in its maker's unit (it was always 15 cm)."""
+    """Without a distance the page shows the device at its usual one, in its maker's unit (it was always 15 cm),
+    and its irradiance chart in that unit (it was always mm)."""
     r = client.get("/devices", params={"device": device})
     assert r.status_code == 200 and shown in r.text
+    unit = shown.split()[2].rstrip(",")
+    assert f"distance ({unit})" in r.text
 
 
 def test_devices_page_offers_a_starter_file_that_uploads_back(client):

@@ -53,18 +53,26 @@ def depth_dose_figure(plan):
     return fig
 
 
-def irradiance_distance_figure(distances_mm, irradiance_mw_cm2, device_name: str, readings=None):
-    """On-axis irradiance (mW/cm2) against distance (mm), with meter readings as points when given."""
+def irradiance_distance_figure(distances_mm, irradiance_mw_cm2, device_name: str, readings=None, unit: str = "mm",
+                               fitted=None):
+    """On-axis irradiance (mW/cm2) against distance, shown in ``unit`` (a key of units.LENGTH_UNITS_MM), with meter
+    readings as points and the curve fitted to them (both (distance mm, mW/cm2)) when given."""
     import plotly.graph_objects as go
 
-    fig = go.Figure(go.Scatter(x=list(distances_mm), y=list(irradiance_mw_cm2), mode="lines", name="model",
-                               line={"color": "#b3261e", "width": 3}))
+    from ..units import LENGTH_UNITS_MM
+
+    scale = LENGTH_UNITS_MM[unit]
+    fig = go.Figure(go.Scatter(x=[d / scale for d in distances_mm], y=list(irradiance_mw_cm2), mode="lines",
+                               name="model", line={"color": "#b3261e", "width": 3}))
     if readings:
-        fig.add_trace(go.Scatter(x=[r[0] for r in readings], y=[r[1] for r in readings], mode="markers",
+        fig.add_trace(go.Scatter(x=[r[0] / scale for r in readings], y=[r[1] for r in readings], mode="markers",
                                  name="meter readings", marker={"size": 10, "color": "#1c2430"}))
+    if fitted:
+        fig.add_scatter(x=[d / scale for d in fitted[0]], y=list(fitted[1]), mode="lines", name="fitted to readings",
+                        line={"dash": "dash", "color": "#1c2430"})
     values = [v for v in list(irradiance_mw_cm2) + [r[1] for r in readings or []] if v > 0]
     fig.update_layout(**_LAYOUT, title={"text": device_name, "font": {"size": 14}},
-                      xaxis_title="distance (mm)", yaxis_title="on-axis irradiance (mW/cm²)", yaxis_type="log")
+                      xaxis_title=f"distance ({unit})", yaxis_title="on-axis irradiance (mW/cm²)", yaxis_type="log")
     ticks = log_ticks_1_2_5(min(values), max(values)) if values else []
     if ticks:
         fig.update_yaxes(tickvals=ticks, ticktext=[f"{t:g}" for t in ticks])

@@ -46,14 +46,12 @@ def _page(request: Request, device_id: str, *, status_code: int = 200, values=No
     readings = context.pop("readings", None)
     fitted = context.pop("fitted_curve", None)
     distances, irradiance = devices.irradiance_curve(device)
-    figure = irradiance_distance_figure(distances, irradiance, device.name, readings)
-    if fitted:
-        figure.add_scatter(x=fitted[0], y=fitted[1], mode="lines", name="fitted to readings",
-                           line={"dash": "dash", "color": "#1c2430"})
     from ...units import format_length, length_unit_typed
 
+    unit = length_unit_typed(values["distance"])   # the chart and the summary speak the unit of the distance field
+    figure = irradiance_distance_figure(distances, irradiance, device.name, readings, unit, fitted)
     distance_text = None if not summary else (
-        format_length(summary["distance_mm"], length_unit_typed(values["distance"]))
+        format_length(summary["distance_mm"], unit)
         + (" (in contact)" if summary["distance_mm"] == 0 else ""))
     from ...devices.template import GENERIC_BY_KIND
 
