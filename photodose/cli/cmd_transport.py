@@ -167,13 +167,13 @@ def _render_fast(con, data) -> None:
     from rich.table import Table
 
     for item in data if isinstance(data, list) else [data]:
-        table = Table(title=f"fluence per unit irradiance, diffusion estimate ({item['input']})",
-                      caption=item["validity"])
+        table = Table(title=f"fluence per unit irradiance, diffusion estimate ({item['input']})")
         table.add_column("depth mm", justify="right")
         table.add_column("phi (J/cm² per J/cm²)", justify="right")
         for z, phi in zip(item["depth_mm"], item["fluence_per_irradiance"]):
             table.add_row(f"{z:g}", "-" if phi is None or phi != phi else f"{phi:.4f}")
         con.print(table)
+        con.print(item["validity"], style="dim", highlight=False)   # a paragraph: as a caption it ran 12 lines
 
 
 def register(app: typer.Typer) -> None:
