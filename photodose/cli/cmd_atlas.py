@@ -35,13 +35,14 @@ def _render_query(con, data) -> None:
     from rich.table import Table
 
     table = Table(title=f"fluence per unit irradiance, {data['site']}, phototype {data['skin_type']}, "
-                        f"{data['wavelength_nm']:g} nm ({data['method']})", caption=data["validity"])
+                        f"{data['wavelength_nm']:g} nm ({data['method']})")
     table.add_column("depth mm", justify="right")
     table.add_column("phi (J/cm² per J/cm²)", justify="right")
     table.add_column("std. error", justify="right")
     for z, phi, se in zip(data["depth_mm"], data["fluence_per_irradiance"], data["stderr"]):
         table.add_row(f"{z:g}", "-" if phi != phi else f"{phi:.4f}", "-" if se != se else f"{se:.4f}")
     con.print(table)
+    con.print(data["validity"], style="dim", highlight=False)
 
 
 def register(app: typer.Typer) -> None:
