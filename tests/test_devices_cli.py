@@ -79,6 +79,7 @@ def test_device_add_list_show(tmp_path):
     assert {"device", "model_at_claim_mw_cm2", "model_mw_cm2", "inverse_square_guess_mw_cm2"} <= set(claims[0])
 
 
+@pytest.mark.slow  # a real process (a few seconds); CI runs it, `pytest -m "not slow"` skips it
 def test_bad_device_file_exit_code_2_names_file_and_field(tmp_path):
     path = tmp_path / "bad.yaml"
     path.write_text("id: bad\nname: Bad\nkind: panel\ndefault_distance: 15 cm\n"

@@ -152,6 +152,7 @@ def test_export_import_and_delete(db, capsys, tmp_path, fmt):
     assert run_json(capsys, "profile", "list")["profiles"] == []
 
 
+@pytest.mark.slow  # a real process (a few seconds); CI runs it, `pytest -m "not slow"` skips it
 def test_cli_error_is_one_line_in_a_real_process(db):
     result = subprocess.run([sys.executable, "-m", "photodose", "log", "outcome", "phq9", "--items", "1,2"],
                             capture_output=True, text=True, timeout=60)

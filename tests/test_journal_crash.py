@@ -51,6 +51,7 @@ def session_ids(journal) -> set[int]:
     return {s.id for p in repo.list_profiles(journal) for s in repo.list_sessions(journal, p.id)}
 
 
+@pytest.mark.slow  # a real process (a few seconds); CI runs it, `pytest -m "not slow"` skips it
 @both_backends
 def test_sigkill_mid_logging_keeps_every_committed_session(journal_url, journal_backend):
     url = journal_url

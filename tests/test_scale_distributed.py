@@ -89,6 +89,7 @@ def test_worker_killed_mid_run_gives_same_numbers(dask_cluster_client):
     assert_same_numbers(split, run_mc(stack, photons, seed, WIDE, Incidence(), WIDE_GRID, batches=batches))
 
 
+@pytest.mark.slow  # waits for a connection to time out; CI runs it
 def test_unreachable_scheduler_is_named_quickly():
     start = time.monotonic()
     with pytest.raises(SchedulerUnreachable) as info:
@@ -103,6 +104,7 @@ def test_scheduler_address_must_look_like_one():
     assert check_address(" tcp://10.0.0.5:8786 ") == "tcp://10.0.0.5:8786"
 
 
+@pytest.mark.slow  # waits for a connection to time out; CI runs it
 def test_cli_reports_unreachable_scheduler(tmp_path, capsys, monkeypatch):
     from photodose.cli import main
     from photodose.scale import cluster

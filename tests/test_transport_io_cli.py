@@ -70,6 +70,7 @@ def test_fast_prints_diffusion_profile():
     assert data["stderr"] is None  # a deterministic model has no statistical uncertainty
 
 
+@pytest.mark.slow  # a real process (a few seconds); CI runs it, `pytest -m "not slow"` skips it
 @pytest.mark.parametrize("args, message", [
     (["--photons", "1.5"], "photons='1.5'"),
     (["--beam", "flat"], "beam='flat'"),

@@ -99,6 +99,7 @@ def test_served_app_refuses_a_rebinding_host(tmp_path):
 
 # --- 2. exposed mode: TLS, login, Secure cookie ------------------------------------------------------------------
 
+@pytest.mark.slow  # a real process (a few seconds); CI runs it, `pytest -m "not slow"` skips it
 @pytest.mark.parametrize("host", ["0.0.0.0", "::"])
 def test_exposed_bind_without_tls_refuses_to_start_in_one_line(users, host):
     env = dict(os.environ, PHOTODOSE_HOME=str(users))
@@ -109,6 +110,7 @@ def test_exposed_bind_without_tls_refuses_to_start_in_one_line(users, host):
     assert "--certfile" in lines[0] and "--keyfile" in lines[0] and host in lines[0]
 
 
+@pytest.mark.slow  # a real process (a few seconds); CI runs it, `pytest -m "not slow"` skips it
 def test_certfile_without_keyfile_refuses(users, tls_pair):
     env = dict(os.environ, PHOTODOSE_HOME=str(users))
     result = subprocess.run([sys.executable, "-m", "photodose", "serve", "--certfile", str(tls_pair[0])],

@@ -13,6 +13,7 @@ from conftest import both_backends
 from test_web_fixtures import CSRF_RE, client_for, csrf_of, login, make_app, serve_process
 
 
+@pytest.mark.slow  # a real process (a few seconds); CI runs it, `pytest -m "not slow"` skips it
 @pytest.mark.parametrize("host", ["0.0.0.0", "192.168.1.20", "::", "example.org"])
 def test_network_bind_without_password_refuses_to_start(tmp_path, host):
     env = dict(os.environ, PHOTODOSE_HOME=str(tmp_path))
