@@ -81,6 +81,9 @@ def test_lateral_epicondylitis_with_the_100_mw_probe():
     assert pts["target_fluence_per_point_j_cm2"] == pytest.approx(p["target"]["fluence_j_cm2"])
     assert pts["finite_beam_ratio"] == pytest.approx(row["finite_beam_ratio"])
     assert pts["finite_beam_stderr"] == pytest.approx(row["finite_beam_stderr"]) and pts["finite_beam_stderr"] > 0
+    from photodose.planning.plan_model import load_plan
+
+    assert load_plan(p).distance_text == "in contact"   # it said "0 mm"
 
 
 def test_the_1_cm2_probe_loses_light_sideways_at_the_tendon():

@@ -411,7 +411,10 @@ class Plan(_Frozen):
 
     @property
     def distance_text(self) -> str:
-        """The plan's distance in its unit ("6 in"), as its options table shows it."""
+        """The plan's distance in its unit ("6 in"), as its options table shows it; "in contact" for a contact
+        device."""
+        if self.reporting_parameters.application_technique == "contact":
+            return "in contact"
         return next((o.distance_text for o in self.options if abs(o.distance_mm - self.distance_mm) < 0.05),
                     format_length(self.distance_mm, self.distance_unit))
 
