@@ -37,17 +37,22 @@ def irradiance_curve(device) -> tuple[list[float], list[float]]:
 
 def summary_at(device_id: str, distance: str):
     """(device, irradiance summary at ``distance`` typed with a unit)."""
+    device = load_catalog_device(device_id)
+    return device, summary_of(device, distance)
+
+
+def summary_of(device, distance: str) -> dict:
+    """The device's irradiance summary at ``distance`` typed with a unit (at most 3 m)."""
     from ..devices.irradiance import irradiance_summary
     from ..units import parse_length_mm
 
-    device = load_catalog_device(device_id)
     try:
         distance_mm = parse_length_mm(distance, "distance")
     except OverflowError:
         raise PhotodoseInputError("distance", str(distance)[:40], "at most 3 m (3000 mm)") from None
     if distance_mm > 3000:
         raise PhotodoseInputError("distance", distance, "at most 3 m (3000 mm)")
-    return device, irradiance_summary(device, distance_mm)
+    return irradiance_summary(device, distance_mm)
 
 
 def check_yaml_shape(text: str, filename: str) -> None:

@@ -17,37 +17,29 @@ router = APIRouter(include_in_schema=False)
 DEFAULT_DISTANCE = "15 cm"   # for a device id the catalog does not know
 
 
-def _usual_distance(device_id: str) -> str:
-    """The page's default distance: the device's usual one in its file's unit ("6 in"); 15 cm for an unknown id."""
-    from ...units import format_length
-
-    try:
-        device = load_catalog_device(device_id)
-    except PhotodoseInputError:
-        return DEFAULT_DISTANCE
-    return format_length(device.default_distance_mm, device.default_distance_unit)
-
-
 def _page(request: Request, device_id: str, *, status_code: int = 200, values=None, errors=None, **context):
+    from ...units import format_length, length_unit_typed
+
     values = dict(values or {})
     values.setdefault("device", device_id)
-    if not values.get("distance"):
-        values["distance"] = _usual_distance(values["device"])
     errors = dict(errors or {})
-    device = summary = None
+    summary = None
     try:
-        device, summary = devices.summary_at(values["device"], values["distance"])
-    except PhotodoseInputError as exc:
+        device = load_catalog_device(values["device"])
+    except PhotodoseInputError as exc:   # an unknown id: the field says so, the default device's chart is shown
         errors.update(errors_from(exc, ("device", "distance")))
+        device = load_catalog_device(DEFAULTS["device"])
+        values["distance"] = values.get("distance") or DEFAULT_DISTANCE
+    else:   # without a distance: the device's usual one, in its file's unit ("6 in")
+        values["distance"] = values.get("distance") or format_length(device.default_distance_mm,
+                                                                     device.default_distance_unit)
         try:
-            device = load_catalog_device(values["device"])
-        except PhotodoseInputError:
-            device = load_catalog_device(DEFAULTS["device"])
+            summary = devices.summary_of(device, values["distance"])
+        except PhotodoseInputError as exc:
+            errors.update(errors_from(exc, ("device", "distance")))
     readings = context.pop("readings", None)
     fitted = context.pop("fitted_curve", None)
     distances, irradiance = devices.irradiance_curve(device)
-    from ...units import format_length, length_unit_typed
-
     unit = length_unit_typed(values["distance"])   # the chart and the summary speak the unit of the distance field
     figure = irradiance_distance_figure(distances, irradiance, device.name, readings, unit, fitted)
     distance_text = None if not summary else (
