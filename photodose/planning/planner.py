@@ -65,8 +65,8 @@ def _custom_window(req: PlanRequest) -> DoseWindow | None:
     return DoseWindow(low_j_cm2=lo, high_j_cm2=hi, source="given by the user", unsourced=True)
 
 
-def _distances(req: PlanRequest, device, fixed: bool = False) -> tuple[np.ndarray, float, str]:
-    """The distances to scan (one where given, worn or ``fixed``), the preferred one and why."""
+def _distances(req: PlanRequest, device, unit: str, fixed: bool = False) -> tuple[np.ndarray, float, str]:
+    """The distances to scan (one where given, worn or ``fixed``), the preferred one and why (in ``unit``)."""
     if req.distance_mm is not None:
         return np.array([req.distance_mm]), req.distance_mm, "distance given by the user"
     if fixed:
@@ -82,7 +82,7 @@ def _distances(req: PlanRequest, device, fixed: bool = False) -> tuple[np.ndarra
     scan = np.unique(np.round(np.concatenate([np.geomspace(lo, hi, DISTANCE_SCAN_POINTS), [pref]]), 1))
     why = ("preferred range" if req.distance_range_mm else "photodose default search range")
     return scan, pref, (f"distance chosen in the {why} {lo:.0f}-{hi:.0f} mm, balancing the window's goal, the "
-                        f"device's usual {format_length(pref, distance_unit(req, device))} and the usual session "
+                        f"device's usual {format_length(pref, unit)} and the usual session "
                         "length (least squares on log scales, photodose choice)")
 
 
@@ -148,8 +148,8 @@ def plan(req: PlanRequest) -> Plan:
     channels = choose_channels(device, req.channels)
     surface = SurfaceIrradiance(device, [c.id for c in channels])
     head3d = model.method == "head3d"
-    distances, preferred, distance_reason = _distances(req, device, fixed=head3d)
     unit = distance_unit(req, device)
+    distances, preferred, distance_reason = _distances(req, device, unit, fixed=head3d)
     laser_points = point_protocol(device, protocol)
     head = None
     check_head_plan(req, device, protocol, tissue.site, laser_points, head3d)
@@ -249,7 +249,7 @@ def plan(req: PlanRequest) -> Plan:
                                                      points, unit),
         "citations": _citations(protocol, spread, head.record.citations if head else ()),
         "note": NOTE,
-        "options": [] if points is not None else _options(req, device, surface, channels, phis, goal, sol,
+        "options": [] if points is not None else _options(req, device, surface, channels, phis, goal, sol, unit,
                                                           head3d),
         "device_provenance": device_provenance(device),
         "transport": plan_transport(model, head),
@@ -270,11 +270,11 @@ def _with_distribution(dose: dict, spread) -> dict:
     return dict(dose, target=target, depth_dose=depth_dose)
 
 
-def _options(req: PlanRequest, device, surface, channels, phis, goal: Goal, sol, head3d: bool = False) -> list[dict]:
-    """The distance x time table (:mod:`.options`) around the plan, in the unit the person typed (one distance for
+def _options(req: PlanRequest, device, surface, channels, phis, goal: Goal, sol, unit: str,
+             head3d: bool = False) -> list[dict]:
+    """The distance x time table (:mod:`.options`) around the plan, in ``unit`` (:func:`distance_unit`; one distance for
     a worn device and for a 3-D head plan, whose target dose is known at its own standoff only)."""
     fixed = head3d or device.contact or device.kind in WORN_KINDS or device.layout.conformal
-    unit = distance_unit(req, device)
     distances, minutes = option_grid(sol.distance_mm, sol.time_s / 60, unit, fixed, req.max_minutes)
     if req.minutes is not None:
         minutes = sorted({*minutes, float(req.minutes)})
