@@ -24,12 +24,16 @@ def _parse_curve(text: str) -> tuple[float, float]:
     return start, end
 
 
+# DISTANCE[@X,Y]=IRRADIANCE: groups distance, x, y, irradiance
+_READING = re.compile(r"\s*([^=@]+?)\s*(?:@\s*([^=,]+?)\s*,\s*([^=]+?)\s*)?=\s*(.+?)\s*")
+
+
 def _parse_reading(text: str):
     """'15 cm=62 mW/cm2' or '15 cm@5 cm,0 cm=62 mW/cm2' -> Reading."""
     from ..devices.calibration import Reading
     from ..units import parse_irradiance_mw_cm2, parse_length_mm, parse_quantity
 
-    m = re.fullmatch(r"\s*([^=@]+?)\s*(?:@\s*([^=,]+?)\s*,\s*([^=]+?)\s*)?=\s*(.+?)\s*", str(text))
+    m = _READING.fullmatch(str(text))
     if not m:
         raise PhotodoseInputError("reading", text, "expected DISTANCE[@X,Y]=IRRADIANCE, e.g. '15 cm=62 mW/cm2'")
     distance, x, y, irradiance = m.groups()
@@ -369,7 +373,7 @@ def register(app: typer.Typer) -> None:
             err_console.print(f"[yellow]warning:[/] {w}", highlight=False, soft_wrap=True)
         from ..units import length_unit_typed
 
-        unit = length_unit_typed(re.split(r"[=@]", reading[0])[0])
+        unit = length_unit_typed(_READING.fullmatch(reading[0]).group(1))   # the first reading's distance
         emit(data, as_json, lambda c, d: _render_calibration(c, {**d, "_unit": unit}))
 
     devices_app = typer.Typer(help="Device catalog: list, show and add devices; a starter file for your own.",
