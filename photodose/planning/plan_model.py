@@ -23,6 +23,7 @@ from ..dosimetry.head_dose import SiteAnatomy
 from ..safety.checks import SafetyReport
 from ..safety.eye_geometry import EyeGeometry
 from ..units import LengthUnit, format_length
+from .reporting import CONTACT_TECHNIQUE
 
 __all__ = [
     "DepthDose", "DeviceProvenance", "DoseWindowResult", "EyeGeometry", "HeadTransport", "Plan", "PlanOption",
@@ -413,7 +414,7 @@ class Plan(_Frozen):
     def distance_text(self) -> str:
         """The plan's distance in its unit ("6 in"), as its options table shows it; "in contact" for a contact
         device."""
-        if self.reporting_parameters.application_technique == "contact":
+        if self.reporting_parameters.application_technique == CONTACT_TECHNIQUE:
             return "in contact"
         return next((o.distance_text for o in self.options if abs(o.distance_mm - self.distance_mm) < 0.05),
                     format_length(self.distance_mm, self.distance_unit))

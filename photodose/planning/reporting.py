@@ -10,6 +10,7 @@ from __future__ import annotations
 from ..dosimetry.arithmetic import power_mw
 from ..units import format_length
 
+CONTACT_TECHNIQUE = "contact"   # the application technique of a device held on the skin
 SOURCE = "Jenkins PA, Carroll JD (2011) Photomed Laser Surg 29(12):785-787, doi:10.1089/pho.2011.9895"
 
 
@@ -37,7 +38,7 @@ def reporting_parameters(device, channels, dose: dict, distance_mm: float, site:
         "irradiance_mw_cm2": rows[ch.id]["irradiance_mw_cm2"],
         "pulse_parameters": _pulse_text(device, ch),
     } for ch in channels]
-    technique = ("contact" if getattr(device, "contact", False)
+    technique = (CONTACT_TECHNIQUE if getattr(device, "contact", False)
                  else f"projection at {format_length(distance_mm, distance_unit)}")
     location = site if not target_tissue else f"{site} (target: {target_tissue})"
     per_point = {} if points is None else {"points_per_treatment": points.count,
