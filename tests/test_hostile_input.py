@@ -43,6 +43,8 @@ BAD_LENGTH = st.one_of(EXPRESSIONS, GARBAGE, NUMBERS_OUT_OF_RANGE.map(lambda v: 
 BAD_MINUTES = st.one_of(EXPRESSIONS, GARBAGE, NUMBERS_OUT_OF_RANGE.map(repr),
                         st.sampled_from(["0", "-20", "1e-9", "25 h", "20 cm", "20 minutes please", "1e999"]))
 BAD_IRRADIANCE = st.one_of(EXPRESSIONS, GARBAGE, st.sampled_from(["-5 mW/cm2", "1e9 W/cm2", "5 cm", "5"]))
+
+
 def _not_a_phototype(text: str) -> bool:
     """True when photodose refuses ``text`` as a phototype (free text can be "I" or " ii ", which are valid)."""
     from photodose.optics.phototypes import normalise_skin_type
