@@ -2,7 +2,7 @@
 
 from datetime import datetime, timedelta
 
-from photodose.safety.overdose import ProtocolBounds, Session, evaluate_overdose
+from photodose.safety.overdose import ProtocolBounds, Session, earliest_start, evaluate_overdose
 
 T0 = datetime(2026, 3, 2, 18, 0)
 BOUNDS = ProtocolBounds(max_fluence_per_day_j_cm2=60, max_fluence_per_week_j_cm2=200, max_sessions_per_week=5,
@@ -65,3 +65,16 @@ def test_an_unsourced_bound_never_refuses_the_session():
     assert check.status == "caution" and check.remedy.startswith("shorten the session to 64%")
     assert "unsourced" in check.source
     assert overall_status([check]) == "caution"
+
+
+def test_a_full_day_moves_the_next_session_to_the_next_midnight_exactly():
+    """Two 25 J/cm2 sessions today leave no room under 60 J/cm2 a day: a third is moved to 00:00:00 the next day
+    (it was moved to 00:00 with the planned start's seconds kept, e.g. 00:00:13.54)."""
+    from datetime import datetime, timezone
+
+    day = datetime(2026, 12, 2, tzinfo=timezone.utc)
+    prior = [Session(start=day.replace(hour=h), site="knee", fluence_j_cm2=25.0) for h in (1, 2)]
+    planned = Session(start=day.replace(hour=3, second=13, microsecond=540183), site="knee", fluence_j_cm2=25.0)
+    assert earliest_start(prior, planned, ProtocolBounds(max_fluence_per_day_j_cm2=60.0)) == datetime(
+        2026, 12, 3, tzinfo=timezone.utc)
+

@@ -117,7 +117,8 @@ def earliest_start(prior: list[Session], planned: Session, bounds: ProtocolBound
             later.append(max(s for s in same_site if s <= start + timedelta(hours=bounds.min_hours_between_sessions))
                          + timedelta(hours=bounds.min_hours_between_sessions))
         if "overdose:day" in failed:
-            later.append(datetime.combine(start.date() + timedelta(days=1), start.timetz()).replace(hour=0, minute=0))
+            later.append(datetime.combine(start.date() + timedelta(days=1), start.timetz()).replace(
+                hour=0, minute=0, second=0, microsecond=0))   # the next day's midnight
         if failed & {"overdose:week", "overdose:sessions_per_week"}:
             week = [s for s in same_site if start - timedelta(days=7) < s <= start]
             if week:
